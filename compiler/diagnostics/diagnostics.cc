@@ -1,6 +1,7 @@
 #include "jobc/diagnostics.h"
 
 #include <algorithm>
+#include <map>
 #include <tuple>
 
 namespace jobc {
@@ -46,10 +47,15 @@ size_t DiagnosticSink::warning_count() const {
 }
 
 void DiagnosticSink::sort() {
+  // Files keep the order in which they were first reported; lines ascend within a file.
+  std::map<std::string, size_t> file_order;
+  for (const Diagnostic& d : diagnostics_) file_order.emplace(d.location.file, file_order.size());
   std::stable_sort(diagnostics_.begin(), diagnostics_.end(),
-                   [](const Diagnostic& a, const Diagnostic& b) {
-                     return std::tie(a.location.file, a.location.line, a.location.column) <
-                            std::tie(b.location.file, b.location.line, b.location.column);
+                   [&](const Diagnostic& a, const Diagnostic& b) {
+                     return std::make_tuple(file_order[a.location.file], a.location.line,
+                                            a.location.column) <
+                            std::make_tuple(file_order[b.location.file], b.location.line,
+                                            b.location.column);
                    });
 }
 

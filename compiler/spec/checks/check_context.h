@@ -1,0 +1,49 @@
+// What every semantic check needs: the document, where to report, and how to load the
+// specs it refers to.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include "jobc/validate.h"
+
+namespace jobc {
+
+struct CheckContext {
+  LoadedSpec& spec;
+  SourceManager& sources;
+  DiagnosticSink& sink;
+  int depth = 0;  // nesting of referenced specs, bounded against reference cycles
+
+  const SpecDocument& doc() const { return spec.doc; }
+  const nlohmann::json* find(const std::string& pointer) const;
+  Location at(const std::string& pointer) const { return doc().map.value_location(pointer); }
+  Location key_at(const std::string& pointer) const { return doc().map.key_location(pointer); }
+  // A path written in the spec, resolved against the spec's folder.
+  std::filesystem::path resolve(const std::string& relative) const;
+  // The same path as it should be shown to the user (relative to the current folder).
+  std::string display(const std::string& relative) const;
+};
+
+// azureml:..., URLs and git references are not local paths.
+bool is_remote_reference(const std::string& value);
+
+enum class PathKind { File, Folder, Any };
+// Reports E020/E021 unless `pointer` (a string value) names an existing path of `kind`.
+bool check_local_path(const CheckContext& context, const std::string& pointer, PathKind kind,
+                      const std::string& what);
+
+// Reports E024 unless the integer at `pointer` is at least `minimum` (when present).
+void check_count(const CheckContext& context, const std::string& pointer, long long minimum);
+
+// "< your environment name >", "<subscription-id>": text a template left for a human.
+bool looks_like_placeholder(const std::string& text);
+void check_placeholders(const CheckContext& context);
+void check_environment(const CheckContext& context, const std::string& pointer);
+void check_compute(const CheckContext& context);
+void check_command_job(const CheckContext& context, const std::string& pointer);
+void check_sweep_job(const CheckContext& context);
+// Loads a spec named by path at `pointer` and validates it as `kind`.
+void load_reference(const CheckContext& context, const std::string& pointer, SpecKind kind);
+
+}  // namespace jobc

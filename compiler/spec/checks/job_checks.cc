@@ -1,0 +1,200 @@
+// Job rules a schema cannot express: referenced paths exist, command references match
+// declared inputs and outputs, counts are positive, referenced specs are valid.
+#include <fmt/format.h>
+
+#include <regex>
+#include <set>
+
+#include "spec/checks/check_context.h"
+#include "spec/checks/command_references.h"
+#include "spec/did_you_mean.h"
+
+namespace jobc {
+namespace {
+
+bool is_path_input_type(const std::string& type) {
+  return type == "uri_file" || type == "uri_folder" || type == "mltable" ||
+         type == "mlflow_model" || type == "custom_model" || type == "triton_model";
+}
+
+void check_inputs(const CheckContext& context, const std::string& inputs) {
+  const nlohmann::json* node = context.find(inputs);
+  if (!node || !node->is_object()) return;
+  for (const auto& [name, input] : node->items()) {
+    if (!input.is_object() || !input.contains("path")) continue;
+    std::string type = input.value("type", "uri_folder");
+    if (!is_path_input_type(type)) continue;
+    PathKind kind = type == "uri_file" ? PathKind::File
+                    : type == "uri_folder" ? PathKind::Folder
+                                           : PathKind::Any;
+    check_local_path(context, pointer_append(pointer_append(inputs, name), "path"), kind,
+                     fmt::format("input '{}'", name));
+  }
+}
+
+// The location of `needle` inside the command's source text, when it can be found there.
+Location reference_location(const CheckContext& context, const std::string& command,
+                            const std::string& needle) {
+  Location start = context.at(command);
+  for (int line = start.line; line > 0 && line < start.line + 200; ++line) {
+    auto text = context.sources.line(start.file, line);
+    if (!text) break;
+    size_t from = line == start.line ? static_cast<size_t>(std::max(0, start.column - 1)) : 0;
+    if (size_t found = text->find(needle, std::min(from, text->size()));
+        found != std::string_view::npos) {
+      return {start.file, line, static_cast<int>(found) + 1};
+    }
+  }
+  return start;
+}
+
+std::vector<std::string> keys_of(const nlohmann::json* node) {
+  std::vector<std::string> keys;
+  if (node && node->is_object()) {
+    for (const auto& [key, value] : node->items()) keys.push_back(key);
+  }
+  return keys;
+}
+
+// `scopes` maps "inputs"/"outputs"/"search_space" to the pointer of their declarations.
+void check_command(const CheckContext& context, const std::string& command,
+                   const std::map<std::string, std::string>& scopes) {
+  const nlohmann::json* node = context.find(command);
+  if (!node || !node->is_string()) return;
+  std::set<std::string> used_inputs;
+  for (const CommandReference& ref : find_command_references(node->get<std::string>())) {
+    auto scope = scopes.find(ref.scope);
+    if (scope == scopes.end()) {
+      context.sink.report(DiagCode::UndeclaredReference,
+                          reference_location(context, command, ref.text),
+                          fmt::format("'{}' refers to '{}', which a job does not have", ref.text,
+                                      ref.scope),
+                          {"a command can refer to ${{inputs.NAME}} and ${{outputs.NAME}}"});
+      continue;
+    }
+    std::vector<std::string> declared = keys_of(context.find(scope->second));
+    if (std::find(declared.begin(), declared.end(), ref.name) != declared.end()) {
+      if (ref.scope == "inputs") used_inputs.insert(ref.name);
+      continue;
+    }
+    std::vector<std::string> notes;
+    if (auto suggestion = closest_match(ref.name, declared)) {
+      notes.push_back(fmt::format("did you mean '{}'?", *suggestion));
+    }
+    notes.push_back(fmt::format("declare it under '{}:'", pointer_to_dotted(scope->second)));
+    context.sink.report(DiagCode::UndeclaredReference,
+                        reference_location(context, command, ref.text),
+                        fmt::format("'{}' refers to {} '{}', which is not declared", ref.text,
+                                    ref.scope == "search_space" ? "search space parameter"
+                                    : ref.scope == "inputs"       ? "input"
+                                                                  : "output",
+                                    ref.name),
+                        std::move(notes));
+  }
+  auto inputs = scopes.find("inputs");
+  if (inputs == scopes.end()) return;
+  for (const std::string& name : keys_of(context.find(inputs->second))) {
+    if (!used_inputs.count(name)) {
+      context.sink.report(DiagCode::UnusedInput,
+                          context.key_at(pointer_append(inputs->second, name)),
+                          fmt::format("input '{}' is declared but the command never uses it", name),
+                          {fmt::format("refer to it as ${{{{inputs.{}}}}}", name)});
+    }
+  }
+}
+
+void check_environment_variables(const CheckContext& context, const std::string& pointer) {
+  static const std::regex secret_name("(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|ACCESS_?KEY)",
+                                      std::regex::icase);
+  const nlohmann::json* node = context.find(pointer);
+  if (!node || !node->is_object()) return;
+  for (const auto& [name, value] : node->items()) {
+    if (value.is_string() && !value.get<std::string>().empty() &&
+        std::regex_search(name, secret_name)) {
+      context.sink.report(DiagCode::SecretLikeValue, context.key_at(pointer_append(pointer, name)),
+                          fmt::format("environment variable '{}' looks like a secret written "
+                                      "inline",
+                                      name),
+                          {"specs are committed and logged; pass secrets at run time instead"});
+    }
+  }
+}
+
+bool is_path_like(const std::string& value) {
+  return value.find('/') != std::string::npos || value.ends_with(".yml") ||
+         value.ends_with(".yaml");
+}
+
+void check_job_environment(const CheckContext& context, const std::string& pointer) {
+  const nlohmann::json* node = context.find(pointer);
+  if (!node) return;
+  if (node->is_object()) {
+    check_environment(context, pointer);
+    return;
+  }
+  if (!node->is_string()) return;
+  std::string value = node->get<std::string>();
+  if (looks_like_placeholder(value)) return;  // reported once, as E027
+  if (value.rfind("azureml:", 0) == 0) {
+    static const std::regex forms(
+        R"(^azureml:(//registries/.+|/subscriptions/.+|[A-Za-z0-9_.\-]+((:[A-Za-z0-9_.\-]+)|(@[A-Za-z0-9_.\-]+))?)$)");
+    if (!std::regex_match(value, forms)) {
+      context.sink.report(DiagCode::BadFormat, context.at(pointer),
+                          fmt::format("'{}' is not an environment reference", value),
+                          {"use azureml:NAME:VERSION, azureml:NAME@latest, "
+                           "azureml://registries/..., or a path to an environment file"});
+    }
+    return;
+  }
+  load_reference(context, pointer, SpecKind::Environment);
+}
+
+void check_job_compute(const CheckContext& context, const std::string& pointer) {
+  const nlohmann::json* node = context.find(pointer);
+  if (!node || !node->is_string()) return;
+  std::string value = node->get<std::string>();
+  if (looks_like_placeholder(value)) return;  // reported once, as E027
+  if (value.rfind("azureml:", 0) == 0 || !is_path_like(value)) return;  // a name
+  load_reference(context, pointer, SpecKind::Compute);
+}
+
+void check_distribution_and_resources(const CheckContext& context, const std::string& base) {
+  check_count(context, base + "/resources/instance_count", 1);
+  check_count(context, base + "/distribution/process_count_per_instance", 1);
+  check_count(context, base + "/distribution/worker_count", 1);
+  check_count(context, base + "/distribution/parameter_server_count", 0);
+}
+
+}  // namespace
+
+void check_command_job(const CheckContext& context, const std::string& base) {
+  check_local_path(context, base + "/code", PathKind::Any, "code");
+  check_inputs(context, base + "/inputs");
+  check_command(context, base + "/command",
+                {{"inputs", base + "/inputs"}, {"outputs", base + "/outputs"}});
+  check_environment_variables(context, base + "/environment_variables");
+  check_job_environment(context, base + "/environment");
+  check_job_compute(context, base + "/compute");
+  check_distribution_and_resources(context, base);
+  check_count(context, base + "/limits/timeout", 1);
+}
+
+void check_sweep_job(const CheckContext& context) {
+  check_local_path(context, "/trial/code", PathKind::Any, "code");
+  check_inputs(context, "/inputs");
+  check_command(context, "/trial/command",
+                {{"inputs", "/inputs"}, {"outputs", "/outputs"}, {"search_space", "/search_space"}});
+  check_environment_variables(context, "/trial/environment_variables");
+  check_job_environment(context, "/trial/environment");
+  check_job_compute(context, "/compute");
+  check_distribution_and_resources(context, "/trial");
+  check_distribution_and_resources(context, "");
+  for (const char* limit : {"/limits/max_total_trials", "/limits/max_concurrent_trials",
+                            "/limits/timeout", "/limits/trial_timeout"}) {
+    check_count(context, limit, 1);
+  }
+  check_count(context, "/early_termination/evaluation_interval", 1);
+  check_count(context, "/early_termination/delay_evaluation", 0);
+}
+
+}  // namespace jobc

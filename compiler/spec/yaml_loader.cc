@@ -1,0 +1,225 @@
+// YAML text -> JSON with a source map. yaml-cpp parses; this file resolves scalars the
+// way PyYAML does (the Azure ML SDK's loader), finds duplicate keys, applies merge keys,
+// and bounds alias expansion.
+#include <fmt/format.h>
+
+#include <cstring>
+#include <fstream>
+#include <unordered_map>
+
+#include "jobc/spec_document.h"
+#include "spec/text_checks.h"
+#include "support/yaml11_scalar.h"
+#include "support/yaml_cpp.h"
+
+namespace jobc {
+namespace {
+
+Location to_location(const std::string& file, const YAML::Mark& mark) {
+  if (mark.is_null() || mark.line < 0) return {file, 0, 0};
+  return {file, mark.line + 1, mark.column + 1};
+}
+
+class Converter {
+ public:
+  Converter(SpecDocument& doc, DiagnosticSink& sink, size_t max_values)
+      : doc_(doc), sink_(sink), budget_(max_values) {}
+
+  // Returns false once the value budget is spent; the document is then unusable.
+  bool convert(const YAML::Node& node, const std::string& pointer, Location key,
+               nlohmann::json& out) {
+    if (budget_ == 0) return false;
+    if (--budget_ == 0) {
+      sink_.report(DiagCode::InputTooLarge, to_location(doc_.display_path, node.Mark()),
+                   "document expands to too many values (aliases expanding exponentially?)",
+                   {"jobc stops after the limit to keep time and memory bounded"});
+      return false;
+    }
+    Location value = to_location(doc_.display_path, node.Mark());
+    if (value.line == 0) value = key;
+    doc_.map.set(pointer, {key, value, {}});
+    switch (node.Type()) {
+      case YAML::NodeType::Map:
+        return convert_map(node, pointer, out);
+      case YAML::NodeType::Sequence:
+        return convert_sequence(node, pointer, out);
+      case YAML::NodeType::Scalar:
+        out = convert_scalar(node);
+        return true;
+      default:
+        out = nullptr;
+        return true;
+    }
+  }
+
+ private:
+  static nlohmann::json convert_scalar(const YAML::Node& node) {
+    const std::string& tag = node.Tag();
+    if (tag == "?") return resolve_plain_scalar(node.Scalar());
+    return node.Scalar();  // quoted ("!") or explicitly tagged: keep the text
+  }
+
+  bool convert_sequence(const YAML::Node& node, const std::string& pointer, nlohmann::json& out) {
+    out = nlohmann::json::array();
+    size_t index = 0;
+    for (const YAML::Node& item : node) {
+      nlohmann::json value;
+      Location at = to_location(doc_.display_path, item.Mark());
+      if (!convert(item, pointer_append(pointer, index++), at, value)) return false;
+      out.push_back(std::move(value));
+    }
+    return true;
+  }
+
+  bool convert_map(const YAML::Node& node, const std::string& pointer, nlohmann::json& out) {
+    out = nlohmann::json::object();
+    std::unordered_map<std::string, Location> seen;
+    std::vector<const YAML::Node*> merges;
+    for (auto it = node.begin(); it != node.end(); ++it) {
+      const YAML::Node& key = it->first;
+      Location key_at = to_location(doc_.display_path, key.Mark());
+      if (!key.IsScalar()) {
+        sink_.report(DiagCode::WrongType, key_at, "mapping keys must be plain text");
+        continue;
+      }
+      if (key.Tag() == "?" && key.Scalar() == "<<") {
+        merges.push_back(&it->second);
+        continue;
+      }
+      const std::string& name = key.Scalar();
+      auto [previous, inserted] = seen.emplace(name, key_at);
+      if (!inserted) {
+        sink_.report(DiagCode::DuplicateKey, key_at, fmt::format("duplicate key '{}'", name),
+                     {fmt::format("first defined at line {}", previous->second.line)});
+        continue;
+      }
+      nlohmann::json value;
+      if (!convert(it->second, pointer_append(pointer, name), key_at, value)) return false;
+      out[name] = std::move(value);
+    }
+    for (const YAML::Node* merge : merges) {
+      if (!apply_merge(*merge, pointer, out)) return false;
+    }
+    return true;
+  }
+
+  // YAML 1.1 merge keys (`<<: *base`), which PyYAML applies: explicit keys win.
+  bool apply_merge(const YAML::Node& merge, const std::string& pointer, nlohmann::json& out) {
+    std::vector<YAML::Node> sources;
+    if (merge.IsMap()) sources.push_back(merge);
+    if (merge.IsSequence()) {
+      for (const YAML::Node& item : merge) sources.push_back(item);
+    }
+    for (const YAML::Node& source : sources) {
+      if (!source.IsMap()) {
+        sink_.report(DiagCode::WrongType, to_location(doc_.display_path, source.Mark()),
+                     "a merge key ('<<') needs a mapping or a list of mappings");
+        continue;
+      }
+      nlohmann::json merged;
+      if (!convert(source, pointer, to_location(doc_.display_path, source.Mark()), merged)) {
+        return false;
+      }
+      for (auto& [name, value] : merged.items()) {
+        if (!out.contains(name)) out[name] = value;
+      }
+    }
+    return true;
+  }
+
+  SpecDocument& doc_;
+  DiagnosticSink& sink_;
+  size_t budget_;
+};
+
+bool parse_yaml(const SpecDocument& doc, DiagnosticSink& sink, YAML::Node& out) {
+  try {
+    std::vector<YAML::Node> documents = YAML::LoadAll(doc.text);
+    if (documents.size() > 1) {
+      sink.report(DiagCode::YamlSyntax, to_location(doc.display_path, documents[1].Mark()),
+                  "a spec file holds one YAML document, this is a second one",
+                  {"split the documents into separate files"});
+      return false;
+    }
+    if (!documents.empty()) out = documents.front();
+    return true;
+  } catch (const YAML::DeepRecursion& e) {
+    sink.report(DiagCode::InputTooLarge, to_location(doc.display_path, e.mark),
+                "nesting is too deep for a spec", {"jobc stops at 2000 levels"});
+  } catch (const YAML::Exception& e) {
+    sink.report(DiagCode::YamlSyntax, to_location(doc.display_path, e.mark), e.msg);
+  } catch (const std::exception& e) {
+    sink.report(DiagCode::YamlSyntax, {doc.display_path, 0, 0}, e.what());
+  }
+  return false;
+}
+
+}  // namespace
+
+std::optional<SpecDocument> load_spec_text(std::string text, const std::string& display_path,
+                                           const std::filesystem::path& dir,
+                                           SourceManager& sources, DiagnosticSink& sink,
+                                           const LoadLimits& limits) {
+  SpecDocument doc;
+  doc.display_path = display_path;
+  doc.dir = dir;
+  if (text.size() > limits.max_file_bytes) {
+    sink.report(DiagCode::InputTooLarge, {display_path, 0, 0},
+                fmt::format("file is larger than {} MiB; spec files are small text files",
+                            limits.max_file_bytes >> 20));
+    return std::nullopt;
+  }
+  if (auto problem = check_text(text)) {
+    problem->location.file = display_path;
+    sink.report(DiagCode::NotText, problem->location, problem->message);
+    return std::nullopt;
+  }
+  doc.text = std::move(text);
+  sources.add(display_path, doc.text);
+
+  YAML::Node node;
+  if (!parse_yaml(doc, sink, node)) return std::nullopt;
+  if (!node.IsDefined() || node.IsNull()) {
+    sink.report(DiagCode::EmptySpec, {display_path, 0, 0}, "spec file is empty");
+    return std::nullopt;
+  }
+  if (!node.IsMap()) {
+    sink.report(DiagCode::NotAMapping, to_location(display_path, node.Mark()),
+                fmt::format("a spec must be a mapping of keys to values, found a {}",
+                            node.IsSequence() ? "list" : "single value"));
+    return std::nullopt;
+  }
+  // Duplicate or complex keys are reported but do not stop validation of the rest.
+  Converter converter(doc, sink, limits.max_values);
+  if (!converter.convert(node, "", {display_path, 1, 1}, doc.root)) return std::nullopt;
+  return doc;
+}
+
+std::optional<SpecDocument> load_spec_file(const std::filesystem::path& path,
+                                           const std::string& display_path,
+                                           SourceManager& sources, DiagnosticSink& sink,
+                                           const LoadLimits& limits) {
+  std::error_code error;
+  if (std::filesystem::is_directory(path, error)) {
+    sink.report(DiagCode::PathKindMismatch, {display_path, 0, 0},
+                "is a folder, not a spec file");
+    return std::nullopt;
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    sink.report(DiagCode::FileUnreadable, {display_path, 0, 0},
+                fmt::format("cannot read file: {}", std::strerror(errno)));
+    return std::nullopt;
+  }
+  // Read at most one byte past the limit so a huge file costs no more than the limit.
+  std::string text(limits.max_file_bytes + 1, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<size_t>(in.gcount()));
+  if (in.bad()) {
+    sink.report(DiagCode::FileUnreadable, {display_path, 0, 0}, "cannot read file");
+    return std::nullopt;
+  }
+  return load_spec_text(std::move(text), display_path, path.parent_path(), sources, sink, limits);
+}
+
+}  // namespace jobc

@@ -1,0 +1,39 @@
+// The front end: load a spec file, apply --set, recognise its kind, check it against its
+// JSON Schema and the rules a schema cannot express. Every problem goes to the sink.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "jobc/overrides.h"
+#include "jobc/spec_document.h"
+#include "jobc/spec_kind.h"
+
+namespace jobc {
+
+struct ValidateOptions {
+  std::string forced_kind;  // --kind; empty: recognise from the file
+  std::vector<Override> overrides;
+};
+
+struct LoadedSpec {
+  SpecDocument doc;
+  SpecKind kind = SpecKind::CommandJob;
+  // Specs this one names by path (an environment file, a compute file), keyed by the JSON
+  // pointer of the value that names them ("/environment", "/trial/environment", "/compute").
+  std::map<std::string, std::shared_ptr<LoadedSpec>> references;
+};
+
+// Loads and checks one spec. Returns the spec when it could be loaded (it may still have
+// errors: check the sink); nullopt when it could not be read or parsed at all.
+std::optional<LoadedSpec> load_and_validate(const std::string& path, const ValidateOptions& options,
+                                            SourceManager& sources, DiagnosticSink& sink);
+
+// Cross-spec rule for one `jobc validate` call: a job's compute name must match one of
+// the compute specs given alongside it (when any are given).
+void check_compute_names(const std::vector<const LoadedSpec*>& specs, DiagnosticSink& sink);
+
+}  // namespace jobc

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs what jobc needs from Debian's archive (skipped when already present) and builds
+# it into build/. Used by both README commands and by .ci/run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(
+  build-essential cmake ninja-build pkg-config clang-format
+  libyaml-cpp-dev nlohmann-json3-dev libfmt-dev doctest-dev libvalijson-dev
+  libkainjow-mustache-dev libcli11-dev libcurl4-openssl-dev libarchive-dev libsqlite3-dev
+  libssl-dev openmpi-bin libopenmpi-dev python3 python3-yaml python3-jsonschema
+)
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" ||
+    missing+=("$package")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}"
+  sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends \
+    "${missing[@]}" >/dev/null
+fi
+
+build_type="${JOBC_BUILD_TYPE:-RelWithDebInfo}"
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE="$build_type" >/dev/null
+cmake --build build -j "$(nproc)"
