@@ -24,7 +24,10 @@ size_t token_length(std::string_view line, size_t start) {
     size_t close = line.find(line[end], end + 1);
     return close == std::string_view::npos ? line.size() - start : close - start + 1;
   }
-  while (end < line.size() && line[end] != ' ' && line[end] != ':' && line[end] != ',' &&
+  auto ends_key = [&](size_t i) {
+    return line[i] == ':' && (i + 1 == line.size() || line[i + 1] == ' ');
+  };
+  while (end < line.size() && line[end] != ' ' && !ends_key(end) && line[end] != ',' &&
          line[end] != ']' && line[end] != '}') {
     ++end;
   }
@@ -36,12 +39,11 @@ void render_gcc(const Diagnostic& d, const SourceManager& sources, const RenderO
   Severity severity = shown_severity(d, options);
   const char* bold = options.color ? "\033[1m" : "";
   const char* reset = options.color ? "\033[0m" : "";
-  const char* tone = !options.color               ? ""
+  const char* tone = !options.color                ? ""
                      : severity == Severity::Error ? "\033[1;31m"
                                                    : "\033[1;35m";
-  out << fmt::format("{}{}:{} {}{}[{}]:{} {}{}{}\n", bold, location_prefix(d.location), reset,
-                     tone, severity_name(severity), info(d.code).code, reset, bold, d.message,
-                     reset);
+  out << fmt::format("{}{}:{} {}{}[{}]:{} {}{}{}\n", bold, location_prefix(d.location), reset, tone,
+                     severity_name(severity), info(d.code).code, reset, bold, d.message, reset);
   if (auto line = sources.line(d.location.file, d.location.line)) {
     std::string text(*line);
     for (char& c : text) {
@@ -97,7 +99,8 @@ void render_github(const Diagnostic& d, const RenderOptions& options, std::ostre
   if (d.location.line > 0) {
     properties += fmt::format(",line={},col={}", d.location.line, d.location.column);
   }
-  properties += ",title=" + github_escape(std::string("jobc ") + std::string(info(d.code).code), true);
+  properties +=
+      ",title=" + github_escape(std::string("jobc ") + std::string(info(d.code).code), true);
   out << fmt::format("::{} {}::{}\n", severity_name(shown_severity(d, options)), properties,
                      github_escape(message, false));
 }

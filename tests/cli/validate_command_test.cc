@@ -1,0 +1,129 @@
+// `jobc validate`, `jobc schema` and `jobc explain` as a user runs them: exit statuses,
+// output formats, folders, --set and --werror.
+#include <doctest/doctest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "common/run_command.h"
+
+using jobc::testing::jobc_command;
+using jobc::testing::run_command;
+
+namespace {
+
+std::string fixture(const std::string& name) {
+  return jobc::testing::shell_quote(std::string(JOBC_SOURCE_DIR) + "/tests/fixtures/diagnostics/" +
+                                    name);
+}
+
+std::string example(const std::string& name) {
+  return jobc::testing::shell_quote(std::string(JOBC_SOURCE_DIR) + "/examples/" + name);
+}
+
+}  // namespace
+
+TEST_SUITE("cli") {
+  TEST_CASE("exit status: 0 valid, 1 invalid, 2 usage or I/O error") {
+    CHECK(run_command(jobc_command("validate " + example("quickstart/job.yml"))).status == 0);
+    CHECK(run_command(jobc_command("validate " + fixture("E010-unknown-key.yml"))).status == 1);
+    CHECK(run_command(jobc_command("validate /no/such/spec.yml")).status == 2);
+    CHECK(run_command(jobc_command("validate --format xml " + example("quickstart/job.yml")))
+              .status == 2);
+    CHECK(run_command(jobc_command("frobnicate")).status == 2);
+    CHECK(run_command(jobc_command("validate --set nonsense " + example("quickstart/job.yml")))
+              .status == 2);
+  }
+
+  TEST_CASE("gcc format shows location, source line, caret and a summary") {
+    auto result = run_command(jobc_command("validate " + fixture("E010-unknown-key.yml")));
+    CHECK(result.err.find("E010-unknown-key.yml:2:1: error[E010]: unknown key 'comand'") !=
+          std::string::npos);
+    CHECK(result.err.find(" 2 | comand: python train.py") != std::string::npos);
+    CHECK(result.err.find("   | ^~~~~~") != std::string::npos);
+    CHECK(result.err.find("note: did you mean 'command'?") != std::string::npos);
+    CHECK(result.err.find("1 spec checked, 2 errors, 0 warnings") != std::string::npos);
+    // Diagnostics are in line order within a file.
+    CHECK(result.err.find(":2:1:") < result.err.find(":7:3:"));
+  }
+
+  TEST_CASE("json format is an array of located diagnostics on stdout") {
+    auto result =
+        run_command(jobc_command("validate --format json " + fixture("E022-undeclared-input.yml")));
+    CHECK(result.status == 1);
+    auto diagnostics = nlohmann::json::parse(result.out);
+    REQUIRE(diagnostics.is_array());
+    REQUIRE(diagnostics.size() == 3);
+    CHECK(diagnostics[0]["code"] == "E022");
+    CHECK(diagnostics[0]["line"] == 3);
+    CHECK(diagnostics[0]["column"] == 31);
+    CHECK(diagnostics[0]["severity"] == "error");
+    CHECK(diagnostics[2]["severity"] == "warning");
+  }
+
+  TEST_CASE("github format writes workflow annotations") {
+    auto result =
+        run_command(jobc_command("validate --format github " + fixture("E028-inline-password.yml")));
+    CHECK(result.status == 1);
+    CHECK(result.out.find("::error file=") == 0);
+    CHECK(result.out.find(",line=7,col=3,title=jobc E028::registry password is written inline") !=
+          std::string::npos);
+    CHECK(result.out.find("%0Anote: ") != std::string::npos);  // newlines escaped
+  }
+
+  TEST_CASE("warnings pass unless --werror") {
+    std::string spec = fixture("W002-secret-env-var.yml");
+    CHECK(run_command(jobc_command("validate " + spec)).status == 0);
+    auto strict = run_command(jobc_command("validate --werror " + spec));
+    CHECK(strict.status == 1);
+    CHECK(strict.err.find("error[W002]") != std::string::npos);
+  }
+
+  TEST_CASE("--set overrides a field before validation") {
+    std::string spec = fixture("E011-wrong-type.yml");
+    CHECK(run_command(jobc_command("validate " + spec)).status == 1);
+    CHECK(run_command(jobc_command("validate --set resources.instance_count=2 " + spec)).status ==
+          0);
+    auto wrong = run_command(jobc_command("validate --set resources.instance_count=many " + spec));
+    CHECK(wrong.status == 1);
+    CHECK(wrong.err.find("the value comes from --set resources.instance_count=many") !=
+          std::string::npos);
+  }
+
+  TEST_CASE("folders are searched for specs; several paths in one call") {
+    auto result = run_command(jobc_command("validate " + example("")));
+    CHECK_MESSAGE(result.status == 0, result.err);
+    CHECK(result.err.find("specs checked, 0 errors") != std::string::npos);
+    auto mixed = run_command(jobc_command("validate " + example("quickstart/job.yml") + " " +
+                                          fixture("E012-missing-key.yml")));
+    CHECK(mixed.status == 1);
+    CHECK(mixed.err.find("2 specs checked, 1 error") != std::string::npos);
+  }
+
+  TEST_CASE("--kind forces the spec kind") {
+    auto result = run_command(jobc_command("validate --kind environment " +
+                                           fixture("E008-unrecognisable.yml")));
+    CHECK(result.status == 1);
+    CHECK(result.err.find("E029") != std::string::npos);
+  }
+
+  TEST_CASE("schema prints each embedded schema as JSON") {
+    for (const char* kind : {"environment", "compute", "command_job", "sweep_job", "job"}) {
+      CAPTURE(kind);
+      auto result = run_command(jobc_command(std::string("schema ") + kind));
+      CHECK(result.status == 0);
+      auto schema = nlohmann::json::parse(result.out);
+      CHECK(schema["$schema"] == "http://json-schema.org/draft-07/schema#");
+    }
+    CHECK(run_command(jobc_command("schema pipeline")).status == 2);
+  }
+
+  TEST_CASE("explain describes codes; help and version work") {
+    auto result = run_command(jobc_command("explain E028"));
+    CHECK(result.status == 0);
+    CHECK(result.out.find("E028") == 0);
+    CHECK(run_command(jobc_command("explain E999")).status == 2);
+    CHECK(run_command(jobc_command("--help")).status == 0);
+    CHECK(run_command(jobc_command("validate --help")).out.find("--format") != std::string::npos);
+    CHECK(run_command(jobc_command("--version")).out.find("jobc ") == 0);
+  }
+}
