@@ -13,19 +13,19 @@ Command add_explain_command(CLI::App& app) {
   auto code = std::make_shared<std::string>();
   command->add_option("CODE", *code, "a code such as E010; omit to list every code");
   return {command, [code]() {
-    bool found = false;
-    for (const DiagInfo& entry : all_diagnostics()) {
-      if (!code->empty() && entry.code != *code) continue;
-      std::cout << fmt::format("{}  {:<7}  {}\n", entry.code, severity_name(entry.severity),
-                               entry.summary);
-      found = true;
-    }
-    if (!found) {
-      std::cerr << "jobc explain: no diagnostic has code '" << *code << "'\n";
-      return kExitUsage;
-    }
-    return kExitOk;
-  }};
+            bool found = false;
+            for (const DiagInfo& entry : all_diagnostics()) {
+              if (!code->empty() && entry.code != *code) continue;
+              std::cout << fmt::format("{}  {:<7}  {}\n", entry.code, severity_name(entry.severity),
+                                       entry.summary);
+              found = true;
+            }
+            if (!found) {
+              std::cerr << "jobc explain: no diagnostic has code '" << *code << "'\n";
+              return kExitUsage;
+            }
+            return kExitOk;
+          }};
 }
 
 }  // namespace jobc::cli

@@ -18,15 +18,15 @@ Command add_schema_command(CLI::App& app) {
       "file written by 'jobc schema KIND > PATH' (keep the four files side by side: job\n"
       "schemas refer to environment.schema.json).");
   return {command, [kind]() {
-    auto parsed = parse_schema_name(*kind);
-    if (!parsed) {
-      std::cerr << "jobc schema: unknown kind '" << *kind
-                << "'; use environment, compute, command_job or sweep_job\n";
-      return kExitUsage;
-    }
-    std::cout << schema_text(*parsed);
-    return kExitOk;
-  }};
+            auto parsed = parse_schema_name(*kind);
+            if (!parsed) {
+              std::cerr << "jobc schema: unknown kind '" << *kind
+                        << "'; use environment, compute, command_job or sweep_job\n";
+              return kExitUsage;
+            }
+            std::cout << schema_text(*parsed);
+            return kExitOk;
+          }};
 }
 
 }  // namespace jobc::cli

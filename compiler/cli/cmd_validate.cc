@@ -34,8 +34,7 @@ bool is_yaml_file(const fs::path& path) {
 std::vector<std::string> specs_in_folder(const fs::path& folder) {
   std::vector<std::string> out;
   std::error_code error;
-  fs::recursive_directory_iterator it(folder, fs::directory_options::skip_permission_denied,
-                                      error);
+  fs::recursive_directory_iterator it(folder, fs::directory_options::skip_permission_denied, error);
   for (; !error && it != fs::recursive_directory_iterator(); it.increment(error)) {
     const fs::path& path = it->path();
     if (it->is_directory() && path.filename().string().starts_with(".")) {
@@ -100,8 +99,8 @@ int run_validate(const ValidateArgs& args) {
   size_t warnings = args.werror ? 0 : sink.warning_count();
   if (!args.quiet && render.format == DiagFormat::Gcc) {
     std::cerr << fmt::format("jobc: {} spec{} checked, {} error{}, {} warning{}\n", files.size(),
-                             files.size() == 1 ? "" : "s", errors, errors == 1 ? "" : "s",
-                             warnings, warnings == 1 ? "" : "s");
+                             files.size() == 1 ? "" : "s", errors, errors == 1 ? "" : "s", warnings,
+                             warnings == 1 ? "" : "s");
   }
   if (io_error) return kExitUsage;
   return errors > 0 ? kExitInvalid : kExitOk;
@@ -111,9 +110,11 @@ int run_validate(const ValidateArgs& args) {
 
 Command add_validate_command(CLI::App& app) {
   CLI::App* command = app.add_subcommand(
-      "validate", "Check environment, compute and job specs; report every problem with its location");
+      "validate",
+      "Check environment, compute and job specs; report every problem with its location");
   auto args = std::make_shared<ValidateArgs>();
-  command->add_option("PATH", args->paths, "spec files, or folders searched for *.yml / *.yaml specs")
+  command
+      ->add_option("PATH", args->paths, "spec files, or folders searched for *.yml / *.yaml specs")
       ->required();
   add_spec_options(*command, args->spec);
   command->add_option("--format", args->format, "diagnostic format")

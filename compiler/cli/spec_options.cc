@@ -5,8 +5,9 @@ namespace jobc::cli {
 void add_spec_options(CLI::App& command, SpecOptions& options) {
   command.add_option("--kind", options.kind, "spec kind when it cannot be recognised")
       ->check(CLI::IsMember({"job", "command", "sweep", "environment", "compute"}));
-  command.add_option("--set", options.overrides,
-                     "override a field before validation: key.path=value (repeatable)")
+  command
+      .add_option("--set", options.overrides,
+                  "override a field before validation: key.path=value (repeatable)")
       ->allow_extra_args(false);
 }
 

@@ -16,7 +16,9 @@ const std::vector<DiagInfo>& all_diagnostics() {
   return table;
 }
 
-const DiagInfo& info(DiagCode code) { return all_diagnostics()[static_cast<size_t>(code)]; }
+const DiagInfo& info(DiagCode code) {
+  return all_diagnostics()[static_cast<size_t>(code)];
+}
 
 std::string_view severity_name(Severity severity) {
   switch (severity) {
@@ -50,13 +52,11 @@ void DiagnosticSink::sort() {
   // Files keep the order in which they were first reported; lines ascend within a file.
   std::map<std::string, size_t> file_order;
   for (const Diagnostic& d : diagnostics_) file_order.emplace(d.location.file, file_order.size());
-  std::stable_sort(diagnostics_.begin(), diagnostics_.end(),
-                   [&](const Diagnostic& a, const Diagnostic& b) {
-                     return std::make_tuple(file_order[a.location.file], a.location.line,
-                                            a.location.column) <
-                            std::make_tuple(file_order[b.location.file], b.location.line,
-                                            b.location.column);
-                   });
+  std::stable_sort(
+      diagnostics_.begin(), diagnostics_.end(), [&](const Diagnostic& a, const Diagnostic& b) {
+        return std::make_tuple(file_order[a.location.file], a.location.line, a.location.column) <
+               std::make_tuple(file_order[b.location.file], b.location.line, b.location.column);
+      });
 }
 
 void DiagnosticSink::append(const DiagnosticSink& other) {

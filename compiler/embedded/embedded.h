@@ -17,7 +17,6 @@ const std::vector<EmbeddedFile>& schemas();
 const std::vector<EmbeddedFile>& templates();
 
 // Looks a file up by name in one of the tables above.
-std::optional<std::string_view> find(const std::vector<EmbeddedFile>& table,
-                                     std::string_view name);
+std::optional<std::string_view> find(const std::vector<EmbeddedFile>& table, std::string_view name);
 
 }  // namespace jobc::embedded

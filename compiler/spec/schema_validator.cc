@@ -31,8 +31,7 @@ const valijson::Schema& compiled_schema(SpecKind kind) {
   if (!slot) {
     slot = std::make_unique<valijson::Schema>();
     valijson::SchemaParser parser(valijson::SchemaParser::kDraft7);
-    valijson::adapters::NlohmannJsonAdapter adapter(
-        *schema_document(kind_schema_file(kind)));
+    valijson::adapters::NlohmannJsonAdapter adapter(*schema_document(kind_schema_file(kind)));
     auto fetch = [](const std::string& uri) -> const json* {
       return schema_document(uri.substr(uri.find_last_of('/') + 1));
     };
@@ -73,8 +72,8 @@ std::string json_type_name(const json& value) {
 
 std::string schema_type_name(const std::string& type) {
   static const std::map<std::string, std::string> names = {
-      {"string", "text"},     {"integer", "an integer"}, {"number", "a number"},
-      {"boolean", "a boolean"}, {"object", "a mapping"}, {"array", "a list"},
+      {"string", "text"},       {"integer", "an integer"}, {"number", "a number"},
+      {"boolean", "a boolean"}, {"object", "a mapping"},   {"array", "a list"},
       {"null", "empty"}};
   auto it = names.find(type);
   return it == names.end() ? type : it->second;
@@ -133,8 +132,8 @@ class ErrorTranslator {
       std::string key = last_quoted(description);
       std::string in = pointer.empty() ? std::string("the spec") : "'" + where + "'";
       sink_.report(DiagCode::MissingKey, doc_.map.key_location(pointer),
-                   fmt::format("missing required key '{}' in {}", key, in), describe(
-                       pointer_append(pointer, key), std::move(notes)));
+                   fmt::format("missing required key '{}' in {}", key, in),
+                   describe(pointer_append(pointer, key), std::move(notes)));
     } else if (description.rfind("Value type not permitted", 0) == 0) {
       sink_.report(DiagCode::WrongType, doc_.map.value_location(pointer),
                    fmt::format("'{}' must be {}, not {}", where, expected_types(pointer),
@@ -170,8 +169,8 @@ class ErrorTranslator {
                                     std::vector<std::string> notes) const {
     json description = navigator_.keyword(pointer, "description");
     if (description.is_string()) {
-      notes.push_back(fmt::format("'{}': {}", pointer_to_dotted(pointer),
-                                  description.get<std::string>()));
+      notes.push_back(
+          fmt::format("'{}': {}", pointer_to_dotted(pointer), description.get<std::string>()));
     }
     return notes;
   }
@@ -207,10 +206,9 @@ class ErrorTranslator {
     std::set<std::string> names = navigator_.property_names(object);
     names.erase("$schema");
     std::vector<std::string> candidates(names.begin(), names.end());
-    std::string message = object.empty()
-                              ? fmt::format("unknown key '{}'", key)
-                              : fmt::format("unknown key '{}' in '{}'", key,
-                                            pointer_to_dotted(object));
+    std::string message =
+        object.empty() ? fmt::format("unknown key '{}'", key)
+                       : fmt::format("unknown key '{}' in '{}'", key, pointer_to_dotted(object));
     if (auto suggestion = closest_match(key, candidates)) {
       notes.insert(notes.begin(), fmt::format("did you mean '{}'?", *suggestion));
     } else if (!candidates.empty() && candidates.size() <= 12) {
@@ -232,7 +230,8 @@ class ErrorTranslator {
         notes.insert(notes.begin(), fmt::format("did you mean '{}'?", *suggestion));
       }
     }
-    if (!candidates.empty()) notes.push_back(fmt::format("allowed: {}", fmt::join(candidates, ", ")));
+    if (!candidates.empty())
+      notes.push_back(fmt::format("allowed: {}", fmt::join(candidates, ", ")));
     sink_.report(DiagCode::NotAllowedValue, doc_.map.value_location(pointer),
                  fmt::format("'{}' is not an allowed value for '{}'",
                              value ? short_value(*value) : "", pointer_to_dotted(pointer)),
@@ -258,8 +257,8 @@ bool validate_against_schema(const SpecDocument& doc, SpecKind kind, DiagnosticS
   while (results.popError(error)) {
     errors.emplace_back(pointer_from_context(error.context, doc.root), error.description);
   }
-  bool only_cascades = std::all_of(errors.begin(), errors.end(),
-                                   [](const auto& e) { return is_cascade(e.second); });
+  bool only_cascades =
+      std::all_of(errors.begin(), errors.end(), [](const auto& e) { return is_cascade(e.second); });
   ErrorTranslator translator(doc, kind, sink);
   for (const auto& [pointer, description] : errors) {
     if (!only_cascades && is_cascade(description)) continue;

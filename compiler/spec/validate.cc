@@ -27,8 +27,9 @@ std::optional<LoadedSpec> load_at_depth(const std::filesystem::path& path,
   } else if (expected) {
     DiagnosticSink ignored;
     std::optional<SpecKind> declared = detect_kind(*doc, ignored);
-    bool is_job = [](auto k) { return k == SpecKind::CommandJob || k == SpecKind::SweepJob; }(
-        declared.value_or(*expected));
+    bool is_job = [](auto k) {
+      return k == SpecKind::CommandJob || k == SpecKind::SweepJob;
+    }(declared.value_or(*expected));
     if (declared && *declared != *expected && !(is_job && *expected == SpecKind::CommandJob)) {
       sink.report(DiagCode::BadReference, used_at,
                   fmt::format("'{}' is a {} spec, but it is used as {}", display,
@@ -66,8 +67,7 @@ std::optional<LoadedSpec> load_at_depth(const std::filesystem::path& path,
 }  // namespace
 
 void load_reference(const CheckContext& context, const std::string& pointer, SpecKind kind) {
-  if (!check_local_path(context, pointer, PathKind::File,
-                        std::string(kind_name(kind)) + " file")) {
+  if (!check_local_path(context, pointer, PathKind::File, std::string(kind_name(kind)) + " file")) {
     return;
   }
   if (context.depth >= kMaxReferenceDepth) {
@@ -114,8 +114,8 @@ void check_compute_names(const std::vector<const LoadedSpec*>& specs, Diagnostic
     if (auto suggestion = closest_match(name, names)) {
       notes.push_back(fmt::format("did you mean '{}'?", *suggestion));
     }
-    notes.push_back(fmt::format("compute specs given: {}", fmt::join(names.begin() + 2,
-                                                                     names.end(), ", ")));
+    notes.push_back(
+        fmt::format("compute specs given: {}", fmt::join(names.begin() + 2, names.end(), ", ")));
     sink.report(DiagCode::UnresolvedCompute, spec->doc.map.value_location("/compute"),
                 fmt::format("compute '{}' matches none of the compute specs given", name),
                 std::move(notes));

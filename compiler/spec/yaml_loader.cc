@@ -157,9 +157,8 @@ bool parse_yaml(const SpecDocument& doc, DiagnosticSink& sink, YAML::Node& out) 
 }  // namespace
 
 std::optional<SpecDocument> load_spec_text(std::string text, const std::string& display_path,
-                                           const std::filesystem::path& dir,
-                                           SourceManager& sources, DiagnosticSink& sink,
-                                           const LoadLimits& limits) {
+                                           const std::filesystem::path& dir, SourceManager& sources,
+                                           DiagnosticSink& sink, const LoadLimits& limits) {
   SpecDocument doc;
   doc.display_path = display_path;
   doc.dir = dir;
@@ -196,13 +195,11 @@ std::optional<SpecDocument> load_spec_text(std::string text, const std::string& 
 }
 
 std::optional<SpecDocument> load_spec_file(const std::filesystem::path& path,
-                                           const std::string& display_path,
-                                           SourceManager& sources, DiagnosticSink& sink,
-                                           const LoadLimits& limits) {
+                                           const std::string& display_path, SourceManager& sources,
+                                           DiagnosticSink& sink, const LoadLimits& limits) {
   std::error_code error;
   if (std::filesystem::is_directory(path, error)) {
-    sink.report(DiagCode::PathKindMismatch, {display_path, 0, 0},
-                "is a folder, not a spec file");
+    sink.report(DiagCode::PathKindMismatch, {display_path, 0, 0}, "is a folder, not a spec file");
     return std::nullopt;
   }
   std::ifstream in(path, std::ios::binary);

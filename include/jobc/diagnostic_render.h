@@ -2,9 +2,9 @@
 // tools (JSON) and for GitHub Actions (workflow annotations).
 #pragma once
 
+#include <optional>
 #include <ostream>
 #include <string_view>
-#include <optional>
 
 #include "jobc/diagnostics.h"
 #include "jobc/source.h"

@@ -13,10 +13,10 @@
 namespace jobc {
 
 struct SpecDocument {
-  std::string display_path;    // the path as the user gave it; used in diagnostics
-  std::filesystem::path dir;   // relative references in the spec resolve against this folder
-  std::string text;            // the file's bytes (hashed into manifests)
-  nlohmann::json root;         // the document, YAML 1.1 scalars resolved like PyYAML
+  std::string display_path;   // the path as the user gave it; used in diagnostics
+  std::filesystem::path dir;  // relative references in the spec resolve against this folder
+  std::string text;           // the file's bytes (hashed into manifests)
+  nlohmann::json root;        // the document, YAML 1.1 scalars resolved like PyYAML
   SourceMap map;
 };
 
@@ -28,14 +28,12 @@ struct LoadLimits {
 
 // Loads one YAML file. Every problem is reported to `sink`; nullopt means it could not be loaded.
 std::optional<SpecDocument> load_spec_file(const std::filesystem::path& path,
-                                           const std::string& display_path,
-                                           SourceManager& sources, DiagnosticSink& sink,
-                                           const LoadLimits& limits = {});
+                                           const std::string& display_path, SourceManager& sources,
+                                           DiagnosticSink& sink, const LoadLimits& limits = {});
 
 // Loads YAML text already in memory (tests, fuzzing, stdin).
 std::optional<SpecDocument> load_spec_text(std::string text, const std::string& display_path,
-                                           const std::filesystem::path& dir,
-                                           SourceManager& sources, DiagnosticSink& sink,
-                                           const LoadLimits& limits = {});
+                                           const std::filesystem::path& dir, SourceManager& sources,
+                                           DiagnosticSink& sink, const LoadLimits& limits = {});
 
 }  // namespace jobc

@@ -11,8 +11,8 @@ namespace jobc {
 
 enum class SpecKind { Environment, Compute, CommandJob, SweepJob };
 
-std::string_view kind_name(SpecKind kind);          // "environment", "compute", "command job", ...
-std::string_view kind_schema_file(SpecKind kind);   // "command_job.schema.json"
+std::string_view kind_name(SpecKind kind);         // "environment", "compute", "command job", ...
+std::string_view kind_schema_file(SpecKind kind);  // "command_job.schema.json"
 // Parses a --kind value: environment, compute, job (a command job unless `type: sweep`),
 // command, sweep.
 std::optional<SpecKind> parse_kind_option(std::string_view text, const nlohmann::json& root);

@@ -61,8 +61,8 @@ TEST_SUITE("cli") {
   }
 
   TEST_CASE("github format writes workflow annotations") {
-    auto result =
-        run_command(jobc_command("validate --format github " + fixture("E028-inline-password.yml")));
+    auto result = run_command(
+        jobc_command("validate --format github " + fixture("E028-inline-password.yml")));
     CHECK(result.status == 1);
     CHECK(result.out.find("::error file=") == 0);
     CHECK(result.out.find(",line=7,col=3,title=jobc E028::registry password is written inline") !=
@@ -100,8 +100,8 @@ TEST_SUITE("cli") {
   }
 
   TEST_CASE("--kind forces the spec kind") {
-    auto result = run_command(jobc_command("validate --kind environment " +
-                                           fixture("E008-unrecognisable.yml")));
+    auto result = run_command(
+        jobc_command("validate --kind environment " + fixture("E008-unrecognisable.yml")));
     CHECK(result.status == 1);
     CHECK(result.err.find("E029") != std::string::npos);
   }

@@ -62,8 +62,8 @@ TEST_SUITE("conformance") {
       MESSAGE("skipped: ../shared/conformance is absent");
       return;
     }
-    Outcome outcome = validate_case({"cli/jobs/single-step/java/iris/job-template.yml", "job",
-                                     "", "rejected", ""});
+    Outcome outcome = validate_case(
+        {"cli/jobs/single-step/java/iris/job-template.yml", "job", "", "rejected", ""});
     REQUIRE(outcome.sink.error_count() == 1);
     const auto& d = outcome.sink.diagnostics().front();
     CHECK(d.code == jobc::DiagCode::MissingPath);

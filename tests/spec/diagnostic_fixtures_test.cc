@@ -22,7 +22,7 @@ namespace {
 
 struct Expectation {
   std::string file;
-  int line;  // 0: no line
+  int line;    // 0: no line
   int column;  // 0: any
   std::string code;
   std::string substring;
@@ -54,8 +54,7 @@ void collect_expectations(const std::string& file, const std::string& text,
       }
       int offset = match[2].matched ? std::stoi(match[2].str()) : 0;
       out.push_back({file, match[1].matched ? 0 : number + offset,
-                     match[4].matched ? std::stoi(match[4].str()) : 0, match[3].str(),
-                     substring});
+                     match[4].matched ? std::stoi(match[4].str()) : 0, match[3].str(), substring});
     } else if (std::regex_search(line, match, set)) {
       sets.push_back(match[1].str());
     } else if (std::regex_search(line, match, also)) {
@@ -66,8 +65,8 @@ void collect_expectations(const std::string& file, const std::string& text,
 
 bool meets(const Expectation& e, const jobc::Diagnostic& d) {
   return e.file == d.location.file && e.line == d.location.line &&
-         (e.column == 0 || e.column == d.location.column) &&
-         e.code == jobc::info(d.code).code && d.message.find(e.substring) != std::string::npos;
+         (e.column == 0 || e.column == d.location.column) && e.code == jobc::info(d.code).code &&
+         d.message.find(e.substring) != std::string::npos;
 }
 
 std::string describe(const jobc::Diagnostic& d) {
@@ -75,7 +74,9 @@ std::string describe(const jobc::Diagnostic& d) {
                      jobc::info(d.code).code, d.message);
 }
 
-fs::path fixtures_dir() { return fs::path(JOBC_SOURCE_DIR) / "tests/fixtures/diagnostics"; }
+fs::path fixtures_dir() {
+  return fs::path(JOBC_SOURCE_DIR) / "tests/fixtures/diagnostics";
+}
 
 std::vector<fs::path> fixture_files() {
   std::vector<fs::path> out;

@@ -21,8 +21,8 @@ struct Result {
 Result load_text(std::string text) {
   Result result;
   jobc::SourceManager sources;
-  result.loaded = jobc::load_spec_text(std::move(text), "hostile.yml", ".", sources,
-                                       result.sink).has_value();
+  result.loaded =
+      jobc::load_spec_text(std::move(text), "hostile.yml", ".", sources, result.sink).has_value();
   return result;
 }
 
@@ -67,9 +67,9 @@ TEST_SUITE("spec") {
     std::string text = "a: &a [x, x, x, x, x, x, x, x, x, x]\n";
     for (char c = 'b'; c <= 'k'; ++c) {
       char prev = static_cast<char>(c - 1);
-      text += std::string(1, c) + ": &" + c + " [*" + prev + ", *" + prev + ", *" + prev +
-              ", *" + prev + ", *" + prev + ", *" + prev + ", *" + prev + ", *" + prev + ", *" +
-              prev + ", *" + prev + "]\n";
+      text += std::string(1, c) + ": &" + c + " [*" + prev + ", *" + prev + ", *" + prev + ", *" +
+              prev + ", *" + prev + ", *" + prev + ", *" + prev + ", *" + prev + ", *" + prev +
+              ", *" + prev + "]\n";
     }
     auto r = load_text(text);  // 10^11 values if expanded
     CHECK(!r.loaded);
@@ -117,7 +117,10 @@ TEST_SUITE("spec") {
   }
 
   TEST_CASE("binary and non-UTF-8 bytes are refused with their position") {
-    auto binary = load_text(std::string("command: a\n\x7f" "ELF\0\x01\x02", 17));
+    auto binary =
+        load_text(std::string("command: a\n\x7f"
+                              "ELF\0\x01\x02",
+                              17));
     CHECK(first(binary.sink).code == DiagCode::NotText);
     auto latin1 = load_text("command: python x.py\nname: caf\xe9\n");
     CHECK(first(latin1.sink).code == DiagCode::NotText);

@@ -48,10 +48,10 @@ bool check_local_path(const CheckContext& context, const std::string& pointer, P
   }
   bool is_dir = fs::is_directory(status);
   if ((kind == PathKind::File && is_dir) || (kind == PathKind::Folder && !is_dir)) {
-    context.sink.report(DiagCode::PathKindMismatch, context.at(pointer),
-                        fmt::format("{} '{}' is a {}, a {} is needed", what, text,
-                                    is_dir ? "folder" : "file",
-                                    kind == PathKind::File ? "file" : "folder"));
+    context.sink.report(
+        DiagCode::PathKindMismatch, context.at(pointer),
+        fmt::format("{} '{}' is a {}, a {} is needed", what, text, is_dir ? "folder" : "file",
+                    kind == PathKind::File ? "file" : "folder"));
     return false;
   }
   return true;
@@ -77,11 +77,10 @@ namespace {
 void find_placeholders(const CheckContext& context, const nlohmann::json& value,
                        const std::string& pointer) {
   if (value.is_string() && looks_like_placeholder(value.get<std::string>())) {
-    context.sink.report(DiagCode::Placeholder, context.at(pointer),
-                        fmt::format("'{}' is a template placeholder, not a value",
-                                    value.get<std::string>()),
-                        {fmt::format("replace it with a real value for '{}'",
-                                     pointer_to_dotted(pointer))});
+    context.sink.report(
+        DiagCode::Placeholder, context.at(pointer),
+        fmt::format("'{}' is a template placeholder, not a value", value.get<std::string>()),
+        {fmt::format("replace it with a real value for '{}'", pointer_to_dotted(pointer))});
   } else if (value.is_object()) {
     for (const auto& [key, child] : value.items()) {
       find_placeholders(context, child, pointer_append(pointer, key));

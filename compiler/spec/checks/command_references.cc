@@ -11,8 +11,8 @@ std::vector<CommandReference> find_command_references(const std::string& command
   for (auto it = std::sregex_iterator(command.begin(), command.end(), reference);
        it != std::sregex_iterator(); ++it) {
     const std::smatch& match = *it;
-    out.push_back({match[1].str(), match[2].str(), match[0].str(),
-                   static_cast<size_t>(match.position(0))});
+    out.push_back(
+        {match[1].str(), match[2].str(), match[0].str(), static_cast<size_t>(match.position(0))});
   }
   return out;
 }

@@ -19,10 +19,9 @@ static void check_amlcompute(const CheckContext& context) {
   const nlohmann::json* max = context.find("/max_instances");
   long long max_value = max && max->is_number_integer() ? max->get<long long>() : 1;
   if (min && min->is_number_integer() && min->get<long long>() > max_value) {
-    context.sink.report(
-        DiagCode::MinAboveMax, context.at("/min_instances"),
-        fmt::format("min_instances ({}) is greater than max_instances ({}{})",
-                    min->get<long long>(), max_value, max ? "" : ", the default"));
+    context.sink.report(DiagCode::MinAboveMax, context.at("/min_instances"),
+                        fmt::format("min_instances ({}) is greater than max_instances ({}{})",
+                                    min->get<long long>(), max_value, max ? "" : ", the default"));
   }
   if (context.find("/ssh_settings/admin_password")) {
     context.sink.report(DiagCode::SecretLikeValue, context.key_at("/ssh_settings/admin_password"),

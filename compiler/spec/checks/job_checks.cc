@@ -24,7 +24,7 @@ void check_inputs(const CheckContext& context, const std::string& inputs) {
     if (!input.is_object() || !input.contains("path")) continue;
     std::string type = input.value("type", "uri_folder");
     if (!is_path_input_type(type)) continue;
-    PathKind kind = type == "uri_file" ? PathKind::File
+    PathKind kind = type == "uri_file"     ? PathKind::File
                     : type == "uri_folder" ? PathKind::Folder
                                            : PathKind::Any;
     check_local_path(context, pointer_append(pointer_append(inputs, name), "path"), kind,
@@ -65,11 +65,10 @@ void check_command(const CheckContext& context, const std::string& command,
   for (const CommandReference& ref : find_command_references(node->get<std::string>())) {
     auto scope = scopes.find(ref.scope);
     if (scope == scopes.end()) {
-      context.sink.report(DiagCode::UndeclaredReference,
-                          reference_location(context, command, ref.text),
-                          fmt::format("'{}' refers to '{}', which a job does not have", ref.text,
-                                      ref.scope),
-                          {"a command can refer to ${{inputs.NAME}} and ${{outputs.NAME}}"});
+      context.sink.report(
+          DiagCode::UndeclaredReference, reference_location(context, command, ref.text),
+          fmt::format("'{}' refers to '{}', which a job does not have", ref.text, ref.scope),
+          {"a command can refer to ${{inputs.NAME}} and ${{outputs.NAME}}"});
       continue;
     }
     std::vector<std::string> declared = keys_of(context.find(scope->second));
@@ -86,8 +85,8 @@ void check_command(const CheckContext& context, const std::string& command,
                         reference_location(context, command, ref.text),
                         fmt::format("'{}' refers to {} '{}', which is not declared", ref.text,
                                     ref.scope == "search_space" ? "search space parameter"
-                                    : ref.scope == "inputs"       ? "input"
-                                                                  : "output",
+                                    : ref.scope == "inputs"     ? "input"
+                                                                : "output",
                                     ref.name),
                         std::move(notes));
   }
@@ -153,7 +152,7 @@ void check_job_compute(const CheckContext& context, const std::string& pointer) 
   const nlohmann::json* node = context.find(pointer);
   if (!node || !node->is_string()) return;
   std::string value = node->get<std::string>();
-  if (looks_like_placeholder(value)) return;  // reported once, as E027
+  if (looks_like_placeholder(value)) return;                            // reported once, as E027
   if (value.rfind("azureml:", 0) == 0 || !is_path_like(value)) return;  // a name
   load_reference(context, pointer, SpecKind::Compute);
 }
@@ -182,8 +181,9 @@ void check_command_job(const CheckContext& context, const std::string& base) {
 void check_sweep_job(const CheckContext& context) {
   check_local_path(context, "/trial/code", PathKind::Any, "code");
   check_inputs(context, "/inputs");
-  check_command(context, "/trial/command",
-                {{"inputs", "/inputs"}, {"outputs", "/outputs"}, {"search_space", "/search_space"}});
+  check_command(
+      context, "/trial/command",
+      {{"inputs", "/inputs"}, {"outputs", "/outputs"}, {"search_space", "/search_space"}});
   check_environment_variables(context, "/trial/environment_variables");
   check_job_environment(context, "/trial/environment");
   check_job_compute(context, "/compute");
