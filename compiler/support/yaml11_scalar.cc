@@ -4,6 +4,7 @@
 #include "support/yaml11_scalar.h"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -19,7 +20,6 @@ class Cursor {
  public:
   explicit Cursor(std::string_view text) : text_(text) {}
   bool done() const { return pos_ == text_.size(); }
-  char peek() const { return done() ? '\0' : text_[pos_]; }
   std::string_view rest() const { return text_.substr(pos_); }
   bool eat(char c) {
     if (done() || text_[pos_] != c) return false;

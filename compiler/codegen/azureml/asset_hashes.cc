@@ -1,0 +1,241 @@
+// Ports of the SDK's hashing walks (azure/ai/ml/_utils/_asset_utils.py) and of the anonymous
+// environment version (entities/_assets/environment.py), with its Python str.join quirk.
+#include "codegen/azureml/asset_hashes.h"
+
+#include <algorithm>
+#include <cctype>
+#include <fstream>
+#include <locale>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+
+#include "support/hash.h"
+#include "support/pyyaml_dump.h"
+#include "support/utf8.h"
+
+namespace jobc {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::string_view kUploadHashSeed = "Initialize for october 2021 AML CLI version";
+
+// Python's str.lower() for sorting: Unicode simple lowercase (via the C.UTF-8 locale, ASCII
+// if that is missing) plus U+0130, the one character whose lowercase is two characters.
+std::u32string python_lower(std::string_view utf8) {
+  static const std::ctype<wchar_t>* const kCtype = []() -> const std::ctype<wchar_t>* {
+    try {
+      static const std::locale kLocale("C.UTF-8");
+      return &std::use_facet<std::ctype<wchar_t>>(kLocale);
+    } catch (const std::runtime_error&) {
+      return nullptr;
+    }
+  }();
+  std::u32string out;
+  for (char32_t c : decode_utf8(utf8)) {
+    if (c == 0x130) {
+      out += U"i\u0307";
+    } else if (kCtype != nullptr) {
+      out.push_back(static_cast<char32_t>(kCtype->tolower(static_cast<wchar_t>(c))));
+    } else {
+      out.push_back(c >= U'A' && c <= U'Z' ? c + 32 : c);
+    }
+  }
+  return out;
+}
+
+// Sorts like Python's sorted(key=str.lower); names equal but for case keep byte order, which
+// is what the SDK's stable sort gives for names in one folder listed in byte order.
+template <typename T, typename Name>
+void sort_like_python_lower(std::vector<T>& items, Name name_of) {
+  std::vector<std::pair<std::u32string, size_t>> keys;
+  for (size_t i = 0; i < items.size(); ++i) keys.emplace_back(python_lower(name_of(items[i])), i);
+  std::sort(keys.begin(), keys.end(), [&](const auto& a, const auto& b) {
+    if (a.first != b.first) return a.first < b.first;
+    return name_of(items[a.second]) < name_of(items[b.second]);
+  });
+  std::vector<T> sorted;
+  for (const auto& key : keys) sorted.push_back(std::move(items[key.second]));
+  items = std::move(sorted);
+}
+
+std::vector<std::string> entry_names(const fs::path& dir) {
+  std::vector<std::string> names;
+  for (const auto& entry : fs::directory_iterator(dir)) names.push_back(entry.path().filename());
+  return names;
+}
+
+// Canonical folders on the current walk: a symbolic link back into one of them would loop.
+using ActiveFolders = std::set<fs::path>;
+
+bool enter_folder(const fs::path& dir, ActiveFolders& active) {
+  return active.insert(fs::canonical(dir)).second;
+}
+
+void leave_folder(const fs::path& dir, ActiveFolders& active) {
+  active.erase(fs::canonical(dir));
+}
+
+// _get_dir_hash: each entry's name, then its bytes or its own entries. The SDK asks the
+// ignore rules about directories as if they were files (see ignore_rules.h).
+void hash_folder(const fs::path& dir, const std::string& relative_dir, const IgnoreRules& rules,
+                 Hasher& md5, ActiveFolders& active) {
+  std::vector<std::string> names = entry_names(dir);
+  sort_like_python_lower(names, [](const std::string& name) -> const std::string& { return name; });
+  for (const std::string& name : names) {
+    const std::string relative = relative_dir + name;
+    if (rules.ignored(relative, false)) continue;
+    md5.update(name);
+    const fs::path path = dir / name;
+    std::error_code error;
+    const fs::file_status status = fs::status(path, error);  // follows links
+    if (fs::is_regular_file(status)) {
+      md5.update_file(path);
+    } else if (fs::is_directory(status) && enter_folder(path, active)) {
+      hash_folder(path, relative + "/", rules, md5, active);
+      leave_folder(path, active);
+    }
+  }
+}
+
+// os.walk(followlinks=True) + traverse_directory: every file, ignore rules asked per file.
+void collect_files(const fs::path& dir, const std::string& relative_dir, const IgnoreRules& rules,
+                   std::vector<SnapshotFile>& files, ActiveFolders& active) {
+  for (const std::string& name : entry_names(dir)) {
+    const fs::path path = dir / name;
+    const std::string relative = relative_dir + name;
+    std::error_code error;
+    const fs::file_status status = fs::status(path, error);
+    if (fs::is_directory(status)) {
+      if (!enter_folder(path, active)) continue;
+      collect_files(path, relative + "/", rules, files, active);
+      leave_folder(path, active);
+    } else if (fs::is_regular_file(status) && !rules.ignored(relative, false)) {
+      files.push_back({path, relative, fs::file_size(path)});
+    }
+  }
+}
+
+std::string read_text_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  if (!in) throw std::runtime_error("cannot read " + path.string());
+  return buffer.str();
+}
+
+// Python's separator.join(text): text's characters with the separator between each pair.
+std::string python_join(std::string_view separator, std::string_view text) {
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (i > 0) out += separator;
+    out.push_back(text[i]);
+  }
+  return out;
+}
+
+bool python_truthy(const nlohmann::json& value) {
+  switch (value.type()) {
+    case nlohmann::json::value_t::null:
+      return false;
+    case nlohmann::json::value_t::boolean:
+      return value.get<bool>();
+    case nlohmann::json::value_t::number_integer:
+    case nlohmann::json::value_t::number_unsigned:
+    case nlohmann::json::value_t::number_float:
+      return value.get<double>() != 0;
+    default:
+      return !value.empty() && !(value.is_string() && value.get_ref<const std::string&>().empty());
+  }
+}
+
+}  // namespace
+
+IgnoreRules root_ignore_rules(const fs::path& folder) {
+  for (const char* name : {".amlignore", ".gitignore"}) {
+    if (fs::exists(folder / name)) return IgnoreRules::parse(read_text_file(folder / name));
+  }
+  return {};
+}
+
+std::string upload_hash(const fs::path& file_or_dir) {
+  const fs::path root = fs::canonical(file_or_dir);  // the SDK resolves the path first
+  Hasher md5(HashKind::Md5);
+  md5.update(kUploadHashSeed);
+  if (fs::is_directory(root)) {
+    ActiveFolders active{root};
+    hash_folder(root, "", root_ignore_rules(root), md5, active);
+  } else {
+    md5.update_file(root);  // a single file: its bytes, not its name
+  }
+  return md5.hex();
+}
+
+std::vector<SnapshotFile> snapshot_files(const fs::path& file_or_dir) {
+  const fs::path root = fs::canonical(file_or_dir);
+  if (!fs::is_directory(root)) {
+    return {{root, root.filename().string(), fs::file_size(root)}};
+  }
+  std::vector<SnapshotFile> files;
+  ActiveFolders active{root};
+  collect_files(root, "", root_ignore_rules(root), files, active);
+  sort_like_python_lower(
+      files, [](const SnapshotFile& file) -> const std::string& { return file.relative_path; });
+  return files;
+}
+
+std::string code_content_hash(const fs::path& file_or_dir) {
+  const std::vector<SnapshotFile> files = snapshot_files(file_or_dir);
+  Hasher sha256(HashKind::Sha256);
+  sha256.update(std::to_string(files.size()));
+  for (const SnapshotFile& file : files) {
+    sha256.update("#" + file.relative_path + "#");
+    sha256.update(std::to_string(file.size));
+  }
+  for (const SnapshotFile& file : files) sha256.update_file(file.source);
+  return sha256.hex();
+}
+
+std::string anonymous_environment_version(const ImageEnvironmentIdentity& environment) {
+  std::string hash = md5_hex(environment.image);
+  if (python_truthy(environment.inference_config)) {
+    hash = python_join(hash, md5_hex(pyyaml_dump(environment.inference_config)));
+  }
+  if (!environment.conda_yaml.empty()) {
+    hash = python_join(hash, md5_hex(environment.conda_yaml));
+  }
+  return md5_hex(hash);
+}
+
+std::string anonymous_environment_version(const BuildEnvironmentIdentity& environment) {
+  std::string hash = md5_hex(environment.context_upload_hash);
+  if (!environment.dockerfile_path.empty()) {
+    hash = python_join(hash, md5_hex(environment.dockerfile_path));
+  }
+  return md5_hex(hash);
+}
+
+std::string uuid_from_md5_hex(std::string_view hex) {
+  // uuid.UUID(hex): drops "urn:" and "uuid:", outer braces, and every hyphen.
+  std::string text(hex);
+  for (std::string_view prefix : {"urn:", "uuid:"}) {
+    for (size_t at; (at = text.find(prefix)) != std::string::npos;) text.erase(at, prefix.size());
+  }
+  size_t first = text.find_first_not_of("{}");
+  size_t last = text.find_last_not_of("{}");
+  text = first == std::string::npos ? "" : text.substr(first, last - first + 1);
+  std::string digits;
+  for (char c : text) {
+    if (c == '-') continue;
+    if (!std::isxdigit(static_cast<unsigned char>(c))) {
+      throw std::invalid_argument("not a uuid: " + std::string(hex));
+    }
+    digits.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  }
+  if (digits.size() != 32) throw std::invalid_argument("not a uuid: " + std::string(hex));
+  return digits.substr(0, 8) + "-" + digits.substr(8, 4) + "-" + digits.substr(12, 4) + "-" +
+         digits.substr(16, 4) + "-" + digits.substr(20);
+}
+
+}  // namespace jobc

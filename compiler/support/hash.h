@@ -1,0 +1,40 @@
+// Message digests (md5, sha256) as lower-case hex, on top of OpenSSL's EVP API.
+// Used for the Azure ML asset hashes and anywhere jobc needs a content fingerprint.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace jobc {
+
+enum class HashKind { Md5, Sha256 };
+
+// An incremental digest: feed bytes with update(), read the digest with hex().
+class Hasher {
+ public:
+  explicit Hasher(HashKind kind);
+  ~Hasher();
+  Hasher(Hasher&&) noexcept;
+  Hasher& operator=(Hasher&&) noexcept;
+  Hasher(const Hasher&) = delete;
+  Hasher& operator=(const Hasher&) = delete;
+
+  void update(std::string_view bytes);
+  // Streams a file's bytes into the digest; throws std::runtime_error if it cannot be read.
+  void update_file(const std::filesystem::path& file);
+  // The digest of everything fed so far. Does not end the stream: more update() calls may follow.
+  std::string hex() const;
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+std::string md5_hex(std::string_view bytes);
+std::string sha256_hex(std::string_view bytes);
+// Throws std::runtime_error if the file cannot be read.
+std::string sha256_file_hex(const std::filesystem::path& file);
+
+}  // namespace jobc
