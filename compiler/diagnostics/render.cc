@@ -119,7 +119,7 @@ void render_diagnostics(const std::vector<Diagnostic>& diagnostics, const Source
   if (options.format == DiagFormat::Json) {
     nlohmann::json all = nlohmann::json::array();
     for (const Diagnostic& d : diagnostics) all.push_back(to_json(d, options));
-    out << all.dump(2) << "\n";
+    out << all.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     return;
   }
   for (const Diagnostic& d : diagnostics) {

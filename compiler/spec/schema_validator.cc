@@ -81,7 +81,11 @@ std::string schema_type_name(const std::string& type) {
 
 std::string short_value(const json& value) {
   std::string text = value.is_string() ? value.get<std::string>() : value.dump();
-  if (text.size() > 60) text = text.substr(0, 57) + "...";
+  if (text.size() > 60) {
+    size_t cut = 57;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+    text = text.substr(0, cut) + "...";
+  }
   return text;
 }
 

@@ -5,12 +5,15 @@
 
 #include <cstring>
 #include <fstream>
+#include <sstream>
 #include <unordered_map>
 
 #include "jobc/spec_document.h"
 #include "spec/text_checks.h"
 #include "support/yaml11_scalar.h"
 #include "support/yaml_cpp.h"
+
+#include <yaml-cpp/eventhandler.h>
 
 namespace jobc {
 namespace {
@@ -29,6 +32,24 @@ class Converter {
   bool convert(const YAML::Node& node, const std::string& pointer, Location key,
                nlohmann::json& out) {
     if (budget_ == 0) return false;
+    if (depth_ >= kMaxDepth) {
+      sink_.report(DiagCode::InputTooLarge, to_location(doc_.display_path, node.Mark()),
+                   "nesting is too deep for a spec (an alias inside itself?)");
+      budget_ = 0;
+      return false;
+    }
+    if (node.IsScalar() && node.Scalar().size() > kMaxScalar) {
+      sink_.report(DiagCode::InputTooLarge, to_location(doc_.display_path, node.Mark()),
+                   fmt::format("value is {} bytes long; spec values are limited to {} bytes",
+                               node.Scalar().size(), kMaxScalar));
+      budget_ = 0;
+      return false;
+    }
+    struct Deeper {
+      int& d;
+      explicit Deeper(int& d) : d(++d) {}
+      ~Deeper() { --d; }
+    } deeper(depth_);
     if (--budget_ == 0) {
       sink_.report(DiagCode::InputTooLarge, to_location(doc_.display_path, node.Mark()),
                    "document expands to too many values (aliases expanding exponentially?)",
@@ -74,16 +95,16 @@ class Converter {
   bool convert_map(const YAML::Node& node, const std::string& pointer, nlohmann::json& out) {
     out = nlohmann::json::object();
     std::unordered_map<std::string, Location> seen;
-    std::vector<const YAML::Node*> merges;
+    std::vector<YAML::Node> merges;
     for (auto it = node.begin(); it != node.end(); ++it) {
-      const YAML::Node& key = it->first;
+      const YAML::Node key = it->first;
       Location key_at = to_location(doc_.display_path, key.Mark());
       if (!key.IsScalar()) {
         sink_.report(DiagCode::WrongType, key_at, "mapping keys must be plain text");
         continue;
       }
       if (key.Tag() == "?" && key.Scalar() == "<<") {
-        merges.push_back(&it->second);
+        merges.push_back(it->second);
         continue;
       }
       const std::string& name = key.Scalar();
@@ -97,8 +118,8 @@ class Converter {
       if (!convert(it->second, pointer_append(pointer, name), key_at, value)) return false;
       out[name] = std::move(value);
     }
-    for (const YAML::Node* merge : merges) {
-      if (!apply_merge(*merge, pointer, out)) return false;
+    for (const YAML::Node& merge : merges) {
+      if (!apply_merge(merge, pointer, out)) return false;
     }
     return true;
   }
@@ -130,18 +151,44 @@ class Converter {
   SpecDocument& doc_;
   DiagnosticSink& sink_;
   size_t budget_;
+  int depth_ = 0;
+  static constexpr int kMaxDepth = 1000;
+  // Long enough for any real command; short enough that no regex recursion overflows.
+  static constexpr size_t kMaxScalar = 16384;
+};
+
+// Records where the first document starts and ignores everything else.
+class DocumentStart : public YAML::EventHandler {
+ public:
+  YAML::Mark mark = YAML::Mark::null_mark();
+  void OnDocumentStart(const YAML::Mark& at) override { mark = at; }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
 };
 
 bool parse_yaml(const SpecDocument& doc, DiagnosticSink& sink, YAML::Node& out) {
   try {
-    std::vector<YAML::Node> documents = YAML::LoadAll(doc.text);
-    if (documents.size() > 1) {
-      sink.report(DiagCode::YamlSyntax, to_location(doc.display_path, documents[1].Mark()),
+    // Not YAML::LoadAll: yaml-cpp 0.7 loops forever there on a stray ',' after a
+    // top-level flow collection (jbeder/yaml-cpp#1040, fixed upstream by #1319).
+    out = YAML::Load(doc.text);
+    std::istringstream in(doc.text);
+    YAML::Parser parser(in);
+    DocumentStart first, second;
+    if (parser.HandleNextDocument(first) && parser.HandleNextDocument(second)) {
+      sink.report(DiagCode::YamlSyntax, to_location(doc.display_path, second.mark),
                   "a spec file holds one YAML document, this is a second one",
                   {"split the documents into separate files"});
       return false;
     }
-    if (!documents.empty()) out = documents.front();
     return true;
   } catch (const YAML::DeepRecursion& e) {
     sink.report(DiagCode::InputTooLarge, to_location(doc.display_path, e.mark),
@@ -208,10 +255,13 @@ std::optional<SpecDocument> load_spec_file(const std::filesystem::path& path,
                 fmt::format("cannot read file: {}", std::strerror(errno)));
     return std::nullopt;
   }
-  // Read at most one byte past the limit so a huge file costs no more than the limit.
-  std::string text(limits.max_file_bytes + 1, '\0');
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
-  text.resize(static_cast<size_t>(in.gcount()));
+  // Read in chunks, and at most one byte past the limit, so a huge file costs no more
+  // than the limit and a small one no more than its size.
+  std::string text;
+  char chunk[1 << 16];
+  while (text.size() <= limits.max_file_bytes && in.read(chunk, sizeof chunk).gcount() > 0) {
+    text.append(chunk, static_cast<size_t>(in.gcount()));
+  }
   if (in.bad()) {
     sink.report(DiagCode::FileUnreadable, {display_path, 0, 0}, "cannot read file");
     return std::nullopt;
