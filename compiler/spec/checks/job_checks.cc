@@ -107,7 +107,14 @@ void check_environment_variables(const CheckContext& context, const std::string&
                                       std::regex::icase);
   const nlohmann::json* node = context.find(pointer);
   if (!node || !node->is_object()) return;
+  static const std::regex identifier("^[A-Za-z_][A-Za-z0-9_]*$");
   for (const auto& [name, value] : node->items()) {
+    if (!std::regex_match(name, identifier)) {
+      context.sink.report(DiagCode::BadFormat, context.key_at(pointer_append(pointer, name)),
+                          fmt::format("'{}' is not a valid environment variable name", name),
+                          {"names are letters, digits and '_', not starting with a digit"});
+      continue;
+    }
     if (value.is_string() && !value.get<std::string>().empty() &&
         std::regex_search(name, secret_name)) {
       context.sink.report(DiagCode::SecretLikeValue, context.key_at(pointer_append(pointer, name)),

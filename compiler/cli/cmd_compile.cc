@@ -1,0 +1,181 @@
+// `jobc compile SPEC -o DIR`: validates a spec and writes its artifacts, as a build step.
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "cli/commands.h"
+#include "cli/spec_options.h"
+#include "codegen/workspace_config.h"
+#include "jobc/artifact_writer.h"
+#include "jobc/compile.h"
+#include "jobc/diagnostic_render.h"
+
+namespace jobc::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct CompileArgs {
+  std::string spec;
+  std::string output_dir;
+  SpecOptions spec_options;
+  bool check = false;
+  bool dry_run = false;
+  std::string depfile;
+  std::string subscription;
+  std::string resource_group;
+  std::string workspace;
+  std::string job_name;
+};
+
+const char* change_verb(ArtifactChange::Kind kind, bool past) {
+  switch (kind) {
+    case ArtifactChange::Created:
+      return past ? "created" : "would create";
+    case ArtifactChange::Updated:
+      return past ? "updated" : "would update";
+    case ArtifactChange::Removed:
+      return past ? "removed" : "would remove";
+    case ArtifactChange::Unchanged:
+      return "unchanged";
+  }
+  return "";
+}
+
+bool resolve_scope(const CompileArgs& args, WorkspaceScope& scope, std::vector<std::string>& read,
+                   DiagnosticSink& sink) {
+  int given = !args.subscription.empty() + !args.resource_group.empty() + !args.workspace.empty();
+  if (given == 3) {
+    scope.subscription = args.subscription;
+    scope.resource_group = args.resource_group;
+    scope.workspace = args.workspace;
+    return true;
+  }
+  if (given != 0) {
+    std::cerr << "jobc compile: give all of --subscription, --resource-group and "
+                 "--workspace-name, or none\n";
+    return false;
+  }
+  size_t errors = sink.error_count();
+  if (auto found = find_workspace_config(fs::current_path(), sink)) {
+    scope = found->scope;
+    read.push_back(fs::absolute(found->file).string());
+  }
+  return sink.error_count() == errors;
+}
+
+int report_changes(const WriteReport& report, const CompileArgs& args) {
+  for (const std::string& error : report.errors) std::cerr << "jobc compile: " << error << "\n";
+  if (!report.errors.empty()) return kExitUsage;
+  size_t changed = 0;
+  for (const ArtifactChange& change : report.changes) {
+    if (change.kind == ArtifactChange::Unchanged) continue;
+    ++changed;
+    if (args.check) {
+      std::cerr << fmt::format("{}: {} is {}\n", args.output_dir, change.path,
+                               change.kind == ArtifactChange::Created   ? "missing"
+                               : change.kind == ArtifactChange::Removed ? "obsolete"
+                                                                        : "stale");
+      std::cout << change.diff;
+    } else {
+      (args.dry_run ? std::cout : std::cerr)
+          << fmt::format("{} {}\n", change_verb(change.kind, !args.dry_run),
+                         (fs::path(args.output_dir) / change.path).string());
+    }
+  }
+  if (args.check && changed > 0) {
+    std::cerr << fmt::format(
+        "jobc compile --check: {} artifact{} out of date; run jobc compile "
+        "{} -o {}\n",
+        changed, changed == 1 ? " is" : "s are", args.spec, args.output_dir);
+    return kExitInvalid;
+  }
+  return kExitOk;
+}
+
+int run_compile(const CompileArgs& args) {
+  DiagnosticSink sink;
+  SourceManager sources;
+  ValidateOptions options;
+  if (!to_validate_options(args.spec_options, options, sink)) {
+    render_diagnostics(sink.diagnostics(), sources, {}, std::cerr);
+    return kExitUsage;
+  }
+  CompileOptions compile_options;
+  std::vector<std::string> extra_inputs;
+  if (!resolve_scope(args, compile_options.scope, extra_inputs, sink)) {
+    render_diagnostics(sink.diagnostics(), sources, {}, std::cerr);
+    return kExitUsage;
+  }
+  compile_options.job_name = args.job_name;
+  std::error_code error;
+  if (!fs::exists(args.spec, error)) {
+    std::cerr << "jobc compile: no such file: " << args.spec << "\n";
+    return kExitUsage;
+  }
+  auto spec = load_and_validate(args.spec, options, sources, sink);
+  CompileResult result;
+  if (spec && !sink.has_errors()) {
+    try {
+      result = compile_spec(*spec, compile_options, sink);
+    } catch (const std::exception& e) {
+      std::cerr << "jobc compile: " << e.what() << "\n";
+      return kExitUsage;
+    }
+  }
+  sink.sort();
+  render_diagnostics(sink.diagnostics(), sources, {}, std::cerr);
+  if (!spec || sink.has_errors()) return kExitInvalid;
+
+  WriteMode mode = args.check     ? WriteMode::Check
+                   : args.dry_run ? WriteMode::DryRun
+                                  : WriteMode::Write;
+  WriteReport report = write_artifacts(result.outputs, args.output_dir, mode);
+  if (!args.depfile.empty() && mode == WriteMode::Write) {
+    std::vector<std::string> inputs = extra_inputs;
+    for (const auto& [shown, path] : result.inputs.files()) {
+      inputs.push_back(fs::absolute(path).lexically_normal().string());
+    }
+    std::string target = (fs::path(args.output_dir) / "manifest.json").string();
+    std::ofstream out(args.depfile, std::ios::binary | std::ios::trunc);
+    out << make_depfile(target, inputs);
+    if (!out.flush()) {
+      std::cerr << "jobc compile: cannot write depfile " << args.depfile << "\n";
+      return kExitUsage;
+    }
+  }
+  return report_changes(report, args);
+}
+
+}  // namespace
+
+Command add_compile_command(CLI::App& app) {
+  CLI::App* command = app.add_subcommand(
+      "compile", "Compile a job, environment or compute spec into artifacts (a build step)");
+  auto args = std::make_shared<CompileArgs>();
+  command->add_option("SPEC", args->spec, "the spec file")->required();
+  command->add_option("-o,--output", args->output_dir, "the folder to write artifacts to")
+      ->required();
+  add_spec_options(*command, args->spec_options);
+  command->add_flag("--check", args->check,
+                    "write nothing; exit 1 and show a diff when an artifact is stale or missing");
+  command->add_flag("--dry-run", args->dry_run, "print what would be written, write nothing");
+  command->add_option("--depfile", args->depfile, "write a make-style depfile of every input read");
+  command->add_option("--subscription", args->subscription, "Azure subscription id");
+  command->add_option("--resource-group", args->resource_group, "Azure resource group");
+  command->add_option("--workspace-name", args->workspace, "Azure ML workspace");
+  command->add_option("--job-name", args->job_name,
+                      "name for a job without one (default: derived from its content)");
+  command->footer(
+      "Artifacts: Dockerfile, conda.yaml and requirements.txt (when the environment has conda or\n"
+      "pip packages), launch.sh, azureml/requests.json, manifest.json. Files are written only\n"
+      "when their content changes. Without --subscription/--resource-group/--workspace-name,\n"
+      "a config.json (current folder, its .azureml/, then parents) names the workspace; without\n"
+      "either, request paths keep {subscriptionId}-style placeholders.\n"
+      "Exit status: 0 success, 1 invalid spec or (--check) stale artifacts, 2 usage or I/O error.");
+  return {command, [args]() { return run_compile(*args); }};
+}
+
+}  // namespace jobc::cli

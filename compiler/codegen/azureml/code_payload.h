@@ -1,0 +1,21 @@
+// A job's `code:`: a local folder or file becomes an anonymous code version (uploaded to the
+// default datastore, named after its upload hash); a reference becomes the id it names.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "codegen/azureml/requests.h"
+
+namespace jobc::azureml {
+
+struct CodeAsset {
+  std::string id;          // the job's codeId
+  nlohmann::json request;  // the code version PUT; null for a reference
+};
+
+// `pointer` is where `code:` sits ("/code", "/trial/code"); nullopt when there is none or it
+// cannot be read (reported).
+std::optional<CodeAsset> code_asset(const AzureMlContext& context, const std::string& pointer);
+
+}  // namespace jobc::azureml

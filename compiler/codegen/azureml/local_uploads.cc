@@ -1,0 +1,56 @@
+#include "codegen/azureml/local_uploads.h"
+
+#include <fmt/format.h>
+
+#include <stdexcept>
+
+#include "codegen/azureml/asset_hashes.h"
+
+namespace jobc::azureml {
+
+namespace fs = std::filesystem;
+
+std::optional<LocalUpload> local_upload(const AzureMlContext& context, const fs::path& path,
+                                        const std::string& shown, const SpecDocument& doc,
+                                        const std::string& pointer) {
+  try {
+    // Path.resolve(): the blob is named after the real folder ("." uploads as its own name).
+    fs::path resolved = fs::canonical(path);
+    LocalUpload upload;
+    upload.hash = upload_hash(resolved);
+    upload.is_file = !fs::is_directory(resolved);
+    upload.relative_path = "LocalUpload/" + upload.hash + "/" + resolved.filename().string();
+    for (const SnapshotFile& file : snapshot_files(resolved)) {
+      context.inputs.add(
+          file.source,
+          upload.is_file ? shown : (fs::path(shown) / file.relative_path).generic_string());
+    }
+    return upload;
+  } catch (const std::exception& error) {
+    context.sink.report(DiagCode::FileUnreadable, doc.map.value_location(pointer),
+                        fmt::format("cannot upload '{}': {}", shown, error.what()));
+    return std::nullopt;
+  }
+}
+
+std::string datastore_name(const std::string& name) {
+  std::string out = name.rfind("azureml:", 0) == 0 ? name.substr(8) : name;
+  if (size_t slash = out.rfind('/'); slash != std::string::npos && out.front() == '/') {
+    out = out.substr(slash + 1);  // an ARM id: its last segment names the datastore
+  }
+  return out.empty() ? kDefaultDatastore : out;
+}
+
+std::string datastore_uri(const std::string& datastore, const std::string& relative_path) {
+  return fmt::format("azureml://datastores/{}/paths/{}", datastore, relative_path);
+}
+
+std::string blob_url(const AzureMlContext& context, const std::string& datastore,
+                     const std::string& relative_path) {
+  bool is_default = datastore == kDefaultDatastore;
+  std::string account = is_default ? context.storage_account : "{" + datastore + ".storageAccount}";
+  std::string container = is_default ? context.blob_container : "{" + datastore + ".blobContainer}";
+  return fmt::format("https://{}.blob.core.windows.net/{}/{}", account, container, relative_path);
+}
+
+}  // namespace jobc::azureml

@@ -1,0 +1,41 @@
+// Local files and folders the SDK uploads before it sends a request (code folders, local job
+// inputs, build contexts): where their blobs go and the URIs the payloads use for them.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include "codegen/azureml/requests.h"
+
+namespace jobc::azureml {
+
+inline constexpr const char* kDefaultDatastore = "workspaceblobstore";
+
+// A local path as the SDK uploads it: LocalUpload/<upload_hash>/<basename>[/...].
+struct LocalUpload {
+  std::string hash;           // upload_hash of the file or folder
+  std::string relative_path;  // "LocalUpload/<hash>/<basename>", within the blob container
+  bool is_file = false;
+};
+
+// Hashes `path` (resolved like Python's Path.resolve()) and records every file it uploads in
+// context.inputs, shown as `shown`/<file>. Reports an unreadable path at `pointer` of `doc`
+// and returns nullopt.
+std::optional<LocalUpload> local_upload(const AzureMlContext& context,
+                                        const std::filesystem::path& path, const std::string& shown,
+                                        const SpecDocument& doc, const std::string& pointer);
+
+// The datastore name the SDK uploads to: `name` without an "azureml:" prefix or an ARM id's
+// path, workspaceblobstore when empty.
+std::string datastore_name(const std::string& name);
+
+// "azureml://datastores/<datastore>/paths/<relative_path>"
+std::string datastore_uri(const std::string& datastore, const std::string& relative_path);
+
+// "https://<account>.blob.core.windows.net/<container>/<relative_path>" for the default
+// datastore; placeholders name another datastore's account and container.
+std::string blob_url(const AzureMlContext& context, const std::string& datastore,
+                     const std::string& relative_path);
+
+}  // namespace jobc::azureml

@@ -1,0 +1,84 @@
+// The compile driver: builds the environment recipe, then runs each emitter into one
+// OutputSet, then describes the result in manifest.json.
+#include "jobc/compile.h"
+
+#include <fmt/format.h>
+
+#include "codegen/azureml/requests.h"
+#include "codegen/dockerfile_emitter.h"
+#include "codegen/environment_recipe.h"
+#include "codegen/launch_script.h"
+#include "codegen/manifest.h"
+#include "support/hash.h"
+
+namespace jobc {
+namespace {
+
+std::string environment_pointer(SpecKind kind) {
+  switch (kind) {
+    case SpecKind::Environment:
+      return "";
+    case SpecKind::CommandJob:
+      return "/environment";
+    case SpecKind::SweepJob:
+      return "/trial/environment";
+    case SpecKind::Compute:
+      break;
+  }
+  return "-";
+}
+
+// A job without a name gets one derived from what it runs, so compiling twice gives the
+// same artifacts; `jobc submit` names each submission anew.
+std::string derived_job_name(const LoadedSpec& spec, const InputRecord& inputs) {
+  Hasher hasher(HashKind::Sha256);
+  hasher.update(spec.doc.root.dump());
+  for (const auto& [shown, path] : inputs.files()) {
+    hasher.update(shown);
+    hasher.update(sha256_file_hex(path));
+  }
+  return "jobc-" + hasher.hex().substr(0, 16);
+}
+
+}  // namespace
+
+std::string WorkspaceScope::arm_prefix() const {
+  return fmt::format(
+      "/subscriptions/{}/resourceGroups/{}/providers/Microsoft.MachineLearningServices/"
+      "workspaces/{}",
+      subscription, resource_group, workspace);
+}
+
+void InputRecord::add(const std::filesystem::path& path, const std::string& shown) {
+  files_.emplace(shown.empty() ? path.generic_string() : shown, path);
+}
+
+CompileResult compile_spec(const LoadedSpec& spec, const CompileOptions& options,
+                           DiagnosticSink& sink) {
+  CompileResult result;
+  std::string source = std::filesystem::path(spec.doc.display_path).filename().string();
+  result.inputs.add(spec.doc.display_path, source);
+
+  std::optional<EnvironmentRecipe> recipe;
+  if (spec.kind != SpecKind::Compute) {
+    recipe = make_environment_recipe(spec, environment_pointer(spec.kind), result.inputs, sink);
+  }
+  if (recipe) {
+    emit_environment_files(*recipe, source, result.outputs, sink);
+    if (recipe->buildable()) result.environment_hash = recipe->hash;
+  }
+  if (spec.kind == SpecKind::CommandJob) {
+    emit_launch_script(spec, "", result.outputs, sink);
+  }
+  std::string job_name = spec.doc.root.value("name", options.job_name);
+  if (job_name.empty() && (spec.kind == SpecKind::CommandJob || spec.kind == SpecKind::SweepJob)) {
+    job_name = derived_job_name(spec, result.inputs);
+  }
+  AzureMlContext azure{spec,          options.scope, job_name, recipe ? &*recipe : nullptr,
+                       result.inputs, sink};
+  emit_azureml(azure, result.outputs);
+  emit_manifest(result, recipe ? recipe->image_tag() : "", result.outputs);
+  return result;
+}
+
+}  // namespace jobc

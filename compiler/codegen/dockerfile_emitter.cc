@@ -1,0 +1,81 @@
+#include "codegen/dockerfile_emitter.h"
+
+#include <fmt/format.h>
+
+#include <regex>
+
+#include "codegen/template_renderer.h"
+#include "support/pyyaml_dump.h"
+
+namespace jobc {
+namespace {
+
+// An image reference has no spaces or newlines, so it cannot carry a second instruction.
+bool is_image_reference(const std::string& image) {
+  static const std::regex reference(R"(^[A-Za-z0-9][A-Za-z0-9._\-/:@]*$)");
+  return std::regex_match(image, reference);
+}
+
+// The conda file without its pip list (pip packages get their own layer).
+nlohmann::json conda_without_pip(const nlohmann::json& conda) {
+  nlohmann::json out = conda;
+  if (out.contains("dependencies") && out["dependencies"].is_array()) {
+    nlohmann::json kept = nlohmann::json::array();
+    for (const auto& dep : out["dependencies"]) {
+      if (!(dep.is_object() && dep.contains("pip"))) kept.push_back(dep);
+    }
+    out["dependencies"] = kept;
+  }
+  return out;
+}
+
+std::string requirements_text(const std::vector<std::string>& packages) {
+  std::string out;
+  for (const std::string& package : packages) {
+    if (package.find('\n') != std::string::npos) continue;  // one requirement per line
+    out += package + "\n";
+  }
+  return out;
+}
+
+}  // namespace
+
+void emit_environment_files(const EnvironmentRecipe& recipe, const std::string& source,
+                            OutputSet& outputs, DiagnosticSink& sink) {
+  if (!recipe.buildable()) return;
+  bool from_image = !recipe.build_dir.has_value();
+  if (from_image && !is_image_reference(recipe.image)) {
+    sink.report(DiagCode::BadFormat, recipe.doc->map.value_location(recipe.pointer + "/image"),
+                fmt::format("'{}' is not an image reference", recipe.image),
+                {"an image is written like registry.example.com/team/name:tag"});
+    return;
+  }
+  bool has_conda = !recipe.conda_packages.empty();
+  bool has_pip = !recipe.pip_packages.empty();
+  TemplateData data;
+  data.set("jobc_version", JOBC_VERSION);
+  data.set("source", source);
+  data.set("environment_hash", recipe.hash);
+  data.set("image_tag", recipe.image_tag());
+  data.set("from_image", from_image);
+  data.set("base_image", recipe.image);
+  data.set("from_dockerfile", !from_image);
+  data.set("dockerfile_path", recipe.build_path_text + "/" + recipe.dockerfile_path);
+  std::string user_dockerfile = recipe.dockerfile_content;
+  while (!user_dockerfile.empty() && user_dockerfile.back() == '\n') user_dockerfile.pop_back();
+  data.set("user_dockerfile", user_dockerfile);
+  data.set("has_conda", has_conda);
+  data.set("has_pip", has_pip);
+  if (recipe.non_root_user.empty()) {
+    data.set("non_root_user", false);
+  } else {
+    TemplateData user;
+    user.set("name", recipe.non_root_user);
+    data.set("non_root_user", user);
+  }
+  outputs.add("Dockerfile", render_template("Dockerfile.mustache", data));
+  if (has_conda) outputs.add("conda.yaml", pyyaml_dump(conda_without_pip(*recipe.conda)));
+  if (has_pip) outputs.add("requirements.txt", requirements_text(recipe.pip_packages));
+}
+
+}  // namespace jobc
