@@ -18,6 +18,10 @@ struct Command {
   Action action;
 };
 Command add_validate_command(CLI::App& app);
+Command add_compile_command(CLI::App& app);
+Command add_submit_command(CLI::App& app);
+Command add_runs_command(CLI::App& app);
+Command add_monitor_command(CLI::App& app);
 Command add_schema_command(CLI::App& app);
 Command add_explain_command(CLI::App& app);
 

@@ -1,0 +1,136 @@
+// `jobc submit JOB`: compile, snapshot, start the run, and (by default on a terminal)
+// stream its output until it ends. The exit status mirrors the run.
+#include <fmt/format.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <filesystem>
+#include <iostream>
+
+#include "cli/commands.h"
+#include "cli/run_status_exit.h"
+#include "cli/spec_options.h"
+#include "jobc/compile.h"
+#include "jobc/diagnostic_render.h"
+#include "jobc/submit.h"
+#include "runs/log_follow.h"
+#include "runs/monitor.h"
+
+namespace jobc::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+volatile std::sig_atomic_t g_interrupted = 0;
+void on_interrupt(int) {
+  g_interrupted = 1;
+}
+
+struct SubmitArgs {
+  std::string spec;
+  SpecOptions spec_options;
+  std::string compute;
+  bool stream = false;
+  bool detach = false;
+  bool detach_on_interrupt = false;
+};
+
+// Streams the run until it ends; Ctrl-C cancels it (or only detaches, when asked).
+int stream_run(RunStore& store, const Submission& submission, bool detach_on_interrupt) {
+  struct sigaction action {};
+  action.sa_handler = on_interrupt;
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
+  fs::path done = final_status_file(submission.run_dir);
+  auto finished = [&] { return fs::exists(done); };
+  size_t offset =
+      follow_log(submission.run_dir / "std_log.txt", std::cout, finished, &g_interrupted);
+  if (g_interrupted) {
+    if (detach_on_interrupt) {
+      std::cerr << fmt::format("\njobc: detached; the run goes on: jobc runs logs --follow {}\n",
+                               submission.run.id);
+      return kExitOk;
+    }
+    std::cerr << "\njobc: interrupted: canceling the run\n";
+    cancel_run(store, submission.run.id);
+    g_interrupted = 0;
+    follow_log(submission.run_dir / "std_log.txt", std::cout, finished, &g_interrupted, offset);
+  }
+  auto run = store.find(submission.run.id);
+  if (!run) return kExitInvalid;
+  print_final_status(*run, std::cerr);
+  return exit_status_for(*run);
+}
+
+int run_submit(const SubmitArgs& args) {
+  DiagnosticSink sink;
+  SourceManager sources;
+  ValidateOptions options;
+  if (!to_validate_options(args.spec_options, options, sink)) {
+    render_diagnostics(sink.diagnostics(), sources, {}, std::cerr);
+    return kExitUsage;
+  }
+  std::error_code ec;
+  if (!fs::exists(args.spec, ec)) {
+    std::cerr << "jobc submit: no such file: " << args.spec << "\n";
+    return kExitUsage;
+  }
+  auto spec = load_and_validate(args.spec, options, sources, sink);
+  CompileResult compiled;
+  if (spec && !sink.has_errors()) compiled = compile_spec(*spec, {}, sink);
+  sink.sort();
+  if (!spec || sink.has_errors()) {
+    render_diagnostics(sink.diagnostics(), sources, {}, std::cerr);
+    return kExitInvalid;
+  }
+  render_diagnostics(sink.diagnostics(), sources, {}, std::cerr);  // warnings
+  std::string error;
+  auto store = RunStore::open(jobc_home(), error);
+  if (!store) {
+    std::cerr << "jobc submit: " << error << "\n";
+    return kExitUsage;
+  }
+  SubmitOptions submit_options{args.compute};
+  DiagnosticSink submit_sink;
+  auto submission = submit_job(*spec, compiled, submit_options, *store, submit_sink, error);
+  if (!submission) {
+    render_diagnostics(submit_sink.diagnostics(), sources, {}, std::cerr);
+    if (!error.empty()) std::cerr << "jobc submit: " << error << "\n";
+    return submit_sink.has_errors() ? kExitInvalid : kExitUsage;
+  }
+  for (const std::string& notice : submission->notices) std::cerr << "note: " << notice << "\n";
+  bool stream = args.stream || (!args.detach && isatty(STDOUT_FILENO));
+  if (!stream) {
+    std::cout << submission->run.id << "\n";
+    return kExitOk;
+  }
+  std::cerr << fmt::format("jobc: run {} ({}) started on {}\n", submission->run.id,
+                           submission->run.experiment, submission->run.backend);
+  return stream_run(*store, *submission, args.detach_on_interrupt);
+}
+
+}  // namespace
+
+Command add_submit_command(CLI::App& app) {
+  CLI::App* command =
+      app.add_subcommand("submit", "Compile a job, start it on a backend and (by default) wait");
+  auto args = std::make_shared<SubmitArgs>();
+  command->add_option("JOB", args->spec, "the job spec")->required();
+  add_spec_options(*command, args->spec_options);
+  command->add_option("--compute", args->compute,
+                      "where to run: local (default), or a compute name or spec file");
+  auto* stream = command->add_flag("--stream", args->stream,
+                                   "show the output live and wait (the default on a terminal)");
+  command->add_flag("--detach", args->detach, "print the run id and return at once")
+      ->excludes(stream);
+  command->add_flag("--detach-on-interrupt", args->detach_on_interrupt,
+                    "Ctrl-C stops streaming but leaves the run going (default: cancel it)");
+  command->footer(
+      "Runs are kept under $JOBC_HOME (default ~/.local/share/jobc): see 'jobc runs'.\n"
+      "Exit status: 0 the run Completed, 1 it Failed (or the spec is invalid), 130 it was\n"
+      "Canceled, 2 usage or I/O error. With --detach: 0 once the run has started.");
+  return {command, [args]() { return run_submit(*args); }};
+}
+
+}  // namespace jobc::cli

@@ -1,0 +1,37 @@
+#include "cli/run_status_exit.h"
+
+#include <fmt/format.h>
+
+#include <iostream>
+
+#include "cli/commands.h"
+#include "runs/cancel.h"
+
+namespace jobc::cli {
+
+int exit_status_for(const RunRecord& run) {
+  switch (run.status) {
+    case RunStatus::Completed:
+      return kExitOk;
+    case RunStatus::Canceled:
+      return kExitCanceled;
+    default:
+      return kExitInvalid;
+  }
+}
+
+void print_final_status(const RunRecord& run, std::ostream& out) {
+  double seconds = run.ended_ms > run.started_ms && run.started_ms > 0
+                       ? (run.ended_ms - run.started_ms) / 1000.0
+                       : 0.0;
+  std::string detail = run.reason.empty() ? "" : " (" + run.reason + ")";
+  out << fmt::format("jobc: run {}: {}{} after {:.1f} s\n", run.id, status_name(run.status), detail,
+                     seconds);
+}
+
+void cancel_run(RunStore& store, const std::string& id) {
+  std::string error;
+  if (!jobc::cancel_run(store, id, error)) std::cerr << "jobc: " << error << "\n";
+}
+
+}  // namespace jobc::cli

@@ -1,0 +1,235 @@
+#include "runs/monitor.h"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <csignal>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "backends/make_backend.h"
+#include "support/process.h"
+
+namespace jobc {
+namespace {
+
+volatile std::sig_atomic_t g_cancel_requested = 0;
+
+void on_cancel_signal(int) {
+  g_cancel_requested = 1;
+}
+
+void write_final_status(const std::filesystem::path& run_dir, const RunRecord& run) {
+  nlohmann::json status = {{"status", status_name(run.status)}, {"reason", run.reason}};
+  if (run.exit_code) status["exit_code"] = *run.exit_code;
+  std::filesystem::path file = final_status_file(run_dir);
+  std::filesystem::path temporary = file;
+  temporary += ".tmp";
+  std::ofstream(temporary) << status.dump() << "\n";
+  std::filesystem::rename(temporary, file);
+}
+
+void append_log(const RunContext& context, const std::string& line) {
+  std::ofstream(context.log_file, std::ios::app) << "[jobc] " << line << "\n";
+}
+
+// Stops the job: SIGTERM, then SIGKILL after the grace period. Returns its exit if it ended.
+std::optional<JobExit> stop_job(Backend& backend, RunContext& context) {
+  backend.stop(context, false);
+  if (auto exit = backend.poll(context, kStopGraceSeconds * 1000)) return exit;
+  backend.stop(context, true);
+  return backend.poll(context, 5000);
+}
+
+void run_to_completion(RunStore& store, RunContext& context, Backend& backend) {
+  std::string error;
+  RunRecord& run = context.run;
+  run.status = RunStatus::Running;
+  run.started_ms = now_ms();
+  run.monitor_pid = getpid();
+  run.monitor_start = process_start_time(getpid());
+  if (!backend.start(context, error)) {
+    append_log(context, "could not start the job: " + error);
+    run.status = RunStatus::Failed;
+    run.reason = "could not start: " + error;
+    run.ended_ms = now_ms();
+    store.update(run, error);
+    return;
+  }
+  if (!store.update(run, error))
+    append_log(context, "could not record the run as Running: " + error);
+
+  auto started = std::chrono::steady_clock::now();
+  std::optional<JobExit> exit;
+  RunStatus outcome = RunStatus::Completed;
+  std::string reason;
+  while (!exit) {
+    exit = backend.poll(context, 100);
+    if (exit) break;
+    if (g_cancel_requested) {
+      append_log(context, "canceled: stopping the job");
+      exit = stop_job(backend, context);
+      outcome = RunStatus::Canceled;
+      reason = "canceled by the user";
+      break;
+    }
+    auto elapsed = std::chrono::steady_clock::now() - started;
+    if (context.timeout_seconds > 0 && elapsed >= std::chrono::seconds(context.timeout_seconds)) {
+      append_log(context, fmt::format("timeout: the job ran longer than limits.timeout ({} s)",
+                                      context.timeout_seconds));
+      exit = stop_job(backend, context);
+      outcome = RunStatus::Failed;
+      reason =
+          fmt::format("timeout: ran longer than limits.timeout ({} s)", context.timeout_seconds);
+      break;
+    }
+  }
+  backend.collect(context);
+  if (outcome == RunStatus::Completed && exit && (exit->code != 0 || exit->signal != 0)) {
+    outcome = RunStatus::Failed;
+    reason = exit->signal ? fmt::format("killed by signal {}", exit->signal)
+                          : fmt::format("exit code {}", exit->code);
+  }
+  std::optional<int> code;
+  if (exit) code = exit->code;
+  store.finish(run.id, outcome, code, reason, error);
+  if (auto final_run = store.find(run.id)) run = *final_run;
+}
+
+}  // namespace
+
+std::filesystem::path final_status_file(const std::filesystem::path& run_dir) {
+  return run_dir / "final_status.json";
+}
+
+nlohmann::json context_to_json(const std::filesystem::path& home, const RunContext& context) {
+  return {{"home", home.string()},
+          {"run_id", context.run.id},
+          {"backend", context.run.backend},
+          {"work_dir", context.work_dir.string()},
+          {"artifacts_dir", context.artifacts_dir.string()},
+          {"log_file", context.log_file.string()},
+          {"timeout_seconds", context.timeout_seconds},
+          {"environment", context.environment}};
+}
+
+pid_t start_monitor(const std::filesystem::path& home, const RunContext& context,
+                    std::string& error) {
+  {
+    std::ofstream out(context.run_dir / "monitor.json");
+    out << context_to_json(home, context).dump(2) << "\n";
+    if (!out.flush()) {
+      error = "cannot write " + (context.run_dir / "monitor.json").string();
+      return -1;
+    }
+  }
+  std::error_code ec;
+  std::string self = std::filesystem::read_symlink("/proc/self/exe", ec).string();
+  if (ec) {
+    error = "cannot find the jobc executable: " + ec.message();
+    return -1;
+  }
+  std::string run_dir = context.run_dir.string();
+  int ready[2];
+  if (pipe2(ready, O_CLOEXEC) != 0) {
+    error = "pipe failed";
+    return -1;
+  }
+  pid_t child = fork();
+  if (child < 0) {
+    error = "fork failed";
+    return -1;
+  }
+  if (child == 0) {
+    // A new session, then a second fork, so the monitor is no one's child and no
+    // terminal's: closing the terminal or killing jobc submit does not reach it.
+    setsid();
+    pid_t monitor = fork();
+    if (monitor == 0) {
+      pid_t me = getpid();
+      ssize_t ignored = write(ready[1], &me, sizeof me);
+      (void)ignored;
+      int devnull = open("/dev/null", O_RDWR);
+      if (devnull >= 0) {
+        dup2(devnull, STDIN_FILENO);
+        dup2(devnull, STDOUT_FILENO);
+        dup2(devnull, STDERR_FILENO);
+      }
+      execl(self.c_str(), self.c_str(), "__monitor", run_dir.c_str(), static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    _exit(monitor < 0 ? 1 : 0);
+  }
+  close(ready[1]);
+  int status = 0;
+  waitpid(child, &status, 0);
+  pid_t monitor = -1;
+  if (read(ready[0], &monitor, sizeof monitor) != sizeof monitor) monitor = -1;
+  close(ready[0]);
+  if (monitor < 0) error = "could not start the run monitor";
+  return monitor;
+}
+
+int monitor_main(const std::filesystem::path& run_dir) {
+  std::ifstream in(run_dir / "monitor.json");
+  auto config = nlohmann::json::parse(in, nullptr, false);
+  if (!config.is_object()) return 2;
+  std::string error;
+  auto store = RunStore::open(config.value("home", ""), error);
+  if (!store) return 2;
+  auto run = store->find(config.value("run_id", ""));
+  if (!run) return 2;
+  RunContext context;
+  context.run = *run;
+  context.run_dir = run_dir;
+  context.work_dir = config.value("work_dir", "");
+  context.artifacts_dir = config.value("artifacts_dir", "");
+  context.log_file = config.value("log_file", "");
+  context.timeout_seconds = config.value("timeout_seconds", 0LL);
+  context.environment = config.value("environment", std::map<std::string, std::string>{});
+  std::unique_ptr<Backend> backend = make_backend(run->backend, config);
+  if (!backend) {
+    store->finish(run->id, RunStatus::Failed, std::nullopt, "unknown backend " + run->backend,
+                  error);
+    return 2;
+  }
+  struct sigaction action {};
+  action.sa_handler = on_cancel_signal;
+  sigaction(SIGTERM, &action, nullptr);
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGHUP, &action, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+  run_to_completion(*store, context, *backend);
+  write_final_status(context.run_dir, context.run);
+  return 0;
+}
+
+void reconcile_runs(RunStore& store) {
+  std::string error;
+  for (RunRecord& run : store.list({})) {
+    if (is_terminal(run.status)) continue;
+    bool never_started = run.monitor_pid == 0;
+    if (never_started && now_ms() - run.created_ms < 30000) continue;  // being submitted
+    if (!never_started &&
+        same_process_alive(static_cast<pid_t>(run.monitor_pid), run.monitor_start)) {
+      continue;
+    }
+    std::string reason = never_started ? "jobc stopped before the run started"
+                                       : fmt::format(
+                                             "the jobc process watching this run (pid {}) is gone; "
+                                             "the job was stopped",
+                                             run.monitor_pid);
+    if (run.backend == "local" && !run.backend_job_id.empty()) {
+      pid_t pgid = static_cast<pid_t>(std::stoll(run.backend_job_id));
+      if (process_group_alive(pgid)) kill(-pgid, SIGKILL);
+    }
+    store.finish(run.id, RunStatus::Failed, std::nullopt, reason, error);
+  }
+}
+
+}  // namespace jobc

@@ -1,0 +1,34 @@
+// The run monitor: a jobc process of its own that owns one run from start to final status
+// (start, wait, timeout, cancel on SIGTERM, collect outputs, record the result), so a run
+// survives the jobc that submitted it, kill -9 included.
+#pragma once
+
+#include <sys/types.h>
+
+#include <memory>
+
+#include "jobc/backend.h"
+
+namespace jobc {
+
+// Seconds between SIGTERM and SIGKILL when a run is canceled or times out.
+inline constexpr int kStopGraceSeconds = 10;
+
+// Starts the monitor as a fresh jobc process (`jobc __monitor RUN_DIR`) in a new session,
+// detached from the terminal and from this process, and returns its pid, or -1. A fresh
+// process, not a fork: SQLite connections must not cross fork(). The context goes through
+// RUN_DIR/monitor.json (never a secret: those stay in the environment).
+pid_t start_monitor(const std::filesystem::path& home, const RunContext& context,
+                    std::string& error);
+
+// The body of `jobc __monitor RUN_DIR`: runs the job to its final status. Returns the
+// process exit status.
+int monitor_main(const std::filesystem::path& run_dir);
+
+// The file the monitor writes last; its existence means the run is over.
+std::filesystem::path final_status_file(const std::filesystem::path& run_dir);
+
+// Marks runs whose monitor is gone as Failed (and stops what they left running).
+void reconcile_runs(RunStore& store);
+
+}  // namespace jobc

@@ -1,0 +1,126 @@
+#include "jobc/submit.h"
+
+#include <fmt/format.h>
+
+#include "codegen/launch_script.h"
+#include "jobc/artifact_writer.h"
+#include "jobc/snapshot.h"
+#include "runs/monitor.h"
+#include "spec/checks/check_context.h"
+#include "support/hash.h"
+
+namespace jobc {
+namespace {
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+
+std::string compute_of(const LoadedSpec& spec, const SubmitOptions& options) {
+  if (!options.compute.empty()) return options.compute;
+  return spec.doc.root.value("compute", std::string("local"));
+}
+
+// Only the local backend exists so far; say clearly what each other target needs.
+bool check_compute(const std::string& compute, const LoadedSpec& spec, DiagnosticSink& sink) {
+  if (compute == "local") {
+    long long instances =
+        spec.doc.root.value("resources", json::object()).value("instance_count", 1LL);
+    if (instances > 1) {
+      sink.report(
+          DiagCode::SchemaViolation, spec.doc.map.value_location("/resources/instance_count"),
+          fmt::format("the local backend runs one instance; instance_count is {}", instances),
+          {"multi-node jobs need a cluster: a Slurm compute spec (type: slurm) or an "
+           "Azure ML cluster (compute: azureml:NAME)"});
+      return false;
+    }
+    return true;
+  }
+  sink.report(DiagCode::UnresolvedCompute, spec.doc.map.value_location("/compute"),
+              fmt::format("compute '{}' is not available in this version of jobc", compute),
+              {"this version runs jobs on the local backend: use --compute local"});
+  return false;
+}
+
+std::string experiment_of(const LoadedSpec& spec) {
+  std::string experiment = spec.doc.root.value("experiment_name", std::string());
+  if (!experiment.empty()) return experiment;
+  // Azure ML's default: the name of the spec's folder.
+  fs::path folder = fs::absolute(spec.doc.dir).lexically_normal();
+  if (folder.filename().empty()) folder = folder.parent_path();
+  return folder.filename().string();
+}
+
+std::map<std::string, std::string> input_paths(const LoadedSpec& spec) {
+  std::map<std::string, std::string> environment;
+  json inputs = spec.doc.root.value("inputs", json::object());
+  if (!inputs.is_object()) return environment;
+  for (const auto& [name, input] : inputs.items()) {
+    if (!input.is_object() || !input.contains("path") || !input["path"].is_string()) continue;
+    std::string path = input["path"].get<std::string>();
+    if (is_remote_reference(path)) continue;
+    environment[input_variable(name)] =
+        fs::absolute(spec.doc.dir / path).lexically_normal().string();
+  }
+  return environment;
+}
+
+}  // namespace
+
+std::optional<Submission> submit_job(const LoadedSpec& spec, const CompileResult& compiled,
+                                     const SubmitOptions& options, RunStore& store,
+                                     DiagnosticSink& sink, std::string& error) {
+  if (spec.kind != SpecKind::CommandJob) {
+    error = "only command jobs can be submitted (sweep jobs run on Azure ML)";
+    return std::nullopt;
+  }
+  std::string compute = compute_of(spec, options);
+  if (!check_compute(compute, spec, sink)) return std::nullopt;
+
+  Submission submission;
+  RunRecord& run = submission.run;
+  run.experiment = experiment_of(spec);
+  run.id = new_run_id(run.experiment);
+  run.name = spec.doc.root.value("name", run.id);
+  run.created_ms = now_ms();
+  run.backend = "local";
+  run.spec_hash = sha256_hex(spec.doc.root.dump());
+  submission.run_dir = store.run_dir(run.id);
+
+  RunContext context;
+  context.run_dir = submission.run_dir;
+  context.work_dir = submission.run_dir / "work";
+  context.artifacts_dir = submission.run_dir / "artifacts";
+  context.log_file = submission.run_dir / "std_log.txt";
+  context.timeout_seconds = spec.doc.root.value("limits", json::object()).value("timeout", 0LL);
+  context.environment = input_paths(spec);
+
+  WriteReport written = write_artifacts(compiled.outputs, context.artifacts_dir, WriteMode::Write);
+  if (!written.errors.empty()) {
+    error = written.errors.front();
+    return std::nullopt;
+  }
+  if (auto code = spec.doc.root.find("code"); code != spec.doc.root.end() && code->is_string()) {
+    auto snapshot = snapshot_code(spec.doc.dir / code->get<std::string>(),
+                                  store.home() / "snapshots", store.home(), error);
+    if (!snapshot) return std::nullopt;
+    for (const std::string& warning : snapshot->warnings) submission.notices.push_back(warning);
+    if (!materialize_snapshot(*snapshot, context.work_dir, error)) return std::nullopt;
+  } else {
+    fs::create_directories(context.work_dir);
+  }
+  if (spec.doc.root.contains("environment")) {
+    submission.notices.push_back(
+        "the local backend runs the command with this machine's programs; the environment's "
+        "image is not used (--compute docker runs inside it)");
+  }
+  if (!store.insert(run, error)) return std::nullopt;
+  context.run = run;
+  pid_t monitor = start_monitor(store.home(), context, error);
+  if (monitor < 0) {
+    store.finish(run.id, RunStatus::Failed, std::nullopt, error, error);
+    return std::nullopt;
+  }
+  return submission;
+}
+
+}  // namespace jobc

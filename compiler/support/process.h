@@ -1,0 +1,35 @@
+// Process helpers for backends: spawning a command in its own process group, and telling
+// whether a recorded process is still the same live process (pids are reused).
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace jobc {
+
+struct SpawnOptions {
+  std::vector<std::string> argv;
+  std::string cwd;
+  std::map<std::string, std::string> env_overrides;  // added to (or replacing) the environment
+  int stdout_fd = -1;                                // -1: inherit
+  int stderr_fd = -1;
+  bool new_process_group = true;  // so the whole job can be signalled at once
+};
+
+// Forks and execs; returns the child's pid, or -1 with `error` set. The exec failure of the
+// child is reported through a close-on-exec pipe, so a missing program is an error here.
+pid_t spawn_process(const SpawnOptions& options, std::string& error);
+
+// The kernel's start time of `pid` (field 22 of /proc/PID/stat), or 0 if it does not exist.
+int64_t process_start_time(pid_t pid);
+// True when `pid` is alive and started at `start_time` (the same process, not a reused pid).
+bool same_process_alive(pid_t pid, int64_t start_time);
+// True while any process of group `pgid` exists.
+bool process_group_alive(pid_t pgid);
+
+}  // namespace jobc

@@ -1,0 +1,46 @@
+// The Backend interface: how a compiled job runs somewhere (local processes, a Docker
+// engine, a Slurm cluster, Azure ML). A backend is driven by the run monitor, the jobc
+// process that owns a run from start to final status.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "jobc/run_store.h"
+
+namespace jobc {
+
+// Everything a backend needs to run one job.
+struct RunContext {
+  RunRecord run;
+  std::filesystem::path run_dir;        // $JOBC_HOME/runs/<id>
+  std::filesystem::path work_dir;       // run_dir/work: the code, outputs/ and logs/
+  std::filesystem::path artifacts_dir;  // run_dir/artifacts: what `jobc compile` wrote
+  std::filesystem::path log_file;       // run_dir/std_log.txt: the job's stdout and stderr
+  long long timeout_seconds = 0;        // limits.timeout; 0 = none
+  // Variables the job's processes get, e.g. JOBC_INPUT_<name> for local input paths.
+  std::map<std::string, std::string> environment;
+};
+
+struct JobExit {
+  int code = 0;    // the exit status when the job exited
+  int signal = 0;  // the signal that ended it, if any
+};
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+  virtual std::string name() const = 0;
+  // Starts the job; sets context.run.backend_job_id. False with `error` on failure.
+  virtual bool start(RunContext& context, std::string& error) = 0;
+  // Waits up to `wait_ms` for the job; its exit when it has ended.
+  virtual std::optional<JobExit> poll(RunContext& context, int wait_ms) = 0;
+  // Asks the job to stop (force=false: SIGTERM or its like; force=true: SIGKILL).
+  virtual void stop(RunContext& context, bool force) = 0;
+  // Brings outputs/ and logs/ back into context.work_dir (a no-op where they already are).
+  virtual void collect(RunContext& /*context*/) {}
+};
+
+}  // namespace jobc

@@ -1,0 +1,29 @@
+// Submitting a job: compile it, snapshot its code into a new run's folder, record the run,
+// and hand it to a backend through the run monitor.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "jobc/compile.h"
+#include "jobc/run_store.h"
+
+namespace jobc {
+
+struct SubmitOptions {
+  std::string compute;  // --compute; empty: the job's own `compute:` (default local)
+};
+
+struct Submission {
+  RunRecord run;
+  std::filesystem::path run_dir;
+  std::vector<std::string> notices;  // said once to the user (e.g. the image is not used)
+};
+
+// Returns the started run, or nullopt with every problem in `sink` / `error`.
+std::optional<Submission> submit_job(const LoadedSpec& spec, const CompileResult& compiled,
+                                     const SubmitOptions& options, RunStore& store,
+                                     DiagnosticSink& sink, std::string& error);
+
+}  // namespace jobc

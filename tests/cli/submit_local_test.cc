@@ -1,0 +1,257 @@
+// `jobc submit` on the local backend with real processes: completion, failure, timeout,
+// Ctrl-C, kill -9 of jobc, Open MPI ranks, and the runs commands.
+#include <doctest/doctest.h>
+#include <signal.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "common/child_process.h"
+#include "common/run_command.h"
+#include "common/temp_dir.h"
+
+namespace fs = std::filesystem;
+using jobc::testing::ChildProcess;
+using jobc::testing::shell_quote;
+using jobc::testing::slurp;
+
+namespace {
+
+// A job folder and a private JOBC_HOME.
+struct Sandbox {
+  jobc::testing::TempDir dir;
+  fs::path home() const { return dir.path / "home"; }
+
+  // A job spec; every jobc job names an environment (as Azure ML requires), which the
+  // local backend does not use.
+  fs::path job(const std::string& yaml, const std::string& name = "job.yml") const {
+    fs::create_directories(dir.path / "src");
+    std::ofstream(dir.path / name) << yaml << "environment: {image: python:3.11-slim}\n";
+    return dir.path / name;
+  }
+  void code(const std::string& file, const std::string& text) const {
+    fs::create_directories(dir.path / "src");
+    std::ofstream(dir.path / "src" / file) << text;
+  }
+  jobc::testing::CommandResult jobc(const std::string& args) const {
+    return jobc::testing::run_command("JOBC_HOME=" + shell_quote(home().string()) + " " +
+                                      jobc::testing::jobc_command(args));
+  }
+  nlohmann::json runs() const {
+    auto result = jobc("runs list --output json");
+    return nlohmann::json::parse(result.out);
+  }
+  nlohmann::json run(const std::string& id) const {
+    return nlohmann::json::parse(jobc("runs show --output json " + id).out);
+  }
+};
+
+std::string run_id_from(const std::string& output) {
+  auto start = output.find("jobc: run ");
+  REQUIRE(start != std::string::npos);
+  start += 10;
+  return output.substr(start, output.find(' ', start) - start);
+}
+
+// True while a process whose command line contains `text` runs. The pattern is written
+// "[s]leep 60" so that it does not match the shell running pgrep itself.
+bool process_running(const std::string& text) {
+  std::string pattern = "[" + text.substr(0, 1) + "]" + text.substr(1);
+  return jobc::testing::run_command("pgrep -f " + shell_quote(pattern)).status == 0;
+}
+
+}  // namespace
+
+TEST_SUITE("local") {
+  TEST_CASE("the quickstart runs to completion; outputs and logs are kept with the run") {
+    Sandbox box;
+    fs::copy(fs::path(JOBC_SOURCE_DIR) / "examples/quickstart", box.dir.path / "quickstart",
+             fs::copy_options::recursive);
+    auto result =
+        box.jobc("submit --stream " + shell_quote((box.dir.path / "quickstart/job.yml").string()));
+    CHECK_MESSAGE(result.status == 0, result.err);
+    CHECK(result.out.find("model: y = ") != std::string::npos);
+    CHECK(result.err.find("Completed") != std::string::npos);
+    CHECK(result.err.find("image is not used") != std::string::npos);
+    auto runs = box.runs();
+    REQUIRE(runs.size() == 1);
+    CHECK(runs[0]["status"] == "Completed");
+    CHECK(runs[0]["experiment"] == "quickstart");
+    CHECK(runs[0]["backend"] == "local");
+    std::string id = runs[0]["id"];
+    fs::path dest = box.dir.path / "download";
+    CHECK(box.jobc("runs download " + id + " outputs/model/model.json -o " +
+                   shell_quote(dest.string()))
+              .status == 0);
+    CHECK(slurp(dest / "model.json").find("\"a\"") != std::string::npos);
+    CHECK(box.jobc("runs download " + id + " -o " + shell_quote(dest.string())).status == 0);
+    CHECK(fs::exists(dest / "logs/train.log"));
+    CHECK(box.jobc("runs download " + id + " ../../etc/passwd -o x").status == 2);
+    CHECK(box.jobc("runs logs " + id).out.find("loss") != std::string::npos);
+  }
+
+  TEST_CASE("a failing job fails the run and jobc's exit status") {
+    Sandbox box;
+    auto spec = box.job("command: echo about to fail; exit 3\n");
+    auto result = box.jobc("submit --stream " + shell_quote(spec.string()));
+    CHECK(result.status == 1);
+    CHECK(result.out.find("about to fail") != std::string::npos);
+    auto runs = box.runs();
+    CHECK(runs[0]["status"] == "Failed");
+    CHECK(runs[0]["exit_code"] == 3);
+    CHECK(runs[0]["reason"] == "exit code 3");
+  }
+
+  TEST_CASE("limits.timeout stops the job and fails the run") {
+    Sandbox box;
+    auto spec = box.job("command: echo started; sleep 60\nlimits: {timeout: 1}\n");
+    auto started = std::chrono::steady_clock::now();
+    auto result = box.jobc("submit --stream " + shell_quote(spec.string()));
+    CHECK(result.status == 1);
+    CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(20));
+    auto runs = box.runs();
+    CHECK(runs[0]["status"] == "Failed");
+    CHECK(runs[0]["reason"].get<std::string>().find("timeout") == 0);
+    CHECK(!process_running("sleep 60"));
+  }
+
+  TEST_CASE("Ctrl-C while streaming cancels the run") {
+    Sandbox box;
+    auto spec = box.job("command: echo ready; sleep 61\n");
+    ChildProcess submit({"submit", "--stream", spec.string()}, box.home());
+    REQUIRE(submit.wait_for_output("ready", 20));
+    submit.signal(SIGINT);
+    CHECK(submit.wait(30) == 130);
+    auto runs = box.runs();
+    CHECK(runs[0]["status"] == "Canceled");
+    CHECK(!process_running("sleep 61"));
+  }
+
+  TEST_CASE("--detach-on-interrupt leaves the run going; runs cancel stops it") {
+    Sandbox box;
+    auto spec = box.job("command: echo ready; sleep 62\n");
+    ChildProcess submit({"submit", "--stream", "--detach-on-interrupt", spec.string()}, box.home());
+    REQUIRE(submit.wait_for_output("ready", 20));
+    submit.signal(SIGINT);
+    CHECK(submit.wait(10) == 0);
+    std::string id = run_id_from(submit.output());
+    CHECK(box.run(id)["status"] == "Running");
+    CHECK(process_running("sleep 62"));
+    auto cancel = box.jobc("runs cancel " + id);
+    CHECK(cancel.status == 0);
+    CHECK(box.run(id)["status"] == "Canceled");
+    CHECK(!process_running("sleep 62"));
+  }
+
+  TEST_CASE("kill -9 of the submitting jobc does not lose the run") {
+    Sandbox box;
+    auto spec = box.job("command: echo ready; sleep 2; echo finished\n");
+    ChildProcess submit({"submit", "--stream", spec.string()}, box.home());
+    REQUIRE(submit.wait_for_output("ready", 20));
+    std::string id = run_id_from(submit.output());
+    submit.signal(SIGKILL);
+    submit.wait(5);
+    auto follow = box.jobc("runs logs --follow " + id);
+    CHECK(follow.out.find("finished") != std::string::npos);
+    CHECK(box.run(id)["status"] == "Completed");
+  }
+
+  TEST_CASE("a run whose monitor was killed is marked Failed the next time jobc looks") {
+    Sandbox box;
+    auto spec = box.job("command: echo ready; sleep 63\n");
+    auto detached = box.jobc("submit --detach " + shell_quote(spec.string()));
+    REQUIRE(detached.status == 0);
+    std::string id = detached.out.substr(0, detached.out.find('\n'));
+    for (int i = 0; i < 200 && box.run(id)["status"] != "Running"; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    std::string db = (box.home() / "runs.db").string();
+    auto pid = jobc::testing::run_command("sqlite3 " + shell_quote(db) +
+                                          " \"select monitor_pid from runs\"")
+                   .out;
+    REQUIRE(!pid.empty());
+    int monitor = std::stoi(pid);
+    REQUIRE(monitor > 1);  // never signal a process group by accident
+    kill(monitor, SIGKILL);
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    auto run = box.run(id);
+    CHECK(run["status"] == "Failed");
+    CHECK(run["reason"].get<std::string>().find("is gone") != std::string::npos);
+    CHECK(!process_running("sleep 63"));
+  }
+
+  TEST_CASE("mpi with 2 processes runs 2 ranks through mpirun") {
+    Sandbox box;
+    box.code("ranks.sh", "echo \"rank $OMPI_COMM_WORLD_RANK of $OMPI_COMM_WORLD_SIZE\"\n");
+    auto spec = box.job(
+        "code: src\ncommand: bash ranks.sh\n"
+        "distribution: {type: mpi, process_count_per_instance: 2}\n");
+    auto result = box.jobc("submit --stream " + shell_quote(spec.string()));
+    CHECK_MESSAGE(result.status == 0, result.err);
+    CHECK(result.out.find("rank 0 of 2") != std::string::npos);
+    CHECK(result.out.find("rank 1 of 2") != std::string::npos);
+  }
+
+  TEST_CASE("pytorch distribution starts one process per rank with the rendezvous variables") {
+    Sandbox box;
+    auto spec = box.job(
+        "command: echo \"rank=$RANK local=$LOCAL_RANK world=$WORLD_SIZE "
+        "master=$MASTER_ADDR:$MASTER_PORT\"\n"
+        "distribution: {type: pytorch, process_count_per_instance: 2}\n");
+    auto result = box.jobc("submit --stream " + shell_quote(spec.string()));
+    CHECK(result.status == 0);
+    CHECK(result.out.find("rank=0 local=0 world=2 master=127.0.0.1:29500") != std::string::npos);
+    CHECK(result.out.find("rank=1 local=1 world=2") != std::string::npos);
+  }
+
+  TEST_CASE("more than one instance is refused, naming the backends that can") {
+    Sandbox box;
+    auto spec = box.job("command: echo\nresources: {instance_count: 2}\n");
+    auto result = box.jobc("submit --stream " + shell_quote(spec.string()));
+    CHECK(result.status == 1);
+    CHECK(result.err.find("the local backend runs one instance") != std::string::npos);
+    CHECK(result.err.find("Slurm") != std::string::npos);
+    CHECK(box.runs().empty());
+  }
+
+  TEST_CASE("two submits at once get distinct runs and both complete") {
+    Sandbox box;
+    auto spec = box.job("code: src\ncommand: cat data.txt\n");
+    box.code("data.txt", "shared code\n");
+    ChildProcess first({"submit", "--stream", spec.string()}, box.home());
+    ChildProcess second({"submit", "--stream", spec.string()}, box.home());
+    CHECK_MESSAGE(first.wait(60) == 0, first.output());
+    CHECK_MESSAGE(second.wait(60) == 0, second.output());
+    auto runs = box.runs();
+    REQUIRE(runs.size() == 2);
+    CHECK(runs[0]["id"] != runs[1]["id"]);
+    CHECK(runs[0]["status"] == "Completed");
+    CHECK(runs[1]["status"] == "Completed");
+  }
+
+  TEST_CASE("local input paths reach the job") {
+    Sandbox box;
+    fs::create_directories(box.dir.path / "data");
+    std::ofstream(box.dir.path / "data/rows.csv") << "a,b\n";
+    auto spec = box.job(
+        "command: cat ${{inputs.table}}/rows.csv\n"
+        "inputs:\n  table: {type: uri_folder, path: data}\n");
+    auto result = box.jobc("submit --stream " + shell_quote(spec.string()));
+    CHECK(result.status == 0);
+    CHECK(result.out.find("a,b") != std::string::npos);
+  }
+
+  TEST_CASE("runs list filters and rejects unknown statuses") {
+    Sandbox box;
+    auto spec = box.job("command: echo hi\nexperiment_name: filtered\n");
+    REQUIRE(box.jobc("submit --stream " + shell_quote(spec.string())).status == 0);
+    CHECK(box.jobc("runs list --output json --experiment filtered").out.find("filtered") !=
+          std::string::npos);
+    CHECK(nlohmann::json::parse(box.jobc("runs list --output json --status Failed").out).empty());
+    CHECK(box.jobc("runs list --status Done").status == 2);
+    CHECK(box.jobc("runs list").out.find("filtered") != std::string::npos);
+    CHECK(box.jobc("runs show no-such-run").status == 2);
+  }
+}

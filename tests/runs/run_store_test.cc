@@ -1,0 +1,96 @@
+#include "jobc/run_store.h"
+
+#include <doctest/doctest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "common/temp_dir.h"
+
+namespace {
+
+jobc::RunRecord make_run(const std::string& experiment, int64_t created) {
+  jobc::RunRecord run;
+  run.experiment = experiment;
+  run.id = jobc::new_run_id(experiment);
+  run.name = run.id;
+  run.created_ms = created;
+  run.backend = "local";
+  return run;
+}
+
+}  // namespace
+
+TEST_SUITE("runs") {
+  TEST_CASE("runs are recorded, found, filtered and listed newest first") {
+    jobc::testing::TempDir home;
+    std::string error;
+    auto store = jobc::RunStore::open(home.path, error);
+    REQUIRE_MESSAGE(store, error);
+    auto a = make_run("exp-a", 1000);
+    auto b = make_run("exp-b", 2000);
+    b.name = "named";
+    REQUIRE(store->insert(a, error));
+    REQUIRE(store->insert(b, error));
+    CHECK(store->find(a.id)->experiment == "exp-a");
+    CHECK(store->find("named")->id == b.id);
+    CHECK(!store->find("no-such-run"));
+    auto all = store->list({});
+    REQUIRE(all.size() == 2);
+    CHECK(all[0].id == b.id);  // newest first
+    CHECK(store->list({"exp-a", std::nullopt}).size() == 1);
+    CHECK(store->list({"", jobc::RunStatus::Queued}).size() == 2);
+    CHECK(store->list({"", jobc::RunStatus::Completed}).empty());
+  }
+
+  TEST_CASE("the first terminal status wins") {
+    jobc::testing::TempDir home;
+    std::string error;
+    auto store = jobc::RunStore::open(home.path, error);
+    auto run = make_run("x", 1);
+    REQUIRE(store->insert(run, error));
+    REQUIRE(store->finish(run.id, jobc::RunStatus::Canceled, std::nullopt, "canceled", error));
+    REQUIRE(store->finish(run.id, jobc::RunStatus::Completed, 0, "", error));
+    auto found = store->find(run.id);
+    CHECK(found->status == jobc::RunStatus::Canceled);
+    CHECK(found->reason == "canceled");
+    CHECK(!found->exit_code);
+  }
+
+  TEST_CASE("concurrent writers from several processes do not collide") {
+    jobc::testing::TempDir home;
+    std::string error;
+    REQUIRE(jobc::RunStore::open(home.path, error));
+    std::vector<pid_t> children;
+    for (int p = 0; p < 4; ++p) {
+      pid_t pid = fork();
+      if (pid == 0) {
+        std::string child_error;
+        auto store = jobc::RunStore::open(home.path, child_error);
+        bool ok = store != nullptr;
+        for (int i = 0; ok && i < 50; ++i) {
+          ok = store->insert(make_run("concurrent", i), child_error);
+        }
+        _exit(ok ? 0 : 1);
+      }
+      children.push_back(pid);
+    }
+    for (pid_t pid : children) {
+      int status = 0;
+      waitpid(pid, &status, 0);
+      CHECK(WIFEXITED(status));
+      CHECK(WEXITSTATUS(status) == 0);
+    }
+    auto store = jobc::RunStore::open(home.path, error);
+    CHECK(store->list({"concurrent", std::nullopt}).size() == 200);
+  }
+
+  TEST_CASE("status names round-trip") {
+    for (auto status :
+         {jobc::RunStatus::Queued, jobc::RunStatus::Running, jobc::RunStatus::Completed,
+          jobc::RunStatus::Failed, jobc::RunStatus::Canceled}) {
+      CHECK(jobc::parse_status(jobc::status_name(status)) == status);
+    }
+    CHECK(jobc::parse_status("completed") == jobc::RunStatus::Completed);
+    CHECK(!jobc::parse_status("Done"));
+  }
+}
