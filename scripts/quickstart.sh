@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Sets everything up and runs the quickstart example (the README's first command).
+# Sets everything up and runs the quickstart example on the local backend (the README's
+# first command), ending with its output and final status.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 build/jobc validate examples/quickstart/job.yml
+exec build/jobc submit --stream examples/quickstart/job.yml
