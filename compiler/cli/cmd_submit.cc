@@ -91,7 +91,7 @@ int run_submit(const SubmitArgs& args) {
     std::cerr << "jobc submit: " << error << "\n";
     return kExitUsage;
   }
-  SubmitOptions submit_options{args.compute};
+  SubmitOptions submit_options{args.compute, &std::cerr};
   DiagnosticSink submit_sink;
   auto submission = submit_job(*spec, compiled, submit_options, *store, submit_sink, error);
   if (!submission) {

@@ -115,7 +115,9 @@ nlohmann::json context_to_json(const std::filesystem::path& home, const RunConte
           {"artifacts_dir", context.artifacts_dir.string()},
           {"log_file", context.log_file.string()},
           {"timeout_seconds", context.timeout_seconds},
-          {"environment", context.environment}};
+          {"environment", context.environment},
+          {"compute", context.compute},
+          {"backend_state", context.backend_state}};
 }
 
 pid_t start_monitor(const std::filesystem::path& home, const RunContext& context,
@@ -192,6 +194,8 @@ int monitor_main(const std::filesystem::path& run_dir) {
   context.log_file = config.value("log_file", "");
   context.timeout_seconds = config.value("timeout_seconds", 0LL);
   context.environment = config.value("environment", std::map<std::string, std::string>{});
+  context.compute = config.value("compute", nlohmann::json::object());
+  context.backend_state = config.value("backend_state", nlohmann::json::object());
   std::unique_ptr<Backend> backend = make_backend(run->backend, config);
   if (!backend) {
     store->finish(run->id, RunStatus::Failed, std::nullopt, "unknown backend " + run->backend,

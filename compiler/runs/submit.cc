@@ -2,9 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <iostream>
+
 #include "codegen/launch_script.h"
 #include "jobc/artifact_writer.h"
 #include "jobc/snapshot.h"
+#include "backends/make_backend.h"
 #include "runs/monitor.h"
 #include "spec/checks/check_context.h"
 #include "support/hash.h"
@@ -14,32 +17,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using json = nlohmann::json;
-
-std::string compute_of(const LoadedSpec& spec, const SubmitOptions& options) {
-  if (!options.compute.empty()) return options.compute;
-  return spec.doc.root.value("compute", std::string("local"));
-}
-
-// Only the local backend exists so far; say clearly what each other target needs.
-bool check_compute(const std::string& compute, const LoadedSpec& spec, DiagnosticSink& sink) {
-  if (compute == "local") {
-    long long instances =
-        spec.doc.root.value("resources", json::object()).value("instance_count", 1LL);
-    if (instances > 1) {
-      sink.report(
-          DiagCode::SchemaViolation, spec.doc.map.value_location("/resources/instance_count"),
-          fmt::format("the local backend runs one instance; instance_count is {}", instances),
-          {"multi-node jobs need a cluster: a Slurm compute spec (type: slurm) or an "
-           "Azure ML cluster (compute: azureml:NAME)"});
-      return false;
-    }
-    return true;
-  }
-  sink.report(DiagCode::UnresolvedCompute, spec.doc.map.value_location("/compute"),
-              fmt::format("compute '{}' is not available in this version of jobc", compute),
-              {"this version runs jobs on the local backend: use --compute local"});
-  return false;
-}
 
 std::string experiment_of(const LoadedSpec& spec) {
   std::string experiment = spec.doc.root.value("experiment_name", std::string());
@@ -73,8 +50,14 @@ std::optional<Submission> submit_job(const LoadedSpec& spec, const CompileResult
     error = "only command jobs can be submitted (sweep jobs run on Azure ML)";
     return std::nullopt;
   }
-  std::string compute = compute_of(spec, options);
-  if (!check_compute(compute, spec, sink)) return std::nullopt;
+  SourceManager sources;
+  auto target = resolve_compute(spec, options.compute, sources, sink);
+  if (!target || !check_job_for_backend(*target, spec, sink)) return std::nullopt;
+  std::unique_ptr<Backend> backend = make_backend(target->backend, json::object());
+  if (!backend) {
+    error = "the " + target->backend + " backend is not available in this build of jobc";
+    return std::nullopt;
+  }
 
   Submission submission;
   RunRecord& run = submission.run;
@@ -82,7 +65,7 @@ std::optional<Submission> submit_job(const LoadedSpec& spec, const CompileResult
   run.id = new_run_id(run.experiment);
   run.name = spec.doc.root.value("name", run.id);
   run.created_ms = now_ms();
-  run.backend = "local";
+  run.backend = target->backend;
   run.spec_hash = sha256_hex(spec.doc.root.dump());
   submission.run_dir = store.run_dir(run.id);
 
@@ -93,6 +76,7 @@ std::optional<Submission> submit_job(const LoadedSpec& spec, const CompileResult
   context.log_file = submission.run_dir / "std_log.txt";
   context.timeout_seconds = spec.doc.root.value("limits", json::object()).value("timeout", 0LL);
   context.environment = input_paths(spec);
+  context.compute = target->compute;
 
   WriteReport written = write_artifacts(compiled.outputs, context.artifacts_dir, WriteMode::Write);
   if (!written.errors.empty()) {
@@ -108,7 +92,9 @@ std::optional<Submission> submit_job(const LoadedSpec& spec, const CompileResult
   } else {
     fs::create_directories(context.work_dir);
   }
-  if (spec.doc.root.contains("environment")) {
+  SubmitContext prepare{spec, compiled, context, options.progress ? *options.progress : std::cerr};
+  if (!backend->prepare(prepare, error)) return std::nullopt;
+  if (target->backend == "local" && spec.doc.root.contains("environment")) {
     submission.notices.push_back(
         "the local backend runs the command with this machine's programs; the environment's "
         "image is not used (--compute docker runs inside it)");

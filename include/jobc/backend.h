@@ -6,11 +6,17 @@
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <ostream>
+
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "jobc/run_store.h"
 
 namespace jobc {
+
+struct LoadedSpec;
+struct CompileResult;
 
 // Everything a backend needs to run one job.
 struct RunContext {
@@ -22,6 +28,20 @@ struct RunContext {
   long long timeout_seconds = 0;        // limits.timeout; 0 = none
   // Variables the job's processes get, e.g. JOBC_INPUT_<name> for local input paths.
   std::map<std::string, std::string> environment;
+  // The compute spec the job runs on ({} for the built-in `local` and `docker`), and what
+  // a backend's prepare() chose to keep for the monitor (an image tag, a staging folder).
+  // Saved in monitor.json: never a secret.
+  nlohmann::json compute = nlohmann::json::object();
+  nlohmann::json backend_state = nlohmann::json::object();
+};
+
+// What prepare() sees: the job as submitted. It runs in the submitting jobc, which has the
+// user's terminal, before the monitor starts.
+struct SubmitContext {
+  const LoadedSpec& spec;
+  const CompileResult& compiled;
+  RunContext& run;
+  std::ostream& progress;  // build output, pull progress: the user sees it live
 };
 
 struct JobExit {
@@ -33,6 +53,9 @@ class Backend {
  public:
   virtual ~Backend() = default;
   virtual std::string name() const = 0;
+  // In the submitting process: make the job ready to start (build or pull an image, stage
+  // files). Most backends need nothing.
+  virtual bool prepare(SubmitContext& /*context*/, std::string& /*error*/) { return true; }
   // Starts the job; sets context.run.backend_job_id. False with `error` on failure.
   virtual bool start(RunContext& context, std::string& error) = 0;
   // Waits up to `wait_ms` for the job; its exit when it has ended.
