@@ -97,37 +97,18 @@ int report_changes(const WriteReport& report, const CompileArgs& args) {
 
 int run_compile(const CompileArgs& args) {
   DiagnosticSink sink;
-  SourceManager sources;
-  ValidateOptions options;
-  if (!to_validate_options(args.spec_options, options, sink)) {
-    render_diagnostics(sink.diagnostics(), sources, {}, std::cerr);
-    return kExitUsage;
-  }
   CompileOptions compile_options;
   std::vector<std::string> extra_inputs;
   if (!resolve_scope(args, compile_options.scope, extra_inputs, sink)) {
-    render_diagnostics(sink.diagnostics(), sources, {}, std::cerr);
+    render_diagnostics(sink.diagnostics(), SourceManager(), {}, std::cerr);
     return kExitUsage;
   }
   compile_options.job_name = args.job_name;
-  std::error_code error;
-  if (!fs::exists(args.spec, error)) {
-    std::cerr << "jobc compile: no such file: " << args.spec << "\n";
-    return kExitUsage;
-  }
-  auto spec = load_and_validate(args.spec, options, sources, sink);
-  CompileResult result;
-  if (spec && !sink.has_errors()) {
-    try {
-      result = compile_spec(*spec, compile_options, sink);
-    } catch (const std::exception& e) {
-      std::cerr << "jobc compile: " << e.what() << "\n";
-      return kExitUsage;
-    }
-  }
-  sink.sort();
-  render_diagnostics(sink.diagnostics(), sources, {}, std::cerr);
-  if (!spec || sink.has_errors()) return kExitInvalid;
+  int status = kExitOk;
+  auto compiled =
+      load_and_compile("compile", args.spec, args.spec_options, compile_options, status);
+  if (!compiled) return status;
+  const CompileResult& result = compiled->result;
 
   WriteMode mode = args.check     ? WriteMode::Check
                    : args.dry_run ? WriteMode::DryRun

@@ -64,27 +64,12 @@ int stream_run(RunStore& store, const Submission& submission, bool detach_on_int
 }
 
 int run_submit(const SubmitArgs& args) {
-  DiagnosticSink sink;
+  int status = kExitOk;
+  auto compiled = load_and_compile("submit", args.spec, args.spec_options, {}, status);
+  if (!compiled) return status;
+  const LoadedSpec* spec = &compiled->spec;
+  const CompileResult& result = compiled->result;
   SourceManager sources;
-  ValidateOptions options;
-  if (!to_validate_options(args.spec_options, options, sink)) {
-    render_diagnostics(sink.diagnostics(), sources, {}, std::cerr);
-    return kExitUsage;
-  }
-  std::error_code ec;
-  if (!fs::exists(args.spec, ec)) {
-    std::cerr << "jobc submit: no such file: " << args.spec << "\n";
-    return kExitUsage;
-  }
-  auto spec = load_and_validate(args.spec, options, sources, sink);
-  CompileResult compiled;
-  if (spec && !sink.has_errors()) compiled = compile_spec(*spec, {}, sink);
-  sink.sort();
-  if (!spec || sink.has_errors()) {
-    render_diagnostics(sink.diagnostics(), sources, {}, std::cerr);
-    return kExitInvalid;
-  }
-  render_diagnostics(sink.diagnostics(), sources, {}, std::cerr);  // warnings
   std::string error;
   auto store = RunStore::open(jobc_home(), error);
   if (!store) {
@@ -93,7 +78,7 @@ int run_submit(const SubmitArgs& args) {
   }
   SubmitOptions submit_options{args.compute, &std::cerr};
   DiagnosticSink submit_sink;
-  auto submission = submit_job(*spec, compiled, submit_options, *store, submit_sink, error);
+  auto submission = submit_job(*spec, result, submit_options, *store, submit_sink, error);
   if (!submission) {
     render_diagnostics(submit_sink.diagnostics(), sources, {}, std::cerr);
     if (!error.empty()) std::cerr << "jobc submit: " << error << "\n";

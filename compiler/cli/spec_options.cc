@@ -1,5 +1,11 @@
 #include "cli/spec_options.h"
 
+#include <filesystem>
+#include <iostream>
+
+#include "cli/commands.h"
+#include "jobc/diagnostic_render.h"
+
 namespace jobc::cli {
 
 void add_spec_options(CLI::App& command, SpecOptions& options) {
@@ -23,6 +29,44 @@ bool to_validate_options(const SpecOptions& options, ValidateOptions& out, Diagn
     }
   }
   return ok;
+}
+
+std::optional<CompiledSpec> load_and_compile(const std::string& command, const std::string& path,
+                                             const SpecOptions& spec_options,
+                                             const CompileOptions& compile_options,
+                                             int& exit_status) {
+  DiagnosticSink sink;
+  SourceManager sources;
+  ValidateOptions options;
+  exit_status = kExitUsage;
+  if (!to_validate_options(spec_options, options, sink)) {
+    render_diagnostics(sink.diagnostics(), sources, {}, std::cerr);
+    return std::nullopt;
+  }
+  std::error_code error;
+  if (!std::filesystem::exists(path, error)) {
+    std::cerr << "jobc " << command << ": no such file: " << path << "\n";
+    return std::nullopt;
+  }
+  auto spec = load_and_validate(path, options, sources, sink);
+  std::optional<CompiledSpec> compiled;
+  if (spec && !sink.has_errors()) {
+    try {
+      CompileResult result = compile_spec(*spec, compile_options, sink);
+      compiled = CompiledSpec{std::move(*spec), std::move(result)};
+    } catch (const std::exception& e) {
+      std::cerr << "jobc " << command << ": " << e.what() << "\n";
+      return std::nullopt;
+    }
+  }
+  sink.sort();
+  render_diagnostics(sink.diagnostics(), sources, {}, std::cerr);
+  if (!compiled || sink.has_errors()) {
+    exit_status = kExitInvalid;
+    return std::nullopt;
+  }
+  exit_status = kExitOk;
+  return compiled;
 }
 
 }  // namespace jobc::cli

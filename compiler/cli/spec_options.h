@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "jobc/compile.h"
 #include "jobc/validate.h"
 
 namespace jobc::cli {
@@ -17,5 +18,18 @@ struct SpecOptions {
 void add_spec_options(CLI::App& command, SpecOptions& options);
 // Parses the --set arguments; reports E009 and returns false when one is malformed.
 bool to_validate_options(const SpecOptions& options, ValidateOptions& out, DiagnosticSink& sink);
+
+struct CompiledSpec {
+  LoadedSpec spec;
+  CompileResult result;
+};
+
+// Loads, validates and compiles the spec `command` was given. On failure prints every
+// diagnostic and sets `exit_status` (2 usage or I/O error, 1 invalid spec); on success
+// prints the warnings.
+std::optional<CompiledSpec> load_and_compile(const std::string& command, const std::string& path,
+                                             const SpecOptions& spec_options,
+                                             const CompileOptions& compile_options,
+                                             int& exit_status);
 
 }  // namespace jobc::cli

@@ -43,8 +43,14 @@ std::optional<LoadedSpec> load_at_depth(const std::filesystem::path& path,
   if (!kind) return std::nullopt;
   spec.doc = std::move(*doc);
   spec.kind = *kind;
-  validate_against_schema(spec.doc, spec.kind, sink);
+  check_spec_of_kind(spec, sources, sink, depth);
+  return spec;
+}
 
+}  // namespace
+
+void check_spec_of_kind(LoadedSpec& spec, SourceManager& sources, DiagnosticSink& sink, int depth) {
+  validate_against_schema(spec.doc, spec.kind, sink);
   CheckContext context{spec, sources, sink, depth};
   check_placeholders(context);
   switch (spec.kind) {
@@ -61,10 +67,7 @@ std::optional<LoadedSpec> load_at_depth(const std::filesystem::path& path,
       check_sweep_job(context);
       break;
   }
-  return spec;
 }
-
-}  // namespace
 
 void load_reference(const CheckContext& context, const std::string& pointer, SpecKind kind) {
   if (!check_local_path(context, pointer, PathKind::File, std::string(kind_name(kind)) + " file")) {

@@ -48,4 +48,19 @@ std::string python_str(const nlohmann::json& value) {
   return value.dump();
 }
 
+bool python_truthy(const nlohmann::json& value) {
+  switch (value.type()) {
+    case nlohmann::json::value_t::null:
+      return false;
+    case nlohmann::json::value_t::boolean:
+      return value.get<bool>();
+    case nlohmann::json::value_t::number_integer:
+    case nlohmann::json::value_t::number_unsigned:
+    case nlohmann::json::value_t::number_float:
+      return value.get<double>() != 0;
+    default:
+      return !value.empty() && !(value.is_string() && value.get_ref<const std::string&>().empty());
+  }
+}
+
 }  // namespace jobc

@@ -11,5 +11,7 @@ namespace jobc {
 std::string python_float_repr(double value);
 // str(value) for strings, numbers, booleans and null ("None").
 std::string python_str(const nlohmann::json& value);
+// bool(value): false for None, False, 0, "" and empty collections.
+bool python_truthy(const nlohmann::json& value);
 
 }  // namespace jobc

@@ -2,6 +2,8 @@
 // environment version (entities/_assets/environment.py), with its Python str.join quirk.
 #include "codegen/azureml/asset_hashes.h"
 
+#include "support/python_text.h"
+
 #include <algorithm>
 #include <cctype>
 #include <fstream>
@@ -133,21 +135,6 @@ std::string python_join(std::string_view separator, std::string_view text) {
     out.push_back(text[i]);
   }
   return out;
-}
-
-bool python_truthy(const nlohmann::json& value) {
-  switch (value.type()) {
-    case nlohmann::json::value_t::null:
-      return false;
-    case nlohmann::json::value_t::boolean:
-      return value.get<bool>();
-    case nlohmann::json::value_t::number_integer:
-    case nlohmann::json::value_t::number_unsigned:
-    case nlohmann::json::value_t::number_float:
-      return value.get<double>() != 0;
-    default:
-      return !value.empty() && !(value.is_string() && value.get_ref<const std::string&>().empty());
-  }
 }
 
 }  // namespace

@@ -7,18 +7,7 @@
 namespace jobc::azureml {
 
 bool truthy(const nlohmann::json& value) {
-  switch (value.type()) {
-    case nlohmann::json::value_t::null:
-      return false;
-    case nlohmann::json::value_t::boolean:
-      return value.get<bool>();
-    case nlohmann::json::value_t::number_integer:
-    case nlohmann::json::value_t::number_unsigned:
-    case nlohmann::json::value_t::number_float:
-      return value.get<double>() != 0;
-    default:
-      return !value.empty() && !(value.is_string() && value.get_ref<const std::string&>().empty());
-  }
+  return python_truthy(value);
 }
 
 const nlohmann::json* truthy_member(const nlohmann::json& object, std::string_view key) {

@@ -43,6 +43,8 @@ void check_environment(const CheckContext& context, const std::string& pointer);
 void check_compute(const CheckContext& context);
 void check_command_job(const CheckContext& context, const std::string& pointer);
 void check_sweep_job(const CheckContext& context);
+// The schema and semantic checks of `spec.kind` (the kind is already known).
+void check_spec_of_kind(LoadedSpec& spec, SourceManager& sources, DiagnosticSink& sink, int depth);
 // Loads a spec named by path at `pointer` and validates it as `kind`.
 void load_reference(const CheckContext& context, const std::string& pointer, SpecKind kind);
 
