@@ -13,9 +13,9 @@
 namespace jobc {
 
 struct ComputeTarget {
-  std::string backend;  // local, docker, slurm
+  std::string backend;                                // local, docker, slurm
   nlohmann::json compute = nlohmann::json::object();  // the compute spec, {} for built-ins
-  std::string shown;  // how the user named it, for messages
+  std::string shown;                                  // how the user named it, for messages
 };
 
 // Where a job runs: --compute (a name or a compute spec file) or the job's own `compute:`;

@@ -9,6 +9,7 @@
 #include "codegen/environment_recipe.h"
 #include "codegen/launch_script.h"
 #include "codegen/manifest.h"
+#include "codegen/slurm/slurm_job.h"
 #include "support/hash.h"
 
 namespace jobc {
@@ -74,6 +75,7 @@ CompileResult compile_spec(const LoadedSpec& spec, const CompileOptions& options
   if (job_name.empty() && (spec.kind == SpecKind::CommandJob || spec.kind == SpecKind::SweepJob)) {
     job_name = derived_job_name(spec, result.inputs);
   }
+  if (spec.kind == SpecKind::CommandJob) emit_slurm_job(spec, job_name, result.outputs);
   AzureMlContext azure{spec,          options.scope, job_name, recipe ? &*recipe : nullptr,
                        result.inputs, sink};
   emit_azureml(azure, result.outputs);

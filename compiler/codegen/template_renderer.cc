@@ -23,9 +23,9 @@ class StrictContext : public kainjow::mustache::context<std::string> {
   mutable std::set<std::string> missing;
 };
 
-// kainjow leaves the line of a standalone section tag ({{#x}} alone on a line) as an empty
-// line; the templates never mean two blank lines in a row, so collapse them, and drop
-// blank lines at the end.
+// kainjow leaves the line of a standalone tag ({{#x}} or a delimiter change alone on a
+// line) as an empty line; the templates never mean two blank lines in a row, so collapse
+// them, and drop blank lines at the start (a script's #! must be line 1) and at the end.
 std::string tidy_blank_lines(const std::string& text) {
   std::string out;
   size_t blank_run = 0;
@@ -36,7 +36,7 @@ std::string tidy_blank_lines(const std::string& text) {
     std::string_view line(text.data() + start, end - start);
     bool blank = line.find_first_not_of(" \t") == std::string_view::npos;
     blank_run = blank ? blank_run + 1 : 0;
-    if (blank_run <= 1) {
+    if (blank_run <= 1 && !(blank && out.empty())) {
       out.append(line);
       out += '\n';
     }

@@ -90,10 +90,15 @@ void run_to_completion(RunStore& store, RunContext& context, Backend& backend) {
     }
   }
   backend.collect(context);
-  if (outcome == RunStatus::Completed && exit && (exit->code != 0 || exit->signal != 0)) {
+  if (outcome == RunStatus::Completed && exit && exit->canceled) {
+    outcome = RunStatus::Canceled;
+    reason = exit->reason;
+  } else if (outcome == RunStatus::Completed && exit &&
+             (exit->code != 0 || exit->signal != 0 || !exit->reason.empty())) {
     outcome = RunStatus::Failed;
-    reason = exit->signal ? fmt::format("killed by signal {}", exit->signal)
-                          : fmt::format("exit code {}", exit->code);
+    reason = !exit->reason.empty() ? exit->reason
+             : exit->signal        ? fmt::format("killed by signal {}", exit->signal)
+                                   : fmt::format("exit code {}", exit->code);
   }
   std::optional<int> code;
   if (exit) code = exit->code;

@@ -182,6 +182,7 @@ std::optional<Snapshot> snapshot_code(const fs::path& code, const fs::path& stor
   // Stage under a private name, then rename: concurrent submits of the same code race safely.
   fs::path staging = store / fmt::format(".staging-{}-{}", ::getpid(), entries.size());
   fs::remove_all(staging, ec);
+  fs::create_directories(staging, ec);  // an empty code folder is a valid snapshot too
   Hasher tree(HashKind::Sha256);
   for (const Entry& entry : entries) {
     if (!copy_and_hash(entry, staging / entry.relative, tree, error)) {

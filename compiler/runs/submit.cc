@@ -4,10 +4,10 @@
 
 #include <iostream>
 
+#include "backends/make_backend.h"
 #include "codegen/launch_script.h"
 #include "jobc/artifact_writer.h"
 #include "jobc/snapshot.h"
-#include "backends/make_backend.h"
 #include "runs/monitor.h"
 #include "spec/checks/check_context.h"
 #include "support/hash.h"
@@ -22,7 +22,7 @@ std::string experiment_of(const LoadedSpec& spec) {
   std::string experiment = spec.doc.root.value("experiment_name", std::string());
   if (!experiment.empty()) return experiment;
   // Azure ML's default: the name of the spec's folder.
-  fs::path folder = fs::absolute(spec.doc.dir).lexically_normal();
+  fs::path folder = fs::absolute(spec.doc.dir.empty() ? "." : spec.doc.dir).lexically_normal();
   if (folder.filename().empty()) folder = folder.parent_path();
   return folder.filename().string();
 }
@@ -36,7 +36,9 @@ std::map<std::string, std::string> input_paths(const LoadedSpec& spec) {
     std::string path = input["path"].get<std::string>();
     if (is_remote_reference(path)) continue;
     environment[input_variable(name)] =
-        fs::absolute(spec.doc.dir / path).lexically_normal().string();
+        fs::absolute(spec.doc.dir.empty() ? fs::path(path) : spec.doc.dir / path)
+            .lexically_normal()
+            .string();
   }
   return environment;
 }

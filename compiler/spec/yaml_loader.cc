@@ -266,7 +266,10 @@ std::optional<SpecDocument> load_spec_file(const std::filesystem::path& path,
     sink.report(DiagCode::FileUnreadable, {display_path, 0, 0}, "cannot read file");
     return std::nullopt;
   }
-  return load_spec_text(std::move(text), display_path, path.parent_path(), sources, sink, limits);
+  // A bare file name lives in the current folder: "." rather than an empty path, which
+  // std::filesystem cannot make absolute.
+  std::filesystem::path dir = path.parent_path().empty() ? "." : path.parent_path();
+  return load_spec_text(std::move(text), display_path, dir, sources, sink, limits);
 }
 
 }  // namespace jobc

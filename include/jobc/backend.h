@@ -47,6 +47,11 @@ struct SubmitContext {
 struct JobExit {
   int code = 0;    // the exit status when the job exited
   int signal = 0;  // the signal that ended it, if any
+  // Why it ended, when the backend knows better than the exit status (a time limit, a node
+  // failure): the run then fails with this reason. With `canceled` (canceled outside jobc,
+  // e.g. by scancel) the run is recorded Canceled with it.
+  std::string reason = {};
+  bool canceled = false;
 };
 
 class Backend {

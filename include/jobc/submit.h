@@ -12,7 +12,7 @@
 namespace jobc {
 
 struct SubmitOptions {
-  std::string compute;  // --compute; empty: the job's own `compute:` (default local)
+  std::string compute;               // --compute; empty: the job's own `compute:` (default local)
   std::ostream* progress = nullptr;  // where a backend's preparation shows progress (stderr)
 };
 

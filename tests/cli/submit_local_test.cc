@@ -254,4 +254,15 @@ TEST_SUITE("local") {
     CHECK(box.jobc("runs list").out.find("filtered") != std::string::npos);
     CHECK(box.jobc("runs show no-such-run").status == 2);
   }
+
+  TEST_CASE("a bare file name in the current folder and an empty code folder work") {
+    Sandbox box;
+    box.job("code: src\ncommand: echo from-empty-code\n");
+    auto result =
+        jobc::testing::run_command("cd " + shell_quote(box.dir.path.string()) +
+                                   " && JOBC_HOME=" + shell_quote(box.home().string()) + " " +
+                                   jobc::testing::jobc_command("submit --stream job.yml"));
+    CHECK_MESSAGE(result.status == 0, result.err);
+    CHECK(result.out.find("from-empty-code") != std::string::npos);
+  }
 }

@@ -102,6 +102,14 @@ TEST_SUITE("codegen") {
     }
   }
 
+  TEST_CASE("launch.sh starts with its #! line, so it can run on its own") {
+    jobc::testing::TempDir dir;
+    auto compiled =
+        compile_text(dir.path, "command: echo\nenvironment: {image: python:3.11-slim}\n");
+    CHECK(compiled.result.outputs.find("launch.sh")->content.rfind("#!/usr/bin/env bash\n", 0) ==
+          0);
+  }
+
   TEST_CASE("the command itself runs as written, quotes and newlines included") {
     jobc::testing::TempDir dir;
     auto compiled = compile_text(dir.path,

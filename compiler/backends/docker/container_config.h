@@ -1,0 +1,64 @@
+// How a job's container is set up: the options a job asks for (resources.shm_size,
+// resources.docker_args, a GPU instance_type) checked and parsed in the submitting process,
+// and the body of POST /containers/create built from them in the monitor.
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "jobc/backend.h"
+
+namespace jobc::docker {
+
+// Fixed places inside the container.
+inline constexpr const char* kContainerWorkDir = "/jobc/run";  // the image's WORKDIR
+inline constexpr const char* kContainerArtifactsDir = "/jobc/artifacts";
+inline constexpr const char* kContainerInputsDir = "/jobc/inputs";
+
+struct RunOptions {
+  std::string network = "none";  // none | host
+  int64_t shm_size = 2LL << 30;  // resources.shm_size (Azure ML's default 2g)
+  nlohmann::json device_requests = nlohmann::json::array();  // GPUs
+  std::vector<std::string> env;                              // -e NAME=VALUE from docker_args
+  std::string ipc_mode;                                      // --ipc
+  int64_t memory = 0;                                        // --memory, bytes
+  int64_t memory_swap = 0;                                   // --memory-swap, bytes (-1: unlimited)
+  int64_t nano_cpus = 0;                                     // --cpus * 1e9
+  int64_t pids_limit = 0;                                    // --pids-limit
+  nlohmann::json ulimits = nlohmann::json::array();          // --ulimit name=soft[:hard]
+  std::string user;                                          // --user
+
+  nlohmann::json to_json() const;
+  static RunOptions from_json(const nlohmann::json& json);
+};
+
+// "2g", "512m", "1.5GB", "100000" -> bytes (units b, k, m, g, t: powers of 1024, as docker).
+std::optional<int64_t> parse_byte_size(std::string_view text);
+
+// Splits docker_args like a shell would (spaces, '...' and "..." quotes, '\' escapes).
+std::optional<std::vector<std::string>> split_arguments(std::string_view text, std::string& error);
+
+// DeviceRequests for `--gpus VALUE`: all, a count, device=0,1, or count=/driver=/capabilities=.
+std::optional<nlohmann::json> parse_gpus(std::string_view value, std::string& error);
+
+// True for instance types that mean a GPU: names with "gpu", and Azure's N-series VM sizes
+// (Standard_NC*, Standard_ND*, Standard_NV*).
+bool is_gpu_instance_type(std::string_view instance_type);
+
+// The options of a command job (its resources), or false with `error` naming what jobc's docker
+// backend does not take in docker_args and what it does.
+bool parse_run_options(const nlohmann::json& job, RunOptions& options, std::string& error);
+
+// The body of POST /containers/create for the run.
+nlohmann::json container_create_body(const RunContext& context, const std::string& image,
+                                     const RunOptions& options, unsigned host_uid,
+                                     unsigned host_gid);
+
+// A container name for the run ([a-zA-Z0-9][a-zA-Z0-9_.-]*).
+std::string container_name(const std::string& run_id);
+
+}  // namespace jobc::docker

@@ -1,0 +1,394 @@
+#include "backends/docker/docker_backend.h"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+
+#include "backends/docker/build_context.h"
+#include "backends/docker/container_config.h"
+#include "backends/docker/image_builder.h"
+#include "backends/docker/log_stream.h"
+#include "backends/docker/progress_stream.h"
+#include "backends/docker/registry_auth.h"
+#include "codegen/environment_recipe.h"
+
+#include <time.h>
+#include <cstdio>
+static void trace_point(const char* what) {
+  if (!std::getenv("JOBC_TRACE")) return;
+  timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  FILE* f = std::fopen(std::getenv("JOBC_TRACE"), "a");
+  std::fprintf(f, "%ld.%06ld %s\n", (long)ts.tv_sec, ts.tv_nsec / 1000, what);
+  std::fclose(f);
+}
+namespace jobc {
+namespace {
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+using namespace docker;
+
+std::string env_or_empty(const char* name) {
+  const char* value = std::getenv(name);
+  return value ? value : "";
+}
+
+bool rebuild_requested() {
+  std::string value = env_or_empty("JOBC_REBUILD");
+  return !value.empty() && value != "0" && value != "false";
+}
+
+void append_note(const fs::path& log_file, const std::string& line) {
+  int fd = ::open(log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (fd < 0) return;
+  std::string text = "[jobc] " + line + "\n";
+  ssize_t ignored = ::write(fd, text.data(), text.size());
+  (void)ignored;
+  ::close(fd);
+}
+
+// Pulls the base image of an image environment when the engine lacks it, with the
+// environment's registry credentials when it has a registry.
+bool ensure_base_image(const EngineClient& engine, const EnvironmentRecipe& recipe,
+                       std::ostream& progress, bool terminal, std::string& error) {
+  ImageReference base = parse_image_reference(recipe.image);
+  bool present = engine.image_exists(recipe.image, error);
+  if (!error.empty()) return false;
+  if (present) return true;
+  EnvLookup env = process_environment();
+  auto credentials =
+      find_credentials(recipe.registry, base.registry, env, docker_config_file(env), error);
+  if (!error.empty()) return false;
+  return pull_image(engine, base, credentials, recipe.registry, progress, terminal, error);
+}
+
+}  // namespace
+
+DockerBackend::DockerBackend(std::shared_ptr<HttpTransport> transport)
+    : transport_(transport ? std::move(transport) : make_curl_transport()) {}
+
+DockerBackend::~DockerBackend() {
+  finish_threads();
+  remove_container();
+}
+
+bool DockerBackend::prepare(SubmitContext& submit, std::string& error) {
+  trace_point("prepare begin");
+  RunContext& run = submit.run;
+  InputRecord inputs;
+  DiagnosticSink sink;
+  auto recipe = make_environment_recipe(submit.spec, "/environment", inputs, sink);
+  if (!recipe) {
+    error =
+        "the docker backend runs a job inside its environment's image, and this job has no "
+        "environment: add `environment: {image: ...}` (or a build context)";
+    return false;
+  }
+  if (!recipe->buildable()) {
+    error = fmt::format(
+        "the environment '{}' is registered in Azure ML; jobc cannot fetch it to run with "
+        "docker: describe it in the spec (image, or build) instead",
+        recipe->reference);
+    return false;
+  }
+  if (sink.has_errors()) {
+    error = sink.diagnostics().empty() ? "the environment cannot be read"
+                                       : sink.diagnostics().front().message;
+    return false;
+  }
+  RunOptions options;
+  if (!parse_run_options(submit.spec.doc.root, options, error)) return false;
+
+  auto endpoint = resolve_engine_endpoint(run.compute, env_or_empty("DOCKER_HOST"), error);
+  if (!endpoint) return false;
+  EngineClient engine(transport_, *endpoint);
+  if (!engine.connect(error)) return false;
+
+  std::string tag = recipe->image_tag();
+  bool terminal = is_terminal_stream(submit.progress);
+  bool rebuild = rebuild_requested();
+  bool exists = engine.image_exists(tag, error);
+  if (!error.empty()) return false;
+  if (exists && !rebuild) {
+    submit.progress << fmt::format("jobc: image {} is up to date (JOBC_REBUILD=1 rebuilds it)\n",
+                                   tag);
+  } else {
+    BuildRequest build;
+    build.tag = tag;
+    build.no_cache = rebuild;
+    if (!recipe->build_dir) {
+      if (!ensure_base_image(engine, *recipe, submit.progress, terminal, error)) return false;
+    } else if (recipe->registry) {
+      // The Dockerfile's FROM may name an image of the environment's registry: the engine
+      // pulls it during the build with these credentials.
+      EnvLookup env = process_environment();
+      auto credentials = find_credentials(recipe->registry, recipe->registry->address, env,
+                                          docker_config_file(env), error);
+      if (!error.empty()) return false;
+      if (credentials) build.registry_config = registry_config_header(*credentials);
+    }
+    std::vector<BuildContextEntry> entries;
+    BuildContextInputs context_inputs{run.artifacts_dir, recipe->build_dir,
+                                      recipe->dockerfile_path};
+    if (!list_build_context(context_inputs, entries, error)) return false;
+    build.context_tar = run.run_dir / "build-context.tar";
+    bool built = write_build_context(entries, build.context_tar, error) &&
+                 build_image(engine, build, submit.progress, terminal, error);
+    std::error_code ignored;
+    fs::remove(build.context_tar, ignored);
+    if (!built) return false;
+  }
+  // What the monitor needs; never a secret.
+  run.backend_state = {{"engine", endpoint->shown},
+                       {"api_version", engine.api_version()},
+                       {"image", tag},
+                       {"options", options.to_json()}};
+  trace_point("prepare end");
+  return true;
+}
+
+std::unique_ptr<EngineClient> DockerBackend::engine_from_state(const RunContext& context,
+                                                               std::string& error) const {
+  std::string address = context.backend_state.value("engine", "");
+  auto endpoint = parse_engine_address(address, error);
+  if (!endpoint) return nullptr;
+  auto engine = std::make_unique<EngineClient>(transport_, *endpoint);
+  std::string version = context.backend_state.value("api_version", "");
+  if (version.empty()) {
+    if (!engine->connect(error)) return nullptr;
+  } else {
+    engine->set_api_version(version);
+  }
+  return engine;
+}
+
+bool DockerBackend::start(RunContext& context, std::string& error) {
+  trace_point("start begin");
+  engine_ = engine_from_state(context, error);
+  if (!engine_) return false;
+  std::string image = context.backend_state.value("image", "");
+  RunOptions options =
+      RunOptions::from_json(context.backend_state.value("options", json::object()));
+  json body = container_create_body(context, image, options, geteuid(), getegid());
+  HttpResponse created = engine_->call(
+      "POST", "/containers/create?name=" + url_encode(container_name(context.run.id)), &body);
+  if (created.error.empty() && created.status == 409) {
+    created = engine_->call("POST", "/containers/create", &body);  // the name is taken
+  }
+  if (!created.ok()) {
+    error = created.error.empty() && created.status == 404
+                ? fmt::format(
+                      "the image {} is gone from the engine (removed since the submit?): "
+                      "submit the job again to rebuild it",
+                      image)
+                : "cannot create the container: " + engine_->describe_failure(created);
+    return false;
+  }
+  json answer = json::parse(created.body, nullptr, false);
+  container_id_ = answer.is_object() ? answer.value("Id", "") : "";
+  if (container_id_.empty()) {
+    error = "the engine created a container but gave no id";
+    return false;
+  }
+  removed_ = false;
+  trace_point("created");
+  abort_ = false;
+  logs_done_ = false;
+  started_ = false;
+  attach_ = Attach::Pending;
+  exit_.reset();
+  // Attach to the container's output before it starts (as `docker run` does), so the first
+  // line reaches std_log.txt as soon as it is written.
+  logs_thread_ = std::thread(&DockerBackend::stream_output, this, context.log_file);
+  {
+    std::unique_lock lock(mutex_);
+    changed_.wait_for(lock, std::chrono::seconds(5), [this] { return attach_ != Attach::Pending; });
+  }
+  HttpResponse started = engine_->call("POST", "/containers/" + container_id_ + "/start");
+  if (!started.ok() && started.status != 304) {
+    error = "cannot start the container: " + engine_->describe_failure(started);
+    remove_container();  // ends the attached stream
+    finish_threads();
+    return false;
+  }
+  trace_point("started");
+  {
+    std::lock_guard lock(mutex_);
+    started_ = true;
+    changed_.notify_all();
+  }
+  context.run.backend_job_id = container_id_;
+  wait_thread_ = std::thread(&DockerBackend::wait_for_exit, this);
+  return true;
+}
+
+void DockerBackend::stream_output(fs::path log_file) {
+  int fd = ::open(log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  // Payload bytes written so far, and to pass over on a second read, per stream (stdout,
+  // stderr): each stream's bytes come in order, however the two interleave.
+  size_t written[2] = {0, 0};
+  size_t skip[2] = {0, 0};
+  auto write_payload = [&](int stream, std::string_view payload) {
+    int index = stream == 2 ? 1 : 0;
+    size_t passed = std::min(skip[index], payload.size());
+    skip[index] -= passed;
+    payload.remove_prefix(passed);
+    if (written[0] + written[1] == 0 && !payload.empty()) trace_point("first log bytes");
+    written[index] += payload.size();
+    while (fd >= 0 && !payload.empty()) {
+      ssize_t wrote = ::write(fd, payload.data(), payload.size());
+      if (wrote <= 0) break;
+      payload.remove_prefix(static_cast<size_t>(wrote));
+    }
+  };
+  auto read = [&](const std::string& method, const std::string& path, bool streaming,
+                  bool attaching) {
+    MultiplexedStreamDecoder decoder(write_payload);
+    HttpRequest request = engine_->request(method, "/containers/" + container_id_ + path);
+    request.timeout_ms = streaming ? 0 : 60000;
+    request.on_chunk = [&](std::string_view chunk) {
+      decoder.feed(chunk);
+      return !abort_.load();
+    };
+    if (attaching) {
+      request.on_headers = [this](long status) {
+        std::lock_guard lock(mutex_);
+        attach_ = status == 200 || status == 101 ? Attach::Open : Attach::Failed;
+        changed_.notify_all();
+      };
+    }
+    request.should_abort = [this] { return abort_.load(); };
+    return engine_->perform(request);
+  };
+  auto wait_until = [&](auto predicate, std::chrono::seconds limit) {
+    std::unique_lock lock(mutex_);
+    changed_.wait_for(lock, limit, [&] { return predicate() || abort_.load(); });
+  };
+
+  HttpResponse attached = read("POST", "/attach?stream=1&stdout=1&stderr=1", true, true);
+  bool complete = false;
+  {
+    std::lock_guard lock(mutex_);
+    complete = attach_ == Attach::Open && attached.ok();
+    if (attach_ == Attach::Pending) attach_ = Attach::Failed;
+    changed_.notify_all();
+  }
+  if (!complete && !abort_) {
+    // No attach (or it broke): follow the engine's log of the container instead.
+    wait_until([this] { return started_; }, std::chrono::seconds(30));
+    HttpResponse followed = read("GET", "/logs?stdout=1&stderr=1&follow=1", true, false);
+    if (!followed.ok() && !abort_) {
+      append_note(log_file,
+                  "the container's output stopped: " + engine_->describe_failure(followed));
+    }
+    // A followed log may end before the engine wrote the last unterminated line: once the
+    // container has exited, read the log from the start and add what was missed.
+    wait_until([this] { return exit_.has_value(); }, std::chrono::seconds(5));
+    if (!abort_) {
+      skip[0] = written[0];
+      skip[1] = written[1];
+      read("GET", "/logs?stdout=1&stderr=1", false, false);
+    }
+  }
+  if (fd >= 0) ::close(fd);
+  std::lock_guard lock(mutex_);
+  logs_done_ = true;
+  changed_.notify_all();
+}
+
+void DockerBackend::wait_for_exit() {
+  JobExit result{255, 0};
+  std::string failure;
+  bool exited = false;
+  for (int attempt = 0; attempt < 3 && !abort_; ++attempt) {
+    HttpRequest request =
+        engine_->request("POST", "/containers/" + container_id_ + "/wait?condition=not-running");
+    request.timeout_ms = 0;
+    request.should_abort = [this] { return abort_.load(); };
+    HttpResponse response = engine_->perform(request);
+    json body = json::parse(response.body, nullptr, false);
+    if (response.ok() && body.is_object() && body.contains("StatusCode")) {
+      result.code = body["StatusCode"].get<int>();
+      exited = true;
+      break;
+    }
+    failure = engine_->describe_failure(response);
+    if (abort_ || (response.error.empty() && response.status == 404)) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  }
+  if (exited) {
+    HttpResponse inspect = engine_->call("GET", "/containers/" + container_id_ + "/json");
+    json state = json::parse(inspect.body, nullptr, false);
+    if (inspect.ok() && state.is_object() && state.contains("State") &&
+        state["State"].value("OOMKilled", false)) {
+      result.reason = "out of memory: the kernel killed the job (raise --memory in docker_args)";
+    }
+  } else if (!abort_) {
+    result.reason = "lost track of the container: " + failure;
+  }
+  std::lock_guard lock(mutex_);
+  exit_ = result;
+  changed_.notify_all();
+}
+
+std::optional<JobExit> DockerBackend::poll(RunContext& /*context*/, int wait_ms) {
+  std::unique_lock lock(mutex_);
+  changed_.wait_for(lock, std::chrono::milliseconds(wait_ms), [this] { return exit_.has_value(); });
+  if (!exit_) return std::nullopt;
+  // The output ends with the container: let the log stream drain, within bounds.
+  changed_.wait_for(lock, std::chrono::seconds(5), [this] { return logs_done_; });
+  return exit_;
+}
+
+void DockerBackend::stop(RunContext& /*context*/, bool force) {
+  if (!engine_ || container_id_.empty()) return;
+  engine_->call("POST",
+                "/containers/" + container_id_ + "/kill?signal=" + (force ? "SIGKILL" : "SIGTERM"),
+                nullptr, 15000);
+}
+
+void DockerBackend::finish_threads() {
+  abort_ = true;
+  if (wait_thread_.joinable()) wait_thread_.join();
+  if (logs_thread_.joinable()) logs_thread_.join();
+}
+
+void DockerBackend::remove_container() {
+  if (!engine_ || container_id_.empty() || removed_) return;
+  HttpResponse response =
+      engine_->call("DELETE", "/containers/" + container_id_ + "?force=1&v=1", nullptr, 30000);
+  removed_ = response.ok() || (response.error.empty() && response.status == 404);
+}
+
+void DockerBackend::collect(RunContext& context) {
+  // outputs/ and logs/ were written straight into the run's folder (a bind mount).
+  {
+    std::unique_lock lock(mutex_);
+    changed_.wait_for(lock, std::chrono::seconds(5), [this] { return logs_done_; });
+  }
+  finish_threads();
+  remove_container();
+  if (!removed_ && !container_id_.empty()) {
+    append_note(context.log_file, "could not remove the container " + container_id_.substr(0, 12) +
+                                      "; remove it with the engine's API or `docker rm -f`");
+  }
+}
+
+bool remove_docker_container(const json& backend_state, const std::string& container_id,
+                             std::string& error) {
+  auto endpoint = parse_engine_address(backend_state.value("engine", ""), error);
+  if (!endpoint) return false;
+  EngineClient engine(make_curl_transport(), *endpoint);
+  engine.set_api_version(backend_state.value("api_version", kMinApiVersion));
+  HttpResponse response =
+      engine.call("DELETE", "/containers/" + container_id + "?force=1&v=1", nullptr, 30000);
+  if (response.ok() || (response.error.empty() && response.status == 404)) return true;
+  error = engine.describe_failure(response);
+  return false;
+}
+
+}  // namespace jobc

@@ -1,0 +1,68 @@
+// The docker backend: the job runs in a container of its environment's image on a Docker
+// engine (the Engine API over its socket; no docker CLI).
+//  * prepare (the submitting jobc, with the user's terminal): connect, and unless the engine
+//    already has jobc-env:<environment hash> (JOBC_REBUILD=1 forces), pull the base image
+//    (with the environment's registry credentials) and build the image.
+//  * start (the run monitor): a container with the run's folder bind-mounted at /jobc/run
+//    (the code, outputs/, logs/), the artifacts read-only at /jobc/artifacts, local inputs
+//    read-only under /jobc/inputs, running `bash /jobc/artifacts/launch.sh`; network none unless
+//    docker_args ask for host; its output streamed into std_log.txt as it comes.
+//  * stop: SIGTERM, then SIGKILL; collect: the container is removed (outputs/ and logs/ are
+//    already in the run's folder).
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include "backends/docker/engine_client.h"
+#include "jobc/backend.h"
+
+namespace jobc {
+
+class DockerBackend : public Backend {
+ public:
+  // `transport` null: the real one (libcurl). Tests pass a fake.
+  explicit DockerBackend(std::shared_ptr<HttpTransport> transport = nullptr);
+  ~DockerBackend() override;
+
+  std::string name() const override { return "docker"; }
+  bool prepare(SubmitContext& context, std::string& error) override;
+  bool start(RunContext& context, std::string& error) override;
+  std::optional<JobExit> poll(RunContext& context, int wait_ms) override;
+  void stop(RunContext& context, bool force) override;
+  void collect(RunContext& context) override;
+
+ private:
+  std::unique_ptr<docker::EngineClient> engine_from_state(const RunContext& context,
+                                                          std::string& error) const;
+  void stream_output(std::filesystem::path log_file);
+  void wait_for_exit();
+  void finish_threads();
+  void remove_container();
+
+  std::shared_ptr<HttpTransport> transport_;
+  std::unique_ptr<docker::EngineClient> engine_;
+  std::string container_id_;
+  bool removed_ = false;
+
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::optional<JobExit> exit_;
+  bool logs_done_ = false;
+  bool started_ = false;
+  enum class Attach { Pending, Open, Failed } attach_ = Attach::Pending;
+  std::atomic<bool> abort_{false};
+  std::thread logs_thread_;
+  std::thread wait_thread_;
+};
+
+// Removes a run's container (force): for `jobc runs cancel` and the reconciliation of runs
+// whose monitor is gone. `backend_state` is the one prepare() saved in monitor.json.
+bool remove_docker_container(const nlohmann::json& backend_state, const std::string& container_id,
+                             std::string& error);
+
+}  // namespace jobc

@@ -1,0 +1,259 @@
+#include "backends/slurm/slurm_backend.h"
+
+#include <fmt/format.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <thread>
+
+#include "backends/slurm/slurm_staging.h"
+#include "backends/slurm/slurm_state.h"
+#include "codegen/slurm/slurm_job.h"
+#include "jobc/compile.h"
+
+namespace jobc {
+namespace {
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+using std::chrono::milliseconds;
+
+void append_log(const RunContext& context, const std::string& line) {
+  std::ofstream(context.log_file, std::ios::app) << "[jobc] " << line << "\n";
+}
+
+fs::path stage_of(const RunContext& context) {
+  return context.backend_state.value("stage", std::string());
+}
+
+}  // namespace
+
+SlurmBackend::SlurmBackend(std::shared_ptr<HttpTransport> transport)
+    : transport_(std::move(transport)) {}
+
+slurm::SlurmClient& SlurmBackend::client(const RunContext& context) {
+  if (!client_) {
+    if (!transport_) transport_ = make_curl_transport();
+    const json& compute = context.compute;
+    client_ = std::make_unique<slurm::SlurmClient>(
+        transport_, compute.value("endpoint", ""), compute.value("user", ""),
+        slurm::token_source(compute), compute.value("api_version", ""));
+  }
+  return *client_;
+}
+
+bool SlurmBackend::prepare(SubmitContext& submit, std::string& error) {
+  RunContext& context = submit.run;
+  context.compute.erase("token");  // never kept anywhere (the schema refuses it too)
+  std::string token_error;
+  if (slurm::token_source(context.compute)(token_error).empty()) {
+    error = token_error;
+    return false;
+  }
+  // The run's id: its folder's name (the record is filled in after prepare).
+  std::string run_id =
+      context.run.id.empty() ? context.run_dir.filename().string() : context.run.id;
+  json payload =
+      slurm_job_payload(submit.spec, context.compute, submit.spec.doc.root.value("name", run_id));
+  std::error_code ec;
+  fs::create_directories(context.artifacts_dir / "slurm", ec);
+  {
+    std::ofstream out(context.artifacts_dir / "slurm" / "job.json");
+    out << payload.dump(2) << "\n";
+    if (!out.flush()) {
+      error = "cannot write " + (context.artifacts_dir / "slurm" / "job.json").string();
+      return false;
+    }
+  }
+  fs::path stage = slurm_stage_dir(context.compute, run_id);
+  bool existed = fs::exists(stage, ec);
+  if (!slurm::stage_run(submit.spec, context, stage, error)) {
+    if (!existed) fs::remove_all(stage, ec);
+    return false;
+  }
+  context.backend_state = {{"stage", stage.string()}, {"timeout_seconds", context.timeout_seconds}};
+  context.timeout_seconds = 0;  // Slurm enforces it (time_limit), from the job's start
+  submit.progress << fmt::format("jobc: staged the run in {}\n", stage.string());
+  return true;
+}
+
+bool SlurmBackend::start(RunContext& context, std::string& error) {
+  fs::path file = context.artifacts_dir / "slurm" / "job.json";
+  std::ifstream in(file);
+  json payload = json::parse(in, nullptr, false);
+  if (!payload.is_object()) {
+    error = "cannot read the job-submit payload " + file.string();
+    return false;
+  }
+  payload = slurm_payload_for_run(std::move(payload), context.run.id);
+  slurm::SlurmClient& api = client(context);
+  // slurmrestd or slurmctld restarting: try again for a minute (nothing was submitted).
+  auto deadline = Clock::now() + std::chrono::minutes(1);
+  milliseconds pause(250);
+  slurm::SlurmError failure;
+  std::optional<long long> id;
+  while (true) {
+    if (api.resolve_version(failure)) id = api.submit(payload, failure);
+    if (id || !failure.unreachable || Clock::now() >= deadline) break;
+    std::this_thread::sleep_for(pause);
+    pause = std::min(pause * 2, milliseconds(5000));
+  }
+  if (!id) {
+    error = failure.message;
+    std::error_code ec;
+    fs::remove_all(stage_of(context), ec);
+    return false;
+  }
+  job_id_ = *id;
+  context.run.backend_job_id = std::to_string(job_id_);
+  std::string partition = payload["job"].value("partition", "");
+  append_log(context, fmt::format("Slurm job {} submitted{} through slurmrestd {} ({})", job_id_,
+                                  partition.empty() ? "" : " to partition " + partition,
+                                  api.version(), context.compute.value("endpoint", "")));
+  next_query_ = Clock::now() + interval_;
+  return true;
+}
+
+void SlurmBackend::copy_output(RunContext& context) {
+  fs::path stage = stage_of(context);
+  if (stage.empty()) return;
+  log_offset_ = slurm::append_new_bytes(stage / "std_log.txt", context.log_file, log_offset_);
+}
+
+std::optional<JobExit> SlurmBackend::query(RunContext& context) {
+  slurm::SlurmError error;
+  auto job = client(context).job(job_id_, error);
+  auto now = Clock::now();
+  if (job) {
+    if (failing_since_) append_log(context, "Slurm answers again");
+    failing_since_.reset();
+    retry_interval_ = milliseconds(500);
+    gone_answers_ = 0;
+    slurm::JobView view =
+        slurm::view_job(*job, context.backend_state.value("timeout_seconds", 0LL));
+    if (view.state != last_state_) {
+      last_state_ = view.state;
+      interval_ = milliseconds(200);
+      if (!view.exit) {
+        std::string where = view.running ? job->value("nodes", "") : "";
+        std::string why = job->value("state_reason", "None");
+        append_log(context, fmt::format("Slurm job {} is {}{}{}", job_id_, view.state,
+                                        where.empty() ? "" : " on " + where,
+                                        why == "None" || view.running ? "" : " (" + why + ")"));
+      }
+    } else {
+      interval_ = std::min(interval_ * 2, milliseconds(2000));
+    }
+    if (view.exit) {
+      ended_ = true;
+      return view.exit;
+    }
+    next_query_ = now + interval_;
+    return std::nullopt;
+  }
+  if (error.job_gone && ++gone_answers_ >= 3) {
+    ended_ = true;
+    return JobExit{255, 0,
+                   fmt::format("Slurm no longer knows job {} (its record was purged after it "
+                               "ended); its exit is unknown",
+                               job_id_)};
+  }
+  if (!failing_since_) {
+    failing_since_ = now;
+    append_log(context, fmt::format("cannot reach Slurm ({}); trying again", error.message));
+  } else if (now - *failing_since_ >= outage_limit_) {
+    return JobExit{
+        255, 0,
+        fmt::format("lost contact with Slurm for {} s ({}); Slurm job {} may still be running "
+                    "(scancel {})",
+                    std::chrono::duration_cast<std::chrono::seconds>(outage_limit_).count(),
+                    error.message, job_id_, job_id_)};
+  }
+  next_query_ = now + retry_interval_;
+  retry_interval_ = std::min(retry_interval_ * 2, milliseconds(10000));
+  return std::nullopt;
+}
+
+std::optional<JobExit> SlurmBackend::poll(RunContext& context, int wait_ms) {
+  auto deadline = Clock::now() + milliseconds(wait_ms);
+  while (true) {
+    copy_output(context);
+    auto now = Clock::now();
+    if (now >= next_query_) {
+      if (auto exit = query(context)) {
+        copy_output(context);
+        return exit;
+      }
+      now = Clock::now();
+    }
+    if (now >= deadline) return std::nullopt;
+    auto pause =
+        std::min({milliseconds(50), std::chrono::duration_cast<milliseconds>(deadline - now),
+                  std::chrono::duration_cast<milliseconds>(next_query_ - now)});
+    std::this_thread::sleep_for(std::max(pause, milliseconds(1)));
+  }
+}
+
+void SlurmBackend::stop(RunContext& context, bool force) {
+  if (job_id_ == 0) return;
+  slurm::SlurmClient& api = client(context);
+  slurm::SlurmError error;
+  auto deadline = Clock::now() + std::chrono::seconds(20);
+  milliseconds pause(250);
+  while (!api.cancel(job_id_, force ? "KILL" : "", error)) {
+    bool retry = error.unreachable || error.status == 0 || error.status >= 500;
+    if (error.job_gone || !retry || Clock::now() >= deadline) {
+      append_log(context,
+                 fmt::format("could not cancel Slurm job {}: {}; cancel it with scancel {}",
+                             job_id_, error.message, job_id_));
+      return;
+    }
+    std::this_thread::sleep_for(pause);
+    pause = std::min(pause * 2, milliseconds(4000));
+  }
+  interval_ = milliseconds(200);
+  next_query_ = Clock::now();  // see the job end soon
+}
+
+void SlurmBackend::collect(RunContext& context) {
+  copy_output(context);
+  fs::path stage = stage_of(context);
+  if (stage.empty()) return;
+  std::string error;
+  if (!slurm::collect_outputs(stage, context.work_dir, error)) {
+    append_log(context, "could not bring back outputs/ and logs/: " + error);
+    return;
+  }
+  const char* keep = std::getenv("JOBC_KEEP_STAGING");
+  if (ended_ && !(keep && std::string(keep) == "1")) {
+    std::error_code ec;
+    fs::remove_all(stage, ec);
+  }
+}
+
+bool cancel_slurm_job(const fs::path& run_dir, const std::string& job_id, std::string& error) {
+  std::ifstream in(run_dir / "monitor.json");
+  json config = json::parse(in, nullptr, false);
+  long long id = 0;
+  try {
+    id = std::stoll(job_id);
+  } catch (const std::exception&) {
+    id = 0;
+  }
+  if (!config.is_object() || !config.contains("compute") || id <= 0) {
+    error = "no Slurm job recorded for the run in " + run_dir.string();
+    return false;
+  }
+  const json& compute = config["compute"];
+  slurm::SlurmClient api(make_curl_transport(), compute.value("endpoint", ""),
+                         compute.value("user", ""), slurm::token_source(compute),
+                         compute.value("api_version", ""));
+  slurm::SlurmError failure;
+  if (!api.resolve_version(failure) || !api.cancel(id, "", failure)) {
+    error = failure.message;
+    return false;
+  }
+  return true;
+}
+
+}  // namespace jobc

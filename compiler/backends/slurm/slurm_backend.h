@@ -1,0 +1,70 @@
+// The slurm backend: the job runs as a batch job on a Slurm cluster, through slurmrestd.
+//  * prepare (the submitting jobc): checks a token is there, writes the job-submit payload
+//    for the run's compute (artifacts/slurm/job.json), and stages the code snapshot, the
+//    artifacts and the local inputs in <staging_dir>/<run id>/. Slurm enforces the time
+//    limit (limits.timeout rounded up to minutes, counted from the job's start, not its time
+//    in the queue), so the monitor's own timer is turned off for the run.
+//  * start (the run monitor): POST job/submit with the run id filled in; the Slurm job id
+//    becomes the run's backend job id. The API version is the compute's api_version, else
+//    the one GET /openapi/v3 offers.
+//  * poll: GET job/<id> with backoff (0.2 s doubling to 2 s; reset when the state changes),
+//    while the staged std_log.txt is copied into the run's log as it grows (every 50 ms).
+//    slurmrestd or slurmctld unreachable: retried with backoff (up to 10 s apart) for up to
+//    5 minutes, then the run fails saying so.
+//  * stop: DELETE job/<id> (force: with signal KILL). collect: outputs/ and logs/ copied
+//    back into the run's folder, then the staging folder removed (JOBC_KEEP_STAGING=1 keeps
+//    it).
+// The token is read from the compute's token_env or token_file by the process that needs
+// it; it is never written to monitor.json, the payload or a log.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <optional>
+
+#include "backends/slurm/slurm_client.h"
+#include "jobc/backend.h"
+
+namespace jobc {
+
+class SlurmBackend : public Backend {
+ public:
+  // `transport` null: the real one (libcurl). Tests pass a fake.
+  explicit SlurmBackend(std::shared_ptr<HttpTransport> transport = nullptr);
+
+  std::string name() const override { return "slurm"; }
+  bool prepare(SubmitContext& context, std::string& error) override;
+  bool start(RunContext& context, std::string& error) override;
+  std::optional<JobExit> poll(RunContext& context, int wait_ms) override;
+  void stop(RunContext& context, bool force) override;
+  void collect(RunContext& context) override;
+
+  // How long slurmrestd may stay unreachable during the wait before the run fails.
+  void set_outage_limit(std::chrono::milliseconds limit) { outage_limit_ = limit; }
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  slurm::SlurmClient& client(const RunContext& context);
+  std::optional<JobExit> query(RunContext& context);
+  void copy_output(RunContext& context);
+
+  std::shared_ptr<HttpTransport> transport_;
+  std::unique_ptr<slurm::SlurmClient> client_;
+  long long job_id_ = 0;
+  uint64_t log_offset_ = 0;
+  std::string last_state_;
+  Clock::time_point next_query_{};
+  std::chrono::milliseconds interval_{200};
+  std::chrono::milliseconds retry_interval_{500};
+  std::chrono::milliseconds outage_limit_{std::chrono::minutes(5)};
+  std::optional<Clock::time_point> failing_since_;
+  int gone_answers_ = 0;
+  bool ended_ = false;  // Slurm reported the job ended
+};
+
+// Cancels a run's Slurm job when its monitor is gone (for `jobc runs cancel` and the
+// reconciliation of runs whose monitor died): the compute comes from RUN_DIR/monitor.json.
+bool cancel_slurm_job(const std::filesystem::path& run_dir, const std::string& job_id,
+                      std::string& error);
+
+}  // namespace jobc

@@ -1,0 +1,227 @@
+#include "backends/slurm/slurm_client.h"
+
+#include <fmt/format.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "codegen/slurm/slurm_job.h"
+
+namespace jobc::slurm {
+namespace {
+
+using json = nlohmann::json;
+
+constexpr long kErrorInvalidJobId = 2017;  // ESLURM_INVALID_JOB_ID
+constexpr long kErrorAlreadyDone = 2021;   // ESLURM_ALREADY_DONE
+
+std::string trim(std::string text) {
+  size_t begin = text.find_first_not_of(" \t\r\n");
+  if (begin == std::string::npos) return "";
+  size_t end = text.find_last_not_of(" \t\r\n");
+  return text.substr(begin, end - begin + 1);
+}
+
+// The numbers in an answer's `errors` (slurmrestd says error_number or error_code).
+std::vector<long> error_numbers(const json& answer) {
+  std::vector<long> numbers;
+  if (!answer.is_object() || !answer.contains("errors") || !answer["errors"].is_array()) {
+    return numbers;
+  }
+  for (const json& item : answer["errors"]) {
+    if (!item.is_object()) continue;
+    for (const char* key : {"error_number", "error_code"}) {
+      if (item.contains(key) && item[key].is_number_integer()) numbers.push_back(item[key]);
+    }
+  }
+  return numbers;
+}
+
+}  // namespace
+
+std::string slurm_errors_text(const json& answer) {
+  if (!answer.is_object() || !answer.contains("errors") || !answer["errors"].is_array()) return "";
+  std::vector<std::string> parts;
+  for (const json& item : answer["errors"]) {
+    if (!item.is_object()) continue;
+    std::string text = item.value("error", "");
+    std::string description = item.value("description", "");
+    if (!description.empty()) text += text.empty() ? description : ": " + description;
+    for (const char* key : {"error_number", "error_code"}) {
+      if (item.contains(key) && item[key].is_number_integer()) {
+        text += fmt::format(" (error {})", item[key].get<long>());
+      }
+    }
+    if (!text.empty()) parts.push_back(text);
+  }
+  std::string out;
+  for (const std::string& part : parts) out += (out.empty() ? "" : "; ") + part;
+  return out;
+}
+
+TokenSource token_source(const json& compute) {
+  if (compute.contains("token_file") && compute["token_file"].is_string()) {
+    std::string file = compute["token_file"];
+    return [file](std::string& error) {
+      std::ifstream in(file);
+      std::stringstream text;
+      text << in.rdbuf();
+      std::string token = trim(text.str());
+      if (token.rfind("SLURM_JWT=", 0) == 0) token = trim(token.substr(10));
+      if (token.empty()) {
+        error = fmt::format("cannot read a Slurm token from {} (the compute's token_file)", file);
+      }
+      return token;
+    };
+  }
+  std::string variable = compute.value("token_env", "SLURM_JWT");
+  return [variable](std::string& error) {
+    const char* value = std::getenv(variable.c_str());
+    std::string token = value ? trim(value) : "";
+    if (token.empty()) {
+      error = fmt::format(
+          "the environment variable {} (the compute's token_env) holds no Slurm token; set it "
+          "(scontrol token) or name a token_file",
+          variable);
+    }
+    return token;
+  };
+}
+
+std::optional<std::string> choose_api_version(const json& openapi, std::string& error) {
+  static const std::regex submit_path(R"(^/slurm/(v[0-9]+\.[0-9]+\.[0-9]+)/job/submit$)");
+  std::set<std::string> offered;
+  if (openapi.is_object() && openapi.contains("paths") && openapi["paths"].is_object()) {
+    for (const auto& [path, operations] : openapi["paths"].items()) {
+      std::smatch match;
+      if (std::regex_match(path, match, submit_path)) offered.insert(match[1].str());
+    }
+  }
+  if (offered.count(std::string(kSlurmApiVersion))) return std::string(kSlurmApiVersion);
+  std::string list;
+  for (const std::string& version : offered) list += (list.empty() ? "" : ", ") + version;
+  error = fmt::format(
+      "slurmrestd offers no job API jobc can use ({}); jobc writes {} payloads: start slurmrestd "
+      "with -s openapi/{}, or name the version in the compute's api_version",
+      list.empty() ? "none found in GET /openapi/v3" : "it offers " + list, kSlurmApiVersion,
+      kSlurmApiVersion);
+  return std::nullopt;
+}
+
+SlurmClient::SlurmClient(std::shared_ptr<HttpTransport> transport, std::string endpoint,
+                         std::string user, TokenSource token, std::string version)
+    : transport_(std::move(transport)),
+      endpoint_(std::move(endpoint)),
+      user_(std::move(user)),
+      token_(std::move(token)),
+      version_(std::move(version)) {
+  while (!endpoint_.empty() && endpoint_.back() == '/') endpoint_.pop_back();
+}
+
+std::optional<json> SlurmClient::call(const std::string& method, const std::string& path,
+                                      const std::string& body, SlurmError& error, long timeout_ms) {
+  error = {};
+  std::string token_error;
+  std::string token = token_(token_error);
+  if (token.empty()) {
+    error.message = token_error;
+    return std::nullopt;
+  }
+  HttpRequest request;
+  request.method = method;
+  request.url = endpoint_ + path;
+  request.headers = {
+      {"X-SLURM-USER-NAME", user_}, {"X-SLURM-USER-TOKEN", token}, {"Accept", "application/json"}};
+  if (!body.empty()) {
+    request.headers.emplace_back("Content-Type", "application/json");
+    request.body = body;
+  }
+  request.connect_timeout_ms = 3000;
+  request.timeout_ms = timeout_ms;
+  HttpResponse response = transport_->perform(request);
+  std::string what = method + " " + endpoint_ + path;
+  if (response.status == 0) {
+    error.message = fmt::format("{}: {}", what, response.error);
+    error.unreachable = response.failure == HttpResponse::Failure::Refused ||
+                        response.failure == HttpResponse::Failure::NoSocket;
+    return std::nullopt;
+  }
+  json answer = json::parse(response.body, nullptr, false);
+  std::string errors = slurm_errors_text(answer);
+  if (!response.ok() || !errors.empty() || !answer.is_object()) {
+    error.status = response.status;
+    std::string text = errors;
+    if (text.empty()) {
+      text = trim(response.body.substr(0, 300));
+      if (!answer.is_object() && response.ok()) text = "the answer is not a JSON object";
+    }
+    if (response.status == 401) {
+      text += "; check the token (token_env / token_file) and the compute's user";
+    }
+    error.message = fmt::format("{}: HTTP {}: {}", what, response.status, text);
+    error.numbers = error_numbers(answer);
+    for (long number : error.numbers) {
+      if (number == kErrorInvalidJobId) error.job_gone = true;
+      if (number >= 1000 && number < 2000) error.unreachable = true;  // slurmctld unreachable
+    }
+    if (response.status == 502 || response.status == 503) error.unreachable = true;
+    return std::nullopt;
+  }
+  return answer;
+}
+
+bool SlurmClient::resolve_version(SlurmError& error) {
+  if (!version_.empty()) return true;
+  auto document = call("GET", "/openapi/v3", "", error, 30000);
+  if (!document) return false;
+  std::string reason;
+  auto version = choose_api_version(*document, reason);
+  if (!version) {
+    error.message = reason;
+    return false;
+  }
+  version_ = *version;
+  return true;
+}
+
+bool SlurmClient::ping(SlurmError& error) {
+  return call("GET", "/slurm/" + version_ + "/ping", "", error).has_value();
+}
+
+std::optional<long long> SlurmClient::submit(const json& payload, SlurmError& error) {
+  auto answer = call("POST", "/slurm/" + version_ + "/job/submit", payload.dump(), error, 60000);
+  if (!answer) return std::nullopt;
+  if (!answer->contains("job_id") || !(*answer)["job_id"].is_number_integer()) {
+    error.message = "slurmrestd accepted the job but sent no job_id";
+    return std::nullopt;
+  }
+  return (*answer)["job_id"].get<long long>();
+}
+
+std::optional<json> SlurmClient::job(long long id, SlurmError& error) {
+  auto answer = call("GET", fmt::format("/slurm/{}/job/{}", version_, id), "", error);
+  if (!answer) return std::nullopt;
+  if (answer->contains("jobs") && (*answer)["jobs"].is_array()) {
+    for (const json& job : (*answer)["jobs"]) {
+      if (job.is_object() && job.value("job_id", -1LL) == id) return job;
+    }
+  }
+  error.message = fmt::format("slurmrestd has no record of job {}", id);
+  error.job_gone = true;
+  return std::nullopt;
+}
+
+bool SlurmClient::cancel(long long id, const std::string& signal, SlurmError& error) {
+  std::string path = fmt::format("/slurm/{}/job/{}", version_, id);
+  if (!signal.empty()) path += "?signal=" + url_encode(signal);
+  if (call("DELETE", path, "", error)) return true;
+  for (long number : error.numbers) {
+    if (number == kErrorAlreadyDone) return true;
+  }
+  return false;
+}
+
+}  // namespace jobc::slurm

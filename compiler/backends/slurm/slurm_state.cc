@@ -1,0 +1,88 @@
+#include "backends/slurm/slurm_state.h"
+
+#include <fmt/format.h>
+
+#include <set>
+
+namespace jobc::slurm {
+namespace {
+
+using json = nlohmann::json;
+
+std::string text_of(const json& job, const char* key) {
+  if (!job.contains(key) || !job[key].is_string()) return "";
+  std::string value = job[key];
+  return value == "None" ? "" : value;
+}
+
+std::string with_detail(std::string reason, const json& job) {
+  std::string detail = text_of(job, "state_reason");
+  std::string description = text_of(job, "state_description");
+  if (!description.empty()) detail += (detail.empty() ? "" : ": ") + description;
+  if (!detail.empty()) reason += " (" + detail + ")";
+  return reason;
+}
+
+}  // namespace
+
+JobExit exit_from_wait_status(long long status) {
+  int signal = static_cast<int>(status & 0x7f);
+  if (signal != 0 && signal != 0x7f) return JobExit{128 + signal, signal};
+  return JobExit{static_cast<int>((status >> 8) & 0xff), 0};
+}
+
+JobView view_job(const json& job, long long timeout_seconds) {
+  JobView view;
+  view.state = text_of(job, "job_state");
+  view.running = view.state == "RUNNING";
+  static const std::set<std::string> ended = {
+      "COMPLETED", "FAILED",   "CANCELLED",     "TIMEOUT",      "NODE_FAIL", "PREEMPTED",
+      "BOOT_FAIL", "DEADLINE", "OUT_OF_MEMORY", "SPECIAL_EXIT", "REVOKED"};
+  if (!ended.count(view.state)) return view;  // PENDING, RUNNING, COMPLETING, ...
+
+  long long status = job.contains("exit_code") && job["exit_code"].is_number_integer()
+                         ? job["exit_code"].get<long long>()
+                         : 0;
+  JobExit exit = exit_from_wait_status(status);
+  long long id = job.value("job_id", 0LL);
+  const std::string& state = view.state;
+  if (state == "COMPLETED") {
+    // exit code 0: the run completes
+  } else if (state == "FAILED") {
+    if (exit.code == 0 && exit.signal == 0) {
+      exit.reason = with_detail(fmt::format("Slurm job {} failed", id), job);
+    }
+  } else if (state == "CANCELLED") {
+    exit.canceled = true;
+    exit.reason =
+        fmt::format("canceled in Slurm (scancel or an administrator): job {} is CANCELLED", id);
+  } else if (state == "TIMEOUT") {
+    long long limit = job.value("time_limit", 0LL);
+    exit.reason = timeout_seconds > 0
+                      ? fmt::format(
+                            "timeout: reached the Slurm time limit of {} min (limits.timeout {} "
+                            "s, rounded up to whole minutes); Slurm job {} is TIMEOUT",
+                            limit, timeout_seconds, id)
+                      : fmt::format(
+                            "timeout: reached the Slurm time limit of {} min (the partition's "
+                            "limit); Slurm job {} is TIMEOUT",
+                            limit, id);
+  } else if (state == "NODE_FAIL") {
+    exit.reason =
+        fmt::format("node failure: a node of Slurm job {} ({}) failed", id, text_of(job, "nodes"));
+  } else if (state == "PREEMPTED") {
+    exit.reason = fmt::format("preempted: Slurm gave the nodes of job {} to another job", id);
+  } else if (state == "OUT_OF_MEMORY") {
+    exit.reason = fmt::format("out of memory: Slurm job {} went over its memory limit", id);
+  } else if (state == "BOOT_FAIL") {
+    exit.reason = fmt::format("boot failure: a node of Slurm job {} did not boot", id);
+  } else if (state == "DEADLINE") {
+    exit.reason = fmt::format("deadline: Slurm job {} reached its deadline", id);
+  } else {
+    exit.reason = with_detail(fmt::format("Slurm job {} ended as {}", id, state), job);
+  }
+  view.exit = exit;
+  return view;
+}
+
+}  // namespace jobc::slurm

@@ -1,0 +1,219 @@
+#include "support/http_client.h"
+
+#include <curl/curl.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstring>
+#include <mutex>
+
+namespace jobc {
+namespace {
+
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+std::string trim(std::string_view text) {
+  size_t begin = 0;
+  size_t end = text.size();
+  while (begin < end && std::isspace(static_cast<unsigned char>(text[begin]))) ++begin;
+  while (end > begin && std::isspace(static_cast<unsigned char>(text[end - 1]))) --end;
+  return std::string(text.substr(begin, end - begin));
+}
+
+struct Transfer {
+  CURL* curl = nullptr;
+  const HttpRequest* request = nullptr;
+  HttpResponse* response = nullptr;
+  size_t body_offset = 0;
+  bool aborted_by_callback = false;
+};
+
+size_t on_write(char* data, size_t size, size_t count, void* user) {
+  auto* transfer = static_cast<Transfer*>(user);
+  size_t bytes = size * count;
+  if (transfer->request->on_chunk) {
+    if (!transfer->request->on_chunk(std::string_view(data, bytes))) {
+      transfer->aborted_by_callback = true;
+      return 0;  // makes curl stop with CURLE_WRITE_ERROR
+    }
+  } else {
+    transfer->response->body.append(data, bytes);
+  }
+  return bytes;
+}
+
+size_t on_header(char* data, size_t size, size_t count, void* user) {
+  auto* transfer = static_cast<Transfer*>(user);
+  size_t bytes = size * count;
+  std::string_view line(data, bytes);
+  if (line.starts_with("HTTP/")) {
+    transfer->response->headers.clear();  // a new response (after 100 Continue, say)
+  } else if (line == "\r\n" || line == "\n") {
+    long status = 0;
+    curl_easy_getinfo(transfer->curl, CURLINFO_RESPONSE_CODE, &status);
+    if (transfer->request->on_headers && status >= 200) transfer->request->on_headers(status);
+  } else if (auto colon = line.find(':'); colon != std::string_view::npos) {
+    transfer->response->headers.emplace_back(trim(line.substr(0, colon)),
+                                             trim(line.substr(colon + 1)));
+  }
+  return bytes;
+}
+
+size_t on_read(char* buffer, size_t size, size_t count, void* user) {
+  auto* transfer = static_cast<Transfer*>(user);
+  size_t room = size * count;
+  const HttpRequest& request = *transfer->request;
+  if (request.body_source) return request.body_source(buffer, room);
+  size_t left = request.body.size() - transfer->body_offset;
+  size_t bytes = std::min(left, room);
+  std::memcpy(buffer, request.body.data() + transfer->body_offset, bytes);
+  transfer->body_offset += bytes;
+  return bytes;
+}
+
+int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  auto* transfer = static_cast<Transfer*>(user);
+  if (transfer->request->should_abort && transfer->request->should_abort()) {
+    transfer->aborted_by_callback = true;
+    return 1;
+  }
+  return 0;
+}
+
+void describe_failure(CURLcode code, const char* detail, const HttpRequest& request,
+                      HttpResponse& response) {
+  std::string where = request.unix_socket.empty() ? request.url : "unix://" + request.unix_socket;
+  std::string text = detail && *detail ? detail : curl_easy_strerror(code);
+  response.failure = HttpResponse::Failure::Other;
+  if (code == CURLE_COULDNT_CONNECT) {
+    struct stat info {};
+    bool no_socket =
+        !request.unix_socket.empty() && ::stat(request.unix_socket.c_str(), &info) != 0;
+    bool denied = text.find("ermission denied") != std::string::npos;
+    response.failure = no_socket ? HttpResponse::Failure::NoSocket
+                       : denied  ? HttpResponse::Failure::PermissionDenied
+                                 : HttpResponse::Failure::Refused;
+  } else if (code == CURLE_OPERATION_TIMEDOUT) {
+    response.failure = HttpResponse::Failure::Timeout;
+  } else if (code == CURLE_ABORTED_BY_CALLBACK || code == CURLE_WRITE_ERROR) {
+    response.failure = HttpResponse::Failure::Aborted;
+  }
+  response.error = where + ": " + text;
+}
+
+}  // namespace
+
+std::string HttpResponse::header(std::string_view name) const {
+  for (const auto& [key, value] : headers) {
+    if (iequals(key, name)) return value;
+  }
+  return "";
+}
+
+CurlTransport::CurlTransport() {
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+HttpResponse CurlTransport::perform(const HttpRequest& request) {
+  HttpResponse response;
+  CURL* curl = curl_easy_init();
+  if (!curl) {
+    response.error = "cannot initialize libcurl";
+    response.failure = HttpResponse::Failure::Other;
+    return response;
+  }
+  Transfer transfer{curl, &request, &response};
+  char error_buffer[CURL_ERROR_SIZE] = {0};
+  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer);
+  curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
+  if (!request.unix_socket.empty()) {
+    curl_easy_setopt(curl, CURLOPT_UNIX_SOCKET_PATH, request.unix_socket.c_str());
+  }
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(curl, CURLOPT_NOPROXY, "*");  // an engine on loopback is never proxied
+  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, request.connect_timeout_ms);
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, request.timeout_ms);
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_write);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &transfer);
+  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
+  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &transfer);
+  if (request.should_abort) {
+    curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, on_progress);
+    curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &transfer);
+  }
+
+  if (request.method == "GET") {
+    curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
+  } else if (request.method == "HEAD") {
+    curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
+  } else {
+    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+  }
+  curl_slist* headers = nullptr;
+  for (const auto& [key, value] : request.headers) {
+    headers = curl_slist_append(headers, (key + ": " + value).c_str());
+  }
+  if (request.method != "GET" && request.method != "HEAD") {
+    // A body (possibly empty) through the read callback: POST without data is legal.
+    curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
+    curl_easy_setopt(curl, CURLOPT_READFUNCTION, on_read);
+    curl_easy_setopt(curl, CURLOPT_READDATA, &transfer);
+    int64_t size =
+        request.body_source ? request.body_size : static_cast<int64_t>(request.body.size());
+    if (size >= 0) {
+      curl_easy_setopt(curl, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(size));
+    } else {
+      headers = curl_slist_append(headers, "Transfer-Encoding: chunked");
+    }
+    headers = curl_slist_append(headers, "Expect:");  // no 100-continue round trip
+  }
+  if (headers) curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+
+  CURLcode code = curl_easy_perform(curl);
+  if (code == CURLE_OK) {
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
+  } else {
+    long status = 0;
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+    response.status = status;
+    if (transfer.aborted_by_callback) {
+      response.error = "aborted";
+      response.failure = HttpResponse::Failure::Aborted;
+    } else {
+      describe_failure(code, error_buffer, request, response);
+    }
+  }
+  curl_slist_free_all(headers);
+  curl_easy_cleanup(curl);
+  return response;
+}
+
+std::shared_ptr<HttpTransport> make_curl_transport() {
+  return std::make_shared<CurlTransport>();
+}
+
+std::string url_encode(std::string_view text) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (char c : text) {
+    auto byte = static_cast<unsigned char>(c);
+    if (std::isalnum(byte) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += c;
+    } else {
+      out += '%';
+      out += hex[byte >> 4];
+      out += hex[byte & 15];
+    }
+  }
+  return out;
+}
+
+}  // namespace jobc

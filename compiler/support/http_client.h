@@ -1,0 +1,75 @@
+// A small HTTP client on libcurl, for the engine backends (the Docker Engine API on a unix
+// socket, a registry or a REST daemon on loopback TCP). Requests and responses are plain
+// values; bodies can be streamed both ways. Backends talk to an HttpTransport, so unit tests
+// can hand them a fake that records the requests and answers from a script.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace jobc {
+
+using HttpHeaders = std::vector<std::pair<std::string, std::string>>;
+
+struct HttpRequest {
+  std::string method = "GET";
+  std::string url;          // http://localhost/v1.41/... (the host is ignored over a socket)
+  std::string unix_socket;  // non-empty: connect to this unix socket instead of the URL's host
+  HttpHeaders headers;
+  std::string body;
+  // Streaming upload: fills the buffer, returns the bytes written, 0 at the end. When set,
+  // `body` is ignored; `body_size` is the total when known (-1: chunked transfer encoding).
+  std::function<size_t(char* buffer, size_t size)> body_source;
+  int64_t body_size = -1;
+  // Called once the response's status and headers are in, before any of its body: a caller
+  // that must know a stream is open (an attach before a start) waits for this.
+  std::function<void(long status)> on_headers;
+  // Streaming download: called with each piece of the response body as it arrives (then
+  // HttpResponse::body stays empty). Returning false aborts the transfer.
+  std::function<bool(std::string_view chunk)> on_chunk;
+  long connect_timeout_ms = 5000;
+  long timeout_ms = 60000;  // the whole transfer; 0 = none (a followed log stream)
+  // Called now and then during the transfer; returning true aborts it (a stop request).
+  std::function<bool()> should_abort;
+};
+
+struct HttpResponse {
+  long status = 0;  // 0 when no response came (see error)
+  HttpHeaders headers;
+  std::string body;
+  std::string error;  // transport failure in words; empty when a response came
+  // What failed, for callers that explain it: connection refused, no such socket...
+  enum class Failure { None, NoSocket, Refused, PermissionDenied, Timeout, Aborted, Other };
+  Failure failure = Failure::None;
+
+  bool ok() const { return error.empty() && status >= 200 && status < 300; }
+  // The value of header `name` (case-insensitive), or "".
+  std::string header(std::string_view name) const;
+};
+
+class HttpTransport {
+ public:
+  virtual ~HttpTransport() = default;
+  // Performs one request. Never throws: transport failures come back in HttpResponse::error.
+  virtual HttpResponse perform(const HttpRequest& request) = 0;
+};
+
+// The real transport, one curl easy handle per request (thread-safe across requests).
+class CurlTransport : public HttpTransport {
+ public:
+  CurlTransport();
+  HttpResponse perform(const HttpRequest& request) override;
+};
+
+std::shared_ptr<HttpTransport> make_curl_transport();
+
+// Percent-encodes a query value or a path segment (RFC 3986 unreserved characters are kept).
+std::string url_encode(std::string_view text);
+
+}  // namespace jobc

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Stops what tests/infra/docker_up.sh started: the registry, then dockerd (with the
+# containerd it runs), by the process ids it recorded. An engine or registry it did not start
+# is left alone. The cached base images (under $CACHE, and in /var/lib/docker) are kept.
+# Every wait is bounded: SIGTERM, up to 20 s, then SIGKILL.
+set -euo pipefail
+
+STATE="${JOBC_DOCKER_TEST_STATE:-/run/jobc-docker-test}"
+
+say() { echo "docker_down: $*" >&2; }
+
+# stop PIDFILE NAME: ends the recorded process if it is still the program we started.
+stop() {
+  local pidfile=$1 name=$2 pid
+  [ -f "$pidfile" ] || return 0
+  pid=$(cat "$pidfile")
+  if [ -n "$pid" ] && [ -r "/proc/$pid/cmdline" ] &&
+    tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q -- "$name"; then
+    say "stopping $name (pid $pid)"
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 1 40); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.5
+    done
+    if kill -0 "$pid" 2>/dev/null; then
+      say "$name did not stop within 20 s: SIGKILL"
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+  fi
+  rm -f "$pidfile"
+}
+
+if [ -f "$STATE/dockerd.pid" ] && [ -S /var/run/docker.sock ]; then
+  # Containers the tests left behind (jobc labels its containers with the run id).
+  ids=$(curl -s --max-time 10 --unix-socket /var/run/docker.sock \
+    'http://localhost/v1.41/containers/json?all=1&filters=%7B%22label%22%3A%5B%22org.jobc.run-id%22%5D%7D' |
+    grep -o '"Id":"[0-9a-f]*"' | cut -d'"' -f4 || true)
+  for id in $ids; do
+    say "removing leftover container ${id:0:12}"
+    curl -s --max-time 30 --unix-socket /var/run/docker.sock -X DELETE \
+      "http://localhost/v1.41/containers/$id?force=1" >/dev/null || true
+  done
+fi
+
+stop "$STATE/registry/registry.pid" docker-registry
+stop "$STATE/dockerd.pid" dockerd
+rm -f "$STATE/env"
+say "stopped"

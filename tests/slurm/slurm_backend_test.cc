@@ -1,0 +1,387 @@
+// The Slurm backend against a fake slurmrestd: Slurm states mapped to jobc's, the client's
+// requests and error messages, version discovery, output streaming, and an outage of
+// slurmrestd during the wait (retried, then given up).
+#include <doctest/doctest.h>
+#include <stdlib.h>
+
+#include <deque>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <mutex>
+#include <nlohmann/json.hpp>
+
+#include "backends/slurm/slurm_backend.h"
+#include "backends/slurm/slurm_client.h"
+#include "backends/slurm/slurm_state.h"
+#include "common/run_command.h"
+#include "common/temp_dir.h"
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+using jobc::HttpRequest;
+using jobc::HttpResponse;
+
+namespace {
+
+class FakeSlurm : public jobc::HttpTransport {
+ public:
+  std::function<HttpResponse(const HttpRequest&)> answer;
+  std::vector<HttpRequest> requests;
+  HttpResponse perform(const HttpRequest& request) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    requests.push_back(request);
+    return answer(request);
+  }
+
+ private:
+  std::mutex mutex_;
+};
+
+HttpResponse json_answer(long status, const json& body) {
+  HttpResponse response;
+  response.status = status;
+  response.body = body.dump();
+  return response;
+}
+
+HttpResponse refused() {
+  HttpResponse response;
+  response.error = "Couldn't connect to server";
+  response.failure = HttpResponse::Failure::Refused;
+  return response;
+}
+
+json job_record(long long id, const std::string& state, long long exit_code = 0) {
+  return {{"jobs",
+           {{{"job_id", id},
+             {"job_state", state},
+             {"exit_code", exit_code},
+             {"state_reason", "None"},
+             {"nodes", "n[1-2]"},
+             {"time_limit", 1}}}},
+          {"errors", json::array()}};
+}
+
+std::string header(const HttpRequest& request, const std::string& name) {
+  for (const auto& [key, value] : request.headers) {
+    if (key == name) return value;
+  }
+  return "";
+}
+
+const char* kToken = "eyJhbGciOiJIUzI1NiJ9.secret-test-token.sig";
+
+// A run context as prepare() leaves it: the payload in artifacts, a staging folder.
+struct Run {
+  jobc::testing::TempDir dir;
+  jobc::RunContext context;
+  Run() {
+    setenv("JOBC_TEST_SLURM_JWT", kToken, 1);
+    context.run.id = "exp_1_abcd";
+    context.run_dir = dir.path / "run";
+    context.work_dir = dir.path / "run/work";
+    context.artifacts_dir = dir.path / "run/artifacts";
+    context.log_file = dir.path / "run/std_log.txt";
+    fs::create_directories(context.work_dir);
+    fs::create_directories(context.artifacts_dir / "slurm");
+    fs::create_directories(dir.path / "stage/exp_1_abcd/work/outputs");
+    std::ofstream(context.artifacts_dir / "slurm/job.json") << json{
+        {"job", {{"name", "x"}, {"current_working_directory", "/s/@JOBC_RUN_ID@/work"}}},
+        {"script", "#!/bin/bash\ntrue\n"}}.dump();
+    context.compute = {{"type", "slurm"},
+                       {"endpoint", "http://127.0.0.1:6820/"},
+                       {"user", "alice"},
+                       {"token_env", "JOBC_TEST_SLURM_JWT"},
+                       {"staging_dir", (dir.path / "stage").string()},
+                       {"api_version", "v0.0.38"}};
+    context.backend_state = {{"stage", (dir.path / "stage/exp_1_abcd").string()},
+                             {"timeout_seconds", 30}};
+  }
+  fs::path stage() const { return dir.path / "stage/exp_1_abcd"; }
+};
+
+// Polls until the job ends or `seconds` pass.
+std::optional<jobc::JobExit> wait_exit(jobc::Backend& backend, jobc::RunContext& context,
+                                       int seconds) {
+  for (int i = 0; i < seconds * 10; ++i) {
+    if (auto exit = backend.poll(context, 100)) return exit;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+TEST_SUITE("slurm_backend") {
+  TEST_CASE("Slurm job states map to jobc's, with the reason") {
+    using jobc::slurm::view_job;
+    json job = job_record(7, "PENDING")["jobs"][0];
+    CHECK(!view_job(job, 0).exit);
+    job["job_state"] = "RUNNING";
+    CHECK(view_job(job, 0).running);
+    CHECK(!view_job(job, 0).exit);
+    job["job_state"] = "COMPLETING";
+    CHECK(!view_job(job, 0).exit);
+
+    job["job_state"] = "COMPLETED";
+    auto completed = view_job(job, 0).exit;
+    REQUIRE(completed);
+    CHECK(completed->code == 0);
+    CHECK(completed->reason.empty());
+
+    job["job_state"] = "FAILED";
+    job["exit_code"] = 3 << 8;
+    auto failed = view_job(job, 0).exit;
+    REQUIRE(failed);
+    CHECK(failed->code == 3);
+    CHECK(failed->reason.empty());  // the monitor says "exit code 3"
+
+    job["exit_code"] = 9;  // killed by SIGKILL
+    CHECK(view_job(job, 0).exit->signal == 9);
+    CHECK(view_job(job, 0).exit->code == 137);
+
+    job["job_state"] = "CANCELLED";
+    job["exit_code"] = 15;
+    auto canceled = view_job(job, 0).exit;
+    CHECK(canceled->canceled);
+    CHECK(canceled->reason.find("canceled in Slurm") != std::string::npos);
+
+    job["job_state"] = "TIMEOUT";
+    auto timeout = view_job(job, 45).exit;
+    CHECK(!timeout->canceled);
+    CHECK(timeout->reason.find("timeout: reached the Slurm time limit of 1 min") == 0);
+    CHECK(timeout->reason.find("limits.timeout 45 s") != std::string::npos);
+
+    for (std::string state : {"NODE_FAIL", "PREEMPTED", "OUT_OF_MEMORY", "BOOT_FAIL", "DEADLINE"}) {
+      job["job_state"] = state;
+      job["exit_code"] = 0;
+      auto exit = view_job(job, 0).exit;
+      REQUIRE(exit);
+      CHECK_MESSAGE(!exit->reason.empty(), state);
+    }
+    job["job_state"] = "NODE_FAIL";
+    CHECK(view_job(job, 0).exit->reason.find("n[1-2]") != std::string::npos);
+  }
+
+  TEST_CASE("requests carry the user and token; errors say status and Slurm's errors") {
+    auto fake = std::make_shared<FakeSlurm>();
+    fake->answer = [](const HttpRequest&) {
+      return json_answer(
+          500,
+          {{"errors", {{{"error", "Invalid partition name specified"}, {"error_code", 2000}}}}});
+    };
+    setenv("JOBC_TEST_SLURM_JWT", kToken, 1);
+    jobc::slurm::SlurmClient client(
+        fake, "http://127.0.0.1:6820", "alice",
+        jobc::slurm::token_source({{"token_env", "JOBC_TEST_SLURM_JWT"}}), "v0.0.38");
+    jobc::slurm::SlurmError error;
+    CHECK(!client.submit({{"job", json::object()}, {"script", "#!/bin/bash\n"}}, error));
+    REQUIRE(fake->requests.size() == 1);
+    CHECK(fake->requests[0].method == "POST");
+    CHECK(fake->requests[0].url == "http://127.0.0.1:6820/slurm/v0.0.38/job/submit");
+    CHECK(header(fake->requests[0], "X-SLURM-USER-NAME") == "alice");
+    CHECK(header(fake->requests[0], "X-SLURM-USER-TOKEN") == kToken);
+    CHECK(error.status == 500);
+    CHECK(error.message.find("HTTP 500") != std::string::npos);
+    CHECK(error.message.find("Invalid partition name specified (error 2000)") != std::string::npos);
+    CHECK(error.message.find(kToken) == std::string::npos);
+    CHECK(!error.unreachable);
+
+    fake->answer = [](const HttpRequest&) {
+      return json_answer(500, {{"errors",
+                                {{{"error", "Invalid job id specified"},
+                                  {"description", "Unable to find JobId=9"},
+                                  {"error_number", 2017}}}}});
+    };
+    CHECK(!client.job(9, error));
+    CHECK(error.job_gone);
+
+    fake->answer = [](const HttpRequest&) {
+      return json_answer(500, {{"errors",
+                                {{{"error", "Unable to contact slurm controller (connect failure)"},
+                                  {"error_code", 1800}}}}});
+    };
+    CHECK(!client.submit(json::object(), error));
+    CHECK(error.unreachable);
+
+    fake->answer = [](const HttpRequest&) { return refused(); };
+    CHECK(!client.ping(error));
+    CHECK(error.unreachable);
+
+    fake->answer = [](const HttpRequest&) {
+      HttpResponse response;
+      response.status = 401;
+      response.body = "Authentication failure";
+      return response;
+    };
+    CHECK(!client.ping(error));
+    CHECK(error.message.find("HTTP 401: Authentication failure") != std::string::npos);
+  }
+
+  TEST_CASE("no token: a clear error, and no request") {
+    auto fake = std::make_shared<FakeSlurm>();
+    unsetenv("JOBC_TEST_NO_SUCH_JWT");
+    jobc::slurm::SlurmClient client(
+        fake, "http://127.0.0.1:6820", "alice",
+        jobc::slurm::token_source({{"token_env", "JOBC_TEST_NO_SUCH_JWT"}}), "v0.0.38");
+    jobc::slurm::SlurmError error;
+    CHECK(!client.ping(error));
+    CHECK(fake->requests.empty());
+    CHECK(error.message.find("JOBC_TEST_NO_SUCH_JWT") != std::string::npos);
+
+    jobc::testing::TempDir dir;
+    std::ofstream(dir.path / "token") << "SLURM_JWT=" << kToken << "\n";
+    std::string problem;
+    CHECK(jobc::slurm::token_source({{"token_file", (dir.path / "token").string()}})(problem) ==
+          kToken);
+  }
+
+  TEST_CASE("the API version comes from GET /openapi/v3 when the compute names none") {
+    std::string error;
+    json openapi = {{"paths",
+                     {{"/slurm/v0.0.37/job/submit", json::object()},
+                      {"/slurm/v0.0.38/job/submit", json::object()},
+                      {"/slurm/v0.0.38/ping", json::object()}}}};
+    CHECK(jobc::slurm::choose_api_version(openapi, error) == "v0.0.38");
+    json newer = {{"paths", {{"/slurm/v0.0.40/job/submit", json::object()}}}};
+    CHECK(!jobc::slurm::choose_api_version(newer, error));
+    CHECK(error.find("v0.0.40") != std::string::npos);
+
+    auto fake = std::make_shared<FakeSlurm>();
+    fake->answer = [&](const HttpRequest& request) {
+      if (request.url.ends_with("/openapi/v3")) return json_answer(200, openapi);
+      return json_answer(200, {{"job_id", 5}, {"errors", json::array()}});
+    };
+    setenv("JOBC_TEST_SLURM_JWT", kToken, 1);
+    jobc::slurm::SlurmClient client(
+        fake, "http://h:1", "u", jobc::slurm::token_source({{"token_env", "JOBC_TEST_SLURM_JWT"}}),
+        "");
+    jobc::slurm::SlurmError failure;
+    REQUIRE(client.resolve_version(failure));
+    CHECK(client.version() == "v0.0.38");
+    CHECK(client.submit(json::object(), failure) == 5);
+    CHECK(fake->requests.back().url == "http://h:1/slurm/v0.0.38/job/submit");
+  }
+
+  TEST_CASE("start submits with the run id; poll streams the output and maps the end") {
+    Run run;
+    auto fake = std::make_shared<FakeSlurm>();
+    std::deque<std::string> states = {"PENDING", "RUNNING", "RUNNING", "FAILED"};
+    fake->answer = [&](const HttpRequest& request) {
+      if (request.method == "POST") {
+        return json_answer(200, {{"job_id", 42}, {"errors", json::array()}});
+      }
+      std::string state = states.front();
+      if (states.size() > 1) states.pop_front();
+      if (state == "RUNNING") std::ofstream(run.stage() / "std_log.txt", std::ios::app) << "line\n";
+      return json_answer(200, job_record(42, state, state == "FAILED" ? 3 << 8 : 0));
+    };
+    jobc::SlurmBackend backend(fake);
+    std::string error;
+    REQUIRE(backend.start(run.context, error));
+    CHECK(run.context.run.backend_job_id == "42");
+    json body = json::parse(fake->requests[0].body);
+    CHECK(body["job"]["current_working_directory"] == "/s/exp_1_abcd/work");
+    auto exit = wait_exit(backend, run.context, 20);
+    REQUIRE(exit);
+    CHECK(exit->code == 3);
+    std::string log = jobc::testing::slurp(run.context.log_file);
+    CHECK(log.find("[jobc] Slurm job 42 submitted through slurmrestd v0.0.38") !=
+          std::string::npos);
+    CHECK(log.find("line\nline\n") != std::string::npos);
+    CHECK(log.find(kToken) == std::string::npos);
+
+    std::ofstream(run.stage() / "work/outputs/result.txt") << "42\n";
+    backend.collect(run.context);
+    CHECK(jobc::testing::slurp(run.context.work_dir / "outputs/result.txt") == "42\n");
+    CHECK(!fs::exists(run.stage()));  // the staging folder goes once the job has ended
+  }
+
+  TEST_CASE("slurmrestd gone for a while during the wait: retried, then the run goes on") {
+    Run run;
+    auto fake = std::make_shared<FakeSlurm>();
+    int gets = 0;
+    fake->answer = [&](const HttpRequest& request) {
+      if (request.method == "POST") {
+        return json_answer(200, {{"job_id", 43}, {"errors", json::array()}});
+      }
+      ++gets;
+      if (gets <= 2) return refused();
+      if (gets == 3) {
+        return json_answer(500, {{"errors",
+                                  {{{"error", "Unspecified error"},
+                                    {"description", "Unable to find JobId=43"},
+                                    {"error_number", -1}}}}});
+      }
+      return json_answer(200, job_record(43, "COMPLETED"));
+    };
+    jobc::SlurmBackend backend(fake);
+    std::string error;
+    REQUIRE(backend.start(run.context, error));
+    auto exit = wait_exit(backend, run.context, 60);
+    REQUIRE(exit);
+    CHECK(exit->code == 0);
+    CHECK(exit->reason.empty());
+    std::string log = jobc::testing::slurp(run.context.log_file);
+    CHECK(log.find("cannot reach Slurm") != std::string::npos);
+    CHECK(log.find("Slurm answers again") != std::string::npos);
+  }
+
+  TEST_CASE("slurmrestd gone for longer than the limit: the run fails saying so") {
+    Run run;
+    auto fake = std::make_shared<FakeSlurm>();
+    fake->answer = [&](const HttpRequest& request) {
+      if (request.method == "POST") {
+        return json_answer(200, {{"job_id", 44}, {"errors", json::array()}});
+      }
+      return refused();
+    };
+    jobc::SlurmBackend backend(fake);
+    backend.set_outage_limit(std::chrono::milliseconds(1500));
+    std::string error;
+    REQUIRE(backend.start(run.context, error));
+    auto exit = wait_exit(backend, run.context, 30);
+    REQUIRE(exit);
+    CHECK(exit->reason.find("lost contact with Slurm") == 0);
+    CHECK(exit->reason.find("scancel 44") != std::string::npos);
+    backend.collect(run.context);
+    CHECK(fs::exists(run.stage()));  // the job may still run there
+  }
+
+  TEST_CASE("stop cancels with DELETE; force sends KILL") {
+    Run run;
+    auto fake = std::make_shared<FakeSlurm>();
+    fake->answer = [&](const HttpRequest& request) {
+      if (request.method == "POST") {
+        return json_answer(200, {{"job_id", 45}, {"errors", json::array()}});
+      }
+      return json_answer(200, {{"errors", json::array()}});
+    };
+    jobc::SlurmBackend backend(fake);
+    std::string error;
+    REQUIRE(backend.start(run.context, error));
+    backend.stop(run.context, false);
+    backend.stop(run.context, true);
+    REQUIRE(fake->requests.size() == 3);
+    CHECK(fake->requests[1].method == "DELETE");
+    CHECK(fake->requests[1].url == "http://127.0.0.1:6820/slurm/v0.0.38/job/45");
+    CHECK(fake->requests[2].url == "http://127.0.0.1:6820/slurm/v0.0.38/job/45?signal=KILL");
+  }
+
+  TEST_CASE("a submit Slurm refuses fails the start with slurmrestd's words") {
+    Run run;
+    auto fake = std::make_shared<FakeSlurm>();
+    fake->answer = [](const HttpRequest&) {
+      return json_answer(500, {{"errors",
+                                {{{"error",
+                                   "Invalid account or account/partition combination "
+                                   "specified"},
+                                  {"error_code", 2045}}}}});
+    };
+    jobc::SlurmBackend backend(fake);
+    std::string error;
+    CHECK(!backend.start(run.context, error));
+    CHECK(error.find("HTTP 500: Invalid account") != std::string::npos);
+    CHECK(fake->requests.size() == 1);  // a definite refusal is not retried
+  }
+}

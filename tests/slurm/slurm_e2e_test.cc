@@ -1,0 +1,345 @@
+// `jobc submit` on a real two-node Slurm cluster (tests/infra/slurm_up.sh: slurmctld, slurmd
+// n1 and n2, slurmrestd with JWT on 127.0.0.1:6820): an MPI job over both nodes, pytorch-style
+// ranks, a failing job, a canceled job, a job over its time limit, slurmctld and slurmrestd
+// restarted while jobc waits, and the token kept out of every file and log. Each test is
+// skipped, saying so, when slurmrestd does not answer.
+#include <arpa/inet.h>
+#include <doctest/doctest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <thread>
+
+#include "backends/slurm/slurm_backend.h"
+#include "common/run_command.h"
+#include "common/temp_dir.h"
+
+namespace fs = std::filesystem;
+using jobc::testing::shell_quote;
+using jobc::testing::slurp;
+using json = nlohmann::json;
+
+namespace {
+
+fs::path cluster_dir() {
+  const char* dir = std::getenv("JOBC_SLURM_DIR");
+  return dir && *dir ? fs::path(dir) : fs::path("/var/tmp/jobc-slurm");
+}
+
+bool slurmrestd_answers() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return false;
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(6820);
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bool ok = connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
+  close(fd);
+  return ok && fs::exists(cluster_dir() / "token");
+}
+
+// False, with a message saying the test is skipped, when there is no cluster to run on.
+bool cluster_up() {
+  if (slurmrestd_answers()) return true;
+  std::string message =
+      "skipped: no Slurm cluster (slurmrestd does not answer on "
+      "127.0.0.1:6820, or no token in " +
+      cluster_dir().string() + "); start one with tests/infra/slurm_up.sh";
+  MESSAGE(message);
+  return false;
+}
+
+// A job folder, a compute spec for the test cluster and a private JOBC_HOME.
+struct Sandbox {
+  jobc::testing::TempDir dir;
+  fs::path home() const { return dir.path / "home"; }
+
+  Sandbox(const std::string& token_line = "") {
+    std::string token = token_line.empty()
+                            ? "token_file: " + (cluster_dir() / "token").string() + "\n"
+                            : token_line;
+    std::ofstream(dir.path / "hpc.yml")
+        << "name: hpc\ntype: slurm\nendpoint: http://127.0.0.1:6820\npartition: debug\n"
+        << "user: root\nstaging_dir: " << (cluster_dir() / "staging").string() << "\n"
+        << token;
+  }
+  // A test that stopped half-way leaves no Slurm job behind.
+  ~Sandbox() {
+    auto list = jobc("runs list --output json");
+    json runs = json::parse(list.out, nullptr, false);
+    if (!runs.is_array()) return;
+    for (const json& run : runs) {
+      std::string status = run.value("status", "");
+      if (status == "Queued" || status == "Running") {
+        jobc("runs cancel " + shell_quote(run.value("id", "")));
+      }
+    }
+  }
+  Sandbox(const Sandbox&) = delete;
+  Sandbox& operator=(const Sandbox&) = delete;
+
+  fs::path job(const std::string& yaml) const {
+    fs::create_directories(dir.path / "src");
+    std::ofstream(dir.path / "src/README") << "code folder\n";  // a snapshot needs a file
+    std::ofstream(dir.path / "job.yml")
+        << yaml << "code: src\ncompute: hpc.yml\nenvironment: {image: python:3.11-slim}\n";
+    return dir.path / "job.yml";
+  }
+  jobc::testing::CommandResult jobc(const std::string& args, const std::string& env = "") const {
+    return jobc::testing::run_command(env + " JOBC_HOME=" + shell_quote(home().string()) + " " +
+                                      jobc::testing::jobc_command(args));
+  }
+  json run(const std::string& id) const {
+    return json::parse(jobc("runs show --output json " + id).out);
+  }
+  json only_run() const {
+    json runs = json::parse(jobc("runs list --output json").out);
+    REQUIRE(runs.size() == 1);
+    return run(runs[0]["id"]);
+  }
+  // Waits until the run's log contains `text`.
+  bool wait_for_log(const std::string& id, const std::string& text, int seconds) const {
+    for (int i = 0; i < seconds * 5; ++i) {
+      if (jobc("runs logs " + id).out.find(text) != std::string::npos) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+    return false;
+  }
+  json wait_for_end(const std::string& id, int seconds) const {
+    json run;
+    for (int i = 0; i < seconds * 2; ++i) {
+      run = this->run(id);
+      std::string status = run["status"];
+      if (status == "Completed" || status == "Failed" || status == "Canceled") return run;
+      std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    }
+    return run;
+  }
+};
+
+// `jobc submit --detach` prints the run id.
+std::string run_id_from(const std::string& output) {
+  std::string id = output.substr(0, output.find('\n'));
+  REQUIRE(!id.empty());
+  return id;
+}
+
+// True while Slurm lists the job in squeue (pending, running or completing).
+bool in_squeue(const std::string& job_id) {
+  auto result = jobc::testing::run_command("squeue -h -o %i -j " + shell_quote(job_id));
+  return result.out.find(job_id) != std::string::npos;
+}
+
+bool gone_from_squeue(const std::string& job_id, int seconds) {
+  for (int i = 0; i < seconds * 5; ++i) {
+    if (!in_squeue(job_id)) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  return false;
+}
+
+void copy_mpi_example(const Sandbox& box) {
+  fs::create_directories(box.dir.path / "src");
+  fs::copy(fs::path(JOBC_SOURCE_DIR) / "examples/mpi-distributed/src/ranks.py",
+           box.dir.path / "src/ranks.py");
+}
+
+// Every file under `root` that contains `secret`.
+std::vector<std::string> files_containing(const fs::path& root, const std::string& secret) {
+  std::vector<std::string> found;
+  std::error_code ec;
+  if (!fs::exists(root, ec)) return found;
+  for (auto it = fs::recursive_directory_iterator(root, ec);
+       it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (ec) break;
+    if (!it->is_regular_file(ec)) continue;
+    if (slurp(it->path()).find(secret) != std::string::npos) found.push_back(it->path().string());
+  }
+  return found;
+}
+
+}  // namespace
+
+TEST_SUITE("slurm") {
+  TEST_CASE("a 2-node x 2-process MPI job: four ranks over n1 and n2") {
+    if (!cluster_up()) return;
+    Sandbox box;
+    copy_mpi_example(box);
+    auto spec = box.job(
+        "command: python3 ranks.py\ndistribution: {type: mpi, process_count_per_instance: 2}\n"
+        "resources: {instance_count: 2}\nlimits: {timeout: 600}\n");
+    auto result = box.jobc("submit --stream " + shell_quote(spec.string()));
+    CHECK_MESSAGE(result.status == 0, result.err);
+    for (int rank = 0; rank < 4; ++rank) {
+      CHECK(result.out.find("rank " + std::to_string(rank) + " of 4 on n") != std::string::npos);
+    }
+    CHECK(result.out.find("of 4 on n1") != std::string::npos);
+    CHECK(result.out.find("of 4 on n2") != std::string::npos);
+    json run = box.only_run();
+    CHECK(run["status"] == "Completed");
+    CHECK(run["backend"] == "slurm");
+    CHECK(run["exit_code"] == 0);
+    std::string job_id = run["backend_job_id"];
+    CHECK(!job_id.empty());
+    CHECK(fs::exists(fs::path(run["folder"].get<std::string>()) / "artifacts/slurm/job.json"));
+    CHECK(!fs::exists(cluster_dir() / "staging" / run["id"].get<std::string>()));
+  }
+
+  TEST_CASE("pytorch over 2 nodes: one rank per task, MASTER_ADDR from the first node") {
+    if (!cluster_up()) return;
+    Sandbox box;
+    auto spec = box.job(
+        "command: echo \"rank=$RANK local=$LOCAL_RANK world=$WORLD_SIZE "
+        "master=$MASTER_ADDR node=$SLURMD_NODENAME\"\n"
+        "distribution: {type: pytorch, process_count_per_instance: 2}\n"
+        "resources: {instance_count: 2}\n");
+    auto result = box.jobc("submit --stream " + shell_quote(spec.string()));
+    CHECK_MESSAGE(result.status == 0, result.err);
+    std::set<std::string> master;
+    for (int rank = 0; rank < 4; ++rank) {
+      auto at = result.out.find("rank=" + std::to_string(rank) + " ");
+      REQUIRE_MESSAGE(at != std::string::npos, result.out);
+      std::string line = result.out.substr(at, result.out.find('\n', at) - at);
+      CHECK(line.find("world=4") != std::string::npos);
+      CHECK(line.find(rank < 2 ? "node=n1" : "node=n2") != std::string::npos);
+      master.insert(line.substr(line.find("master="), line.find(" node=") - line.find("master=")));
+    }
+    CHECK(master.size() == 1);
+    CHECK(*master.begin() != "master=");
+  }
+
+  TEST_CASE("a failing job: Failed with its exit code; outputs and logs still come back") {
+    if (!cluster_up()) return;
+    Sandbox box;
+    auto spec = box.job(
+        "command: echo about to fail; echo 42 > outputs/answer.txt; echo note > logs/x.log; "
+        "exit 3\n");
+    auto result = box.jobc("submit --stream " + shell_quote(spec.string()));
+    CHECK(result.status == 1);
+    CHECK(result.out.find("about to fail") != std::string::npos);
+    json run = box.only_run();
+    CHECK(run["status"] == "Failed");
+    CHECK(run["exit_code"] == 3);
+    CHECK(run["reason"] == "exit code 3");
+    fs::path work = fs::path(run["folder"].get<std::string>()) / "work";
+    CHECK(slurp(work / "outputs/answer.txt") == "42\n");
+    CHECK(slurp(work / "logs/x.log") == "note\n");
+  }
+
+  TEST_CASE("jobc runs cancel: the Slurm job is canceled and leaves squeue") {
+    if (!cluster_up()) return;
+    Sandbox box;
+    auto spec = box.job("command: echo partial > outputs/partial.txt; echo ready; sleep 300\n");
+    auto submit = box.jobc("submit --detach " + shell_quote(spec.string()));
+    REQUIRE_MESSAGE(submit.status == 0, submit.err);
+    std::string id = run_id_from(submit.out);
+    REQUIRE(box.wait_for_log(id, "ready", 60));
+    std::string job_id = box.run(id)["backend_job_id"];
+    CHECK(in_squeue(job_id));
+    auto cancel = box.jobc("runs cancel " + id);
+    CHECK_MESSAGE(cancel.status == 0, cancel.err);
+    json run = box.wait_for_end(id, 60);
+    CHECK(run["status"] == "Canceled");
+    CHECK(gone_from_squeue(job_id, 30));
+    fs::path work = fs::path(run["folder"].get<std::string>()) / "work";
+    CHECK(slurp(work / "outputs/partial.txt") == "partial\n");
+  }
+
+  TEST_CASE("a run whose monitor is gone: cancel_slurm_job still cancels its Slurm job") {
+    if (!cluster_up()) return;
+    Sandbox box;
+    auto spec = box.job("command: echo ready; sleep 300\n");
+    auto submit = box.jobc("submit --detach " + shell_quote(spec.string()));
+    REQUIRE_MESSAGE(submit.status == 0, submit.err);
+    std::string id = run_id_from(submit.out);
+    REQUIRE(box.wait_for_log(id, "ready", 60));
+    json run = box.run(id);
+    std::string job_id = run["backend_job_id"];
+    auto monitor = jobc::testing::run_command(
+        "pkill -KILL -f " + shell_quote("[_]_monitor " + run["folder"].get<std::string>()));
+    REQUIRE(monitor.status == 0);
+    CHECK(in_squeue(job_id));
+    std::string error;
+    CHECK_MESSAGE(jobc::cancel_slurm_job(run["folder"].get<std::string>(), job_id, error), error);
+    CHECK(gone_from_squeue(job_id, 30));
+    std::error_code ec;
+    fs::remove_all(cluster_dir() / "staging" / id, ec);  // no monitor collected it
+  }
+
+  TEST_CASE("a job over its time limit fails, and the reason names the time limit") {
+    if (!cluster_up()) return;
+    Sandbox box;
+    auto spec = box.job("command: echo started; sleep 300\nlimits: {timeout: 5}\n");
+    auto started = std::chrono::steady_clock::now();
+    auto result = box.jobc("submit --stream " + shell_quote(spec.string()));
+    CHECK(result.status == 1);
+    // Slurm: 1 min (5 s rounded up), checked every 30 s, then KillWait.
+    CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(150));
+    json run = box.only_run();
+    CHECK(run["status"] == "Failed");
+    std::string reason = run["reason"];
+    CHECK_MESSAGE(reason.find("time limit of 1 min") != std::string::npos, reason);
+    CHECK(reason.find("limits.timeout 5 s") != std::string::npos);
+    CHECK(gone_from_squeue(run["backend_job_id"], 30));
+  }
+
+  TEST_CASE("slurmctld and slurmrestd restarted while jobc waits: the run still completes") {
+    if (!cluster_up()) return;
+    Sandbox box;
+    auto spec = box.job("command: echo started; sleep 15; echo finished\n");
+    auto submit = box.jobc("submit --detach " + shell_quote(spec.string()));
+    REQUIRE_MESSAGE(submit.status == 0, submit.err);
+    std::string id = run_id_from(submit.out);
+    REQUIRE(box.wait_for_log(id, "started", 60));
+    auto stop = jobc::testing::run_command(
+        "kill $(cat /run/slurmctld.pid) && kill $(cat " +
+        shell_quote((cluster_dir() / "slurmrestd.pid").string()) +
+        ") && for i in $(seq 50); do scontrol ping >/dev/null 2>&1 || break; sleep 0.2; done; "
+        "! scontrol ping >/dev/null 2>&1");
+    REQUIRE_MESSAGE(stop.status == 0, stop.err);
+    std::this_thread::sleep_for(std::chrono::seconds(3));  // jobc finds no one to ask
+    auto up = jobc::testing::run_command(
+        shell_quote((fs::path(JOBC_SOURCE_DIR) / "tests/infra/slurm_up.sh").string()));
+    REQUIRE_MESSAGE(up.status == 0, up.err);
+    json run = box.wait_for_end(id, 120);
+    CHECK(run["status"] == "Completed");
+    std::string log = box.jobc("runs logs " + id).out;
+    CHECK(log.find("finished") != std::string::npos);
+    CHECK(log.find("cannot reach Slurm") != std::string::npos);
+  }
+
+  TEST_CASE("the token is in no file jobc writes and in no log") {
+    if (!cluster_up()) return;
+    std::string token = slurp(cluster_dir() / "token");
+    while (!token.empty() && std::isspace(static_cast<unsigned char>(token.back()))) {
+      token.pop_back();
+    }
+    REQUIRE(token.size() > 20);
+    for (std::string mode : {"token_env", "token_file"}) {
+      CAPTURE(mode);
+      Sandbox box(mode == "token_env" ? "token_env: JOBC_E2E_JWT\n" : "");
+      auto spec = box.job("command: echo hello; env | sort; exit 0\n");
+      std::string env = "JOBC_KEEP_STAGING=1 JOBC_E2E_JWT=\"$(cat " +
+                        shell_quote((cluster_dir() / "token").string()) + ")\"";
+      auto result = box.jobc("submit --stream " + shell_quote(spec.string()), env);
+      CHECK_MESSAGE(result.status == 0, result.err);
+      CHECK(result.out.find("hello") != std::string::npos);
+      CHECK(result.out.find(token) == std::string::npos);
+      CHECK(result.err.find(token) == std::string::npos);
+      json run = box.only_run();
+      CHECK(files_containing(box.dir.path, token).empty());
+      fs::path stage = cluster_dir() / "staging" / run["id"].get<std::string>();
+      CHECK(fs::exists(stage / "std_log.txt"));
+      CHECK(files_containing(stage, token).empty());
+      std::error_code ec;
+      fs::remove_all(stage, ec);
+    }
+  }
+}
