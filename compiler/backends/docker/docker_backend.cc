@@ -100,13 +100,16 @@ bool DockerBackend::prepare(SubmitContext& submit, std::string& error) {
                                        : sink.diagnostics().front().message;
     return false;
   }
+  trace_point("recipe done");
   RunOptions options;
   if (!parse_run_options(submit.spec.doc.root, options, error)) return false;
 
   auto endpoint = resolve_engine_endpoint(run.compute, env_or_empty("DOCKER_HOST"), error);
   if (!endpoint) return false;
   EngineClient engine(transport_, *endpoint);
+  trace_point("engine client");
   if (!engine.connect(error)) return false;
+  trace_point("connected");
 
   std::string tag = recipe->image_tag();
   bool terminal = is_terminal_stream(submit.progress);
