@@ -9,6 +9,12 @@
 
 #include "support/lazy/lazy_library.h"
 
+// curl's own signatures put an enum before '...'; clang warns about va_start after a
+// parameter that undergoes promotion (an int-sized enum is passed unchanged on every ABI).
+#ifdef __clang__
+#pragma clang diagnostic ignored "-Wvarargs"
+#endif
+
 namespace {
 
 template <typename Function>
