@@ -90,6 +90,14 @@ TEST_SUITE("docker_backend") {
     transport->on("GET", "/version", 200, R"({"ApiVersion":"1.39","Version":"18.09"})");
     CHECK_FALSE(engine.connect(error));
     CHECK(error.find("needs API 1.40") != std::string::npos);
+    // An engine's /_ping says its version in a header: no GET /version then.
+    auto pinged = std::make_shared<FakeTransport>();
+    pinged->on("GET", "/_ping", 200, "OK");
+    pinged->with_header("Api-Version", "1.42");
+    EngineClient quick(pinged, {"/x.sock", "http://localhost", "unix:///x.sock"});
+    REQUIRE(quick.connect(error));
+    CHECK(quick.api_version() == "1.42");
+    CHECK_FALSE(pinged->find("GET", "/version"));
   }
 
   TEST_CASE("a missing or stopped engine says how to start one") {
@@ -201,7 +209,7 @@ TEST_SUITE("docker_backend") {
     CHECK(has("EXTRA=1"));
     CHECK(body["HostConfig"]["NetworkMode"] == "none");
     CHECK(body["HostConfig"]["ShmSize"] == 2LL << 30);
-    CHECK(body["HostConfig"]["Init"] == true);
+    CHECK(body["Entrypoint"] == json::array({"bash", "-c", kContainerInit, "jobc-init"}));
     CHECK_FALSE(body["HostConfig"].contains("DeviceRequests"));
     CHECK_FALSE(body["HostConfig"].contains("Privileged"));
     // A user other than root runs as itself, so the run's files stay theirs.

@@ -83,10 +83,7 @@ std::optional<Infra> infra() {
   infra.engine =
       std::make_unique<jobc::docker::EngineClient>(jobc::make_curl_transport(), *endpoint);
   if (!infra.engine->connect(error)) {
-    MESSAGE("skipped: no Docker engine answers at " << address
-                                                    << "; start the test infrastructure with "
-                                                       "`sudo tests/infra/docker_up.sh` ("
-                                                    << error << ")");
+    MESSAGE("skipped: " << error << "; the test infrastructure: sudo tests/infra/docker_up.sh");
     return std::nullopt;
   }
   if (!infra.vars.count("JOBC_TEST_PYTHON_IMAGE")) {
@@ -298,6 +295,19 @@ TEST_SUITE("docker") {
     CHECK(result.out.find(host) != std::string::npos);
   }
 
+  TEST_CASE("(a) non_root_user: the job runs as that user and still writes its outputs") {
+    REQUIRE_INFRA();
+    Sandbox box;
+    box.file("src/whoami.py",
+             "import os\nprint('uid', os.getuid())\nopen('outputs/done.txt', 'w').write('ok')\n");
+    auto spec = box.job("code: src\ncommand: python3 whoami.py\nenvironment: {image: " +
+                        infra["JOBC_TEST_PYTHON_IMAGE"] + ", non_root_user: trainer}\n");
+    auto result = box.submit(spec);
+    CHECK_MESSAGE(result.status == 0, result.err);
+    CHECK(result.out.find("uid 1000") != std::string::npos);
+    CHECK(slurp(box.run_dir(box.only_run_id()) / "work/outputs/done.txt") == "ok");
+  }
+
   TEST_CASE("(b) a custom Dockerfile from a build context with RUN apt-get install") {
     REQUIRE_INFRA();
     Sandbox box;
@@ -416,6 +426,18 @@ TEST_SUITE("docker") {
             std::string::npos);
       CHECK(output.find("$JOBC_E2E_REGISTRY_PASSWORD") != std::string::npos);
       CHECK_FALSE(infra.has_image(image));
+    }
+    SUBCASE("an unreachable registry is named, with what to check") {
+      auto env = cfg;
+      env["JOBC_E2E_REGISTRY_PASSWORD"] = "unused";
+      auto elsewhere = box.job(
+          "code: src\ncommand: echo\nenvironment:\n  image: 127.0.0.1:5999/jobc/python:x\n"
+          "  registry: {address: '127.0.0.1:5999', username: u, password_env: "
+          "JOBC_E2E_REGISTRY_PASSWORD}\n",
+          "unreachable.yml");
+      CHECK(submit_with_env(box, elsewhere, env, output) == 2);
+      CHECK(output.find("the registry 127.0.0.1:5999 cannot be reached") != std::string::npos);
+      CHECK(output.find("connection refused") != std::string::npos);
     }
     SUBCASE("the right password: pulled, run; the password is nowhere jobc wrote") {
       fresh();

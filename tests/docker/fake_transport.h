@@ -36,6 +36,11 @@ class FakeTransport : public HttpTransport {
     response.body = std::move(body);
     rules_.push_back({method, path_prefix, response, std::move(chunks)});
   }
+  // Adds a response header to the rule added last.
+  void with_header(const std::string& name, const std::string& value) {
+    std::lock_guard lock(mutex_);
+    rules_.back().response.headers.emplace_back(name, value);
+  }
   void fail(const std::string& method, const std::string& path_prefix,
             HttpResponse::Failure failure, const std::string& error) {
     std::lock_guard lock(mutex_);

@@ -9,6 +9,11 @@ STATE="${JOBC_DOCKER_TEST_STATE:-/run/jobc-docker-test}"
 
 say() { echo "docker_down: $*" >&2; }
 
+if [ "$(id -u)" -ne 0 ]; then
+  if sudo -n true 2>/dev/null; then exec sudo -n -E "$0" "$@"; fi
+  exit 0  # docker_up.sh started nothing either
+fi
+
 # stop PIDFILE NAME: ends the recorded process if it is still the program we started.
 stop() {
   local pidfile=$1 name=$2 pid
@@ -44,5 +49,5 @@ fi
 
 stop "$STATE/registry/registry.pid" docker-registry
 stop "$STATE/dockerd.pid" dockerd
-rm -f "$STATE/env"
+rm -f "$STATE/env" "$STATE/registry/password" "$STATE/registry/htpasswd"
 say "stopped"

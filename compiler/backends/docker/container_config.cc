@@ -33,6 +33,22 @@ const char* kSupported =
 
 }  // namespace
 
+// PID 1 of the container: runs the command ("$@") as its child and passes SIGTERM/SIGINT on
+// to it (a process that is PID 1 ignores signals it has no handler for, so `bash launch.sh`
+// itself would only stop for SIGKILL), then exits with the child's status. The image's own
+// ENTRYPOINT is replaced: jobc runs launch.sh, nothing else.
+const char* const kContainerInit =
+    "trap 'kill -TERM \"$child\" 2>/dev/null' TERM INT HUP\n"
+    "\"$@\" &\n"
+    "child=$!\n"
+    "wait \"$child\"\n"
+    "status=$?\n"
+    "if [ \"$status\" -gt 128 ] && kill -0 \"$child\" 2>/dev/null; then\n"
+    "  wait \"$child\"\n"
+    "  status=$?\n"
+    "fi\n"
+    "exit \"$status\"\n";
+
 json RunOptions::to_json() const {
   return {{"network", network},
           {"shm_size", shm_size},
@@ -406,7 +422,6 @@ json container_create_body(const RunContext& context, const std::string& image,
       {"Binds", binds},
       {"NetworkMode", options.network},
       {"ShmSize", options.shm_size},
-      {"Init", true},  // signals reach the job; zombies are reaped
   };
   if (!options.device_requests.empty()) host_config["DeviceRequests"] = options.device_requests;
   if (!options.ipc_mode.empty()) host_config["IpcMode"] = options.ipc_mode;
@@ -418,6 +433,7 @@ json container_create_body(const RunContext& context, const std::string& image,
 
   json body = {
       {"Image", image},
+      {"Entrypoint", json::array({"bash", "-c", kContainerInit, "jobc-init"})},
       {"Cmd", json::array({"bash", std::string(kContainerArtifactsDir) + "/launch.sh"})},
       {"WorkingDir", kContainerWorkDir},
       {"Env", env},

@@ -18,6 +18,8 @@ namespace jobc::docker {
 inline constexpr const char* kContainerWorkDir = "/jobc/run";  // the image's WORKDIR
 inline constexpr const char* kContainerArtifactsDir = "/jobc/artifacts";
 inline constexpr const char* kContainerInputsDir = "/jobc/inputs";
+// The container's first process (a bash script): runs the command and forwards SIGTERM to it.
+extern const char* const kContainerInit;
 
 struct RunOptions {
   std::string network = "none";  // none | host

@@ -15,16 +15,6 @@
 #include "backends/docker/registry_auth.h"
 #include "codegen/environment_recipe.h"
 
-#include <time.h>
-#include <cstdio>
-static void trace_point(const char* what) {
-  if (!std::getenv("JOBC_TRACE")) return;
-  timespec ts;
-  clock_gettime(CLOCK_REALTIME, &ts);
-  FILE* f = std::fopen(std::getenv("JOBC_TRACE"), "a");
-  std::fprintf(f, "%ld.%06ld %s\n", (long)ts.tv_sec, ts.tv_nsec / 1000, what);
-  std::fclose(f);
-}
 namespace jobc {
 namespace {
 
@@ -66,6 +56,21 @@ bool ensure_base_image(const EngineClient& engine, const EnvironmentRecipe& reci
   return pull_image(engine, base, credentials, recipe.registry, progress, terminal, error);
 }
 
+// Lets any user write the run's folder (the job's user in the image is not the submitter).
+void open_to_container_user(const fs::path& work_dir) {
+  std::error_code ec;
+  fs::permissions(work_dir, fs::perms::all, fs::perm_options::add, ec);
+  for (fs::recursive_directory_iterator it(work_dir, ec), end; !ec && it != end; it.increment(ec)) {
+    if (it->is_symlink()) continue;
+    fs::perms add = it->is_directory() ? fs::perms::all
+                                       : fs::perms::owner_read | fs::perms::owner_write |
+                                             fs::perms::group_read | fs::perms::group_write |
+                                             fs::perms::others_read | fs::perms::others_write;
+    std::error_code ignored;
+    fs::permissions(it->path(), add, fs::perm_options::add, ignored);
+  }
+}
+
 }  // namespace
 
 DockerBackend::DockerBackend(std::shared_ptr<HttpTransport> transport)
@@ -77,7 +82,6 @@ DockerBackend::~DockerBackend() {
 }
 
 bool DockerBackend::prepare(SubmitContext& submit, std::string& error) {
-  trace_point("prepare begin");
   RunContext& run = submit.run;
   InputRecord inputs;
   DiagnosticSink sink;
@@ -100,22 +104,23 @@ bool DockerBackend::prepare(SubmitContext& submit, std::string& error) {
                                        : sink.diagnostics().front().message;
     return false;
   }
-  trace_point("recipe done");
   RunOptions options;
   if (!parse_run_options(submit.spec.doc.root, options, error)) return false;
 
   auto endpoint = resolve_engine_endpoint(run.compute, env_or_empty("DOCKER_HOST"), error);
   if (!endpoint) return false;
   EngineClient engine(transport_, *endpoint);
-  trace_point("engine client");
   if (!engine.connect(error)) return false;
-  trace_point("connected");
 
   std::string tag = recipe->image_tag();
   bool terminal = is_terminal_stream(submit.progress);
   bool rebuild = rebuild_requested();
-  bool exists = engine.image_exists(tag, error);
-  if (!error.empty()) return false;
+  HttpResponse inspect = engine.call("GET", "/images/" + tag + "/json", nullptr, 30000);
+  bool exists = inspect.ok();
+  if (!exists && !(inspect.error.empty() && inspect.status == 404)) {
+    error = engine.describe_failure(inspect);
+    return false;
+  }
   if (exists && !rebuild) {
     submit.progress << fmt::format("jobc: image {} is up to date (JOBC_REBUILD=1 rebuilds it)\n",
                                    tag);
@@ -145,12 +150,24 @@ bool DockerBackend::prepare(SubmitContext& submit, std::string& error) {
     fs::remove(build.context_tar, ignored);
     if (!built) return false;
   }
+  if (geteuid() == 0 && options.user.empty()) {
+    // An image that runs as another user (non_root_user) must still write outputs/ and
+    // logs/ into the run's folder, which belongs to root here.
+    if (!exists || rebuild) inspect = engine.call("GET", "/images/" + tag + "/json");
+    json image = json::parse(inspect.body, nullptr, false);
+    std::string user =
+        inspect.ok() && image.is_object() && image.contains("Config") && image["Config"].is_object()
+            ? image["Config"].value("User", "")
+            : "";
+    if (!user.empty() && user != "root" && user != "0" && !user.starts_with("0:")) {
+      open_to_container_user(run.work_dir);
+    }
+  }
   // What the monitor needs; never a secret.
   run.backend_state = {{"engine", endpoint->shown},
                        {"api_version", engine.api_version()},
                        {"image", tag},
                        {"options", options.to_json()}};
-  trace_point("prepare end");
   return true;
 }
 
@@ -170,7 +187,6 @@ std::unique_ptr<EngineClient> DockerBackend::engine_from_state(const RunContext&
 }
 
 bool DockerBackend::start(RunContext& context, std::string& error) {
-  trace_point("start begin");
   engine_ = engine_from_state(context, error);
   if (!engine_) return false;
   std::string image = context.backend_state.value("image", "");
@@ -198,7 +214,6 @@ bool DockerBackend::start(RunContext& context, std::string& error) {
     return false;
   }
   removed_ = false;
-  trace_point("created");
   abort_ = false;
   logs_done_ = false;
   started_ = false;
@@ -218,7 +233,6 @@ bool DockerBackend::start(RunContext& context, std::string& error) {
     finish_threads();
     return false;
   }
-  trace_point("started");
   {
     std::lock_guard lock(mutex_);
     started_ = true;
@@ -240,7 +254,6 @@ void DockerBackend::stream_output(fs::path log_file) {
     size_t passed = std::min(skip[index], payload.size());
     skip[index] -= passed;
     payload.remove_prefix(passed);
-    if (written[0] + written[1] == 0 && !payload.empty()) trace_point("first log bytes");
     written[index] += payload.size();
     while (fd >= 0 && !payload.empty()) {
       ssize_t wrote = ::write(fd, payload.data(), payload.size());

@@ -39,7 +39,8 @@ class EngineClient {
  public:
   EngineClient(std::shared_ptr<HttpTransport> transport, EngineEndpoint endpoint);
 
-  // Asks the engine its version (GET /version) and settles on the API version to use.
+  // Asks the engine its API version (GET /_ping, else GET /version) and settles on the one
+  // to use.
   // A missing or stopped engine gives an error saying how to start one.
   bool connect(std::string& error);
   // Skips the negotiation when the version is already known (the monitor, after prepare).

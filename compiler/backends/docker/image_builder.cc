@@ -144,9 +144,12 @@ bool build_image(const EngineClient& engine, const BuildRequest& request, std::o
     std::string line = transcript.add(message);
     if (line.empty()) return;
     if (terminal) {
-      std::string step = transcript.step();
-      display.show(fmt::format("building {}: {}{}", request.tag, step.empty() ? "" : step,
-                               line == step ? "" : "  | " + line));
+      // "[3/5] RUN apt-get update && apt-g… | Unpacking hello (2.10-3) ..."
+      auto [number, instruction] = split_step(transcript.step());
+      if (instruction.size() > 32) instruction = instruction.substr(0, 31) + "…";
+      std::string status = fmt::format("[{}] {}", number, instruction);
+      if (line != transcript.step()) status += " | " + line;
+      display.show(status);
     } else {
       display.say(line.starts_with("Step ") ? line : "  " + line);
     }
