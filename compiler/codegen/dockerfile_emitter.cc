@@ -2,9 +2,8 @@
 
 #include <fmt/format.h>
 
-#include <regex>
-
 #include "codegen/template_renderer.h"
+#include "support/char_scan.h"
 #include "support/pyyaml_dump.h"
 
 namespace jobc {
@@ -12,8 +11,9 @@ namespace {
 
 // An image reference has no spaces or newlines, so it cannot carry a second instruction.
 bool is_image_reference(const std::string& image) {
-  static const std::regex reference(R"(^[A-Za-z0-9][A-Za-z0-9._\-/:@]*$)");
-  return std::regex_match(image, reference);
+  return !image.empty() && is_ascii_alnum(image[0]) && all_of_nonempty(image, [](char c) {
+    return is_word_char(c) || c == '.' || c == '-' || c == '/' || c == ':' || c == '@';
+  });
 }
 
 // The conda file without its pip list (pip packages get their own layer).

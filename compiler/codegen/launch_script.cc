@@ -2,10 +2,10 @@
 
 #include <fmt/format.h>
 
-#include <regex>
-
 #include "codegen/shell_quote.h"
 #include "codegen/template_renderer.h"
+#include "spec/checks/command_references.h"
+#include "support/char_scan.h"
 #include "support/python_text.h"
 
 namespace jobc {
@@ -37,28 +37,34 @@ std::string input_default(const json& input) {
   return shell_quote(input.is_object() && input.contains("path") ? python_str(input["path"]) : "");
 }
 
+bool is_plain_reference(const CommandReference& reference) {
+  std::string_view inside(reference.text);
+  inside = inside.substr(3, inside.size() - 5);  // drop "${{" and "}}"
+  inside.remove_prefix(skip_while(inside, 0, is_regex_space));
+  while (!inside.empty() && is_regex_space(inside.back())) inside.remove_suffix(1);
+  return inside.size() == reference.scope.size() + 1 + reference.name.size();
+}
+
 // Replaces ${{inputs.x}} and ${{outputs.y}} in one pass: replacement text is never rescanned,
 // so a value containing "${{" cannot expand again.
 std::string substitute_command(const std::string& command, const json& inputs) {
-  static const std::regex reference(R"(\$\{\{\s*(inputs|outputs)\.([A-Za-z0-9_\-]+)\s*\}\})");
   std::string out;
-  auto last = command.cbegin();
-  for (auto it = std::sregex_iterator(command.begin(), command.end(), reference);
-       it != std::sregex_iterator(); ++it) {
-    const std::smatch& match = *it;
-    out.append(last, match[0].first);
-    std::string scope = match[1].str();
-    std::string name = match[2].str();
-    if (scope == "inputs" && inputs.contains(name)) {
-      out += input_replacement(name, inputs[name]);
-    } else if (scope == "outputs") {
-      out += "\"$" + output_variable(name) + "\"";
+  size_t last = 0;
+  for (const CommandReference& reference : find_command_references(command)) {
+    out.append(command, last, reference.offset - last);
+    last = reference.offset + reference.text.size();
+    // Only a plain ${{inputs.x}} / ${{outputs.y}}; ${{inputs.x.path}} and others stay as text.
+    if (!is_plain_reference(reference)) {
+      out += reference.text;
+    } else if (reference.scope == "inputs" && inputs.contains(reference.name)) {
+      out += input_replacement(reference.name, inputs[reference.name]);
+    } else if (reference.scope == "outputs") {
+      out += "\"$" + output_variable(reference.name) + "\"";
     } else {
-      out += match[0].str();
+      out += reference.text;
     }
-    last = match[0].second;
   }
-  out.append(last, command.cend());
+  out.append(command, last);
   return out;
 }
 

@@ -84,6 +84,7 @@ void SchemaNavigator::expand(Ref ref, const json* value, std::vector<Ref>& out, 
     std::string target = it->get<std::string>();
     size_t hash = target.find('#');
     std::string file = target.substr(0, hash);
+    file = file.substr(file.find_last_of('/') + 1);  // drop kSchemaUriPrefix
     std::string pointer = hash == std::string::npos ? "" : target.substr(hash + 1);
     if (file.empty()) file = ref.file;
     if (const json* doc = schema_document(file)) {

@@ -32,9 +32,7 @@ const valijson::Schema& compiled_schema(SpecKind kind) {
     slot = std::make_unique<valijson::Schema>();
     valijson::SchemaParser parser(valijson::SchemaParser::kDraft7);
     valijson::adapters::NlohmannJsonAdapter adapter(*schema_document(kind_schema_file(kind)));
-    auto fetch = [](const std::string& uri) -> const json* {
-      return schema_document(uri.substr(uri.find_last_of('/') + 1));
-    };
+    auto fetch = [](const std::string& uri) -> const json* { return schema_document(uri); };
     parser.populateSchema(adapter, *slot, fetch, [](const json*) {});
   }
   return *slot;

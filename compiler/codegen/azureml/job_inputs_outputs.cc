@@ -1,12 +1,12 @@
 #include "codegen/azureml/job_inputs_outputs.h"
 
 #include <map>
-#include <regex>
 
 #include "codegen/azureml/arm_paths.h"
 #include "codegen/azureml/asset_references.h"
 #include "codegen/azureml/local_uploads.h"
 #include "codegen/azureml/rest_values.h"
+#include "support/char_scan.h"
 
 namespace jobc::azureml {
 namespace {
@@ -32,14 +32,18 @@ bool is_literal_type(const std::string& type) {
 
 // urlparse(path) has both a scheme and a host: https://, wasbs://, azureml://...
 bool is_url(const std::string& path) {
-  static const std::regex url(R"(^[A-Za-z][A-Za-z0-9+.\-]*://[^/?#]+)");
-  return std::regex_search(path, url);
+  size_t scheme = url_scheme_length(path);
+  return scheme > 0 && scheme < path.size() &&
+         std::string_view("/?#").find(path[scheme]) == std::string_view::npos;
 }
 
 // "${{parent.inputs.x}}": a binding the service fills in, sent as a literal.
 bool is_binding(const std::string& path) {
-  static const std::regex binding(R"(^\$\{\{\s*\S*\s*\}\}$)");
-  return std::regex_match(path, binding);
+  if (path.size() < 5 || !path.starts_with("${{") || !path.ends_with("}}")) return false;
+  std::string_view inside = std::string_view(path).substr(3, path.size() - 5);
+  size_t first = skip_while(inside, 0, is_regex_space);
+  size_t last = skip_while(inside, first, [](char c) { return !is_regex_space(c); });
+  return skip_while(inside, last, is_regex_space) == inside.size();
 }
 
 std::string mode_of(const nlohmann::json& node, const std::map<std::string, std::string>& modes) {

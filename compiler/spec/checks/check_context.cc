@@ -1,8 +1,7 @@
 #include <fmt/format.h>
 
-#include <regex>
-
 #include "spec/checks/check_context.h"
+#include "support/char_scan.h"
 
 namespace jobc {
 
@@ -25,9 +24,7 @@ std::string CheckContext::display(const std::string& relative) const {
 }
 
 bool is_remote_reference(const std::string& value) {
-  static const std::regex scheme("^[A-Za-z][A-Za-z0-9+.-]*://");
-  return value.rfind("azureml:", 0) == 0 || value.rfind("git+", 0) == 0 ||
-         std::regex_search(value, scheme);
+  return value.starts_with("azureml:") || value.starts_with("git+") || url_scheme_length(value) > 0;
 }
 
 bool check_local_path(const CheckContext& context, const std::string& pointer, PathKind kind,
@@ -68,8 +65,14 @@ void check_count(const CheckContext& context, const std::string& pointer, long l
 }
 
 bool looks_like_placeholder(const std::string& text) {
-  static const std::regex placeholder(R"(^\s*<[^<>\n]*>\s*$)");
-  return std::regex_match(text, placeholder);
+  // Optional spaces, then "<...>" with no '<', '>' or newline inside, then optional spaces.
+  std::string_view view(text);
+  size_t first = skip_while(view, 0, is_regex_space);
+  size_t last = view.size();
+  while (last > first && is_regex_space(view[last - 1])) --last;
+  if (last - first < 2 || view[first] != '<' || view[last - 1] != '>') return false;
+  std::string_view inside = view.substr(first + 1, last - first - 2);
+  return inside.find_first_of("<>\n") == std::string_view::npos;
 }
 
 namespace {

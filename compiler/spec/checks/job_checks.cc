@@ -2,12 +2,13 @@
 // declared inputs and outputs, counts are positive, referenced specs are valid.
 #include <fmt/format.h>
 
-#include <regex>
+#include <cctype>
 #include <set>
 
 #include "spec/checks/check_context.h"
 #include "spec/checks/command_references.h"
 #include "spec/did_you_mean.h"
+#include "support/char_scan.h"
 
 namespace jobc {
 namespace {
@@ -102,21 +103,44 @@ void check_command(const CheckContext& context, const std::string& command,
   }
 }
 
+// PASSWORD, PASSWD, SECRET, TOKEN, API_KEY / APIKEY or ACCESS_KEY / ACCESSKEY in any case.
+bool names_a_secret(std::string_view name) {
+  std::string upper(name);
+  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  for (std::string_view word :
+       {"PASSWORD", "PASSWD", "SECRET", "TOKEN", "APIKEY", "API_KEY", "ACCESSKEY", "ACCESS_KEY"}) {
+    if (upper.find(word) != std::string::npos) return true;
+  }
+  return false;
+}
+
+// azureml://registries/..., azureml:/subscriptions/..., azureml:NAME, NAME:VERSION, NAME@LABEL.
+bool is_environment_reference(std::string_view value) {
+  auto is_name_char = [](char c) { return is_word_char(c) || c == '.' || c == '-'; };
+  auto rest_of_line = [](std::string_view rest) {  // regex ".+": no line breaks
+    return !rest.empty() && rest.find_first_of("\r\n") == std::string_view::npos;
+  };
+  std::string_view rest = value.substr(std::string_view("azureml:").size());
+  for (std::string_view prefix : {"//registries/", "/subscriptions/"}) {
+    if (rest.starts_with(prefix)) return rest_of_line(rest.substr(prefix.size()));
+  }
+  size_t separator = rest.find_first_of(":@");
+  if (!all_of_nonempty(rest.substr(0, separator), is_name_char)) return false;
+  return separator == std::string_view::npos ||
+         all_of_nonempty(rest.substr(separator + 1), is_name_char);
+}
+
 void check_environment_variables(const CheckContext& context, const std::string& pointer) {
-  static const std::regex secret_name("(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|ACCESS_?KEY)",
-                                      std::regex::icase);
   const nlohmann::json* node = context.find(pointer);
   if (!node || !node->is_object()) return;
-  static const std::regex identifier("^[A-Za-z_][A-Za-z0-9_]*$");
   for (const auto& [name, value] : node->items()) {
-    if (!std::regex_match(name, identifier)) {
+    if (!is_identifier(name)) {
       context.sink.report(DiagCode::BadFormat, context.key_at(pointer_append(pointer, name)),
                           fmt::format("'{}' is not a valid environment variable name", name),
                           {"names are letters, digits and '_', not starting with a digit"});
       continue;
     }
-    if (value.is_string() && !value.get<std::string>().empty() &&
-        std::regex_search(name, secret_name)) {
+    if (value.is_string() && !value.get<std::string>().empty() && names_a_secret(name)) {
       context.sink.report(DiagCode::SecretLikeValue, context.key_at(pointer_append(pointer, name)),
                           fmt::format("environment variable '{}' looks like a secret written "
                                       "inline",
@@ -142,9 +166,7 @@ void check_job_environment(const CheckContext& context, const std::string& point
   std::string value = node->get<std::string>();
   if (looks_like_placeholder(value)) return;  // reported once, as E027
   if (value.rfind("azureml:", 0) == 0) {
-    static const std::regex forms(
-        R"(^azureml:(//registries/.+|/subscriptions/.+|[A-Za-z0-9_.\-]+((:[A-Za-z0-9_.\-]+)|(@[A-Za-z0-9_.\-]+))?)$)");
-    if (!std::regex_match(value, forms)) {
+    if (!is_environment_reference(value)) {
       context.sink.report(DiagCode::BadFormat, context.at(pointer),
                           fmt::format("'{}' is not an environment reference", value),
                           {"use azureml:NAME:VERSION, azureml:NAME@latest, "
