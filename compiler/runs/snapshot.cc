@@ -6,7 +6,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <cstring>
 #include <fstream>
+#include <thread>
 
 #include "support/hash.h"
 #include "support/ignore_rules.h"
@@ -111,14 +115,14 @@ std::string stat_key(const fs::path& root, const std::vector<Entry>& entries) {
   return hasher.hex();
 }
 
-// Copies one file into the staging folder while hashing it: one read per file.
-bool copy_and_hash(const Entry& entry, const fs::path& target, Hasher& tree, std::string& error) {
-  fs::create_directories(target.parent_path());
+// Copies one file into the staging folder while hashing it (one read per file); returns its
+// line of the tree listing, or nullopt. Folders exist already (make_folders).
+std::optional<std::string> copy_and_hash(const Entry& entry, const fs::path& target) {
   if (entry.symlink) {
     std::error_code ec;
     fs::create_symlink(entry.link_target, target, ec);
-    tree.update(fmt::format("L {}\n{}\n", entry.relative, entry.link_target));
-    return !ec;
+    if (ec) return std::nullopt;
+    return fmt::format("L {}\n{}\n", entry.relative, entry.link_target);
   }
   int in = ::open(entry.source.c_str(), O_RDONLY | O_CLOEXEC);
   int out = ::open(target.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
@@ -126,8 +130,7 @@ bool copy_and_hash(const Entry& entry, const fs::path& target, Hasher& tree, std
   if (in < 0 || out < 0) {
     if (in >= 0) ::close(in);
     if (out >= 0) ::close(out);
-    error = fmt::format("cannot copy '{}'", entry.relative);
-    return false;
+    return std::nullopt;
   }
   Hasher file(HashKind::Sha256);
   char buffer[1 << 16];
@@ -141,9 +144,53 @@ bool copy_and_hash(const Entry& entry, const fs::path& target, Hasher& tree, std
   }
   ::close(in);
   ok = (::close(out) == 0) && ok;
-  if (!ok) error = fmt::format("cannot copy '{}'", entry.relative);
-  tree.update(fmt::format("{} {}\n{}\n", entry.executable ? "X" : "F", entry.relative, file.hex()));
-  return ok;
+  if (!ok) return std::nullopt;
+  return fmt::format("{} {}\n{}\n", entry.executable ? "X" : "F", entry.relative, file.hex());
+}
+
+// Creates every folder the entries need, once each, parents first (sorted order).
+bool make_folders(const fs::path& staging, const std::vector<Entry>& entries) {
+  std::vector<std::string> folders;
+  for (const Entry& entry : entries) {
+    for (size_t slash = entry.relative.find('/'); slash != std::string::npos;
+         slash = entry.relative.find('/', slash + 1)) {
+      folders.push_back(entry.relative.substr(0, slash));
+    }
+  }
+  std::sort(folders.begin(), folders.end());
+  folders.erase(std::unique(folders.begin(), folders.end()), folders.end());
+  for (const std::string& folder : folders) {
+    if (::mkdir((staging / folder).c_str(), 0755) != 0 && errno != EEXIST) return false;
+  }
+  return true;
+}
+
+// Copies and hashes the files on several threads (each file is independent; the time is
+// spent creating files and hashing); `lines` is filled in entry order. Returns the index of
+// a file that could not be copied, or nullopt.
+std::optional<size_t> copy_all(const std::vector<Entry>& entries, const fs::path& staging,
+                               std::vector<std::string>& lines) {
+  lines.assign(entries.size(), {});
+  std::atomic<size_t> next{0};
+  std::atomic<size_t> failed{entries.size()};
+  auto work = [&] {
+    for (size_t i; (i = next.fetch_add(1)) < entries.size() && failed == entries.size();) {
+      std::optional<std::string> line = copy_and_hash(entries[i], staging / entries[i].relative);
+      if (!line) {
+        failed = i;
+        return;
+      }
+      lines[i] = std::move(*line);
+    }
+  };
+  size_t threads = std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 8);
+  threads = std::min(threads, 1 + entries.size() / 64);  // small folders: no thread start-up
+  std::vector<std::thread> pool;
+  for (size_t t = 1; t < threads; ++t) pool.emplace_back(work);
+  work();
+  for (std::thread& thread : pool) thread.join();
+  if (failed != entries.size()) return failed.load();
+  return std::nullopt;
 }
 
 }  // namespace
@@ -183,13 +230,23 @@ std::optional<Snapshot> snapshot_code(const fs::path& code, const fs::path& stor
   fs::path staging = store / fmt::format(".staging-{}-{}", ::getpid(), entries.size());
   fs::remove_all(staging, ec);
   fs::create_directories(staging, ec);  // an empty code folder is a valid snapshot too
-  Hasher tree(HashKind::Sha256);
-  for (const Entry& entry : entries) {
-    if (!copy_and_hash(entry, staging / entry.relative, tree, error)) {
-      fs::remove_all(staging, ec);
-      return std::nullopt;
-    }
+  std::vector<std::string> lines;
+  std::optional<size_t> failed;
+  bool copied = false;
+  if (!make_folders(staging, entries)) {
+    error =
+        fmt::format("cannot create folders in '{}': {}", staging.string(), std::strerror(errno));
+  } else if ((failed = copy_all(entries, staging, lines))) {
+    error = fmt::format("cannot copy '{}'", entries[*failed].relative);
+  } else {
+    copied = true;
   }
+  if (!copied) {
+    fs::remove_all(staging, ec);
+    return std::nullopt;
+  }
+  Hasher tree(HashKind::Sha256);
+  for (const std::string& line : lines) tree.update(line);
   snapshot.hash = tree.hex();
   snapshot.dir = store / snapshot.hash;
   if (fs::is_directory(snapshot.dir, ec)) {

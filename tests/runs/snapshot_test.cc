@@ -2,11 +2,15 @@
 
 #include <doctest/doctest.h>
 
+#include <fmt/format.h>
+
 #include <fstream>
+#include <map>
 #include <set>
 
 #include "common/run_command.h"
 #include "common/temp_dir.h"
+#include "support/hash.h"
 
 namespace fs = std::filesystem;
 
@@ -78,6 +82,32 @@ TEST_SUITE("runs") {
     CHECK(third->hash != first->hash);
     CHECK(jobc::testing::slurp(third->dir / "train.py") == "v2 changed\n");
     CHECK(jobc::testing::slurp(first->dir / "train.py") == "v1\n");  // old snapshot intact
+  }
+
+  TEST_CASE("a large tree is copied on several threads, and its hash keeps the sorted order") {
+    jobc::testing::TempDir dir;
+    fs::path code = dir.path / "code";
+    std::map<std::string, std::string> contents;  // sorted like the snapshot's listing
+    for (int i = 0; i < 600; ++i) {
+      std::string relative = fmt::format("d{}/e{}/f{}.py", i % 7, i % 3, i);
+      contents[relative] = std::string(static_cast<size_t>(i * 37 % 5000), char('a' + i % 26));
+      write(code / relative, contents[relative]);
+    }
+    std::string expected_listing;
+    for (const auto& [relative, text] : contents) {
+      expected_listing += fmt::format("F {}\n{}\n", relative, jobc::sha256_hex(text));
+    }
+    std::string error;
+    auto first = jobc::snapshot_code(code, dir.path / "a", {}, error);
+    auto second = jobc::snapshot_code(code, dir.path / "b", {}, error);
+    REQUIRE_MESSAGE(first, error);
+    REQUIRE_MESSAGE(second, error);
+    CHECK(first->hash == jobc::sha256_hex(expected_listing));
+    CHECK(second->hash == first->hash);
+    CHECK(first->files == 600);
+    for (const auto& [relative, text] : contents) {
+      CHECK_MESSAGE(jobc::testing::slurp(first->dir / relative) == text, relative);
+    }
   }
 
   TEST_CASE("a symlink leaving the code folder is refused; one inside is kept") {
