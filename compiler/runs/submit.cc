@@ -9,6 +9,7 @@
 #include "jobc/artifact_writer.h"
 #include "jobc/snapshot.h"
 #include "runs/monitor.h"
+#include "runs/monitor_config.h"
 #include "spec/checks/check_context.h"
 #include "support/hash.h"
 
@@ -101,9 +102,11 @@ std::optional<Submission> submit_job(const LoadedSpec& spec, const CompileResult
         "the local backend runs the command with this machine's programs; the environment's "
         "image is not used (--compute docker runs inside it)");
   }
-  if (!store.insert(run, error)) return std::nullopt;
   context.run = run;
-  pid_t monitor = start_monitor(store.home(), context, error);
+  // monitor.json before the record: its time tells a reconcile that the run is just starting.
+  if (!write_monitor_config(store.home(), context, error)) return std::nullopt;
+  if (!store.insert(run, error)) return std::nullopt;
+  pid_t monitor = start_monitor(submission.run_dir, error);
   if (monitor < 0) {
     store.finish(run.id, RunStatus::Failed, std::nullopt, error, error);
     return std::nullopt;

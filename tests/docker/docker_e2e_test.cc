@@ -125,6 +125,18 @@ struct Sandbox {
   jobc::testing::CommandResult submit(const fs::path& spec, const std::string& env = "") const {
     return jobc("submit --stream --compute docker " + shell_quote(spec.string()), env);
   }
+  // `jobc submit --detach --compute docker SPEC`, then waits until the job prints "ready".
+  std::string start_until_ready(const fs::path& spec) const {
+    auto detached = jobc("submit --detach --compute docker " + shell_quote(spec.string()));
+    REQUIRE_MESSAGE(detached.status == 0, detached.err);
+    std::string id = detached.out.substr(0, detached.out.find('\n'));
+    fs::path log = run_dir(id) / "std_log.txt";
+    for (int i = 0; i < 300 && slurp(log).find("ready") == std::string::npos; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    REQUIRE(slurp(log).find("ready") != std::string::npos);
+    return id;
+  }
   json runs() const { return json::parse(jobc("runs list --output json").out); }
   json run(const std::string& id) const {
     return json::parse(jobc("runs show --output json " + id).out);
@@ -550,20 +562,8 @@ TEST_SUITE("docker") {
     REQUIRE_INFRA();
     Sandbox box;
     auto spec = box.job(python_job(infra, "command: echo ready; sleep 60\n"));
-    auto detached = box.jobc("submit --detach --compute docker " + shell_quote(spec.string()));
-    REQUIRE_MESSAGE(detached.status == 0, detached.err);
-    std::string id = detached.out.substr(0, detached.out.find('\n'));
-    fs::path log = box.run_dir(id) / "std_log.txt";
-    for (int i = 0; i < 300 && slurp(log).find("ready") == std::string::npos; ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    REQUIRE(slurp(log).find("ready") != std::string::npos);
-    // The monitor records itself with the Running status just after the container started;
-    // a cancel before that finds no monitor to signal (see runs/cancel.cc).
-    for (int i = 0; i < 100 && box.run(id)["status"] != "Running"; ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    REQUIRE(box.run(id)["status"] == "Running");
+    std::string id = box.start_until_ready(spec);
+    CHECK(box.run(id)["status"] == "Running");
     CHECK(infra.containers_of(id) == 1);
     auto started = std::chrono::steady_clock::now();
     CHECK(box.jobc("runs cancel " + id).status == 0);
@@ -583,9 +583,6 @@ TEST_SUITE("docker") {
     ChildProcess submit({"submit", "--stream", "--compute", "docker", spec.string()}, box.home());
     REQUIRE(submit.wait_for_output("ready", 60));
     std::string id = box.only_run_id();
-    for (int i = 0; i < 100 && box.run(id)["status"] != "Running"; ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));  // see the test above
-    }
     submit.signal(SIGINT);
     CHECK(submit.wait(30) == 130);
     CHECK(box.run(id)["status"] == "Canceled");
