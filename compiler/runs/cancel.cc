@@ -2,11 +2,13 @@
 
 #include <signal.h>
 
+#include "runs/orphaned_job.h"
 #include "support/process.h"
 
 namespace jobc {
 
-bool cancel_run(RunStore& store, const std::string& id, std::string& error) {
+bool cancel_run(RunStore& store, const std::string& id, std::string& error,
+                const BackendFactory& make) {
   auto run = store.find(id);
   if (!run) {
     error = "no run '" + id + "'";
@@ -20,10 +22,12 @@ bool cancel_run(RunStore& store, const std::string& id, std::string& error) {
       kill(monitor, SIGTERM);  // the monitor stops the job and records Canceled
       return true;
     }
-    if (run->backend == "local" && !run->backend_job_id.empty()) {
-      kill(-static_cast<pid_t>(std::stoll(run->backend_job_id)), SIGKILL);
+    std::string reason = "canceled by the user";
+    std::string stop_error;
+    if (run->monitor_pid != 0 && !stop_orphaned_job(store, *run, make, stop_error)) {
+      reason += "; the job may still be running: " + stop_error;
     }
-    if (!store.finish_unwatched(*run, RunStatus::Canceled, "canceled by the user", error)) {
+    if (!store.finish_unwatched(*run, RunStatus::Canceled, reason, error)) {
       return false;
     }
     run = store.find(run->id);

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "runs/monitor_config.h"
+#include "runs/orphaned_job.h"
 #include "support/process.h"
 
 namespace jobc {
@@ -219,7 +220,7 @@ int monitor_main(const std::filesystem::path& run_dir, const BackendFactory& mak
   return 0;
 }
 
-void reconcile_runs(RunStore& store) {
+void reconcile_runs(RunStore& store, const BackendFactory& make) {
   std::string error;
   for (RunRecord& run : store.list({})) {
     if (is_terminal(run.status)) continue;
@@ -229,14 +230,13 @@ void reconcile_runs(RunStore& store) {
         same_process_alive(static_cast<pid_t>(run.monitor_pid), run.monitor_start)) {
       continue;
     }
-    std::string reason = never_started ? "jobc stopped before the run started"
-                                       : fmt::format(
-                                             "the jobc process watching this run (pid {}) is gone; "
-                                             "the job was stopped",
-                                             run.monitor_pid);
-    if (run.backend == "local" && !run.backend_job_id.empty()) {
-      pid_t pgid = static_cast<pid_t>(std::stoll(run.backend_job_id));
-      if (process_group_alive(pgid)) kill(-pgid, SIGKILL);
+    std::string reason = "jobc stopped before the run started";
+    if (!never_started) {
+      std::string stop_error;
+      bool stopped = stop_orphaned_job(store, run, make, stop_error);
+      reason = fmt::format(
+          "the jobc process watching this run (pid {}) is gone; {}", run.monitor_pid,
+          stopped ? "the job was stopped" : "the job may still be running: " + stop_error);
     }
     // Unless a monitor has just taken the run over.
     store.finish_unwatched(run, RunStatus::Failed, reason, error);

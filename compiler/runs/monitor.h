@@ -28,7 +28,8 @@ int monitor_main(const std::filesystem::path& run_dir, const BackendFactory& mak
 // The file the monitor writes last; its existence means the run is over.
 std::filesystem::path final_status_file(const std::filesystem::path& run_dir);
 
-// Marks runs whose monitor is gone as Failed (and stops what they left running).
-void reconcile_runs(RunStore& store);
+// Marks runs whose monitor is gone as Failed, and stops what they left running through
+// their backend (`make` gives it; tests pass a fake).
+void reconcile_runs(RunStore& store, const BackendFactory& make = make_backend);
 
 }  // namespace jobc

@@ -69,6 +69,11 @@ class Backend {
   virtual void stop(RunContext& context, bool force) = 0;
   // Brings outputs/ and logs/ back into context.work_dir (a no-op where they already are).
   virtual void collect(RunContext& /*context*/) {}
+  // Stops, at once, the job of a run whose monitor is gone (`jobc runs cancel`, and the
+  // reconciliation of runs whose monitor died), from another process than the one that
+  // started it: from what the context records (the run's backend_job_id, and monitor.json's
+  // compute and backend_state). True when nothing of the job is left running.
+  virtual bool stop_orphaned(RunContext& /*context*/, std::string& /*error*/) { return true; }
 };
 
 }  // namespace jobc

@@ -330,6 +330,28 @@ TEST_SUITE("docker_backend") {
     CHECK(transport->find("DELETE", "/containers/bad"));
   }
 
+  TEST_CASE("a run whose monitor is gone: its container is removed by id, else by name") {
+    auto transport = std::make_shared<FakeTransport>();
+    transport->on("DELETE", "/containers/", 204);
+    jobc::RunContext context;
+    context.run.id = "exp_1_ab";
+    context.backend_state = {{"engine", "unix:///fake.sock"}, {"api_version", "1.41"}};
+    std::string error;
+    context.run.backend_job_id = "c0ffee";
+    CHECK_MESSAGE(jobc::DockerBackend(transport).stop_orphaned(context, error), error);
+    CHECK(transport->find("DELETE", "/containers/c0ffee?force=1&v=1"));
+    // The monitor died between creating the container and recording its id.
+    context.run.backend_job_id.clear();
+    CHECK_MESSAGE(jobc::DockerBackend(transport).stop_orphaned(context, error), error);
+    CHECK(transport->find("DELETE", "/containers/jobc-exp_1_ab?force=1&v=1"));
+    transport->on("DELETE", "/containers/", 500, R"({"message":"engine trouble"})");
+    CHECK_FALSE(jobc::DockerBackend(transport).stop_orphaned(context, error));
+    CHECK(error.find("engine trouble") != std::string::npos);
+    // Never prepared: no engine to ask, nothing to remove.
+    context.backend_state = json::object();
+    CHECK(jobc::DockerBackend(transport).stop_orphaned(context, error));
+  }
+
   TEST_CASE("multiplexed log frames split anywhere decode the same") {
     std::string stream = frame(1, "out line\n") + frame(2, "err line\n") + frame(1, "");
     for (size_t cut = 0; cut <= stream.size(); ++cut) {

@@ -576,6 +576,20 @@ TEST_SUITE("docker") {
     CHECK(infra.containers_of(id) == 0);
   }
 
+  TEST_CASE("(e) with its monitor killed, jobc runs cancel still removes the container") {
+    REQUIRE_INFRA();
+    Sandbox box;
+    auto spec = box.job(python_job(infra, "command: echo ready; sleep 62\n"));
+    std::string id = box.start_until_ready(spec);
+    auto killed = jobc::testing::run_command(
+        "pkill -KILL -f " + shell_quote("[_]_monitor " + box.run_dir(id).string()));
+    REQUIRE(killed.status == 0);
+    CHECK(infra.containers_of(id) == 1);
+    CHECK(box.jobc("runs cancel " + id).status == 0);
+    CHECK(box.run(id)["status"] == "Canceled");
+    CHECK(infra.containers_of(id) == 0);
+  }
+
   TEST_CASE("(e) Ctrl-C while streaming cancels the run and removes the container") {
     REQUIRE_INFRA();
     Sandbox box;

@@ -368,6 +368,25 @@ TEST_SUITE("slurm_backend") {
     CHECK(fake->requests[2].url == "http://127.0.0.1:6820/slurm/v0.0.38/job/45?signal=KILL");
   }
 
+  TEST_CASE("a run whose monitor is gone: its Slurm job is canceled once, from the record") {
+    Run run;
+    auto fake = std::make_shared<FakeSlurm>();
+    fake->answer = [](const HttpRequest&) { return json_answer(200, {{"errors", json::array()}}); };
+    run.context.run.backend_job_id = "46";
+    std::string error;
+    CHECK_MESSAGE(jobc::SlurmBackend(fake).stop_orphaned(run.context, error), error);
+    REQUIRE(fake->requests.size() == 1);
+    CHECK(fake->requests[0].method == "DELETE");
+    CHECK(fake->requests[0].url == "http://127.0.0.1:6820/slurm/v0.0.38/job/46");
+    fake->answer = [](const HttpRequest&) { return refused(); };
+    CHECK_FALSE(jobc::SlurmBackend(fake).stop_orphaned(run.context, error));
+    CHECK(error.find("scancel 46") != std::string::npos);
+    CHECK(fake->requests.size() == 2);       // not retried
+    run.context.run.backend_job_id.clear();  // never submitted: nothing to cancel
+    CHECK(jobc::SlurmBackend(fake).stop_orphaned(run.context, error));
+    CHECK(fake->requests.size() == 2);
+  }
+
   TEST_CASE("a submit Slurm refuses fails the start with slurmrestd's words") {
     Run run;
     auto fake = std::make_shared<FakeSlurm>();

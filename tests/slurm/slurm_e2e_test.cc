@@ -17,7 +17,6 @@
 #include <set>
 #include <thread>
 
-#include "backends/slurm/slurm_backend.h"
 #include "common/run_command.h"
 #include "common/temp_dir.h"
 
@@ -145,6 +144,20 @@ bool gone_from_squeue(const std::string& job_id, int seconds) {
   return false;
 }
 
+// Starts a long job, then kills its monitor (kill -9); the run's id and Slurm job id.
+std::pair<std::string, std::string> start_and_kill_monitor(const Sandbox& box) {
+  auto spec = box.job("command: echo ready; sleep 300\n");
+  auto submit = box.jobc("submit --detach " + shell_quote(spec.string()));
+  REQUIRE_MESSAGE(submit.status == 0, submit.err);
+  std::string id = run_id_from(submit.out);
+  REQUIRE(box.wait_for_log(id, "ready", 60));
+  json run = box.run(id);
+  auto monitor = jobc::testing::run_command(
+      "pkill -KILL -f " + shell_quote("[_]_monitor " + run["folder"].get<std::string>()));
+  REQUIRE(monitor.status == 0);
+  return {id, run["backend_job_id"]};
+}
+
 void copy_mpi_example(const Sandbox& box) {
   fs::create_directories(box.dir.path / "src");
   fs::copy(fs::path(JOBC_SOURCE_DIR) / "examples/mpi-distributed/src/ranks.py",
@@ -252,25 +265,30 @@ TEST_SUITE("slurm") {
     CHECK(slurp(work / "outputs/partial.txt") == "partial\n");
   }
 
-  TEST_CASE("a run whose monitor is gone: cancel_slurm_job still cancels its Slurm job") {
+  TEST_CASE("a run whose monitor is gone: jobc runs cancel still cancels its Slurm job") {
     if (!cluster_up()) return;
     Sandbox box;
-    auto spec = box.job("command: echo ready; sleep 300\n");
-    auto submit = box.jobc("submit --detach " + shell_quote(spec.string()));
-    REQUIRE_MESSAGE(submit.status == 0, submit.err);
-    std::string id = run_id_from(submit.out);
-    REQUIRE(box.wait_for_log(id, "ready", 60));
-    json run = box.run(id);
-    std::string job_id = run["backend_job_id"];
-    auto monitor = jobc::testing::run_command(
-        "pkill -KILL -f " + shell_quote("[_]_monitor " + run["folder"].get<std::string>()));
-    REQUIRE(monitor.status == 0);
+    auto [id, job_id] = start_and_kill_monitor(box);
     CHECK(in_squeue(job_id));
-    std::string error;
-    CHECK_MESSAGE(jobc::cancel_slurm_job(run["folder"].get<std::string>(), job_id, error), error);
+    auto cancel = box.jobc("runs cancel " + id);
+    CHECK_MESSAGE(cancel.status == 0, cancel.err);
+    CHECK(box.run(id)["status"] == "Canceled");
     CHECK(gone_from_squeue(job_id, 30));
     std::error_code ec;
     fs::remove_all(cluster_dir() / "staging" / id, ec);  // no monitor collected it
+  }
+
+  TEST_CASE("a run whose monitor is gone is marked Failed and its Slurm job canceled") {
+    if (!cluster_up()) return;
+    Sandbox box;
+    auto [id, job_id] = start_and_kill_monitor(box);
+    json run = box.run(id);  // any jobc runs command reconciles
+    CHECK(run["status"] == "Failed");
+    CHECK_MESSAGE(run["reason"].get<std::string>().find("the job was stopped") != std::string::npos,
+                  run["reason"]);
+    CHECK(gone_from_squeue(job_id, 30));
+    std::error_code ec;
+    fs::remove_all(cluster_dir() / "staging" / id, ec);
   }
 
   TEST_CASE("a job over its time limit fails, and the reason names the time limit") {

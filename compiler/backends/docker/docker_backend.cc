@@ -394,16 +394,16 @@ void DockerBackend::collect(RunContext& context) {
   }
 }
 
-bool remove_docker_container(const json& backend_state, const std::string& container_id,
-                             std::string& error) {
-  auto endpoint = parse_engine_address(backend_state.value("engine", ""), error);
-  if (!endpoint) return false;
-  EngineClient engine(make_curl_transport(), *endpoint);
-  engine.set_api_version(backend_state.value("api_version", kMinApiVersion));
-  HttpResponse response =
-      engine.call("DELETE", "/containers/" + container_id + "?force=1&v=1", nullptr, 30000);
+bool DockerBackend::stop_orphaned(RunContext& context, std::string& error) {
+  if (!context.backend_state.contains("engine")) return true;  // never prepared
+  auto engine = engine_from_state(context, error);
+  if (!engine) return false;
+  std::string container = context.run.backend_job_id.empty() ? container_name(context.run.id)
+                                                             : context.run.backend_job_id;
+  HttpResponse response = engine->call(
+      "DELETE", "/containers/" + url_encode(container) + "?force=1&v=1", nullptr, 30000);
   if (response.ok() || (response.error.empty() && response.status == 404)) return true;
-  error = engine.describe_failure(response);
+  error = "cannot remove the container " + container + ": " + engine->describe_failure(response);
   return false;
 }
 

@@ -38,6 +38,8 @@ class SlurmBackend : public Backend {
   std::optional<JobExit> poll(RunContext& context, int wait_ms) override;
   void stop(RunContext& context, bool force) override;
   void collect(RunContext& context) override;
+  // Cancels the Slurm job, once (no retries: a reconciliation must not hang on slurmrestd).
+  bool stop_orphaned(RunContext& context, std::string& error) override;
 
   // How long slurmrestd may stay unreachable during the wait before the run fails.
   void set_outage_limit(std::chrono::milliseconds limit) { outage_limit_ = limit; }
@@ -61,10 +63,5 @@ class SlurmBackend : public Backend {
   int gone_answers_ = 0;
   bool ended_ = false;  // Slurm reported the job ended
 };
-
-// Cancels a run's Slurm job when its monitor is gone (for `jobc runs cancel` and the
-// reconciliation of runs whose monitor died): the compute comes from RUN_DIR/monitor.json.
-bool cancel_slurm_job(const std::filesystem::path& run_dir, const std::string& job_id,
-                      std::string& error);
 
 }  // namespace jobc
