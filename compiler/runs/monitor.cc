@@ -48,14 +48,22 @@ std::optional<JobExit> stop_job(Backend& backend, RunContext& context) {
   return backend.poll(context, 5000);
 }
 
-// Records the run, with this monitor, as Running before the job starts: from then on a
-// cancel reaches this process (SIGTERM) instead of being recorded by cancel_run and then
-// overwritten here. False when the run already ended (canceled before the monitor began).
-bool record_running(RunStore& store, RunContext& context) {
+// Writes the backend's phase (Queued or Running, and why) into the run's record; the run
+// counts as started once it is Running.
+void apply_phase(RunRecord& run, const JobPhase& phase) {
+  run.status = phase.status;
+  run.reason = phase.reason;
+  if (phase.status == RunStatus::Running && run.started_ms == 0) run.started_ms = now_ms();
+}
+
+// Records the run, with this monitor, before the job starts (Running, or Queued for a
+// backend with a queue): from then on a cancel reaches this process (SIGTERM) instead of
+// being recorded by cancel_run and then overwritten here. False when the run already ended
+// (canceled before the monitor began).
+bool record_monitor(RunStore& store, RunContext& context, const JobPhase& phase) {
   std::string error;
   RunRecord& run = context.run;
-  run.status = RunStatus::Running;
-  run.started_ms = now_ms();
+  apply_phase(run, phase);
   run.monitor_pid = getpid();
   run.monitor_start = process_start_time(getpid());
   if (store.update(run, error)) return true;
@@ -63,14 +71,15 @@ bool record_running(RunStore& store, RunContext& context) {
     run = *now;
     return false;
   }
-  append_log(context, "could not record the run as Running: " + error);
+  append_log(context, "could not record the run: " + error);
   return true;
 }
 
 void run_to_completion(RunStore& store, RunContext& context, Backend& backend) {
   std::string error;
   RunRecord& run = context.run;
-  if (!record_running(store, context)) return;
+  JobPhase recorded = backend.phase();
+  if (!record_monitor(store, context, recorded)) return;
   if (!backend.start(context, error)) {
     append_log(context, "could not start the job: " + error);
     if (g_cancel_requested) {
@@ -83,6 +92,8 @@ void run_to_completion(RunStore& store, RunContext& context, Backend& backend) {
   }
   // Records the backend's job id. Failing here means the run was ended behind this
   // monitor's back (recorded before this monitor was): stop the job as for a cancel.
+  recorded = backend.phase();
+  apply_phase(run, recorded);
   if (!store.update(run, error)) {
     append_log(context, "could not record the job's id: " + error);
     auto now = store.find(run.id);
@@ -112,6 +123,11 @@ void run_to_completion(RunStore& store, RunContext& context, Backend& backend) {
       break;
     }
     exit = backend.poll(context, 100);
+    if (!exit && backend.phase() != recorded) {
+      recorded = backend.phase();
+      apply_phase(run, recorded);
+      if (!store.update(run, error)) append_log(context, "could not record the run: " + error);
+    }
   }
   backend.collect(context);
   if (outcome == RunStatus::Completed && exit && exit->canceled) {

@@ -54,6 +54,14 @@ struct JobExit {
   bool canceled = false;
 };
 
+// What a job that has not ended is doing, as the run store records it: Running, or Queued
+// while it waits for resources (a Slurm job PENDING in the queue), with why.
+struct JobPhase {
+  RunStatus status = RunStatus::Running;
+  std::string reason = {};
+  bool operator==(const JobPhase&) const = default;
+};
+
 class Backend {
  public:
   virtual ~Backend() = default;
@@ -65,6 +73,9 @@ class Backend {
   virtual bool start(RunContext& context, std::string& error) = 0;
   // Waits up to `wait_ms` for the job; its exit when it has ended.
   virtual std::optional<JobExit> poll(RunContext& context, int wait_ms) = 0;
+  // The job's phase as of the last start() or poll(); before start(), the phase the run is
+  // recorded in while it starts. Backends whose jobs wait in a queue override it.
+  virtual JobPhase phase() const { return {}; }
   // Asks the job to stop (force=false: SIGTERM or its like; force=true: SIGKILL).
   virtual void stop(RunContext& context, bool force) = 0;
   // Brings outputs/ and logs/ back into context.work_dir (a no-op where they already are).

@@ -4,33 +4,21 @@
 #include "runs/cancel.h"
 
 #include <doctest/doctest.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <chrono>
-#include <fstream>
 #include <thread>
 
+#include "common/monitor_child.h"
 #include "common/recorded_run.h"
 #include "common/run_command.h"
-#include "runs/monitor.h"
 
 namespace fs = std::filesystem;
 
 namespace {
 
-bool wait_for_file(const fs::path& file, double seconds) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
-  while (!fs::exists(file)) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  return true;
-}
-
-void touch(const fs::path& file) {
-  std::ofstream{file};
-}
+using jobc::testing::reap;
+using jobc::testing::touch;
+using jobc::testing::wait_for_file;
 
 // A job that runs for two seconds unless stopped. start() says it is starting, then waits
 // for the test's "go"; stop() leaves a file saying it was called.
@@ -76,32 +64,17 @@ jobc::RunContext pending_context() {
 struct PendingRun : jobc::testing::RecordedRun {
   PendingRun() : RecordedRun(pending_context()) {}
 
-  // `jobc __monitor RUN_DIR` with the fake backend, in a child process (it installs signal
-  // handlers, and SQLite connections must not cross fork(): it opens its own).
+  // `jobc __monitor RUN_DIR` with the fake backend, in a child process.
   pid_t start_monitor() const {
-    pid_t child = fork();
-    if (child == 0) {
-      fs::path dir = run_dir;
-      _exit(jobc::monitor_main(dir, [dir](const std::string&, const nlohmann::json&) {
-        return std::make_unique<SlowStartBackend>(dir);
-      }));
-    }
-    return child;
+    fs::path dir = run_dir;
+    return jobc::testing::start_monitor_child(dir,
+                                              [dir](const std::string&, const nlohmann::json&) {
+                                                return std::make_unique<SlowStartBackend>(dir);
+                                              });
   }
 
   jobc::RunStatus status() const { return now().status; }
 };
-
-bool reap(pid_t child, double seconds) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (waitpid(child, nullptr, WNOHANG) == child) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  kill(child, SIGKILL);
-  waitpid(child, nullptr, 0);
-  return false;
-}
 
 }  // namespace
 

@@ -116,12 +116,20 @@ TEST_SUITE("slurm_backend") {
   TEST_CASE("Slurm job states map to jobc's, with the reason") {
     using jobc::slurm::view_job;
     json job = job_record(7, "PENDING")["jobs"][0];
+    job["state_reason"] = "Resources";
     CHECK(!view_job(job, 0).exit);
+    CHECK(view_job(job, 0).phase.status == jobc::RunStatus::Queued);
+    CHECK(view_job(job, 0).phase.reason == "Slurm job 7 is PENDING (Resources)");
+    job["job_state"] = "CONFIGURING";  // nodes allocated, still booting
+    CHECK(view_job(job, 0).phase.status == jobc::RunStatus::Queued);
+    job["state_reason"] = "None";
     job["job_state"] = "RUNNING";
     CHECK(view_job(job, 0).running);
     CHECK(!view_job(job, 0).exit);
+    CHECK(view_job(job, 0).phase == jobc::JobPhase{jobc::RunStatus::Running, ""});
     job["job_state"] = "COMPLETING";
     CHECK(!view_job(job, 0).exit);
+    CHECK(view_job(job, 0).phase.status == jobc::RunStatus::Running);
 
     job["job_state"] = "COMPLETED";
     auto completed = view_job(job, 0).exit;
@@ -277,12 +285,23 @@ TEST_SUITE("slurm_backend") {
       return json_answer(200, job_record(42, state, state == "FAILED" ? 3 << 8 : 0));
     };
     jobc::SlurmBackend backend(fake);
+    CHECK(backend.phase().status == jobc::RunStatus::Queued);  // while it is submitted
     std::string error;
     REQUIRE(backend.start(run.context, error));
     CHECK(run.context.run.backend_job_id == "42");
     json body = json::parse(fake->requests[0].body);
     CHECK(body["job"]["current_working_directory"] == "/s/exp_1_abcd/work");
-    auto exit = wait_exit(backend, run.context, 20);
+    // Queued while Slurm says PENDING, Running once it says RUNNING.
+    std::vector<jobc::JobPhase> phases = {backend.phase()};
+    std::optional<jobc::JobExit> exit;
+    for (int i = 0; i < 200 && !exit; ++i) {
+      exit = backend.poll(run.context, 100);
+      if (!exit && backend.phase() != phases.back()) phases.push_back(backend.phase());
+    }
+    REQUIRE(phases.size() == 3);
+    CHECK(phases[0] == jobc::JobPhase{jobc::RunStatus::Queued, "Slurm job 42 is submitted"});
+    CHECK(phases[1] == jobc::JobPhase{jobc::RunStatus::Queued, "Slurm job 42 is PENDING"});
+    CHECK(phases[2].status == jobc::RunStatus::Running);
     REQUIRE(exit);
     CHECK(exit->code == 3);
     std::string log = jobc::testing::slurp(run.context.log_file);

@@ -291,6 +291,37 @@ TEST_SUITE("slurm") {
     fs::remove_all(cluster_dir() / "staging" / id, ec);
   }
 
+  TEST_CASE("a job waiting for nodes is Queued with Slurm's reason, then runs") {
+    if (!cluster_up()) return;
+    Sandbox box;
+    // Each job takes both nodes' two CPUs: the second waits for the first.
+    std::string whole_cluster =
+        "resources: {instance_count: 2}\ndistribution: {type: mpi, process_count_per_instance: "
+        "2}\n";
+    auto first = box.jobc("submit --detach " +
+                          shell_quote(box.job("command: sleep 300\n" + whole_cluster).string()));
+    REQUIRE_MESSAGE(first.status == 0, first.err);
+    std::string blocker = run_id_from(first.out);
+    auto second = box.jobc("submit --detach " +
+                           shell_quote(box.job("command: echo second\n" + whole_cluster).string()));
+    REQUIRE_MESSAGE(second.status == 0, second.err);
+    std::string waiting = run_id_from(second.out);
+    json run;
+    for (int i = 0; i < 100; ++i) {
+      run = box.run(waiting);
+      if (run["reason"].get<std::string>().find("PENDING") != std::string::npos) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+    CHECK(run["status"] == "Queued");
+    CHECK_MESSAGE(run["reason"].get<std::string>().find("is PENDING (") != std::string::npos,
+                  run["reason"]);
+    CHECK(run["started"] == "");
+    CHECK(box.jobc("runs cancel " + blocker).status == 0);
+    run = box.wait_for_end(waiting, 120);
+    CHECK(run["status"] == "Completed");
+    CHECK(run["started"] != "");
+  }
+
   TEST_CASE("a job over its time limit fails, and the reason names the time limit") {
     if (!cluster_up()) return;
     Sandbox box;

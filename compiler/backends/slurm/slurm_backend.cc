@@ -106,6 +106,7 @@ bool SlurmBackend::start(RunContext& context, std::string& error) {
   }
   job_id_ = *id;
   context.run.backend_job_id = std::to_string(job_id_);
+  phase_.reason = fmt::format("Slurm job {} is submitted", job_id_);
   std::string partition = payload["job"].value("partition", "");
   append_log(context, fmt::format("Slurm job {} submitted{} through slurmrestd {} ({})", job_id_,
                                   partition.empty() ? "" : " to partition " + partition,
@@ -148,6 +149,7 @@ std::optional<JobExit> SlurmBackend::query(RunContext& context) {
       ended_ = true;
       return view.exit;
     }
+    phase_ = view.phase;
     next_query_ = now + interval_;
     return std::nullopt;
   }

@@ -38,13 +38,22 @@ JobView view_job(const json& job, long long timeout_seconds) {
   static const std::set<std::string> ended = {
       "COMPLETED", "FAILED",   "CANCELLED",     "TIMEOUT",      "NODE_FAIL", "PREEMPTED",
       "BOOT_FAIL", "DEADLINE", "OUT_OF_MEMORY", "SPECIAL_EXIT", "REVOKED"};
-  if (!ended.count(view.state)) return view;  // PENDING, RUNNING, COMPLETING, ...
+  long long id = job.value("job_id", 0LL);
+  if (!ended.count(view.state)) {
+    // Not started yet: waiting for nodes, or for them to boot, or back in the queue.
+    static const std::set<std::string> queued = {"PENDING",      "CONFIGURING", "REQUEUED",
+                                                 "REQUEUE_HOLD", "REQUEUE_FED", "RESV_DEL_HOLD"};
+    if (queued.count(view.state)) {
+      view.phase = {RunStatus::Queued,
+                    with_detail(fmt::format("Slurm job {} is {}", id, view.state), job)};
+    }
+    return view;
+  }
 
   long long status = job.contains("exit_code") && job["exit_code"].is_number_integer()
                          ? job["exit_code"].get<long long>()
                          : 0;
   JobExit exit = exit_from_wait_status(status);
-  long long id = job.value("job_id", 0LL);
   const std::string& state = view.state;
   if (state == "COMPLETED") {
     // exit code 0: the run completes
