@@ -95,7 +95,12 @@ std::optional<Submission> submit_job(const LoadedSpec& spec, const CompileResult
   } else {
     fs::create_directories(context.work_dir);
   }
-  SubmitContext prepare{spec, compiled, context, options.progress ? *options.progress : std::cerr};
+  SubmitContext prepare{spec, compiled, context, options.progress ? *options.progress : std::cerr,
+                        options.rebuild};
+  if (options.rebuild && target->backend != "docker") {
+    submission.notices.push_back("--rebuild: the " + target->backend +
+                                 " backend builds no image; nothing to rebuild");
+  }
   if (!backend->prepare(prepare, error)) return std::nullopt;
   if (target->backend == "local" && spec.doc.root.contains("environment")) {
     submission.notices.push_back(

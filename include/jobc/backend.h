@@ -42,6 +42,7 @@ struct SubmitContext {
   const CompileResult& compiled;
   RunContext& run;
   std::ostream& progress;  // build output, pull progress: the user sees it live
+  bool rebuild = false;    // jobc submit --rebuild: build the image even if it exists
 };
 
 struct JobExit {

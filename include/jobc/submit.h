@@ -14,6 +14,7 @@ namespace jobc {
 struct SubmitOptions {
   std::string compute;               // --compute; empty: the job's own `compute:` (default local)
   std::ostream* progress = nullptr;  // where a backend's preparation shows progress (stderr)
+  bool rebuild = false;              // --rebuild: rebuild the environment's image anyway
 };
 
 struct Submission {

@@ -243,6 +243,15 @@ TEST_SUITE("local") {
     CHECK(result.out.find("a,b") != std::string::npos);
   }
 
+  TEST_CASE("--rebuild is documented, and says it does nothing on the local backend") {
+    Sandbox box;
+    CHECK(box.jobc("submit --help").out.find("--rebuild") != std::string::npos);
+    auto spec = box.job("command: echo done\n");
+    auto result = box.jobc("submit --stream --rebuild " + shell_quote(spec.string()));
+    CHECK_MESSAGE(result.status == 0, result.err);
+    CHECK(result.err.find("--rebuild: the local backend builds no image") != std::string::npos);
+  }
+
   TEST_CASE("runs list filters and rejects unknown statuses") {
     Sandbox box;
     auto spec = box.job("command: echo hi\nexperiment_name: filtered\n");

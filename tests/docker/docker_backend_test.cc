@@ -16,6 +16,9 @@
 #include "common/run_command.h"
 #include "common/temp_dir.h"
 #include "fake_transport.h"
+#include "jobc/artifact_writer.h"
+#include "jobc/compile.h"
+#include "jobc/validate.h"
 
 namespace fs = std::filesystem;
 using json = nlohmann::json;
@@ -350,6 +353,46 @@ TEST_SUITE("docker_backend") {
     // Never prepared: no engine to ask, nothing to remove.
     context.backend_state = json::object();
     CHECK(jobc::DockerBackend(transport).stop_orphaned(context, error));
+  }
+
+  TEST_CASE("prepare builds the image only when it is missing, or always with --rebuild") {
+    jobc::testing::TempDir dir;
+    std::ofstream(dir.path / "job.yml") << "command: echo hi\nenvironment: {image: base:1}\n";
+    jobc::SourceManager sources;
+    jobc::DiagnosticSink sink;
+    auto spec = jobc::load_and_validate((dir.path / "job.yml").string(), {}, sources, sink);
+    REQUIRE(spec);
+    auto compiled = jobc::compile_spec(*spec, {}, sink);
+    REQUIRE(!sink.has_errors());
+    jobc::RunContext run;
+    run.run_dir = dir.path / "run";
+    run.artifacts_dir = run.run_dir / "artifacts";
+    run.work_dir = run.run_dir / "work";
+    run.compute = {{"socket", "/fake.sock"}};
+    REQUIRE(jobc::write_artifacts(compiled.outputs, run.artifacts_dir, jobc::WriteMode::Write)
+                .errors.empty());
+    auto transport = std::make_shared<FakeTransport>();
+    transport->on("GET", "/_ping", 200, "OK");
+    transport->with_header("Api-Version", "1.43");
+    transport->on("GET", "/images/", 200, R"({"Config":{}})");  // the image and its base exist
+    transport->on("POST", "/build", 200, "",
+                  {R"({"aux":{"ID":"sha256:9"}})"
+                   "\n"});
+    for (bool rebuild : {false, true}) {
+      CAPTURE(rebuild);
+      std::ostringstream progress;
+      jobc::SubmitContext submit{*spec, compiled, run, progress, rebuild};
+      std::string error;
+      REQUIRE_MESSAGE(jobc::DockerBackend(transport).prepare(submit, error), error);
+      auto build = transport->find("POST", "/build");
+      if (!rebuild) {
+        CHECK(!build);
+        CHECK(progress.str().find("is up to date (--rebuild rebuilds it)") != std::string::npos);
+      } else {
+        REQUIRE(build);
+        CHECK(build->path.find("nocache=1") != std::string::npos);
+      }
+    }
   }
 
   TEST_CASE("multiplexed log frames split anywhere decode the same") {

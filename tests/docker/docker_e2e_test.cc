@@ -629,7 +629,8 @@ TEST_SUITE("docker") {
     CHECK(third.err.find("is up to date") != std::string::npos);
     CHECK(infra.image_count() == images);
 
-    auto forced = box.submit(spec, "JOBC_REBUILD=1");
+    auto forced =
+        box.jobc("submit --stream --rebuild --compute docker " + shell_quote(spec.string()));
     CHECK_MESSAGE(forced.status == 0, forced.err);
     CHECK(forced.err.find("built jobc-env:") != std::string::npos);
   }

@@ -27,9 +27,10 @@ std::string env_or_empty(const char* name) {
   return value ? value : "";
 }
 
-bool rebuild_requested() {
+// `jobc submit --rebuild`, or JOBC_REBUILD=1, its older (undocumented) spelling.
+bool rebuild_requested(const SubmitContext& submit) {
   std::string value = env_or_empty("JOBC_REBUILD");
-  return !value.empty() && value != "0" && value != "false";
+  return submit.rebuild || (!value.empty() && value != "0" && value != "false");
 }
 
 void append_note(const fs::path& log_file, const std::string& line) {
@@ -114,7 +115,7 @@ bool DockerBackend::prepare(SubmitContext& submit, std::string& error) {
 
   std::string tag = recipe->image_tag();
   bool terminal = is_terminal_stream(submit.progress);
-  bool rebuild = rebuild_requested();
+  bool rebuild = rebuild_requested(submit);
   HttpResponse inspect = engine.call("GET", "/images/" + tag + "/json", nullptr, 30000);
   bool exists = inspect.ok();
   if (!exists && !(inspect.error.empty() && inspect.status == 404)) {
@@ -122,8 +123,7 @@ bool DockerBackend::prepare(SubmitContext& submit, std::string& error) {
     return false;
   }
   if (exists && !rebuild) {
-    submit.progress << fmt::format("jobc: image {} is up to date (JOBC_REBUILD=1 rebuilds it)\n",
-                                   tag);
+    submit.progress << fmt::format("jobc: image {} is up to date (--rebuild rebuilds it)\n", tag);
   } else {
     BuildRequest build;
     build.tag = tag;

@@ -1,7 +1,7 @@
 // The docker backend: the job runs in a container of its environment's image on a Docker
 // engine (the Engine API over its socket; no docker CLI).
 //  * prepare (the submitting jobc, with the user's terminal): connect, and unless the engine
-//    already has jobc-env:<environment hash> (JOBC_REBUILD=1 forces), pull the base image
+//    already has jobc-env:<environment hash> (jobc submit --rebuild forces), pull the base image
 //    (with the environment's registry credentials) and build the image.
 //  * start (the run monitor): a container with the run's folder bind-mounted at /jobc/run
 //    (the code, outputs/, logs/), the artifacts read-only at /jobc/artifacts, local inputs
