@@ -13,12 +13,11 @@
 #include "backends/docker/image_builder.h"
 #include "backends/docker/log_stream.h"
 #include "backends/docker/progress_stream.h"
+#include "common/compiled_spec.h"
 #include "common/run_command.h"
 #include "common/temp_dir.h"
 #include "fake_transport.h"
 #include "jobc/artifact_writer.h"
-#include "jobc/compile.h"
-#include "jobc/validate.h"
 
 namespace fs = std::filesystem;
 using json = nlohmann::json;
@@ -357,13 +356,8 @@ TEST_SUITE("docker_backend") {
 
   TEST_CASE("prepare builds the image only when it is missing, or always with --rebuild") {
     jobc::testing::TempDir dir;
-    std::ofstream(dir.path / "job.yml") << "command: echo hi\nenvironment: {image: base:1}\n";
-    jobc::SourceManager sources;
-    jobc::DiagnosticSink sink;
-    auto spec = jobc::load_and_validate((dir.path / "job.yml").string(), {}, sources, sink);
-    REQUIRE(spec);
-    auto compiled = jobc::compile_spec(*spec, {}, sink);
-    REQUIRE(!sink.has_errors());
+    auto [spec, compiled] = jobc::testing::compile_spec_text(
+        dir.path, "command: echo hi\nenvironment: {image: base:1}\n");
     jobc::RunContext run;
     run.run_dir = dir.path / "run";
     run.artifacts_dir = run.run_dir / "artifacts";
@@ -381,7 +375,7 @@ TEST_SUITE("docker_backend") {
     for (bool rebuild : {false, true}) {
       CAPTURE(rebuild);
       std::ostringstream progress;
-      jobc::SubmitContext submit{*spec, compiled, run, progress, rebuild};
+      jobc::SubmitContext submit{spec, compiled, run, progress, rebuild};
       std::string error;
       REQUIRE_MESSAGE(jobc::DockerBackend(transport).prepare(submit, error), error);
       auto build = transport->find("POST", "/build");
