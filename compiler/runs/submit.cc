@@ -44,6 +44,26 @@ std::map<std::string, std::string> input_paths(const LoadedSpec& spec) {
   return environment;
 }
 
+// A new run's folder, removed again unless the run gets recorded: a submit that fails before
+// that (the backend cannot prepare the job: no engine, a failed image build, no token; or
+// an I/O error) leaves no run behind, only its error, instead of an unlisted folder holding
+// a copy of the code.
+class UnrecordedRunFolder {
+ public:
+  explicit UnrecordedRunFolder(fs::path dir) : dir_(std::move(dir)) {}
+  ~UnrecordedRunFolder() {
+    std::error_code ignored;
+    if (!recorded_) fs::remove_all(dir_, ignored);
+  }
+  UnrecordedRunFolder(const UnrecordedRunFolder&) = delete;
+  UnrecordedRunFolder& operator=(const UnrecordedRunFolder&) = delete;
+  void recorded() { recorded_ = true; }
+
+ private:
+  fs::path dir_;
+  bool recorded_ = false;
+};
+
 }  // namespace
 
 std::optional<Submission> submit_job(const LoadedSpec& spec, const CompileResult& compiled,
@@ -81,6 +101,7 @@ std::optional<Submission> submit_job(const LoadedSpec& spec, const CompileResult
   context.environment = input_paths(spec);
   context.compute = target->compute;
 
+  UnrecordedRunFolder folder(submission.run_dir);
   WriteReport written = write_artifacts(compiled.outputs, context.artifacts_dir, WriteMode::Write);
   if (!written.errors.empty()) {
     error = written.errors.front();
@@ -111,6 +132,7 @@ std::optional<Submission> submit_job(const LoadedSpec& spec, const CompileResult
   // monitor.json before the record: its time tells a reconcile that the run is just starting.
   if (!write_monitor_config(store.home(), context, error)) return std::nullopt;
   if (!store.insert(run, error)) return std::nullopt;
+  folder.recorded();
   pid_t monitor = start_monitor(submission.run_dir, error);
   if (monitor < 0) {
     store.finish(run.id, RunStatus::Failed, std::nullopt, error, error);

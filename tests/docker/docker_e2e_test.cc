@@ -254,6 +254,7 @@ TEST_SUITE("docker") {
           std::string::npos);
     CHECK(result.err.find("systemctl start docker") != std::string::npos);
     CHECK(box.runs().empty());
+    CHECK(fs::is_empty(box.home() / "runs"));  // no folder left behind either
   }
 
   TEST_CASE("(a) a job on a base image with user-managed dependencies") {
@@ -368,6 +369,7 @@ TEST_SUITE("docker") {
     CHECK(result.err.find("exited with code 100") != std::string::npos);
     CHECK(result.err.find("Unable to locate package jobc-no-such-package") != std::string::npos);
     CHECK(box.runs().empty());
+    CHECK(fs::is_empty(box.home() / "runs"));
     CHECK_FALSE(infra.has_image(box.image_tag(spec)));
   }
 
