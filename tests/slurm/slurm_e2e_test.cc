@@ -272,23 +272,14 @@ TEST_SUITE("slurm") {
     CHECK(in_squeue(job_id));
     auto cancel = box.jobc("runs cancel " + id);
     CHECK_MESSAGE(cancel.status == 0, cancel.err);
-    CHECK(box.run(id)["status"] == "Canceled");
-    CHECK(gone_from_squeue(job_id, 30));
-    std::error_code ec;
-    fs::remove_all(cluster_dir() / "staging" / id, ec);  // no monitor collected it
-  }
-
-  TEST_CASE("a run whose monitor is gone is marked Failed and its Slurm job canceled") {
-    if (!cluster_up()) return;
-    Sandbox box;
-    auto [id, job_id] = start_and_kill_monitor(box);
-    json run = box.run(id);  // any jobc runs command reconciles
+    // Every jobc runs command first reconciles: the run failed when its monitor died.
+    json run = box.run(id);
     CHECK(run["status"] == "Failed");
     CHECK_MESSAGE(run["reason"].get<std::string>().find("the job was stopped") != std::string::npos,
                   run["reason"]);
     CHECK(gone_from_squeue(job_id, 30));
     std::error_code ec;
-    fs::remove_all(cluster_dir() / "staging" / id, ec);
+    fs::remove_all(cluster_dir() / "staging" / id, ec);  // no monitor collected it
   }
 
   TEST_CASE("a job waiting for nodes is Queued with Slurm's reason, then runs") {
