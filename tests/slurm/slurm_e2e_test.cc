@@ -98,6 +98,13 @@ struct Sandbox {
   json run(const std::string& id) const {
     return json::parse(jobc("runs show --output json " + id).out);
   }
+  // Runs the job `yaml` describes on two nodes, streaming; the test fails unless it completes.
+  jobc::testing::CommandResult run_on_two_nodes(const std::string& yaml) const {
+    auto spec = job(yaml + "resources: {instance_count: 2}\n");
+    auto result = jobc("submit --stream " + shell_quote(spec.string()));
+    CHECK_MESSAGE(result.status == 0, result.err);
+    return result;
+  }
   json only_run() const {
     json runs = json::parse(jobc("runs list --output json").out);
     REQUIRE(runs.size() == 1);
@@ -185,11 +192,9 @@ TEST_SUITE("slurm") {
     if (!cluster_up()) return;
     Sandbox box;
     copy_mpi_example(box);
-    auto spec = box.job(
+    auto result = box.run_on_two_nodes(
         "command: python3 ranks.py\ndistribution: {type: mpi, process_count_per_instance: 2}\n"
-        "resources: {instance_count: 2}\nlimits: {timeout: 600}\n");
-    auto result = box.jobc("submit --stream " + shell_quote(spec.string()));
-    CHECK_MESSAGE(result.status == 0, result.err);
+        "limits: {timeout: 600}\n");
     for (int rank = 0; rank < 4; ++rank) {
       CHECK(result.out.find("rank " + std::to_string(rank) + " of 4 on n") != std::string::npos);
     }
@@ -208,13 +213,10 @@ TEST_SUITE("slurm") {
   TEST_CASE("pytorch over 2 nodes: one rank per task, MASTER_ADDR from the first node") {
     if (!cluster_up()) return;
     Sandbox box;
-    auto spec = box.job(
+    auto result = box.run_on_two_nodes(
         "command: echo \"rank=$RANK local=$LOCAL_RANK world=$WORLD_SIZE "
         "master=$MASTER_ADDR node=$SLURMD_NODENAME\"\n"
-        "distribution: {type: pytorch, process_count_per_instance: 2}\n"
-        "resources: {instance_count: 2}\n");
-    auto result = box.jobc("submit --stream " + shell_quote(spec.string()));
-    CHECK_MESSAGE(result.status == 0, result.err);
+        "distribution: {type: pytorch, process_count_per_instance: 2}\n");
     std::set<std::string> master;
     for (int rank = 0; rank < 4; ++rank) {
       auto at = result.out.find("rank=" + std::to_string(rank) + " ");
@@ -226,6 +228,22 @@ TEST_SUITE("slurm") {
     }
     CHECK(master.size() == 1);
     CHECK(*master.begin() != "master=");
+  }
+
+  TEST_CASE("tensorflow over 2 nodes: TF_CONFIG lists both hosts, indexes by node") {
+    if (!cluster_up()) return;
+    Sandbox box;
+    auto result = box.run_on_two_nodes(
+        "command: echo \"node=$SLURMD_NODENAME tf=$TF_CONFIG\"\n"
+        "distribution: {type: tensorflow, worker_count: 1}\n");
+    for (std::string node : {"n1", "n2"}) {
+      auto at = result.out.find("node=" + node + " tf=");
+      REQUIRE_MESSAGE(at != std::string::npos, result.out);
+      at = result.out.find("tf=", at) + 3;
+      json config = json::parse(result.out.substr(at, result.out.find('\n', at) - at));
+      CHECK(config["cluster"]["worker"] == json::array({"n1:23456", "n2:23456"}));
+      CHECK(config["task"]["index"] == (node == "n1" ? 0 : 1));
+    }
   }
 
   TEST_CASE("a failing job: Failed with its exit code; outputs and logs still come back") {
