@@ -53,7 +53,9 @@ std::optional<JobExit> stop_job(Backend& backend, RunContext& context) {
 void apply_phase(RunRecord& run, const JobPhase& phase) {
   run.status = phase.status;
   run.reason = phase.reason;
-  if (phase.status == RunStatus::Running && run.started_ms == 0) run.started_ms = now_ms();
+  if (phase.status == RunStatus::Running && run.started_ms == 0) {
+    run.started_ms = phase.started_ms > 0 ? phase.started_ms : now_ms();
+  }
 }
 
 // Records the run, with this monitor, before the job starts (Running, or Queued for a
@@ -128,6 +130,11 @@ void run_to_completion(RunStore& store, RunContext& context, Backend& backend) {
       apply_phase(run, recorded);
       if (!store.update(run, error)) append_log(context, "could not record the run: " + error);
     }
+  }
+  // A job that ended between two polls was never seen Running: its start, if known.
+  if (run.started_ms == 0 && backend.phase().started_ms > 0) {
+    run.started_ms = backend.phase().started_ms;
+    if (!store.update(run, error)) append_log(context, "could not record the run: " + error);
   }
   backend.collect(context);
   if (outcome == RunStatus::Completed && exit && exit->canceled) {

@@ -60,6 +60,9 @@ struct JobExit {
 struct JobPhase {
   RunStatus status = RunStatus::Running;
   std::string reason = {};
+  // When the job started running, if the backend knows (Slurm's start_time); 0: the monitor
+  // takes the time it first sees the job Running.
+  int64_t started_ms = 0;
   bool operator==(const JobPhase&) const = default;
 };
 

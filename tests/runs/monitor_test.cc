@@ -16,7 +16,8 @@ using jobc::testing::touch;
 
 namespace {
 
-// Queued until the test writes "run", then Running; it ends when the test writes "end".
+// Queued until the test writes "run", then Running; it ends when the test writes "end"
+// (having started at 12345 s, as far as it knows, when it was never seen Running).
 class QueueBackend : public jobc::Backend {
  public:
   explicit QueueBackend(fs::path dir) : dir_(std::move(dir)) {}
@@ -28,7 +29,11 @@ class QueueBackend : public jobc::Backend {
   std::optional<jobc::JobExit> poll(jobc::RunContext&, int wait_ms) override {
     std::this_thread::sleep_for(std::chrono::milliseconds(std::min(wait_ms, 20)));
     if (fs::exists(dir_ / "run")) phase_ = {};
-    if (fs::exists(dir_ / "end")) return jobc::JobExit{0, 0};
+    if (fs::exists(dir_ / "end")) {
+      if (phase_.status == jobc::RunStatus::Queued)
+        phase_ = {jobc::RunStatus::Running, "", 12345000};
+      return jobc::JobExit{0, 0};
+    }
     return std::nullopt;
   }
   void stop(jobc::RunContext&, bool) override {}
@@ -38,6 +43,12 @@ class QueueBackend : public jobc::Backend {
   fs::path dir_;
   jobc::JobPhase phase_{jobc::RunStatus::Queued, "submitting"};
 };
+
+jobc::BackendFactory queue_backend(const fs::path& dir) {
+  return [dir](const std::string&, const nlohmann::json&) {
+    return std::make_unique<QueueBackend>(dir);
+  };
+}
 
 jobc::RunContext fake_context() {
   jobc::RunContext context;
@@ -86,5 +97,18 @@ TEST_SUITE("runs") {
     touch(dir / "end");
     REQUIRE(jobc::testing::reap(monitor, 30));
     CHECK(recorded.now().status == jobc::RunStatus::Completed);
+  }
+
+  TEST_CASE("a job that ended while seen queued gets the start time its backend knows") {
+    jobc::testing::RecordedRun recorded(fake_context());
+    fs::path dir = recorded.run_dir;
+    pid_t monitor = jobc::testing::start_monitor_child(dir, queue_backend(dir));
+    CHECK(wait_for_record(
+        recorded, [](const jobc::RunRecord& run) { return run.status == jobc::RunStatus::Queued; },
+        20));
+    touch(dir / "end");
+    REQUIRE(jobc::testing::reap(monitor, 30));
+    CHECK(recorded.now().status == jobc::RunStatus::Completed);
+    CHECK(recorded.now().started_ms == 12345000);
   }
 }

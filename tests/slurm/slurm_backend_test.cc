@@ -122,16 +122,22 @@ TEST_SUITE("slurm_backend") {
     CHECK(view_job(job, 0).phase.reason == "Slurm job 7 is PENDING (Resources)");
     job["job_state"] = "CONFIGURING";  // nodes allocated, still booting
     CHECK(view_job(job, 0).phase.status == jobc::RunStatus::Queued);
+    job["start_time"] = 1700000000;  // for a pending job, only Slurm's estimate
+    CHECK(view_job(job, 0).phase.started_ms == 0);
     job["state_reason"] = "None";
     job["job_state"] = "RUNNING";
     CHECK(view_job(job, 0).running);
     CHECK(!view_job(job, 0).exit);
-    CHECK(view_job(job, 0).phase == jobc::JobPhase{jobc::RunStatus::Running, ""});
+    CHECK(view_job(job, 0).phase == jobc::JobPhase{jobc::RunStatus::Running, "", 1700000000000});
+    job["start_time"] = {{"set", true}, {"infinite", false}, {"number", 1700000001}};  // v0.0.39+
+    CHECK(view_job(job, 0).phase.started_ms == 1700000001000);
+    job["start_time"] = 1700000000;
     job["job_state"] = "COMPLETING";
     CHECK(!view_job(job, 0).exit);
     CHECK(view_job(job, 0).phase.status == jobc::RunStatus::Running);
 
     job["job_state"] = "COMPLETED";
+    CHECK(view_job(job, 0).phase.started_ms == 1700000000000);  // also once it has ended
     auto completed = view_job(job, 0).exit;
     REQUIRE(completed);
     CHECK(completed->code == 0);

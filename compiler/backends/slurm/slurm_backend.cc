@@ -145,11 +145,11 @@ std::optional<JobExit> SlurmBackend::query(RunContext& context) {
     } else {
       interval_ = std::min(interval_ * 2, milliseconds(2000));
     }
+    phase_ = view.phase;
     if (view.exit) {
       ended_ = true;
       return view.exit;
     }
-    phase_ = view.phase;
     next_query_ = now + interval_;
     return std::nullopt;
   }
