@@ -2,6 +2,7 @@
 // the backend, and the Backend object itself.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -30,5 +31,9 @@ bool check_job_for_backend(const ComputeTarget& target, const LoadedSpec& spec,
 
 // A backend by name; `config` is the monitor's configuration (monitor.json).
 std::unique_ptr<Backend> make_backend(const std::string& name, const nlohmann::json& config);
+
+// make_backend, or a test's stand-in for it.
+using BackendFactory =
+    std::function<std::unique_ptr<Backend>(const std::string& name, const nlohmann::json& config)>;
 
 }  // namespace jobc

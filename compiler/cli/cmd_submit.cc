@@ -34,6 +34,7 @@ struct SubmitArgs {
   bool stream = false;
   bool detach = false;
   bool detach_on_interrupt = false;
+  bool rebuild = false;
 };
 
 // Streams the run until it ends; Ctrl-C cancels it (or only detaches, when asked).
@@ -76,7 +77,7 @@ int run_submit(const SubmitArgs& args) {
     std::cerr << "jobc submit: " << error << "\n";
     return kExitUsage;
   }
-  SubmitOptions submit_options{args.compute, &std::cerr};
+  SubmitOptions submit_options{args.compute, &std::cerr, args.rebuild};
   DiagnosticSink submit_sink;
   auto submission = submit_job(*spec, result, submit_options, *store, submit_sink, error);
   if (!submission) {
@@ -111,6 +112,9 @@ Command add_submit_command(CLI::App& app) {
       ->excludes(stream);
   command->add_flag("--detach-on-interrupt", args->detach_on_interrupt,
                     "Ctrl-C stops streaming but leaves the run going (default: cancel it)");
+  command->add_flag("--rebuild", args->rebuild,
+                    "docker: build the environment's image even if jobc-env:<hash> exists, "
+                    "without the engine's layer cache");
   command->footer(
       "Runs are kept under $JOBC_HOME (default ~/.local/share/jobc): see 'jobc runs'.\n"
       "Exit status: 0 the run Completed, 1 it Failed (or the spec is invalid), 130 it was\n"

@@ -2,26 +2,37 @@
 
 #include <signal.h>
 
+#include "runs/orphaned_job.h"
 #include "support/process.h"
 
 namespace jobc {
 
-bool cancel_run(RunStore& store, const std::string& id, std::string& error) {
+bool cancel_run(RunStore& store, const std::string& id, std::string& error,
+                const BackendFactory& make) {
   auto run = store.find(id);
   if (!run) {
     error = "no run '" + id + "'";
     return false;
   }
-  if (is_terminal(run->status)) return true;
-  pid_t monitor = static_cast<pid_t>(run->monitor_pid);
-  if (same_process_alive(monitor, run->monitor_start)) {
-    kill(monitor, SIGTERM);  // the monitor stops the job and records Canceled
-    return true;
+  // A monitor may take the run over between our read and our write (it records itself
+  // before it starts the job): then the write does nothing, and the next round signals it.
+  for (int round = 0; round < 5 && run && !is_terminal(run->status); ++round) {
+    pid_t monitor = static_cast<pid_t>(run->monitor_pid);
+    if (same_process_alive(monitor, run->monitor_start)) {
+      kill(monitor, SIGTERM);  // the monitor stops the job and records Canceled
+      return true;
+    }
+    std::string reason = "canceled by the user";
+    std::string stop_error;
+    if (run->monitor_pid != 0 && !stop_orphaned_job(store, *run, make, stop_error)) {
+      reason += "; the job may still be running: " + stop_error;
+    }
+    if (!store.finish_unwatched(*run, RunStatus::Canceled, reason, error)) {
+      return false;
+    }
+    run = store.find(run->id);
   }
-  if (run->backend == "local" && !run->backend_job_id.empty()) {
-    kill(-static_cast<pid_t>(std::stoll(run->backend_job_id)), SIGKILL);
-  }
-  return store.finish(run->id, RunStatus::Canceled, std::nullopt, "canceled by the user", error);
+  return true;
 }
 
 }  // namespace jobc

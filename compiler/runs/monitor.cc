@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -12,7 +13,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "backends/make_backend.h"
+#include "runs/monitor_config.h"
+#include "runs/orphaned_job.h"
 #include "support/process.h"
 
 namespace jobc {
@@ -46,31 +48,65 @@ std::optional<JobExit> stop_job(Backend& backend, RunContext& context) {
   return backend.poll(context, 5000);
 }
 
+// Writes the backend's phase (Queued or Running, and why) into the run's record; the run
+// counts as started once it is Running.
+void apply_phase(RunRecord& run, const JobPhase& phase) {
+  run.status = phase.status;
+  run.reason = phase.reason;
+  if (phase.status == RunStatus::Running && run.started_ms == 0) {
+    run.started_ms = phase.started_ms > 0 ? phase.started_ms : now_ms();
+  }
+}
+
+// Records the run, with this monitor, before the job starts (Running, or Queued for a
+// backend with a queue): from then on a cancel reaches this process (SIGTERM) instead of
+// being recorded by cancel_run and then overwritten here. False when the run already ended
+// (canceled before the monitor began).
+bool record_monitor(RunStore& store, RunContext& context, const JobPhase& phase) {
+  std::string error;
+  RunRecord& run = context.run;
+  apply_phase(run, phase);
+  run.monitor_pid = getpid();
+  run.monitor_start = process_start_time(getpid());
+  if (store.update(run, error)) return true;
+  if (auto now = store.find(run.id); now && is_terminal(now->status)) {
+    run = *now;
+    return false;
+  }
+  append_log(context, "could not record the run: " + error);
+  return true;
+}
+
 void run_to_completion(RunStore& store, RunContext& context, Backend& backend) {
   std::string error;
   RunRecord& run = context.run;
-  run.status = RunStatus::Running;
-  run.started_ms = now_ms();
-  run.monitor_pid = getpid();
-  run.monitor_start = process_start_time(getpid());
+  JobPhase recorded = backend.phase();
+  if (!record_monitor(store, context, recorded)) return;
   if (!backend.start(context, error)) {
     append_log(context, "could not start the job: " + error);
-    run.status = RunStatus::Failed;
-    run.reason = "could not start: " + error;
-    run.ended_ms = now_ms();
-    store.update(run, error);
+    if (g_cancel_requested) {
+      store.finish(run.id, RunStatus::Canceled, std::nullopt, "canceled by the user", error);
+    } else {
+      store.finish(run.id, RunStatus::Failed, std::nullopt, "could not start: " + error, error);
+    }
+    if (auto final_run = store.find(run.id)) run = *final_run;
     return;
   }
-  if (!store.update(run, error))
-    append_log(context, "could not record the run as Running: " + error);
+  // Records the backend's job id. Failing here means the run was ended behind this
+  // monitor's back (recorded before this monitor was): stop the job as for a cancel.
+  recorded = backend.phase();
+  apply_phase(run, recorded);
+  if (!store.update(run, error)) {
+    append_log(context, "could not record the job's id: " + error);
+    auto now = store.find(run.id);
+    if (now && is_terminal(now->status)) g_cancel_requested = 1;
+  }
 
   auto started = std::chrono::steady_clock::now();
   std::optional<JobExit> exit;
   RunStatus outcome = RunStatus::Completed;
   std::string reason;
   while (!exit) {
-    exit = backend.poll(context, 100);
-    if (exit) break;
     if (g_cancel_requested) {
       append_log(context, "canceled: stopping the job");
       exit = stop_job(backend, context);
@@ -88,6 +124,17 @@ void run_to_completion(RunStore& store, RunContext& context, Backend& backend) {
           fmt::format("timeout: ran longer than limits.timeout ({} s)", context.timeout_seconds);
       break;
     }
+    exit = backend.poll(context, 100);
+    if (!exit && backend.phase() != recorded) {
+      recorded = backend.phase();
+      apply_phase(run, recorded);
+      if (!store.update(run, error)) append_log(context, "could not record the run: " + error);
+    }
+  }
+  // A job that ended between two polls was never seen Running: its start, if known.
+  if (run.started_ms == 0 && backend.phase().started_ms > 0) {
+    run.started_ms = backend.phase().started_ms;
+    if (!store.update(run, error)) append_log(context, "could not record the run: " + error);
   }
   backend.collect(context);
   if (outcome == RunStatus::Completed && exit && exit->canceled) {
@@ -106,42 +153,30 @@ void run_to_completion(RunStore& store, RunContext& context, Backend& backend) {
   if (auto final_run = store.find(run.id)) run = *final_run;
 }
 
+// When a run was handed to its monitor: monitor.json is written just before the run is
+// recorded, while created_ms is older by the time the backend took to prepare (a build).
+int64_t handed_over_ms(const RunStore& store, const RunRecord& run) {
+  struct stat info {};
+  std::string config = monitor_config_file(store.run_dir(run.id)).string();
+  if (stat(config.c_str(), &info) != 0) return run.created_ms;
+  int64_t written = int64_t(info.st_mtim.tv_sec) * 1000 + info.st_mtim.tv_nsec / 1000000;
+  return std::max(run.created_ms, written);
+}
+
 }  // namespace
 
 std::filesystem::path final_status_file(const std::filesystem::path& run_dir) {
   return run_dir / "final_status.json";
 }
 
-nlohmann::json context_to_json(const std::filesystem::path& home, const RunContext& context) {
-  return {{"home", home.string()},
-          {"run_id", context.run.id},
-          {"backend", context.run.backend},
-          {"work_dir", context.work_dir.string()},
-          {"artifacts_dir", context.artifacts_dir.string()},
-          {"log_file", context.log_file.string()},
-          {"timeout_seconds", context.timeout_seconds},
-          {"environment", context.environment},
-          {"compute", context.compute},
-          {"backend_state", context.backend_state}};
-}
-
-pid_t start_monitor(const std::filesystem::path& home, const RunContext& context,
-                    std::string& error) {
-  {
-    std::ofstream out(context.run_dir / "monitor.json");
-    out << context_to_json(home, context).dump(2) << "\n";
-    if (!out.flush()) {
-      error = "cannot write " + (context.run_dir / "monitor.json").string();
-      return -1;
-    }
-  }
+pid_t start_monitor(const std::filesystem::path& run_dir_path, std::string& error) {
   std::error_code ec;
   std::string self = std::filesystem::read_symlink("/proc/self/exe", ec).string();
   if (ec) {
     error = "cannot find the jobc executable: " + ec.message();
     return -1;
   }
-  std::string run_dir = context.run_dir.string();
+  std::string run_dir = run_dir_path.string();
   int ready[2];
   if (pipe2(ready, O_CLOEXEC) != 0) {
     error = "pipe failed";
@@ -182,26 +217,16 @@ pid_t start_monitor(const std::filesystem::path& home, const RunContext& context
   return monitor;
 }
 
-int monitor_main(const std::filesystem::path& run_dir) {
-  std::ifstream in(run_dir / "monitor.json");
-  auto config = nlohmann::json::parse(in, nullptr, false);
-  if (!config.is_object()) return 2;
+int monitor_main(const std::filesystem::path& run_dir, const BackendFactory& make) {
+  auto config = read_monitor_config(run_dir);
+  if (!config) return 2;
   std::string error;
-  auto store = RunStore::open(config.value("home", ""), error);
+  auto store = RunStore::open(config->value("home", ""), error);
   if (!store) return 2;
-  auto run = store->find(config.value("run_id", ""));
+  auto run = store->find(config->value("run_id", ""));
   if (!run) return 2;
-  RunContext context;
-  context.run = *run;
-  context.run_dir = run_dir;
-  context.work_dir = config.value("work_dir", "");
-  context.artifacts_dir = config.value("artifacts_dir", "");
-  context.log_file = config.value("log_file", "");
-  context.timeout_seconds = config.value("timeout_seconds", 0LL);
-  context.environment = config.value("environment", std::map<std::string, std::string>{});
-  context.compute = config.value("compute", nlohmann::json::object());
-  context.backend_state = config.value("backend_state", nlohmann::json::object());
-  std::unique_ptr<Backend> backend = make_backend(run->backend, config);
+  RunContext context = context_from_config(*config, *run, run_dir);
+  std::unique_ptr<Backend> backend = make(run->backend, *config);
   if (!backend) {
     store->finish(run->id, RunStatus::Failed, std::nullopt, "unknown backend " + run->backend,
                   error);
@@ -218,26 +243,26 @@ int monitor_main(const std::filesystem::path& run_dir) {
   return 0;
 }
 
-void reconcile_runs(RunStore& store) {
+void reconcile_runs(RunStore& store, const BackendFactory& make) {
   std::string error;
   for (RunRecord& run : store.list({})) {
     if (is_terminal(run.status)) continue;
     bool never_started = run.monitor_pid == 0;
-    if (never_started && now_ms() - run.created_ms < 30000) continue;  // being submitted
+    if (never_started && now_ms() - handed_over_ms(store, run) < 30000) continue;  // starting
     if (!never_started &&
         same_process_alive(static_cast<pid_t>(run.monitor_pid), run.monitor_start)) {
       continue;
     }
-    std::string reason = never_started ? "jobc stopped before the run started"
-                                       : fmt::format(
-                                             "the jobc process watching this run (pid {}) is gone; "
-                                             "the job was stopped",
-                                             run.monitor_pid);
-    if (run.backend == "local" && !run.backend_job_id.empty()) {
-      pid_t pgid = static_cast<pid_t>(std::stoll(run.backend_job_id));
-      if (process_group_alive(pgid)) kill(-pgid, SIGKILL);
+    std::string reason = "jobc stopped before the run started";
+    if (!never_started) {
+      std::string stop_error;
+      bool stopped = stop_orphaned_job(store, run, make, stop_error);
+      reason = fmt::format(
+          "the jobc process watching this run (pid {}) is gone; {}", run.monitor_pid,
+          stopped ? "the job was stopped" : "the job may still be running: " + stop_error);
     }
-    store.finish(run.id, RunStatus::Failed, std::nullopt, reason, error);
+    // Unless a monitor has just taken the run over.
+    store.finish_unwatched(run, RunStatus::Failed, reason, error);
   }
 }
 

@@ -7,6 +7,7 @@
 
 #include <memory>
 
+#include "backends/make_backend.h"
 #include "jobc/backend.h"
 
 namespace jobc {
@@ -17,18 +18,18 @@ inline constexpr int kStopGraceSeconds = 10;
 // Starts the monitor as a fresh jobc process (`jobc __monitor RUN_DIR`) in a new session,
 // detached from the terminal and from this process, and returns its pid, or -1. A fresh
 // process, not a fork: SQLite connections must not cross fork(). The context goes through
-// RUN_DIR/monitor.json (never a secret: those stay in the environment).
-pid_t start_monitor(const std::filesystem::path& home, const RunContext& context,
-                    std::string& error);
+// RUN_DIR/monitor.json, written before (write_monitor_config).
+pid_t start_monitor(const std::filesystem::path& run_dir, std::string& error);
 
 // The body of `jobc __monitor RUN_DIR`: runs the job to its final status. Returns the
 // process exit status.
-int monitor_main(const std::filesystem::path& run_dir);
+int monitor_main(const std::filesystem::path& run_dir, const BackendFactory& make = make_backend);
 
 // The file the monitor writes last; its existence means the run is over.
 std::filesystem::path final_status_file(const std::filesystem::path& run_dir);
 
-// Marks runs whose monitor is gone as Failed (and stops what they left running).
-void reconcile_runs(RunStore& store);
+// Marks runs whose monitor is gone as Failed, and stops what they left running through
+// their backend (`make` gives it; tests pass a fake).
+void reconcile_runs(RunStore& store, const BackendFactory& make = make_backend);
 
 }  // namespace jobc

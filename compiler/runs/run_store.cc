@@ -106,6 +106,33 @@ struct RunStore::Db {
     sqlite3_bind_int64(s, 14, run.monitor_start);
   }
 
+  // Moves a run to a terminal status unless it is terminal already, and with `monitor_pid`
+  // only while that is still its monitor.
+  bool end_run(const std::string& id, std::optional<int64_t> monitor_pid, RunStatus status,
+               std::optional<int> exit_code, const std::string& reason, std::string& error) {
+    Statement statement;
+    const char* sql =
+        "UPDATE runs SET status=?2, exit_code=?3, reason=?4, ended_ms=?5 WHERE id=?1 AND status "
+        "NOT IN ('Completed', 'Failed', 'Canceled') AND (?6 IS NULL OR monitor_pid=?6)";
+    if (!prepare(sql, statement, error)) return false;
+    sqlite3_bind_text(statement.raw, 1, id.c_str(), -1, SQLITE_TRANSIENT);
+    std::string name(status_name(status));
+    sqlite3_bind_text(statement.raw, 2, name.c_str(), -1, SQLITE_TRANSIENT);
+    if (exit_code) {
+      sqlite3_bind_int(statement.raw, 3, *exit_code);
+    } else {
+      sqlite3_bind_null(statement.raw, 3);
+    }
+    sqlite3_bind_text(statement.raw, 4, reason.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(statement.raw, 5, now_ms());
+    if (monitor_pid) {
+      sqlite3_bind_int64(statement.raw, 6, *monitor_pid);
+    } else {
+      sqlite3_bind_null(statement.raw, 6);
+    }
+    return step_done(statement.raw, error);
+  }
+
   bool step_done(sqlite3_stmt* statement, std::string& error) {
     if (sqlite3_step(statement) != SQLITE_DONE) {
       error = sqlite3_errmsg(handle);
@@ -223,30 +250,26 @@ bool RunStore::update(const RunRecord& run, std::string& error) {
   const char* sql =
       "UPDATE runs SET name=?2, experiment=?3, status=?4, created_ms=?5, started_ms=?6, "
       "ended_ms=?7, exit_code=?8, reason=?9, spec_hash=?10, backend=?11, backend_job_id=?12, "
-      "monitor_pid=?13, monitor_start=?14 WHERE id=?1";
+      "monitor_pid=?13, monitor_start=?14 WHERE id=?1 AND status NOT IN ('Completed', 'Failed', "
+      "'Canceled')";
   if (!db_->prepare(sql, statement, error)) return false;
   Db::bind_run(statement.raw, run);
-  return db_->step_done(statement.raw, error);
+  if (!db_->step_done(statement.raw, error)) return false;
+  if (sqlite3_changes(db_->handle) == 0) {
+    error = fmt::format("run {} has already ended (or is not recorded)", run.id);
+    return false;
+  }
+  return true;
 }
 
 bool RunStore::finish(const std::string& id, RunStatus status, std::optional<int> exit_code,
                       const std::string& reason, std::string& error) {
-  Db::Statement statement;
-  const char* sql =
-      "UPDATE runs SET status=?2, exit_code=?3, reason=?4, ended_ms=?5 WHERE id=?1 AND status "
-      "NOT IN ('Completed', 'Failed', 'Canceled')";
-  if (!db_->prepare(sql, statement, error)) return false;
-  sqlite3_bind_text(statement.raw, 1, id.c_str(), -1, SQLITE_TRANSIENT);
-  std::string name(status_name(status));
-  sqlite3_bind_text(statement.raw, 2, name.c_str(), -1, SQLITE_TRANSIENT);
-  if (exit_code) {
-    sqlite3_bind_int(statement.raw, 3, *exit_code);
-  } else {
-    sqlite3_bind_null(statement.raw, 3);
-  }
-  sqlite3_bind_text(statement.raw, 4, reason.c_str(), -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64(statement.raw, 5, now_ms());
-  return db_->step_done(statement.raw, error);
+  return db_->end_run(id, std::nullopt, status, exit_code, reason, error);
+}
+
+bool RunStore::finish_unwatched(const RunRecord& seen, RunStatus status, const std::string& reason,
+                                std::string& error) {
+  return db_->end_run(seen.id, seen.monitor_pid, status, std::nullopt, reason, error);
 }
 
 std::optional<RunRecord> RunStore::find(const std::string& id_or_name) {

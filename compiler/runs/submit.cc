@@ -9,6 +9,7 @@
 #include "jobc/artifact_writer.h"
 #include "jobc/snapshot.h"
 #include "runs/monitor.h"
+#include "runs/monitor_config.h"
 #include "spec/checks/check_context.h"
 #include "support/hash.h"
 
@@ -42,6 +43,26 @@ std::map<std::string, std::string> input_paths(const LoadedSpec& spec) {
   }
   return environment;
 }
+
+// A new run's folder, removed again unless the run gets recorded: a submit that fails before
+// that (the backend cannot prepare the job: no engine, a failed image build, no token; or
+// an I/O error) leaves no run behind, only its error, instead of an unlisted folder holding
+// a copy of the code.
+class UnrecordedRunFolder {
+ public:
+  explicit UnrecordedRunFolder(fs::path dir) : dir_(std::move(dir)) {}
+  ~UnrecordedRunFolder() {
+    std::error_code ignored;
+    if (!recorded_) fs::remove_all(dir_, ignored);
+  }
+  UnrecordedRunFolder(const UnrecordedRunFolder&) = delete;
+  UnrecordedRunFolder& operator=(const UnrecordedRunFolder&) = delete;
+  void recorded() { recorded_ = true; }
+
+ private:
+  fs::path dir_;
+  bool recorded_ = false;
+};
 
 }  // namespace
 
@@ -80,6 +101,7 @@ std::optional<Submission> submit_job(const LoadedSpec& spec, const CompileResult
   context.environment = input_paths(spec);
   context.compute = target->compute;
 
+  UnrecordedRunFolder folder(submission.run_dir);
   WriteReport written = write_artifacts(compiled.outputs, context.artifacts_dir, WriteMode::Write);
   if (!written.errors.empty()) {
     error = written.errors.front();
@@ -94,16 +116,24 @@ std::optional<Submission> submit_job(const LoadedSpec& spec, const CompileResult
   } else {
     fs::create_directories(context.work_dir);
   }
-  SubmitContext prepare{spec, compiled, context, options.progress ? *options.progress : std::cerr};
+  SubmitContext prepare{spec, compiled, context, options.progress ? *options.progress : std::cerr,
+                        options.rebuild};
+  if (options.rebuild && target->backend != "docker") {
+    submission.notices.push_back("--rebuild: the " + target->backend +
+                                 " backend builds no image; nothing to rebuild");
+  }
   if (!backend->prepare(prepare, error)) return std::nullopt;
   if (target->backend == "local" && spec.doc.root.contains("environment")) {
     submission.notices.push_back(
         "the local backend runs the command with this machine's programs; the environment's "
         "image is not used (--compute docker runs inside it)");
   }
-  if (!store.insert(run, error)) return std::nullopt;
   context.run = run;
-  pid_t monitor = start_monitor(store.home(), context, error);
+  // monitor.json before the record: its time tells a reconcile that the run is just starting.
+  if (!write_monitor_config(store.home(), context, error)) return std::nullopt;
+  if (!store.insert(run, error)) return std::nullopt;
+  folder.recorded();
+  pid_t monitor = start_monitor(submission.run_dir, error);
   if (monitor < 0) {
     store.finish(run.id, RunStatus::Failed, std::nullopt, error, error);
     return std::nullopt;

@@ -42,6 +42,7 @@ struct SubmitContext {
   const CompileResult& compiled;
   RunContext& run;
   std::ostream& progress;  // build output, pull progress: the user sees it live
+  bool rebuild = false;    // jobc submit --rebuild: build the image even if it exists
 };
 
 struct JobExit {
@@ -52,6 +53,17 @@ struct JobExit {
   // e.g. by scancel) the run is recorded Canceled with it.
   std::string reason = {};
   bool canceled = false;
+};
+
+// What a job that has not ended is doing, as the run store records it: Running, or Queued
+// while it waits for resources (a Slurm job PENDING in the queue), with why.
+struct JobPhase {
+  RunStatus status = RunStatus::Running;
+  std::string reason = {};
+  // When the job started running, if the backend knows (Slurm's start_time); 0: the monitor
+  // takes the time it first sees the job Running.
+  int64_t started_ms = 0;
+  bool operator==(const JobPhase&) const = default;
 };
 
 class Backend {
@@ -65,10 +77,18 @@ class Backend {
   virtual bool start(RunContext& context, std::string& error) = 0;
   // Waits up to `wait_ms` for the job; its exit when it has ended.
   virtual std::optional<JobExit> poll(RunContext& context, int wait_ms) = 0;
+  // The job's phase as of the last start() or poll(); before start(), the phase the run is
+  // recorded in while it starts. Backends whose jobs wait in a queue override it.
+  virtual JobPhase phase() const { return {}; }
   // Asks the job to stop (force=false: SIGTERM or its like; force=true: SIGKILL).
   virtual void stop(RunContext& context, bool force) = 0;
   // Brings outputs/ and logs/ back into context.work_dir (a no-op where they already are).
   virtual void collect(RunContext& /*context*/) {}
+  // Stops, at once, the job of a run whose monitor is gone (`jobc runs cancel`, and the
+  // reconciliation of runs whose monitor died), from another process than the one that
+  // started it: from what the context records (the run's backend_job_id, and monitor.json's
+  // compute and backend_state). True when nothing of the job is left running.
+  virtual bool stop_orphaned(RunContext& /*context*/, std::string& /*error*/) { return true; }
 };
 
 }  // namespace jobc

@@ -51,11 +51,18 @@ class RunStore {
   std::filesystem::path run_dir(const std::string& id) const { return home_ / "runs" / id; }
 
   bool insert(const RunRecord& run, std::string& error);
-  // Writes every mutable field of `run` (status, times, exit code, reason, ids, monitor).
+  // Writes every mutable field of `run` (status, times, exit code, reason, ids, monitor),
+  // unless the run has already ended in the store: an ended run stays ended (a cancel
+  // recorded meanwhile is not overwritten). False with `error` when nothing was written.
   bool update(const RunRecord& run, std::string& error);
   // Moves a run to a terminal status unless it already is terminal (first writer wins).
   bool finish(const std::string& id, RunStatus status, std::optional<int> exit_code,
               const std::string& reason, std::string& error);
+  // finish(), but only while the run's monitor is still the one `seen` records (0: none
+  // yet): a run that a monitor has taken over since `seen` was read is left to it. Read the
+  // run again to know which happened.
+  bool finish_unwatched(const RunRecord& seen, RunStatus status, const std::string& reason,
+                        std::string& error);
   // By id, or by a unique id prefix, or by name (the newest run with that name).
   std::optional<RunRecord> find(const std::string& id_or_name);
   std::vector<RunRecord> list(const RunFilter& filter);

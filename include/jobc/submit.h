@@ -14,6 +14,7 @@ namespace jobc {
 struct SubmitOptions {
   std::string compute;               // --compute; empty: the job's own `compute:` (default local)
   std::ostream* progress = nullptr;  // where a backend's preparation shows progress (stderr)
+  bool rebuild = false;              // --rebuild: rebuild the environment's image anyway
 };
 
 struct Submission {
@@ -22,7 +23,10 @@ struct Submission {
   std::vector<std::string> notices;  // said once to the user (e.g. the image is not used)
 };
 
-// Returns the started run, or nullopt with every problem in `sink` / `error`.
+// Returns the started run, or nullopt with every problem in `sink` / `error`. A run that
+// fails before it is recorded (its backend cannot prepare it: no engine, a failed image
+// build, no token) leaves nothing behind: no record, no folder. One that is recorded and
+// cannot start is recorded Failed with why.
 std::optional<Submission> submit_job(const LoadedSpec& spec, const CompileResult& compiled,
                                      const SubmitOptions& options, RunStore& store,
                                      DiagnosticSink& sink, std::string& error);

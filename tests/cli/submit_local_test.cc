@@ -243,6 +243,49 @@ TEST_SUITE("local") {
     CHECK(result.out.find("a,b") != std::string::npos);
   }
 
+  TEST_CASE("--rebuild is documented, and says it does nothing on the local backend") {
+    Sandbox box;
+    CHECK(box.jobc("submit --help").out.find("--rebuild") != std::string::npos);
+    auto spec = box.job("command: echo done\n");
+    auto result = box.jobc("submit --stream --rebuild " + shell_quote(spec.string()));
+    CHECK_MESSAGE(result.status == 0, result.err);
+    CHECK(result.err.find("--rebuild: the local backend builds no image") != std::string::npos);
+  }
+
+  TEST_CASE("a job its backend cannot prepare leaves no run behind: no record, no folder") {
+    Sandbox box;
+    box.code("train.py", "print(1)\n");
+    auto spec = box.job("code: src\ncommand: python train.py\n");
+    auto nothing_left = [&] {
+      CHECK(box.runs().empty());
+      CHECK(fs::is_empty(box.home() / "runs"));
+    };
+    // docker: no engine.
+    auto docker = jobc::testing::run_command(
+        "DOCKER_HOST=unix://" + shell_quote((box.dir.path / "none.sock").string()) +
+        " JOBC_HOME=" + shell_quote(box.home().string()) + " " +
+        jobc::testing::jobc_command("submit --stream --compute docker " +
+                                    shell_quote(spec.string())));
+    CHECK(docker.status == 2);
+    CHECK(docker.err.find("no Docker engine") != std::string::npos);
+    nothing_left();
+    // slurm: no token.
+    std::ofstream(box.dir.path / "hpc.yml")
+        << "name: hpc\ntype: slurm\nendpoint: http://127.0.0.1:1\nuser: u\nstaging_dir: "
+        << (box.dir.path / "stage").string() << "\ntoken_env: JOBC_TEST_NO_SUCH_TOKEN\n";
+    auto slurm =
+        box.jobc("submit --stream --compute " + shell_quote((box.dir.path / "hpc.yml").string()) +
+                 " " + shell_quote(spec.string()));
+    CHECK(slurm.status == 2);
+    CHECK(slurm.err.find("JOBC_TEST_NO_SUCH_TOKEN") != std::string::npos);
+    nothing_left();
+    // The code cannot be snapshot: a link leads out of its folder.
+    fs::create_symlink("/etc/hostname", box.dir.path / "src/outside");
+    auto local = box.jobc("submit --stream " + shell_quote(spec.string()));
+    CHECK(local.status == 2);
+    nothing_left();
+  }
+
   TEST_CASE("runs list filters and rejects unknown statuses") {
     Sandbox box;
     auto spec = box.job("command: echo hi\nexperiment_name: filtered\n");

@@ -7,8 +7,10 @@
 #include <doctest/doctest.h>
 
 #include <fstream>
+#include <map>
 #include <thread>
 
+#include "common/compiled_spec.h"
 #include "common/run_command.h"
 #include "common/temp_dir.h"
 
@@ -92,8 +94,8 @@ TEST_SUITE("docker_backend") {
     std::vector<std::string> names;
     for (const auto& entry : entries) names.push_back(entry.name);
     CHECK(names == std::vector<std::string>{".dockerignore", ".jobc/", ".jobc/Dockerfile",
-                                            "Dockerfile", "app/", "app/main.py",
-                                            "requirements.txt"});
+                                            ".jobc/requirements.txt", "Dockerfile", "app/",
+                                            "app/main.py"});
     fs::path tar1 = dir.path / "one.tar";
     fs::path tar2 = dir.path / "two.tar";
     REQUIRE(jobc::docker::write_build_context(entries, tar1, error));
@@ -115,18 +117,42 @@ TEST_SUITE("docker_backend") {
     REQUIRE(entries.size() == 3);
     CHECK(entries[0].name == ".jobc/");
     CHECK(entries[1].name == ".jobc/Dockerfile");
-    CHECK(entries[2].name == "conda.yaml");
+    CHECK(entries[2].name == ".jobc/conda.yaml");
   }
 
-  TEST_CASE("a context file that a generated one would replace is refused, saying which") {
+  TEST_CASE("the context's own conda.yaml and requirements.txt stay beside jobc's") {
     jobc::testing::TempDir dir;
     write(dir.path / "artifacts/Dockerfile", "FROM x\n");
     write(dir.path / "artifacts/requirements.txt", "numpy\n");
+    write(dir.path / "artifacts/conda.yaml", "dependencies: [python]\n");
     write(dir.path / "context/requirements.txt", "pandas\n");
+    write(dir.path / "context/conda.yaml", "dependencies: []\n");
     std::vector<BuildContextEntry> entries;
     std::string error;
-    CHECK_FALSE(jobc::docker::list_build_context(
-        {dir.path / "artifacts", dir.path / "context", "Dockerfile"}, entries, error));
-    CHECK(error.find("requirements.txt") != std::string::npos);
+    REQUIRE_MESSAGE(
+        jobc::docker::list_build_context(
+            {dir.path / "artifacts", dir.path / "context", "Dockerfile"}, entries, error),
+        error);
+    std::map<std::string, std::string> sources;
+    for (const auto& entry : entries) sources[entry.name] = entry.source.string();
+    CHECK(sources.at("requirements.txt") == (dir.path / "context/requirements.txt").string());
+    CHECK(sources.at("conda.yaml") == (dir.path / "context/conda.yaml").string());
+    CHECK(sources.at(".jobc/requirements.txt") ==
+          (dir.path / "artifacts/requirements.txt").string());
+    CHECK(sources.at(".jobc/conda.yaml") == (dir.path / "artifacts/conda.yaml").string());
+  }
+
+  TEST_CASE("the generated Dockerfile copies jobc's package files from .jobc/") {
+    jobc::testing::TempDir dir;
+    write(dir.path / "context/Dockerfile", "FROM x\n");
+    auto compiled = jobc::testing::compile_spec_text(
+        dir.path,
+        "command: echo\nenvironment:\n  build: {path: context}\n  conda_file:\n"
+        "    dependencies: [python=3.11, {pip: [numpy]}]\n");
+    std::string dockerfile = compiled.result.outputs.find("Dockerfile")->content;
+    CHECK(dockerfile.find("COPY .jobc/conda.yaml /opt/jobc/conda.yaml") != std::string::npos);
+    CHECK(dockerfile.find("COPY .jobc/requirements.txt /opt/jobc/") != std::string::npos);
+    CHECK(dockerfile.find("COPY conda.yaml") == std::string::npos);
+    CHECK(dockerfile.find("COPY requirements.txt") == std::string::npos);
   }
 }

@@ -13,9 +13,11 @@
 #include "backends/docker/image_builder.h"
 #include "backends/docker/log_stream.h"
 #include "backends/docker/progress_stream.h"
+#include "common/compiled_spec.h"
 #include "common/run_command.h"
 #include "common/temp_dir.h"
 #include "fake_transport.h"
+#include "jobc/artifact_writer.h"
 
 namespace fs = std::filesystem;
 using json = nlohmann::json;
@@ -328,6 +330,63 @@ TEST_SUITE("docker_backend") {
     CHECK_FALSE(backend.start(context, error));
     CHECK(error.find("could not select device driver") != std::string::npos);
     CHECK(transport->find("DELETE", "/containers/bad"));
+  }
+
+  TEST_CASE("a run whose monitor is gone: its container is removed by id, else by name") {
+    auto transport = std::make_shared<FakeTransport>();
+    transport->on("DELETE", "/containers/", 204);
+    jobc::RunContext context;
+    context.run.id = "exp_1_ab";
+    context.backend_state = {{"engine", "unix:///fake.sock"}, {"api_version", "1.41"}};
+    std::string error;
+    context.run.backend_job_id = "c0ffee";
+    CHECK_MESSAGE(jobc::DockerBackend(transport).stop_orphaned(context, error), error);
+    CHECK(transport->find("DELETE", "/containers/c0ffee?force=1&v=1"));
+    // The monitor died between creating the container and recording its id.
+    context.run.backend_job_id.clear();
+    CHECK_MESSAGE(jobc::DockerBackend(transport).stop_orphaned(context, error), error);
+    CHECK(transport->find("DELETE", "/containers/jobc-exp_1_ab?force=1&v=1"));
+    transport->on("DELETE", "/containers/", 500, R"({"message":"engine trouble"})");
+    CHECK_FALSE(jobc::DockerBackend(transport).stop_orphaned(context, error));
+    CHECK(error.find("engine trouble") != std::string::npos);
+    // Never prepared: no engine to ask, nothing to remove.
+    context.backend_state = json::object();
+    CHECK(jobc::DockerBackend(transport).stop_orphaned(context, error));
+  }
+
+  TEST_CASE("prepare builds the image only when it is missing, or always with --rebuild") {
+    jobc::testing::TempDir dir;
+    auto [spec, compiled] = jobc::testing::compile_spec_text(
+        dir.path, "command: echo hi\nenvironment: {image: base:1}\n");
+    jobc::RunContext run;
+    run.run_dir = dir.path / "run";
+    run.artifacts_dir = run.run_dir / "artifacts";
+    run.work_dir = run.run_dir / "work";
+    run.compute = {{"socket", "/fake.sock"}};
+    REQUIRE(jobc::write_artifacts(compiled.outputs, run.artifacts_dir, jobc::WriteMode::Write)
+                .errors.empty());
+    auto transport = std::make_shared<FakeTransport>();
+    transport->on("GET", "/_ping", 200, "OK");
+    transport->with_header("Api-Version", "1.43");
+    transport->on("GET", "/images/", 200, R"({"Config":{}})");  // the image and its base exist
+    transport->on("POST", "/build", 200, "",
+                  {R"({"aux":{"ID":"sha256:9"}})"
+                   "\n"});
+    for (bool rebuild : {false, true}) {
+      CAPTURE(rebuild);
+      std::ostringstream progress;
+      jobc::SubmitContext submit{spec, compiled, run, progress, rebuild};
+      std::string error;
+      REQUIRE_MESSAGE(jobc::DockerBackend(transport).prepare(submit, error), error);
+      auto build = transport->find("POST", "/build");
+      if (!rebuild) {
+        CHECK(!build);
+        CHECK(progress.str().find("is up to date (--rebuild rebuilds it)") != std::string::npos);
+      } else {
+        REQUIRE(build);
+        CHECK(build->path.find("nocache=1") != std::string::npos);
+      }
+    }
   }
 
   TEST_CASE("multiplexed log frames split anywhere decode the same") {

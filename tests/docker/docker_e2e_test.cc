@@ -125,6 +125,18 @@ struct Sandbox {
   jobc::testing::CommandResult submit(const fs::path& spec, const std::string& env = "") const {
     return jobc("submit --stream --compute docker " + shell_quote(spec.string()), env);
   }
+  // `jobc submit --detach --compute docker SPEC`, then waits until the job prints "ready".
+  std::string start_until_ready(const fs::path& spec) const {
+    auto detached = jobc("submit --detach --compute docker " + shell_quote(spec.string()));
+    REQUIRE_MESSAGE(detached.status == 0, detached.err);
+    std::string id = detached.out.substr(0, detached.out.find('\n'));
+    fs::path log = run_dir(id) / "std_log.txt";
+    for (int i = 0; i < 300 && slurp(log).find("ready") == std::string::npos; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    REQUIRE(slurp(log).find("ready") != std::string::npos);
+    return id;
+  }
   json runs() const { return json::parse(jobc("runs list --output json").out); }
   json run(const std::string& id) const {
     return json::parse(jobc("runs show --output json " + id).out);
@@ -242,6 +254,7 @@ TEST_SUITE("docker") {
           std::string::npos);
     CHECK(result.err.find("systemctl start docker") != std::string::npos);
     CHECK(box.runs().empty());
+    CHECK(fs::is_empty(box.home() / "runs"));  // no folder left behind either
   }
 
   TEST_CASE("(a) a job on a base image with user-managed dependencies") {
@@ -356,6 +369,7 @@ TEST_SUITE("docker") {
     CHECK(result.err.find("exited with code 100") != std::string::npos);
     CHECK(result.err.find("Unable to locate package jobc-no-such-package") != std::string::npos);
     CHECK(box.runs().empty());
+    CHECK(fs::is_empty(box.home() / "runs"));
     CHECK_FALSE(infra.has_image(box.image_tag(spec)));
   }
 
@@ -550,20 +564,8 @@ TEST_SUITE("docker") {
     REQUIRE_INFRA();
     Sandbox box;
     auto spec = box.job(python_job(infra, "command: echo ready; sleep 60\n"));
-    auto detached = box.jobc("submit --detach --compute docker " + shell_quote(spec.string()));
-    REQUIRE_MESSAGE(detached.status == 0, detached.err);
-    std::string id = detached.out.substr(0, detached.out.find('\n'));
-    fs::path log = box.run_dir(id) / "std_log.txt";
-    for (int i = 0; i < 300 && slurp(log).find("ready") == std::string::npos; ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    REQUIRE(slurp(log).find("ready") != std::string::npos);
-    // The monitor records itself with the Running status just after the container started;
-    // a cancel before that finds no monitor to signal (see runs/cancel.cc).
-    for (int i = 0; i < 100 && box.run(id)["status"] != "Running"; ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    REQUIRE(box.run(id)["status"] == "Running");
+    std::string id = box.start_until_ready(spec);
+    CHECK(box.run(id)["status"] == "Running");
     CHECK(infra.containers_of(id) == 1);
     auto started = std::chrono::steady_clock::now();
     CHECK(box.jobc("runs cancel " + id).status == 0);
@@ -576,6 +578,23 @@ TEST_SUITE("docker") {
     CHECK(infra.containers_of(id) == 0);
   }
 
+  TEST_CASE("(e) with its monitor killed, jobc runs cancel still removes the container") {
+    REQUIRE_INFRA();
+    Sandbox box;
+    auto spec = box.job(python_job(infra, "command: echo ready; sleep 62\n"));
+    std::string id = box.start_until_ready(spec);
+    auto killed = jobc::testing::run_command(
+        "pkill -KILL -f " + shell_quote("[_]_monitor " + box.run_dir(id).string()));
+    REQUIRE(killed.status == 0);
+    CHECK(infra.containers_of(id) == 1);
+    CHECK(box.jobc("runs cancel " + id).status == 0);
+    // Every jobc runs command first reconciles: the run failed when its monitor died.
+    json run = box.run(id);
+    CHECK(run["status"] == "Failed");
+    CHECK(run["reason"].get<std::string>().find("the job was stopped") != std::string::npos);
+    CHECK(infra.containers_of(id) == 0);
+  }
+
   TEST_CASE("(e) Ctrl-C while streaming cancels the run and removes the container") {
     REQUIRE_INFRA();
     Sandbox box;
@@ -583,9 +602,6 @@ TEST_SUITE("docker") {
     ChildProcess submit({"submit", "--stream", "--compute", "docker", spec.string()}, box.home());
     REQUIRE(submit.wait_for_output("ready", 60));
     std::string id = box.only_run_id();
-    for (int i = 0; i < 100 && box.run(id)["status"] != "Running"; ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));  // see the test above
-    }
     submit.signal(SIGINT);
     CHECK(submit.wait(30) == 130);
     CHECK(box.run(id)["status"] == "Canceled");
@@ -618,7 +634,8 @@ TEST_SUITE("docker") {
     CHECK(third.err.find("is up to date") != std::string::npos);
     CHECK(infra.image_count() == images);
 
-    auto forced = box.submit(spec, "JOBC_REBUILD=1");
+    auto forced =
+        box.jobc("submit --stream --rebuild --compute docker " + shell_quote(spec.string()));
     CHECK_MESSAGE(forced.status == 0, forced.err);
     CHECK(forced.err.find("built jobc-env:") != std::string::npos);
   }

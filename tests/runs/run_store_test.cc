@@ -56,6 +56,25 @@ TEST_SUITE("runs") {
     CHECK(!found->exit_code);
   }
 
+  TEST_CASE("an ended run is not overwritten; finish_unwatched yields to a new monitor") {
+    jobc::testing::TempDir home;
+    std::string error;
+    auto store = jobc::RunStore::open(home.path, error);
+    REQUIRE_MESSAGE(store, error);
+    auto run = make_run("exp", 1000);
+    REQUIRE(store->insert(run, error));
+    auto seen = *store->find(run.id);  // no monitor yet
+    run.status = jobc::RunStatus::Running;
+    run.monitor_pid = 4242;
+    REQUIRE(store->update(run, error));  // a monitor takes the run over
+    REQUIRE(store->finish_unwatched(seen, jobc::RunStatus::Canceled, "canceled", error));
+    CHECK(store->find(run.id)->status == jobc::RunStatus::Running);
+    REQUIRE(store->finish_unwatched(*store->find(run.id), jobc::RunStatus::Canceled, "x", error));
+    CHECK(store->find(run.id)->status == jobc::RunStatus::Canceled);
+    CHECK_FALSE(store->update(run, error));  // Running again? no: it has ended
+    CHECK(store->find(run.id)->status == jobc::RunStatus::Canceled);
+  }
+
   TEST_CASE("concurrent writers from several processes do not collide") {
     jobc::testing::TempDir home;
     std::string error;

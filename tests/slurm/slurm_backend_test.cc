@@ -116,14 +116,28 @@ TEST_SUITE("slurm_backend") {
   TEST_CASE("Slurm job states map to jobc's, with the reason") {
     using jobc::slurm::view_job;
     json job = job_record(7, "PENDING")["jobs"][0];
+    job["state_reason"] = "Resources";
     CHECK(!view_job(job, 0).exit);
+    CHECK(view_job(job, 0).phase.status == jobc::RunStatus::Queued);
+    CHECK(view_job(job, 0).phase.reason == "Slurm job 7 is PENDING (Resources)");
+    job["job_state"] = "CONFIGURING";  // nodes allocated, still booting
+    CHECK(view_job(job, 0).phase.status == jobc::RunStatus::Queued);
+    job["start_time"] = 1700000000;  // for a pending job, only Slurm's estimate
+    CHECK(view_job(job, 0).phase.started_ms == 0);
+    job["state_reason"] = "None";
     job["job_state"] = "RUNNING";
     CHECK(view_job(job, 0).running);
     CHECK(!view_job(job, 0).exit);
+    CHECK(view_job(job, 0).phase == jobc::JobPhase{jobc::RunStatus::Running, "", 1700000000000});
+    job["start_time"] = {{"set", true}, {"infinite", false}, {"number", 1700000001}};  // v0.0.39+
+    CHECK(view_job(job, 0).phase.started_ms == 1700000001000);
+    job["start_time"] = 1700000000;
     job["job_state"] = "COMPLETING";
     CHECK(!view_job(job, 0).exit);
+    CHECK(view_job(job, 0).phase.status == jobc::RunStatus::Running);
 
     job["job_state"] = "COMPLETED";
+    CHECK(view_job(job, 0).phase.started_ms == 1700000000000);  // also once it has ended
     auto completed = view_job(job, 0).exit;
     REQUIRE(completed);
     CHECK(completed->code == 0);
@@ -277,12 +291,23 @@ TEST_SUITE("slurm_backend") {
       return json_answer(200, job_record(42, state, state == "FAILED" ? 3 << 8 : 0));
     };
     jobc::SlurmBackend backend(fake);
+    CHECK(backend.phase().status == jobc::RunStatus::Queued);  // while it is submitted
     std::string error;
     REQUIRE(backend.start(run.context, error));
     CHECK(run.context.run.backend_job_id == "42");
     json body = json::parse(fake->requests[0].body);
     CHECK(body["job"]["current_working_directory"] == "/s/exp_1_abcd/work");
-    auto exit = wait_exit(backend, run.context, 20);
+    // Queued while Slurm says PENDING, Running once it says RUNNING.
+    std::vector<jobc::JobPhase> phases = {backend.phase()};
+    std::optional<jobc::JobExit> exit;
+    for (int i = 0; i < 200 && !exit; ++i) {
+      exit = backend.poll(run.context, 100);
+      if (!exit && backend.phase() != phases.back()) phases.push_back(backend.phase());
+    }
+    REQUIRE(phases.size() == 3);
+    CHECK(phases[0] == jobc::JobPhase{jobc::RunStatus::Queued, "Slurm job 42 is submitted"});
+    CHECK(phases[1] == jobc::JobPhase{jobc::RunStatus::Queued, "Slurm job 42 is PENDING"});
+    CHECK(phases[2].status == jobc::RunStatus::Running);
     REQUIRE(exit);
     CHECK(exit->code == 3);
     std::string log = jobc::testing::slurp(run.context.log_file);
@@ -366,6 +391,25 @@ TEST_SUITE("slurm_backend") {
     CHECK(fake->requests[1].method == "DELETE");
     CHECK(fake->requests[1].url == "http://127.0.0.1:6820/slurm/v0.0.38/job/45");
     CHECK(fake->requests[2].url == "http://127.0.0.1:6820/slurm/v0.0.38/job/45?signal=KILL");
+  }
+
+  TEST_CASE("a run whose monitor is gone: its Slurm job is canceled once, from the record") {
+    Run run;
+    auto fake = std::make_shared<FakeSlurm>();
+    fake->answer = [](const HttpRequest&) { return json_answer(200, {{"errors", json::array()}}); };
+    run.context.run.backend_job_id = "46";
+    std::string error;
+    CHECK_MESSAGE(jobc::SlurmBackend(fake).stop_orphaned(run.context, error), error);
+    REQUIRE(fake->requests.size() == 1);
+    CHECK(fake->requests[0].method == "DELETE");
+    CHECK(fake->requests[0].url == "http://127.0.0.1:6820/slurm/v0.0.38/job/46");
+    fake->answer = [](const HttpRequest&) { return refused(); };
+    CHECK_FALSE(jobc::SlurmBackend(fake).stop_orphaned(run.context, error));
+    CHECK(error.find("scancel 46") != std::string::npos);
+    CHECK(fake->requests.size() == 2);       // not retried
+    run.context.run.backend_job_id.clear();  // never submitted: nothing to cancel
+    CHECK(jobc::SlurmBackend(fake).stop_orphaned(run.context, error));
+    CHECK(fake->requests.size() == 2);
   }
 
   TEST_CASE("a submit Slurm refuses fails the start with slurmrestd's words") {

@@ -17,7 +17,6 @@
 #include <set>
 #include <thread>
 
-#include "backends/slurm/slurm_backend.h"
 #include "common/run_command.h"
 #include "common/temp_dir.h"
 
@@ -99,6 +98,13 @@ struct Sandbox {
   json run(const std::string& id) const {
     return json::parse(jobc("runs show --output json " + id).out);
   }
+  // Runs the job `yaml` describes on two nodes, streaming; the test fails unless it completes.
+  jobc::testing::CommandResult run_on_two_nodes(const std::string& yaml) const {
+    auto spec = job(yaml + "resources: {instance_count: 2}\n");
+    auto result = jobc("submit --stream " + shell_quote(spec.string()));
+    CHECK_MESSAGE(result.status == 0, result.err);
+    return result;
+  }
   json only_run() const {
     json runs = json::parse(jobc("runs list --output json").out);
     REQUIRE(runs.size() == 1);
@@ -145,6 +151,20 @@ bool gone_from_squeue(const std::string& job_id, int seconds) {
   return false;
 }
 
+// Starts a long job, then kills its monitor (kill -9); the run's id and Slurm job id.
+std::pair<std::string, std::string> start_and_kill_monitor(const Sandbox& box) {
+  auto spec = box.job("command: echo ready; sleep 300\n");
+  auto submit = box.jobc("submit --detach " + shell_quote(spec.string()));
+  REQUIRE_MESSAGE(submit.status == 0, submit.err);
+  std::string id = run_id_from(submit.out);
+  REQUIRE(box.wait_for_log(id, "ready", 60));
+  json run = box.run(id);
+  auto monitor = jobc::testing::run_command(
+      "pkill -KILL -f " + shell_quote("[_]_monitor " + run["folder"].get<std::string>()));
+  REQUIRE(monitor.status == 0);
+  return {id, run["backend_job_id"]};
+}
+
 void copy_mpi_example(const Sandbox& box) {
   fs::create_directories(box.dir.path / "src");
   fs::copy(fs::path(JOBC_SOURCE_DIR) / "examples/mpi-distributed/src/ranks.py",
@@ -172,11 +192,9 @@ TEST_SUITE("slurm") {
     if (!cluster_up()) return;
     Sandbox box;
     copy_mpi_example(box);
-    auto spec = box.job(
+    auto result = box.run_on_two_nodes(
         "command: python3 ranks.py\ndistribution: {type: mpi, process_count_per_instance: 2}\n"
-        "resources: {instance_count: 2}\nlimits: {timeout: 600}\n");
-    auto result = box.jobc("submit --stream " + shell_quote(spec.string()));
-    CHECK_MESSAGE(result.status == 0, result.err);
+        "limits: {timeout: 600}\n");
     for (int rank = 0; rank < 4; ++rank) {
       CHECK(result.out.find("rank " + std::to_string(rank) + " of 4 on n") != std::string::npos);
     }
@@ -195,13 +213,10 @@ TEST_SUITE("slurm") {
   TEST_CASE("pytorch over 2 nodes: one rank per task, MASTER_ADDR from the first node") {
     if (!cluster_up()) return;
     Sandbox box;
-    auto spec = box.job(
+    auto result = box.run_on_two_nodes(
         "command: echo \"rank=$RANK local=$LOCAL_RANK world=$WORLD_SIZE "
         "master=$MASTER_ADDR node=$SLURMD_NODENAME\"\n"
-        "distribution: {type: pytorch, process_count_per_instance: 2}\n"
-        "resources: {instance_count: 2}\n");
-    auto result = box.jobc("submit --stream " + shell_quote(spec.string()));
-    CHECK_MESSAGE(result.status == 0, result.err);
+        "distribution: {type: pytorch, process_count_per_instance: 2}\n");
     std::set<std::string> master;
     for (int rank = 0; rank < 4; ++rank) {
       auto at = result.out.find("rank=" + std::to_string(rank) + " ");
@@ -213,6 +228,22 @@ TEST_SUITE("slurm") {
     }
     CHECK(master.size() == 1);
     CHECK(*master.begin() != "master=");
+  }
+
+  TEST_CASE("tensorflow over 2 nodes: TF_CONFIG lists both hosts, indexes by node") {
+    if (!cluster_up()) return;
+    Sandbox box;
+    auto result = box.run_on_two_nodes(
+        "command: echo \"node=$SLURMD_NODENAME tf=$TF_CONFIG\"\n"
+        "distribution: {type: tensorflow, worker_count: 1}\n");
+    for (std::string node : {"n1", "n2"}) {
+      auto at = result.out.find("node=" + node + " tf=");
+      REQUIRE_MESSAGE(at != std::string::npos, result.out);
+      at = result.out.find("tf=", at) + 3;
+      json config = json::parse(result.out.substr(at, result.out.find('\n', at) - at));
+      CHECK(config["cluster"]["worker"] == json::array({"n1:23456", "n2:23456"}));
+      CHECK(config["task"]["index"] == (node == "n1" ? 0 : 1));
+    }
   }
 
   TEST_CASE("a failing job: Failed with its exit code; outputs and logs still come back") {
@@ -252,25 +283,52 @@ TEST_SUITE("slurm") {
     CHECK(slurp(work / "outputs/partial.txt") == "partial\n");
   }
 
-  TEST_CASE("a run whose monitor is gone: cancel_slurm_job still cancels its Slurm job") {
+  TEST_CASE("a run whose monitor is gone: jobc runs cancel still cancels its Slurm job") {
     if (!cluster_up()) return;
     Sandbox box;
-    auto spec = box.job("command: echo ready; sleep 300\n");
-    auto submit = box.jobc("submit --detach " + shell_quote(spec.string()));
-    REQUIRE_MESSAGE(submit.status == 0, submit.err);
-    std::string id = run_id_from(submit.out);
-    REQUIRE(box.wait_for_log(id, "ready", 60));
-    json run = box.run(id);
-    std::string job_id = run["backend_job_id"];
-    auto monitor = jobc::testing::run_command(
-        "pkill -KILL -f " + shell_quote("[_]_monitor " + run["folder"].get<std::string>()));
-    REQUIRE(monitor.status == 0);
+    auto [id, job_id] = start_and_kill_monitor(box);
     CHECK(in_squeue(job_id));
-    std::string error;
-    CHECK_MESSAGE(jobc::cancel_slurm_job(run["folder"].get<std::string>(), job_id, error), error);
+    auto cancel = box.jobc("runs cancel " + id);
+    CHECK_MESSAGE(cancel.status == 0, cancel.err);
+    // Every jobc runs command first reconciles: the run failed when its monitor died.
+    json run = box.run(id);
+    CHECK(run["status"] == "Failed");
+    CHECK_MESSAGE(run["reason"].get<std::string>().find("the job was stopped") != std::string::npos,
+                  run["reason"]);
     CHECK(gone_from_squeue(job_id, 30));
     std::error_code ec;
     fs::remove_all(cluster_dir() / "staging" / id, ec);  // no monitor collected it
+  }
+
+  TEST_CASE("a job waiting for nodes is Queued with Slurm's reason, then runs") {
+    if (!cluster_up()) return;
+    Sandbox box;
+    // Each job takes both nodes' two CPUs: the second waits for the first.
+    std::string whole_cluster =
+        "resources: {instance_count: 2}\ndistribution: {type: mpi, process_count_per_instance: "
+        "2}\n";
+    auto first = box.jobc("submit --detach " +
+                          shell_quote(box.job("command: sleep 300\n" + whole_cluster).string()));
+    REQUIRE_MESSAGE(first.status == 0, first.err);
+    std::string blocker = run_id_from(first.out);
+    auto second = box.jobc("submit --detach " +
+                           shell_quote(box.job("command: echo second\n" + whole_cluster).string()));
+    REQUIRE_MESSAGE(second.status == 0, second.err);
+    std::string waiting = run_id_from(second.out);
+    json run;
+    for (int i = 0; i < 100; ++i) {
+      run = box.run(waiting);
+      if (run["reason"].get<std::string>().find("PENDING") != std::string::npos) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+    CHECK(run["status"] == "Queued");
+    CHECK_MESSAGE(run["reason"].get<std::string>().find("is PENDING (") != std::string::npos,
+                  run["reason"]);
+    CHECK(run["started"] == "");
+    CHECK(box.jobc("runs cancel " + blocker).status == 0);
+    run = box.wait_for_end(waiting, 120);
+    CHECK(run["status"] == "Completed");
+    CHECK(run["started"] != "");
   }
 
   TEST_CASE("a job over its time limit fails, and the reason names the time limit") {

@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <fstream>
 #include <memory>
-#include <set>
 #include <sstream>
 
 namespace jobc::docker {
@@ -168,13 +167,13 @@ bool DockerIgnore::excluded(std::string_view relative_path) const {
 bool list_build_context(const BuildContextInputs& inputs, std::vector<BuildContextEntry>& entries,
                         std::string& error) {
   entries.clear();
-  std::set<std::string> generated;
+  // jobc's files go under .jobc/, where the generated Dockerfile COPYs them from: the
+  // user's context may have its own conda.yaml or requirements.txt at its root.
   entries.push_back({".jobc/", {}, BuildContextEntry::Type::Folder});
   entries.push_back({kContextDockerfile, inputs.artifacts_dir / "Dockerfile"});
   for (const char* name : {"conda.yaml", "requirements.txt"}) {
     if (fs::exists(inputs.artifacts_dir / name)) {
-      entries.push_back({name, inputs.artifacts_dir / name});
-      generated.insert(name);
+      entries.push_back({std::string(".jobc/") + name, inputs.artifacts_dir / name});
     }
   }
   if (!fs::exists(inputs.artifacts_dir / "Dockerfile")) {
@@ -218,13 +217,6 @@ bool list_build_context(const BuildContextInputs& inputs, std::vector<BuildConte
         entry.executable = (status.permissions() & fs::perms::owner_exec) != fs::perms::none;
       } else {
         continue;  // sockets, fifos
-      }
-      if (generated.count(name)) {
-        error = fmt::format(
-            "the build context '{}' has its own {} and the environment's packages need jobc's: "
-            "rename the context's file (or list the packages in one place)",
-            root.string(), name);
-        return false;
       }
       entries.push_back(std::move(entry));
     }

@@ -1,8 +1,9 @@
 // The build context jobc sends to the engine: a tar stream holding only what the generated
-// Dockerfile needs: the Dockerfile itself, conda.yaml / requirements.txt from the compiled
-// artifacts, and for a build environment the user's build context folder (less what its
-// .dockerignore leaves out). Entries are sorted, with fixed owners, modes and times, so the
-// same inputs give the same bytes (and the engine's layer cache holds).
+// Dockerfile needs: jobc's files under .jobc/ (the Dockerfile, conda.yaml / requirements.txt
+// from the compiled artifacts), and for a build environment the user's build context folder
+// (less what its .dockerignore leaves out), whose own files keep their names. Entries are sorted,
+// with fixed owners, modes and times, so the same inputs give the same bytes (and the engine's
+// layer cache holds).
 #pragma once
 
 #include <filesystem>
@@ -50,8 +51,8 @@ struct BuildContextEntry {
   bool executable = false;
 };
 
-// The entries of the context, sorted by name. False with `error` when a generated file would
-// replace one of the user's (conda.yaml or requirements.txt at the context's root).
+// The entries of the context, sorted by name. False with `error` when the user's context
+// cannot be read or has a .jobc folder of its own.
 bool list_build_context(const BuildContextInputs& inputs, std::vector<BuildContextEntry>& entries,
                         std::string& error);
 

@@ -27,9 +27,10 @@ std::string env_or_empty(const char* name) {
   return value ? value : "";
 }
 
-bool rebuild_requested() {
+// `jobc submit --rebuild`, or JOBC_REBUILD=1, its older (undocumented) spelling.
+bool rebuild_requested(const SubmitContext& submit) {
   std::string value = env_or_empty("JOBC_REBUILD");
-  return !value.empty() && value != "0" && value != "false";
+  return submit.rebuild || (!value.empty() && value != "0" && value != "false");
 }
 
 void append_note(const fs::path& log_file, const std::string& line) {
@@ -114,7 +115,7 @@ bool DockerBackend::prepare(SubmitContext& submit, std::string& error) {
 
   std::string tag = recipe->image_tag();
   bool terminal = is_terminal_stream(submit.progress);
-  bool rebuild = rebuild_requested();
+  bool rebuild = rebuild_requested(submit);
   HttpResponse inspect = engine.call("GET", "/images/" + tag + "/json", nullptr, 30000);
   bool exists = inspect.ok();
   if (!exists && !(inspect.error.empty() && inspect.status == 404)) {
@@ -122,8 +123,7 @@ bool DockerBackend::prepare(SubmitContext& submit, std::string& error) {
     return false;
   }
   if (exists && !rebuild) {
-    submit.progress << fmt::format("jobc: image {} is up to date (JOBC_REBUILD=1 rebuilds it)\n",
-                                   tag);
+    submit.progress << fmt::format("jobc: image {} is up to date (--rebuild rebuilds it)\n", tag);
   } else {
     BuildRequest build;
     build.tag = tag;
@@ -394,16 +394,16 @@ void DockerBackend::collect(RunContext& context) {
   }
 }
 
-bool remove_docker_container(const json& backend_state, const std::string& container_id,
-                             std::string& error) {
-  auto endpoint = parse_engine_address(backend_state.value("engine", ""), error);
-  if (!endpoint) return false;
-  EngineClient engine(make_curl_transport(), *endpoint);
-  engine.set_api_version(backend_state.value("api_version", kMinApiVersion));
-  HttpResponse response =
-      engine.call("DELETE", "/containers/" + container_id + "?force=1&v=1", nullptr, 30000);
+bool DockerBackend::stop_orphaned(RunContext& context, std::string& error) {
+  if (!context.backend_state.contains("engine")) return true;  // never prepared
+  auto engine = engine_from_state(context, error);
+  if (!engine) return false;
+  std::string container = context.run.backend_job_id.empty() ? container_name(context.run.id)
+                                                             : context.run.backend_job_id;
+  HttpResponse response = engine->call(
+      "DELETE", "/containers/" + url_encode(container) + "?force=1&v=1", nullptr, 30000);
   if (response.ok() || (response.error.empty() && response.status == 404)) return true;
-  error = engine.describe_failure(response);
+  error = "cannot remove the container " + container + ": " + engine->describe_failure(response);
   return false;
 }
 

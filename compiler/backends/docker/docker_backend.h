@@ -1,7 +1,7 @@
 // The docker backend: the job runs in a container of its environment's image on a Docker
 // engine (the Engine API over its socket; no docker CLI).
 //  * prepare (the submitting jobc, with the user's terminal): connect, and unless the engine
-//    already has jobc-env:<environment hash> (JOBC_REBUILD=1 forces), pull the base image
+//    already has jobc-env:<environment hash> (jobc submit --rebuild forces), pull the base image
 //    (with the environment's registry credentials) and build the image.
 //  * start (the run monitor): a container with the run's folder bind-mounted at /jobc/run
 //    (the code, outputs/, logs/), the artifacts read-only at /jobc/artifacts, local inputs
@@ -35,6 +35,9 @@ class DockerBackend : public Backend {
   std::optional<JobExit> poll(RunContext& context, int wait_ms) override;
   void stop(RunContext& context, bool force) override;
   void collect(RunContext& context) override;
+  // Removes the container (force), by its id, or by its name when the monitor died before
+  // it recorded the id.
+  bool stop_orphaned(RunContext& context, std::string& error) override;
 
  private:
   std::unique_ptr<docker::EngineClient> engine_from_state(const RunContext& context,
@@ -59,10 +62,5 @@ class DockerBackend : public Backend {
   std::thread logs_thread_;
   std::thread wait_thread_;
 };
-
-// Removes a run's container (force): for `jobc runs cancel` and the reconciliation of runs
-// whose monitor is gone. `backend_state` is the one prepare() saved in monitor.json.
-bool remove_docker_container(const nlohmann::json& backend_state, const std::string& container_id,
-                             std::string& error);
 
 }  // namespace jobc

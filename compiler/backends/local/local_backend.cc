@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <thread>
 
 #include "support/process.h"
@@ -57,6 +58,20 @@ std::optional<JobExit> LocalBackend::poll(RunContext& /*context*/, int wait_ms) 
 
 void LocalBackend::stop(RunContext& /*context*/, bool force) {
   if (pid_ > 0) kill(-pid_, force ? SIGKILL : SIGTERM);
+}
+
+bool LocalBackend::stop_orphaned(RunContext& context, std::string& error) {
+  const std::string& id = context.run.backend_job_id;
+  if (id.empty()) return true;  // never started
+  char* end = nullptr;
+  long long pgid = std::strtoll(id.c_str(), &end, 10);
+  // Never kill(-1) or kill(0): that would signal every process, or our own group.
+  if (*end != '\0' || pgid <= 1) {
+    error = "the recorded process group '" + id + "' is not one";
+    return false;
+  }
+  if (process_group_alive(static_cast<pid_t>(pgid))) kill(-static_cast<pid_t>(pgid), SIGKILL);
+  return true;
 }
 
 }  // namespace jobc

@@ -14,6 +14,7 @@ class LocalBackend : public Backend {
   bool start(RunContext& context, std::string& error) override;
   std::optional<JobExit> poll(RunContext& context, int wait_ms) override;
   void stop(RunContext& context, bool force) override;
+  bool stop_orphaned(RunContext& context, std::string& error) override;
 
  private:
   pid_t pid_ = -1;

@@ -106,6 +106,7 @@ bool SlurmBackend::start(RunContext& context, std::string& error) {
   }
   job_id_ = *id;
   context.run.backend_job_id = std::to_string(job_id_);
+  phase_.reason = fmt::format("Slurm job {} is submitted", job_id_);
   std::string partition = payload["job"].value("partition", "");
   append_log(context, fmt::format("Slurm job {} submitted{} through slurmrestd {} ({})", job_id_,
                                   partition.empty() ? "" : " to partition " + partition,
@@ -144,6 +145,7 @@ std::optional<JobExit> SlurmBackend::query(RunContext& context) {
     } else {
       interval_ = std::min(interval_ * 2, milliseconds(2000));
     }
+    phase_ = view.phase;
     if (view.exit) {
       ended_ = true;
       return view.exit;
@@ -231,29 +233,22 @@ void SlurmBackend::collect(RunContext& context) {
   }
 }
 
-bool cancel_slurm_job(const fs::path& run_dir, const std::string& job_id, std::string& error) {
-  std::ifstream in(run_dir / "monitor.json");
-  json config = json::parse(in, nullptr, false);
-  long long id = 0;
-  try {
-    id = std::stoll(job_id);
-  } catch (const std::exception&) {
-    id = 0;
-  }
-  if (!config.is_object() || !config.contains("compute") || id <= 0) {
-    error = "no Slurm job recorded for the run in " + run_dir.string();
+bool SlurmBackend::stop_orphaned(RunContext& context, std::string& error) {
+  const std::string& job = context.run.backend_job_id;
+  if (job.empty()) return true;  // never submitted
+  char* end = nullptr;
+  long long id = std::strtoll(job.c_str(), &end, 10);
+  if (*end != '\0' || id <= 0 || !context.compute.contains("endpoint")) {
+    error = "no Slurm job recorded for the run in " + context.run_dir.string();
     return false;
   }
-  const json& compute = config["compute"];
-  slurm::SlurmClient api(make_curl_transport(), compute.value("endpoint", ""),
-                         compute.value("user", ""), slurm::token_source(compute),
-                         compute.value("api_version", ""));
+  slurm::SlurmClient& api = client(context);
   slurm::SlurmError failure;
-  if (!api.resolve_version(failure) || !api.cancel(id, "", failure)) {
-    error = failure.message;
-    return false;
-  }
-  return true;
+  if (api.resolve_version(failure) && api.cancel(id, "", failure)) return true;
+  if (failure.job_gone) return true;  // ended already
+  error = fmt::format("could not cancel Slurm job {}: {}; cancel it with scancel {}", id,
+                      failure.message, id);
+  return false;
 }
 
 }  // namespace jobc

@@ -9,6 +9,7 @@
 //    the one GET /openapi/v3 offers.
 //  * poll: GET job/<id> with backoff (0.2 s doubling to 2 s; reset when the state changes),
 //    while the staged std_log.txt is copied into the run's log as it grows (every 50 ms).
+//    The run is Queued (with Slurm's reason) until the job is RUNNING.
 //    slurmrestd or slurmctld unreachable: retried with backoff (up to 10 s apart) for up to
 //    5 minutes, then the run fails saying so.
 //  * stop: DELETE job/<id> (force: with signal KILL). collect: outputs/ and logs/ copied
@@ -38,6 +39,10 @@ class SlurmBackend : public Backend {
   std::optional<JobExit> poll(RunContext& context, int wait_ms) override;
   void stop(RunContext& context, bool force) override;
   void collect(RunContext& context) override;
+  // Queued until Slurm reports the job RUNNING (submitting, then PENDING and why).
+  JobPhase phase() const override { return phase_; }
+  // Cancels the Slurm job, once (no retries: a reconciliation must not hang on slurmrestd).
+  bool stop_orphaned(RunContext& context, std::string& error) override;
 
   // How long slurmrestd may stay unreachable during the wait before the run fails.
   void set_outage_limit(std::chrono::milliseconds limit) { outage_limit_ = limit; }
@@ -60,11 +65,7 @@ class SlurmBackend : public Backend {
   std::optional<Clock::time_point> failing_since_;
   int gone_answers_ = 0;
   bool ended_ = false;  // Slurm reported the job ended
+  JobPhase phase_{RunStatus::Queued, "submitting the job to Slurm"};
 };
-
-// Cancels a run's Slurm job when its monitor is gone (for `jobc runs cancel` and the
-// reconciliation of runs whose monitor died): the compute comes from RUN_DIR/monitor.json.
-bool cancel_slurm_job(const std::filesystem::path& run_dir, const std::string& job_id,
-                      std::string& error);
 
 }  // namespace jobc

@@ -15,6 +15,17 @@ std::string text_of(const json& job, const char* key) {
   return value == "None" ? "" : value;
 }
 
+// A time of the job's record in milliseconds, 0 when unset: a number of seconds (v0.0.38),
+// or {"set": true, "number": seconds} (later API versions).
+int64_t time_ms(const json& job, const char* key) {
+  if (!job.contains(key)) return 0;
+  const json& value = job[key];
+  json seconds =
+      value.is_object() && value.value("set", true) ? value.value("number", json(0)) : value;
+  return seconds.is_number_integer() && seconds.get<int64_t>() > 0 ? seconds.get<int64_t>() * 1000
+                                                                   : 0;
+}
+
 std::string with_detail(std::string reason, const json& job) {
   std::string detail = text_of(job, "state_reason");
   std::string description = text_of(job, "state_description");
@@ -38,13 +49,24 @@ JobView view_job(const json& job, long long timeout_seconds) {
   static const std::set<std::string> ended = {
       "COMPLETED", "FAILED",   "CANCELLED",     "TIMEOUT",      "NODE_FAIL", "PREEMPTED",
       "BOOT_FAIL", "DEADLINE", "OUT_OF_MEMORY", "SPECIAL_EXIT", "REVOKED"};
-  if (!ended.count(view.state)) return view;  // PENDING, RUNNING, COMPLETING, ...
+  long long id = job.value("job_id", 0LL);
+  // Running, or ended: when it started (a pending job's start_time is only an estimate).
+  view.phase.started_ms = time_ms(job, "start_time");
+  if (!ended.count(view.state)) {
+    // Not started yet: waiting for nodes, or for them to boot, or back in the queue.
+    static const std::set<std::string> queued = {"PENDING",      "CONFIGURING", "REQUEUED",
+                                                 "REQUEUE_HOLD", "REQUEUE_FED", "RESV_DEL_HOLD"};
+    if (queued.count(view.state)) {
+      view.phase = {RunStatus::Queued,
+                    with_detail(fmt::format("Slurm job {} is {}", id, view.state), job), 0};
+    }
+    return view;
+  }
 
   long long status = job.contains("exit_code") && job["exit_code"].is_number_integer()
                          ? job["exit_code"].get<long long>()
                          : 0;
   JobExit exit = exit_from_wait_status(status);
-  long long id = job.value("job_id", 0LL);
   const std::string& state = view.state;
   if (state == "COMPLETED") {
     // exit code 0: the run completes

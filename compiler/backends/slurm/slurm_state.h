@@ -1,5 +1,7 @@
-// What a Slurm job's record (GET /slurm/v0.0.38/job/<id>) means for jobc: still going
-// (PENDING, RUNNING, COMPLETING, ...) or ended, with the exit and the reason in words.
+// What a Slurm job's record (GET /slurm/v0.0.38/job/<id>) means for jobc: waiting for its
+// nodes, running, or ended, with the exit and the reason in words.
+//   PENDING, CONFIGURING, REQUEUED, ... -> Queued, "Slurm job N is PENDING (Resources)"
+//   RUNNING, COMPLETING, SUSPENDED, ... -> Running
 //   COMPLETED                  -> Completed (exit code 0)
 //   FAILED                     -> Failed, "exit code N" (or the state reason if it has none)
 //   CANCELLED                  -> Canceled (outside jobc: scancel or an administrator)
@@ -18,6 +20,7 @@ namespace jobc::slurm {
 struct JobView {
   std::string state;  // the job_state Slurm reports
   bool running = false;
+  JobPhase phase;               // while it has not ended: Queued (and why) or Running
   std::optional<JobExit> exit;  // set once the job has ended
 };
 

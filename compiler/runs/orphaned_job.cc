@@ -1,0 +1,21 @@
+#include "runs/orphaned_job.h"
+
+#include "runs/monitor_config.h"
+
+namespace jobc {
+
+bool stop_orphaned_job(const RunStore& store, const RunRecord& run, const BackendFactory& make,
+                       std::string& error) {
+  std::filesystem::path run_dir = store.run_dir(run.id);
+  // A run recorded before monitor.json existed still has its backend job id.
+  nlohmann::json config = read_monitor_config(run_dir).value_or(nlohmann::json::object());
+  std::unique_ptr<Backend> backend = make(run.backend, config);
+  if (!backend) {
+    error = "unknown backend '" + run.backend + "'";
+    return false;
+  }
+  RunContext context = context_from_config(config, run, run_dir);
+  return backend->stop_orphaned(context, error);
+}
+
+}  // namespace jobc

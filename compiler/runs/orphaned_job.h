@@ -1,0 +1,18 @@
+// A run whose monitor is gone (killed -9, its machine rebooted) may have left its job
+// running: a local process group, a container, a Slurm job. Whoever notices (`jobc runs
+// cancel`, the reconciliation of stale runs) stops it through the run's backend.
+#pragma once
+
+#include <string>
+
+#include "backends/make_backend.h"
+#include "jobc/run_store.h"
+
+namespace jobc {
+
+// Stops what `run` left running, with the backend `make` gives for it and what the run's
+// monitor.json recorded. False with `error` when the job may still be running.
+bool stop_orphaned_job(const RunStore& store, const RunRecord& run, const BackendFactory& make,
+                       std::string& error);
+
+}  // namespace jobc

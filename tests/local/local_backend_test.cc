@@ -1,0 +1,62 @@
+// The local backend's part in stopping a run whose monitor is gone: the recorded process
+// group is killed, and a record that names no real group never signals anything.
+#include "backends/local/local_backend.h"
+
+#include <doctest/doctest.h>
+#include <sys/wait.h>
+
+#include <chrono>
+#include <filesystem>
+#include <sstream>
+#include <thread>
+
+#include "common/run_command.h"
+#include "support/process.h"
+
+namespace {
+
+// True while a process of group `pgid` runs. Zombies do not count: the killed group's
+// orphans are reaped by init, which may take its time.
+bool group_running(pid_t pgid) {
+  std::error_code ec;
+  for (std::filesystem::directory_iterator it("/proc", ec), end; !ec && it != end;
+       it.increment(ec)) {
+    std::string stat = jobc::testing::slurp(it->path() / "stat");
+    size_t paren = stat.rfind(')');
+    if (paren == std::string::npos) continue;
+    std::istringstream fields(stat.substr(paren + 2));
+    std::string state;
+    pid_t parent = 0, group = 0;
+    fields >> state >> parent >> group;
+    if (group == pgid && state != "Z") return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+TEST_SUITE("local") {
+  TEST_CASE("stop_orphaned kills the recorded process group, and refuses what is not one") {
+    jobc::SpawnOptions options;
+    options.argv = {"sh", "-c", "sleep 60 & sleep 60"};
+    std::string error;
+    pid_t leader = jobc::spawn_process(options, error);
+    REQUIRE_MESSAGE(leader > 0, error);
+    jobc::RunContext context;
+    context.run.backend_job_id = std::to_string(leader);
+    CHECK_MESSAGE(jobc::LocalBackend().stop_orphaned(context, error), error);
+    waitpid(leader, nullptr, 0);
+    for (int i = 0; i < 500 && group_running(leader); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    CHECK_FALSE(group_running(leader));  // the background sleep too
+
+    for (std::string bad : {"1", "0", "-5", "12abc"}) {
+      CAPTURE(bad);
+      context.run.backend_job_id = bad;
+      CHECK_FALSE(jobc::LocalBackend().stop_orphaned(context, error));
+    }
+    context.run.backend_job_id.clear();  // never started
+    CHECK(jobc::LocalBackend().stop_orphaned(context, error));
+  }
+}

@@ -1,0 +1,113 @@
+// A run whose monitor is gone: `jobc runs cancel` and the reconciliation of stale runs stop
+// the job through the run's own backend (a fake here, which records what it was given).
+#include "runs/orphaned_job.h"
+
+#include <doctest/doctest.h>
+#include <unistd.h>
+
+#include "common/recorded_run.h"
+#include "runs/cancel.h"
+#include "runs/monitor.h"
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+
+namespace {
+
+struct StopCall {
+  std::string backend;
+  std::string job_id;
+  json backend_state;
+};
+
+class RecordingBackend : public jobc::Backend {
+ public:
+  RecordingBackend(std::string name, std::vector<StopCall>& calls, std::string failure)
+      : name_(std::move(name)), calls_(calls), failure_(std::move(failure)) {}
+  std::string name() const override { return name_; }
+  bool start(jobc::RunContext&, std::string&) override { return false; }
+  std::optional<jobc::JobExit> poll(jobc::RunContext&, int) override { return std::nullopt; }
+  void stop(jobc::RunContext&, bool) override {}
+  bool stop_orphaned(jobc::RunContext& context, std::string& error) override {
+    calls_.push_back({name_, context.run.backend_job_id, context.backend_state});
+    error = failure_;
+    return failure_.empty();
+  }
+
+ private:
+  std::string name_;
+  std::vector<StopCall>& calls_;
+  std::string failure_;
+};
+
+jobc::RunContext orphaned_context(const std::string& backend, int64_t monitor_pid) {
+  jobc::RunContext context;
+  context.run.backend = backend;
+  context.run.created_ms = 1000;  // long ago
+  context.run.status = jobc::RunStatus::Running;
+  context.run.backend_job_id = "job-7";
+  context.run.monitor_pid = monitor_pid;
+  context.run.monitor_start = 1;  // not this process's start time: the monitor is gone
+  context.backend_state = {{"engine", "unix:///fake.sock"}};
+  return context;
+}
+
+// A store holding one Running run of `backend` whose monitor is gone.
+struct OrphanedRun : jobc::testing::RecordedRun {
+  std::vector<StopCall> calls;
+  std::string failure;  // what the fake backend's stop_orphaned fails with, if anything
+
+  explicit OrphanedRun(const std::string& backend, int64_t monitor_pid = getpid())
+      : RecordedRun(orphaned_context(backend, monitor_pid)) {}
+  jobc::BackendFactory factory() {
+    return [this](const std::string& name, const json&) {
+      return std::make_unique<RecordingBackend>(name, calls, failure);
+    };
+  }
+};
+
+}  // namespace
+
+TEST_SUITE("runs") {
+  TEST_CASE("runs cancel with the monitor gone stops the job through the run's backend") {
+    for (std::string backend : {"local", "docker", "slurm"}) {
+      CAPTURE(backend);
+      OrphanedRun orphan(backend);
+      std::string error;
+      REQUIRE_MESSAGE(jobc::cancel_run(*orphan.store, orphan.run.id, error, orphan.factory()),
+                      error);
+      REQUIRE(orphan.calls.size() == 1);
+      CHECK(orphan.calls[0].backend == backend);
+      CHECK(orphan.calls[0].job_id == "job-7");
+      CHECK(orphan.calls[0].backend_state["engine"] == "unix:///fake.sock");  // monitor.json's
+      CHECK(orphan.now().status == jobc::RunStatus::Canceled);
+      CHECK(orphan.now().reason == "canceled by the user");
+    }
+  }
+
+  TEST_CASE("a stale run is marked Failed and its job stopped through its backend") {
+    OrphanedRun orphan("docker");
+    jobc::reconcile_runs(*orphan.store, orphan.factory());
+    REQUIRE(orphan.calls.size() == 1);
+    CHECK(orphan.calls[0].job_id == "job-7");
+    CHECK(orphan.now().status == jobc::RunStatus::Failed);
+    CHECK(orphan.now().reason.find("the job was stopped") != std::string::npos);
+  }
+
+  TEST_CASE("a job that could not be stopped is said to be maybe still running") {
+    OrphanedRun orphan("slurm");
+    orphan.failure = "slurmrestd does not answer";
+    jobc::reconcile_runs(*orphan.store, orphan.factory());
+    CHECK(orphan.now().status == jobc::RunStatus::Failed);
+    CHECK(orphan.now().reason.find("may still be running: slurmrestd does not answer") !=
+          std::string::npos);
+  }
+
+  TEST_CASE("a run that never had a monitor has no job to stop") {
+    OrphanedRun orphan("docker", 0);
+    std::string error;
+    REQUIRE(jobc::cancel_run(*orphan.store, orphan.run.id, error, orphan.factory()));
+    CHECK(orphan.calls.empty());
+    CHECK(orphan.now().status == jobc::RunStatus::Canceled);
+  }
+}
