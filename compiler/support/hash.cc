@@ -4,6 +4,8 @@
 #define OPENSSL_SUPPRESS_DEPRECATED
 #include "support/hash.h"
 
+#include "support/digest_cache.h"
+
 #include <openssl/md5.h>
 #include <openssl/sha.h>
 #include <sys/stat.h>
@@ -124,9 +126,11 @@ std::string sha256_file_hex(const std::filesystem::path& file) {
     std::lock_guard lock(mutex);
     if (auto it = known.find(key); it != known.end()) return it->second;
   }
-  Hasher hasher(HashKind::Sha256);
-  hasher.update_file(file);
-  std::string digest = hasher.hex();
+  std::string digest = cached_digest("sha256", file, [&file] {
+    Hasher hasher(HashKind::Sha256);
+    hasher.update_file(file);
+    return hasher.hex();
+  });
   if (cacheable) {
     std::lock_guard lock(mutex);
     known.emplace(key, digest);

@@ -12,6 +12,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "support/digest_cache.h"
 #include "support/hash.h"
 #include "support/pyyaml_dump.h"
 #include "support/utf8.h"
@@ -148,15 +149,17 @@ IgnoreRules root_ignore_rules(const fs::path& folder) {
 
 std::string upload_hash(const fs::path& file_or_dir) {
   const fs::path root = fs::canonical(file_or_dir);  // the SDK resolves the path first
-  Hasher md5(HashKind::Md5);
-  md5.update(kUploadHashSeed);
-  if (fs::is_directory(root)) {
-    ActiveFolders active{root};
-    hash_folder(root, "", root_ignore_rules(root), md5, active);
-  } else {
-    md5.update_file(root);  // a single file: its bytes, not its name
-  }
-  return md5.hex();
+  return cached_digest("azureml-upload-md5", root, [&root] {
+    Hasher md5(HashKind::Md5);
+    md5.update(kUploadHashSeed);
+    if (fs::is_directory(root)) {
+      ActiveFolders active{root};
+      hash_folder(root, "", root_ignore_rules(root), md5, active);
+    } else {
+      md5.update_file(root);  // a single file: its bytes, not its name
+    }
+    return md5.hex();
+  });
 }
 
 std::vector<SnapshotFile> snapshot_files(const fs::path& file_or_dir) {

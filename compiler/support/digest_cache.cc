@@ -1,0 +1,112 @@
+#include "support/digest_cache.h"
+
+#include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <optional>
+
+#include "support/hash.h"
+
+namespace jobc {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::optional<fs::path> cache_folder() {
+  const char* configured = std::getenv("JOBC_DIGEST_CACHE");
+  if (configured != nullptr && *configured != '\0') {
+    std::string_view value(configured);
+    if (value == "off" || value == "0") return std::nullopt;
+    return fs::path(value);
+  }
+  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg != nullptr && *xdg == '/') {
+    return fs::path(xdg) / "jobc" / "digests";
+  }
+  if (const char* home = std::getenv("HOME"); home != nullptr && *home == '/') {
+    return fs::path(home) / ".cache" / "jobc" / "digests";
+  }
+  return std::nullopt;
+}
+
+void append_stat(std::string& key, std::string_view relative, const struct stat& info) {
+  key += fmt::format("{}\n{} {} {} {}.{} {}.{}\n", relative, info.st_dev, info.st_ino, info.st_size,
+                     info.st_mtim.tv_sec, info.st_mtim.tv_nsec, info.st_ctim.tv_sec,
+                     info.st_ctim.tv_nsec);
+}
+
+struct StatKey {
+  std::string text;
+  uint64_t bytes = 0;
+};
+
+// Every file and folder under `path` with its identity, size and times; nullopt when the tree
+// holds a symbolic link (its target could change unseen) or cannot be listed.
+std::optional<StatKey> stat_key(const fs::path& path) {
+  StatKey key;
+  struct stat info {};
+  if (::lstat(path.c_str(), &info) != 0 || S_ISLNK(info.st_mode)) return std::nullopt;
+  key.text = path.string() + "\n";
+  append_stat(key.text, ".", info);
+  if (S_ISREG(info.st_mode)) {
+    key.bytes = static_cast<uint64_t>(info.st_size);
+    return key;
+  }
+  if (!S_ISDIR(info.st_mode)) return std::nullopt;
+  std::error_code error;
+  for (fs::recursive_directory_iterator it(path, error), end; it != end; it.increment(error)) {
+    if (error || ::lstat(it->path().c_str(), &info) != 0 || S_ISLNK(info.st_mode)) {
+      return std::nullopt;
+    }
+    append_stat(key.text, it->path().lexically_relative(path).string(), info);
+    if (S_ISREG(info.st_mode)) key.bytes += static_cast<uint64_t>(info.st_size);
+  }
+  if (error) return std::nullopt;
+  return key;
+}
+
+std::optional<std::string> read_entry(const fs::path& file) {
+  std::ifstream in(file);
+  std::string digest;
+  if (!(in >> digest) || digest.size() < 32 || digest.size() > 128) return std::nullopt;
+  return digest;
+}
+
+void write_entry(const fs::path& folder, const fs::path& file, const std::string& digest) {
+  std::error_code error;
+  fs::create_directories(folder, error);
+  // Written aside, then renamed: a reader never sees half an entry.
+  fs::path temporary = file;
+  temporary += fmt::format(".{}.tmp", ::getpid());
+  {
+    std::ofstream out(temporary);
+    out << digest << "\n";
+    if (!out) {
+      fs::remove(temporary, error);
+      return;
+    }
+  }
+  fs::rename(temporary, file, error);
+  if (error) fs::remove(temporary, error);
+}
+
+}  // namespace
+
+std::string cached_digest(std::string_view kind, const fs::path& path,
+                          const std::function<std::string()>& compute) {
+  std::optional<fs::path> folder = cache_folder();
+  if (!folder) return compute();
+  std::optional<StatKey> before = stat_key(path);
+  if (!before || before->bytes < kMinCachedBytes) return compute();
+  const fs::path entry = *folder / sha256_hex(fmt::format("{}\n{}", kind, before->text));
+  if (std::optional<std::string> known = read_entry(entry)) return *known;
+  std::string digest = compute();
+  // Stored only if nothing changed while it was computed.
+  std::optional<StatKey> after = stat_key(path);
+  if (after && after->text == before->text) write_entry(*folder, entry, digest);
+  return digest;
+}
+
+}  // namespace jobc

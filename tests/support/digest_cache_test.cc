@@ -1,0 +1,121 @@
+#include "support/digest_cache.h"
+
+#include <doctest/doctest.h>
+#include <stdlib.h>
+
+#include <fstream>
+#include <string>
+
+#include "common/temp_dir.h"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Points JOBC_DIGEST_CACHE somewhere for one test, then restores what the test runner set.
+struct CacheSetting {
+  std::string saved;
+  explicit CacheSetting(const std::string& value) {
+    if (const char* old = std::getenv("JOBC_DIGEST_CACHE")) saved = old;
+    setenv("JOBC_DIGEST_CACHE", value.c_str(), 1);
+  }
+  ~CacheSetting() { setenv("JOBC_DIGEST_CACHE", saved.c_str(), 1); }
+};
+
+void write_bytes(const fs::path& file, size_t size, char fill) {
+  fs::create_directories(file.parent_path());
+  std::ofstream(file, std::ios::binary) << std::string(size, fill);
+}
+
+// A digest function that counts its calls and returns a digest-shaped string.
+struct CountingDigest {
+  int calls = 0;
+  std::string operator()() {
+    ++calls;
+    return std::string(64, static_cast<char>('a' + calls % 6));
+  }
+};
+
+}  // namespace
+
+TEST_SUITE("support") {
+  TEST_CASE("a large unchanged file is hashed once across lookups; a change hashes it again") {
+    jobc::testing::TempDir dir;
+    CacheSetting setting((dir.path / "cache").string());
+    fs::path data = dir.path / "data.bin";
+    write_bytes(data, jobc::kMinCachedBytes + 10, 'x');
+    CountingDigest digest;
+    auto compute = [&] { return digest(); };
+    std::string first = jobc::cached_digest("t", data, compute);
+    CHECK(jobc::cached_digest("t", data, compute) == first);
+    CHECK(digest.calls == 1);
+    CHECK(jobc::cached_digest("other-kind", data, compute) != first);  // kinds never mix
+    CHECK(digest.calls == 2);
+    write_bytes(data, jobc::kMinCachedBytes + 10, 'y');  // same size, new content and times
+    CHECK(jobc::cached_digest("t", data, compute) != first);
+    CHECK(digest.calls == 3);
+  }
+
+  TEST_CASE("a folder's entry goes stale when a file in it changes or appears") {
+    jobc::testing::TempDir dir;
+    CacheSetting setting((dir.path / "cache").string());
+    fs::path folder = dir.path / "corpus";
+    write_bytes(folder / "a" / "train.txt", jobc::kMinCachedBytes, 'x');
+    CountingDigest digest;
+    auto compute = [&] { return digest(); };
+    jobc::cached_digest("t", folder, compute);
+    jobc::cached_digest("t", folder, compute);
+    CHECK(digest.calls == 1);
+    write_bytes(folder / "a" / "new.txt", 1, 'z');
+    jobc::cached_digest("t", folder, compute);
+    CHECK(digest.calls == 2);
+  }
+
+  TEST_CASE("small files, symbolic links, 'off' and a broken cache all compute the digest") {
+    jobc::testing::TempDir dir;
+    CountingDigest digest;
+    auto compute = [&] { return digest(); };
+    fs::path small = dir.path / "small.txt";
+    write_bytes(small, 100, 'x');
+    fs::path large = dir.path / "tree" / "large.bin";
+    write_bytes(large, jobc::kMinCachedBytes, 'x');
+    {
+      CacheSetting setting((dir.path / "cache").string());
+      jobc::cached_digest("t", small, compute);
+      jobc::cached_digest("t", small, compute);
+      CHECK(digest.calls == 2);
+      fs::create_symlink(large, dir.path / "tree" / "link");
+      jobc::cached_digest("t", dir.path / "tree", compute);
+      jobc::cached_digest("t", dir.path / "tree", compute);
+      CHECK(digest.calls == 4);
+    }
+    {
+      CacheSetting setting("off");
+      jobc::cached_digest("t", large, compute);
+      jobc::cached_digest("t", large, compute);
+      CHECK(digest.calls == 6);
+    }
+    {
+      write_bytes(dir.path / "not-a-folder", 1, 'x');  // the cache "folder" is a file
+      CacheSetting setting((dir.path / "not-a-folder").string());
+      CHECK(jobc::cached_digest("t", large, compute).size() == 64);
+      CHECK(jobc::cached_digest("t", large, compute).size() == 64);
+      CHECK(digest.calls == 8);
+    }
+  }
+
+  TEST_CASE("a damaged cache entry is not trusted") {
+    jobc::testing::TempDir dir;
+    CacheSetting setting((dir.path / "cache").string());
+    fs::path data = dir.path / "data.bin";
+    write_bytes(data, jobc::kMinCachedBytes, 'x');
+    CountingDigest digest;
+    auto compute = [&] { return digest(); };
+    std::string first = jobc::cached_digest("t", data, compute);
+    for (const auto& entry : fs::directory_iterator(dir.path / "cache")) {
+      std::ofstream(entry.path()) << "short\n";
+    }
+    CHECK(jobc::cached_digest("t", data, compute).size() == 64);
+    CHECK(digest.calls == 2);
+  }
+}
