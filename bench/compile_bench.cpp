@@ -36,6 +36,7 @@ struct Options {
   int sdk_cold = 1;     // cold SDK processes per spec
   bool quick = false, sdk_cold_enabled = true, check = false;
   std::string filter;
+  bool digest_cache = true;
 };
 
 struct Case {
@@ -68,6 +69,9 @@ int usage(const char* msg) {
       "  --batch-runs B      compile_all processes compiling every spec once (default 10)\n"
       "  --sdk-cold N        cold SDK processes per spec (default 1); --no-sdk-cold skips them\n"
       "  --tmp DIR           where the artifacts are written (default /tmp; /dev/shm: tmpfs)\n"
+      "  --no-digest-cache   JOBC_DIGEST_CACHE=off: every run hashes large inputs, as a first\n"
+      "                      compile does (default: a private cache the untimed runs fill, as\n"
+      "                      on every recompile)\n"
       "  --quick             smoke run: 5 specs, 3 repeats, 3 passes, 3 batch runs\n"
       "  --check             exit 1 when a goal is missed (default: report only, exit 0)\n");
   return 2;
@@ -112,6 +116,8 @@ int main(int argc, char** argv) {
       o.sdk_cold_enabled = false;
     else if (a == "--quick")
       o.quick = true;
+    else if (a == "--no-digest-cache")
+      o.digest_cache = false;
     else if (a == "--check")
       o.check = true;
     else if (a == "--filter")
@@ -152,8 +158,12 @@ int main(int argc, char** argv) {
                  " (configure bench/ with -DJOBC_BUILD_DIR=<jobc build with libjobc_core.a>)";
 
   // the oracle re-execs itself unless PYTHONHASHSEED=0: set it so a cold run is one process
-  const std::vector<std::string> env = environment({"PYTHONHASHSEED=0"});
   TempDir tmp("compile_bench", o.tmp);
+  // jobc's digest cache (support/digest_cache.h): a private one, or none.
+  const std::string digest_cache =
+      o.digest_cache ? (tmp.path / "digest-cache").string() : std::string("off");
+  const std::vector<std::string> env =
+      environment({"PYTHONHASHSEED=0", "JOBC_DIGEST_CACHE=" + digest_cache});
 
   // ---- the corpus ------------------------------------------------------------------------
   std::vector<Case> cases;
@@ -216,6 +226,9 @@ int main(int argc, char** argv) {
               cases_tsv.c_str());
   std::printf("jobc: %s\ncompile_all: %s\nartifacts written under: %s\n", o.jobc.c_str(),
               batch_skip.empty() ? o.compile_all.c_str() : "(none)", tmp.path.c_str());
+  std::printf("jobc's digest cache: %s\n",
+              o.digest_cache ? "a private one, filled by the untimed first run of each spec"
+                             : "off (every run hashes its large inputs)");
   print_machine("compile_bench");
   std::printf(
       "jobc cold: %d `jobc compile` processes per spec; in-process: %d passes, %d one-process "
