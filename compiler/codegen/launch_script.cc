@@ -4,6 +4,7 @@
 
 #include "codegen/shell_quote.h"
 #include "codegen/template_renderer.h"
+#include "codegen/tensorflow_workers.h"
 #include "spec/checks/command_references.h"
 #include "support/char_scan.h"
 #include "support/python_text.h"
@@ -77,7 +78,7 @@ TemplateData distribution_data(const json& job, TemplateData data) {
   data.set("pytorch", type == "pytorch");
   data.set("tensorflow", type == "tensorflow");
   data.set("processes_per_node", std::to_string(per_node));
-  data.set("workers", std::to_string(distribution.value("worker_count", 1LL)));
+  data.set("workers", std::to_string(tensorflow_workers_per_node(job)));
   return data;
 }
 

@@ -235,7 +235,7 @@ TEST_SUITE("slurm") {
     Sandbox box;
     auto result = box.run_on_two_nodes(
         "command: echo \"node=$SLURMD_NODENAME tf=$TF_CONFIG\"\n"
-        "distribution: {type: tensorflow, worker_count: 1}\n");
+        "distribution: {type: tensorflow, worker_count: 2}\n");
     for (std::string node : {"n1", "n2"}) {
       auto at = result.out.find("node=" + node + " tf=");
       REQUIRE_MESSAGE(at != std::string::npos, result.out);

@@ -47,6 +47,26 @@ json payload_of(const Compiled& compiled) {
 }  // namespace
 
 TEST_SUITE("slurm_payload") {
+  TEST_CASE("tensorflow: worker_count is the total, shared out over the nodes as in Azure ML") {
+    jobc::testing::TempDir dir;
+    auto compiled = compile_job(dir.path,
+                                "command: python3 train.py\ncompute: hpc.yml\n"
+                                "distribution: {type: tensorflow, worker_count: 4}\n"
+                                "resources: {instance_count: 2}\n");
+    json job = payload_of(compiled)["job"];
+    CHECK(job["nodes"] == 2);
+    CHECK(job["tasks_per_node"] == 2);
+    const auto* launch = compiled.result.outputs.find("launch.sh");
+    REQUIRE(launch);
+    CHECK(launch->content.find("for index in $(seq 0 $((2 - 1)))") != std::string::npos);
+    // Without worker_count: one worker per node (Azure ML's default is instance_count).
+    auto defaulted = compile_job(dir.path,
+                                 "command: python3 train.py\ncompute: hpc.yml\n"
+                                 "distribution: {type: tensorflow}\n"
+                                 "resources: {instance_count: 2}\n");
+    CHECK(payload_of(defaulted)["job"]["tasks_per_node"] == 1);
+  }
+
   TEST_CASE("an MPI job: nodes, tasks per node, time limit, partition and account") {
     jobc::testing::TempDir dir;
     auto compiled = compile_job(dir.path,

@@ -4,6 +4,7 @@
 
 #include "codegen/launch_script.h"
 #include "codegen/template_renderer.h"
+#include "codegen/tensorflow_workers.h"
 #include "spec/checks/check_context.h"
 
 namespace jobc {
@@ -31,7 +32,7 @@ Layout layout_of(const json& job) {
   if (type == "mpi" || type == "pytorch") {
     layout.tasks_per_node = std::max(1LL, distribution.value("process_count_per_instance", 1LL));
   } else if (type == "tensorflow") {
-    layout.tasks_per_node = std::max(1LL, distribution.value("worker_count", 1LL));
+    layout.tasks_per_node = tensorflow_workers_per_node(job);
   }
   layout.mpi = type == "mpi";
   layout.once = layout.nodes == 1 || layout.mpi;

@@ -191,6 +191,19 @@ void check_distribution_and_resources(const CheckContext& context, const std::st
   check_count(context, base + "/distribution/process_count_per_instance", 1);
   check_count(context, base + "/distribution/worker_count", 1);
   check_count(context, base + "/distribution/parameter_server_count", 0);
+  // worker_count is a total (as in Azure ML), run as the same share on each node.
+  const nlohmann::json* workers = context.find(base + "/distribution/worker_count");
+  const nlohmann::json* nodes = context.find(base + "/resources/instance_count");
+  if (workers && nodes && workers->is_number_integer() && nodes->is_number_integer() &&
+      workers->get<long long>() > 0 && nodes->get<long long>() > 0 &&
+      workers->get<long long>() % nodes->get<long long>() != 0) {
+    context.sink.report(
+        DiagCode::OutOfRange, context.at(base + "/distribution/worker_count"),
+        fmt::format("'distribution.worker_count' ({}) must be a multiple of "
+                    "'resources.instance_count' ({})",
+                    workers->get<long long>(), nodes->get<long long>()),
+        {"worker_count is the number of workers in all; each node runs the same number"});
+  }
 }
 
 }  // namespace
