@@ -23,7 +23,10 @@ void check_inputs(const CheckContext& context, const std::string& inputs) {
   if (!node || !node->is_object()) return;
   for (const auto& [name, input] : node->items()) {
     if (!input.is_object() || !input.contains("path")) continue;
-    std::string type = input.value("type", "uri_folder");
+    // A type that is not text (`type:` left empty) is the schema's to report; value() would throw.
+    auto given = input.find("type");
+    if (given != input.end() && !given->is_string()) continue;
+    std::string type = given == input.end() ? "uri_folder" : given->get<std::string>();
     if (!is_path_input_type(type)) continue;
     PathKind kind = type == "uri_file"     ? PathKind::File
                     : type == "uri_folder" ? PathKind::Folder
