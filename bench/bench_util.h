@@ -30,6 +30,38 @@ namespace bench {
 
 namespace fs = std::filesystem;
 
+// Reads a program's options one by one; value() and number() take the option's operand and
+// leave through `usage` (which prints the message and returns the exit status) when it is
+// missing or, for number(), not a positive integer.
+class ArgReader {
+ public:
+  ArgReader(int argc, char** argv, int (*usage)(const char*))
+      : argc_(argc), argv_(argv), usage_(usage) {}
+  bool next() {
+    if (++index_ >= argc_) return false;
+    option_ = argv_[index_];
+    return true;
+  }
+  const std::string& option() const { return option_; }
+  std::string value() {
+    if (index_ + 1 >= argc_) std::exit(usage_(("missing value for " + option_).c_str()));
+    return argv_[++index_];
+  }
+  int number() {
+    std::string text = value();
+    int n = std::atoi(text.c_str());
+    if (n < 1) std::exit(usage_(("bad number for " + option_ + ": " + text).c_str()));
+    return n;
+  }
+
+ private:
+  int argc_;
+  char** argv_;
+  int (*usage_)(const char*);
+  int index_ = 0;
+  std::string option_;
+};
+
 struct Proc {
   double wall_ms = 0, cpu_ms = 0;  // cpu: user + sys of the child and its waited-for children
   long rss_kb = 0;

@@ -26,6 +26,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_util.h"
 #include "jobc/artifact_writer.h"
 #include "jobc/compile.h"
 #include "jobc/diagnostic_render.h"
@@ -132,26 +133,23 @@ int main(int argc, char** argv) {
   bool jsonl = false, all_rows = false;
   std::string filter;
   std::vector<std::string> sets, positional;
-  for (int i = 1; i < argc; ++i) {
-    std::string a = argv[i];
-    auto value = [&]() -> std::string {
-      if (i + 1 >= argc) std::exit(usage(("missing value for " + a).c_str()));
-      return argv[++i];
-    };
+  bench::ArgReader args(argc, argv, usage);
+  while (args.next()) {
+    const std::string& a = args.option();
     if (a == "--passes")
-      passes = std::max(1, std::atoi(value().c_str()));
+      passes = args.number();
     else if (a == "-o" || a == "--output")
-      out = value();
+      out = args.value();
     else if (a == "--jsonl")
       jsonl = true;
     else if (a == "--cases")
-      cases_tsv = value();
+      cases_tsv = args.value();
     else if (a == "--all-rows")
       all_rows = true;
     else if (a == "--filter")
-      filter = value();
+      filter = args.value();
     else if (a == "--set")
-      sets.push_back(value());
+      sets.push_back(args.value());
     else if (a == "-h" || a == "--help")
       return usage(nullptr), 0;
     else if (a.rfind("-", 0) == 0)

@@ -82,36 +82,27 @@ int usage(const char* msg) {
 int main(int argc, char** argv) {
   Options o;
   std::optional<int> repeat, passes, batch;
-  for (int i = 1; i < argc; ++i) {
-    std::string a = argv[i];
-    auto value = [&]() -> std::string {
-      if (i + 1 >= argc) std::exit(usage(("missing value for " + a).c_str()));
-      return argv[++i];
-    };
-    auto number = [&]() {
-      std::string v = value();
-      int n = std::atoi(v.c_str());
-      if (n < 1) std::exit(usage(("bad number for " + a + ": " + v).c_str()));
-      return n;
-    };
+  bench::ArgReader args(argc, argv, usage);
+  while (args.next()) {
+    const std::string& a = args.option();
     if (a == "--jobc")
-      o.jobc = value();
+      o.jobc = args.value();
     else if (a == "--compile-all")
-      o.compile_all = value();
+      o.compile_all = args.value();
     else if (a == "--shared")
-      o.shared = value();
+      o.shared = args.value();
     else if (a == "--python")
-      o.python = value();
+      o.python = args.value();
     else if (a == "--tmp")
-      o.tmp = value();
+      o.tmp = args.value();
     else if (a == "--repeat")
-      repeat = number();
+      repeat = args.number();
     else if (a == "--passes")
-      passes = number();
+      passes = args.number();
     else if (a == "--batch-runs")
-      batch = number();
+      batch = args.number();
     else if (a == "--sdk-cold")
-      o.sdk_cold = number();
+      o.sdk_cold = args.number();
     else if (a == "--no-sdk-cold")
       o.sdk_cold_enabled = false;
     else if (a == "--quick")
@@ -121,7 +112,7 @@ int main(int argc, char** argv) {
     else if (a == "--check")
       o.check = true;
     else if (a == "--filter")
-      o.filter = value();
+      o.filter = args.value();
     else if (a == "-h" || a == "--help")
       return usage(nullptr), 0;
     else

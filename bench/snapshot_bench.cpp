@@ -107,18 +107,15 @@ int main(int argc, char** argv) {
   bool quick = false, check = false;
   std::optional<int> rep;
   fs::path parent = "/tmp";
-  for (int i = 1; i < argc; ++i) {
-    std::string a = argv[i];
-    auto value = [&]() -> std::string {
-      if (i + 1 >= argc) std::exit(usage(("missing value for " + a).c_str()));
-      return argv[++i];
-    };
+  bench::ArgReader args(argc, argv, usage);
+  while (args.next()) {
+    const std::string& a = args.option();
     if (a == "--files")
-      files = std::atoi(value().c_str());
+      files = args.number();
     else if (a == "--repeat")
-      rep = std::atoi(value().c_str());
+      rep = args.number();
     else if (a == "--dir")
-      parent = value();
+      parent = args.value();
     else if (a == "--quick")
       quick = true;
     else if (a == "--check")

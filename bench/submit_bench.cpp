@@ -103,18 +103,14 @@ int main(int argc, char** argv) {
   int repeat = 30;
   bool quick = false, check = false;
   std::optional<int> rep;
-  for (int i = 1; i < argc; ++i) {
-    std::string a = argv[i];
-    auto value = [&]() -> std::string {
-      if (i + 1 >= argc) std::exit(usage(("missing value for " + a).c_str()));
-      return argv[++i];
-    };
+  bench::ArgReader args(argc, argv, usage);
+  while (args.next()) {
+    const std::string& a = args.option();
     if (a == "--jobc")
-      jobc = value();
-    else if (a == "--repeat") {
-      rep = std::atoi(value().c_str());
-      if (*rep < 1) return usage("bad --repeat");
-    } else if (a == "--quick")
+      jobc = args.value();
+    else if (a == "--repeat")
+      rep = args.number();
+    else if (a == "--quick")
       quick = true;
     else if (a == "--check")
       check = true;

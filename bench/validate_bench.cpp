@@ -32,9 +32,12 @@
 #include <string>
 #include <vector>
 
+#include "bench_util.h"
+
 extern char** environ;
 namespace fs = std::filesystem;
 using json = nlohmann::json;
+using namespace bench;
 
 namespace {
 
@@ -58,12 +61,6 @@ struct Options {
   std::string filter;
 };
 
-struct Proc {
-  double wall_ms = 0, cpu_ms = 0;
-  long rss_kb = 0;
-  int rc = -1;  // exit status, 128+signal, or -1 when it could not be started
-};
-
 struct Case {
   std::string spec, kind, set;
   fs::path path;
@@ -76,106 +73,18 @@ struct Case {
   std::string sdk_problem;
 };
 
-double median(std::vector<double> v) {
-  if (v.empty()) return NAN;
-  std::sort(v.begin(), v.end());
-  size_t n = v.size();
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-double vmin(const std::vector<double>& v) {
-  return v.empty() ? NAN : *std::min_element(v.begin(), v.end());
-}
-double vmax(const std::vector<double>& v) {
-  return v.empty() ? NAN : *std::max_element(v.begin(), v.end());
-}
-double geomean(const std::vector<double>& v) {
-  double s = 0;
-  int n = 0;
-  for (double x : v)
-    if (std::isfinite(x) && x > 0) s += std::log(x), ++n;
-  return n ? std::exp(s / n) : NAN;
-}
 template <class F>
 std::vector<double> field(const std::vector<Proc>& ps, F f) {
   std::vector<double> out;
   for (const Proc& p : ps) out.push_back(f(p));
   return out;
 }
-std::vector<double> walls(const std::vector<Proc>& ps) {
-  return field(ps, [](const Proc& p) { return p.wall_ms; });
-}
-long max_rss(const std::vector<Proc>& ps) {
-  long m = 0;
-  for (const Proc& p : ps) m = std::max(m, p.rss_kb);
-  return m;
-}
-
 std::vector<std::string>
     g_env;  // environ + PYTHONHASHSEED=0 (the oracle re-execs itself otherwise)
 
 Proc run(const std::vector<std::string>& argv, const std::string& out = "/dev/null",
          const std::string& err = "/dev/null") {
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&fa, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_addopen(&fa, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  std::vector<char*> av, ev;
-  for (const std::string& a : argv) av.push_back(const_cast<char*>(a.c_str()));
-  av.push_back(nullptr);
-  for (const std::string& e : g_env) ev.push_back(const_cast<char*>(e.c_str()));
-  ev.push_back(nullptr);
-  Proc p;
-  pid_t pid;
-  auto t0 = std::chrono::steady_clock::now();
-  int e = posix_spawn(&pid, av[0], &fa, nullptr, av.data(), ev.data());
-  posix_spawn_file_actions_destroy(&fa);
-  if (e != 0) return p;
-  int status = 0;
-  struct rusage ru {};
-  while (wait4(pid, &status, 0, &ru) < 0 && errno == EINTR) {
-  }
-  auto t1 = std::chrono::steady_clock::now();
-  p.wall_ms = std::chrono::duration<double, std::milli>(t1 - t0).count();
-  p.cpu_ms = (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 +
-             (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
-  p.rss_kb = ru.ru_maxrss;
-  p.rc = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  return p;
-}
-
-std::string slurp(const fs::path& p, size_t limit = 4000) {
-  std::ifstream f(p);
-  std::string s((std::istreambuf_iterator<char>(f)), {});
-  if (s.size() > limit) s.resize(limit);
-  return s;
-}
-
-std::string loadavg() {
-  std::string s = slurp("/proc/loadavg");
-  std::istringstream in(s);
-  std::string a, b, c;
-  in >> a >> b >> c;
-  return a + " " + b + " " + c;
-}
-
-std::string shorten(std::string s, size_t w) {
-  if (s.rfind("cli/", 0) == 0) s = s.substr(4);
-  if (s.size() > w) s = "..." + s.substr(s.size() - (w - 3));
-  return s;
-}
-
-std::string fmt(double v, int prec = 2) {
-  if (!std::isfinite(v)) return "-";
-  char b[64];
-  std::snprintf(b, sizeof b, "%.*f", prec, v);
-  return b;
-}
-std::string fmt_ratio(double v) {
-  if (!std::isfinite(v)) return "-";
-  char b[64];
-  std::snprintf(b, sizeof b, v >= 100 ? "%.0fx" : "%.1fx", v);
-  return b;
+  return bench::run(argv, g_env, {"/dev/null", out, err, ""});
 }
 
 int usage(const char* msg) {
@@ -204,34 +113,25 @@ int usage(const char* msg) {
 int main(int argc, char** argv) {
   Options o;
   std::optional<int> repeat, passes, copies;
-  for (int i = 1; i < argc; ++i) {
-    std::string a = argv[i];
-    auto value = [&]() -> std::string {
-      if (i + 1 >= argc) std::exit(usage(("missing value for " + a).c_str()));
-      return argv[++i];
-    };
-    auto number = [&]() {
-      std::string v = value();
-      int n = std::atoi(v.c_str());
-      if (n < 1) std::exit(usage(("bad number for " + a + ": " + v).c_str()));
-      return n;
-    };
+  bench::ArgReader args(argc, argv, usage);
+  while (args.next()) {
+    const std::string& a = args.option();
     if (a == "--jobc")
-      o.jobc = value();
+      o.jobc = args.value();
     else if (a == "--shared")
-      o.shared = value();
+      o.shared = args.value();
     else if (a == "--python")
-      o.python = value();
+      o.python = args.value();
     else if (a == "--sdk-script")
-      o.sdk_script = value();
+      o.sdk_script = args.value();
     else if (a == "--repeat")
-      repeat = number();
+      repeat = args.number();
     else if (a == "--warm-copies")
-      copies = number();
+      copies = args.number();
     else if (a == "--sdk-passes")
-      passes = number();
+      passes = args.number();
     else if (a == "--sdk-cold")
-      o.sdk_cold = number();
+      o.sdk_cold = args.number();
     else if (a == "--no-sdk-cold")
       o.sdk_cold_enabled = false;
     else if (a == "--quick")
@@ -239,7 +139,7 @@ int main(int argc, char** argv) {
     else if (a == "--check")
       o.check = true;
     else if (a == "--filter")
-      o.filter = value();
+      o.filter = args.value();
     else if (a == "-h" || a == "--help")
       return usage(nullptr), 0;
     else
