@@ -6,7 +6,6 @@
 #include "codegen/template_renderer.h"
 #include "codegen/tensorflow_workers.h"
 #include "spec/checks/command_references.h"
-#include "support/char_scan.h"
 #include "support/python_text.h"
 
 namespace jobc {
@@ -38,14 +37,6 @@ std::string input_default(const json& input) {
   return shell_quote(input.is_object() && input.contains("path") ? python_str(input["path"]) : "");
 }
 
-bool is_plain_reference(const CommandReference& reference) {
-  std::string_view inside(reference.text);
-  inside = inside.substr(3, inside.size() - 5);  // drop "${{" and "}}"
-  inside.remove_prefix(skip_while(inside, 0, is_regex_space));
-  while (!inside.empty() && is_regex_space(inside.back())) inside.remove_suffix(1);
-  return inside.size() == reference.scope.size() + 1 + reference.name.size();
-}
-
 // Replaces ${{inputs.x}} and ${{outputs.y}} in one pass: replacement text is never rescanned,
 // so a value containing "${{" cannot expand again.
 std::string substitute_command(const std::string& command, const json& inputs) {
@@ -55,7 +46,7 @@ std::string substitute_command(const std::string& command, const json& inputs) {
     out.append(command, last, reference.offset - last);
     last = reference.offset + reference.text.size();
     // Only a plain ${{inputs.x}} / ${{outputs.y}}; ${{inputs.x.path}} and others stay as text.
-    if (!is_plain_reference(reference)) {
+    if (reference.has_parts) {
       out += reference.text;
     } else if (reference.scope == "inputs" && inputs.contains(reference.name)) {
       out += input_replacement(reference.name, inputs[reference.name]);

@@ -98,6 +98,8 @@ TEST_SUITE("support") {
     REQUIRE(found.size() == 2);
     CHECK(found[0].scope == "inputs");
     CHECK(found[0].name == "data");
+    CHECK(found[0].has_parts);  // ".path": launch.sh leaves it as text
+    CHECK_FALSE(found[1].has_parts);
     CHECK(found[1].text == "${{ outputs.m }}");
   }
 }

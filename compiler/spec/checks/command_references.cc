@@ -19,15 +19,17 @@ bool parse_reference(std::string_view text, size_t start, CommandReference& out,
   size_t name_end = skip_while(text, scope_end + 1, is_name_char);
   if (name_end == scope_end + 1) return false;
   size_t cursor = name_end;
+  bool has_parts = false;
   while (cursor + 1 < text.size() && text[cursor] == '.' && is_word_char(text[cursor + 1])) {
     cursor = skip_while(text, cursor + 1, is_word_char);
+    has_parts = true;
   }
   cursor = skip_while(text, cursor, is_regex_space);
   if (text.substr(cursor, 2) != "}}") return false;
   end = cursor + 2;
   out = {std::string(text.substr(pos, scope_end - pos)),
          std::string(text.substr(scope_end + 1, name_end - scope_end - 1)),
-         std::string(text.substr(start, end - start)), start};
+         std::string(text.substr(start, end - start)), start, has_parts};
   return true;
 }
 
