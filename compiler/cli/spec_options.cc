@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "codegen/digest_prefetch.h"
 #include "jobc/diagnostic_render.h"
 
 namespace jobc::cli {
@@ -48,11 +49,18 @@ std::optional<CompiledSpec> load_and_compile(const std::string& command, const s
     std::cerr << "jobc " << command << ": no such file: " << path << "\n";
     return std::nullopt;
   }
+  // Large inputs are hashed while the spec is validated (declared first: destroyed last).
+  std::unique_ptr<DigestPrefetch> prefetch;
+  options.on_loaded = [&prefetch](const SpecDocument& doc) {
+    prefetch = std::make_unique<DigestPrefetch>(doc);
+  };
   auto spec = load_and_validate(path, options, sources, sink);
   std::optional<CompiledSpec> compiled;
   if (spec && !sink.has_errors()) {
     try {
-      CompileResult result = compile_spec(*spec, compile_options, sink);
+      CompileOptions with_prefetch = compile_options;
+      with_prefetch.prefetch = prefetch.get();
+      CompileResult result = compile_spec(*spec, with_prefetch, sink);
       compiled = CompiledSpec{std::move(*spec), std::move(result)};
     } catch (const std::exception& e) {
       std::cerr << "jobc " << command << ": " << e.what() << "\n";

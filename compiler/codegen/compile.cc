@@ -76,8 +76,8 @@ CompileResult compile_spec(const LoadedSpec& spec, const CompileOptions& options
     job_name = derived_job_name(spec, result.inputs);
   }
   if (spec.kind == SpecKind::CommandJob) emit_slurm_job(spec, job_name, result.outputs);
-  AzureMlContext azure{spec,          options.scope, job_name, recipe ? &*recipe : nullptr,
-                       result.inputs, sink};
+  AzureMlContext azure{spec,          options.scope, job_name,        recipe ? &*recipe : nullptr,
+                       result.inputs, sink,          options.prefetch};
   emit_azureml(azure, result.outputs);
   emit_manifest(result, recipe ? recipe->image_tag() : "", result.outputs);
   return result;

@@ -38,7 +38,17 @@ std::string to_hex(const unsigned char* bytes, size_t size) {
   return out;
 }
 
+thread_local const std::atomic<bool>* t_stop = nullptr;
+
 }  // namespace
+
+ScopedHashStop::ScopedHashStop(const std::atomic<bool>& stop) : previous_(t_stop) {
+  t_stop = &stop;
+}
+
+ScopedHashStop::~ScopedHashStop() {
+  t_stop = previous_;
+}
 
 Hasher::Hasher(HashKind kind) : state_(std::make_unique<State>()) {
   if (kind == HashKind::Md5) {
@@ -69,6 +79,7 @@ void Hasher::update_file(const std::filesystem::path& file) {
   // Streamed in chunks so large data files never sit in memory whole.
   std::array<char, 1 << 16> chunk;
   while (in) {
+    if (t_stop != nullptr && t_stop->load(std::memory_order_relaxed)) throw HashingStopped();
     in.read(chunk.data(), chunk.size());
     update(std::string_view(chunk.data(), static_cast<size_t>(in.gcount())));
   }

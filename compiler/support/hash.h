@@ -1,9 +1,11 @@
-// Message digests (md5, sha256) as lower-case hex, on top of OpenSSL's EVP API.
+// Message digests (md5, sha256) as lower-case hex, through OpenSSL (see hash.cc for which API).
 // Used for the Azure ML asset hashes and anywhere jobc needs a content fingerprint.
 #pragma once
 
+#include <atomic>
 #include <filesystem>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 
@@ -30,6 +32,24 @@ class Hasher {
  private:
   struct State;
   std::unique_ptr<State> state_;
+};
+
+// Background hashing that may be abandoned (see codegen/digest_prefetch.h): while one of these
+// lives, files hashed on its thread are read only until `stop` is set, then HashingStopped is
+// thrown from the chunk loop, so a cancelled walk over gigabytes ends within one chunk.
+class ScopedHashStop {
+ public:
+  explicit ScopedHashStop(const std::atomic<bool>& stop);
+  ~ScopedHashStop();
+  ScopedHashStop(const ScopedHashStop&) = delete;
+  ScopedHashStop& operator=(const ScopedHashStop&) = delete;
+
+ private:
+  const std::atomic<bool>* previous_;
+};
+
+struct HashingStopped : std::runtime_error {
+  HashingStopped() : std::runtime_error("hashing stopped") {}
 };
 
 std::string md5_hex(std::string_view bytes);

@@ -13,6 +13,8 @@
 
 namespace jobc {
 
+class DigestPrefetch;
+
 // The Azure ML workspace the REST requests are addressed to. Without one, the paths keep
 // `{subscriptionId}`-style placeholders.
 struct WorkspaceScope {
@@ -39,6 +41,8 @@ struct CompileOptions {
   WorkspaceScope scope;
   // A name for a job that has none; empty: derived from the content hash (deterministic).
   std::string job_name;
+  // Upload hashes already under way (see codegen/digest_prefetch.h); null: computed in place.
+  const DigestPrefetch* prefetch = nullptr;
 };
 
 struct CompileResult {

@@ -2,6 +2,7 @@
 // JSON Schema and the rules a schema cannot express. Every problem goes to the sink.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -17,6 +18,9 @@ namespace jobc {
 struct ValidateOptions {
   std::string forced_kind;  // --kind; empty: recognise from the file
   std::vector<Override> overrides;
+  // Called with the top-level document once it is loaded and --set applied, before the
+  // schema and the checks run (compile starts hashing its local folders here).
+  std::function<void(const SpecDocument&)> on_loaded;
 };
 
 struct LoadedSpec {

@@ -5,9 +5,11 @@
 #include <doctest/doctest.h>
 
 #include <fstream>
+#include <memory>
 #include <sstream>
 
 #include "codegen/azureml/requests.h"
+#include "codegen/digest_prefetch.h"
 #include "codegen/environment_recipe.h"
 #include "common/conformance_cases.h"
 #include "common/json_diff.h"
@@ -59,6 +61,11 @@ std::vector<std::string> compare_case(const jobc::testing::ConformanceCase& row)
   }
   jobc::SourceManager sources;
   std::string path = (jobc::testing::conformance_dir() / "specs" / row.spec).string();
+  // As `jobc compile` does: the local folders are hashed ahead while the spec is validated.
+  std::unique_ptr<jobc::DigestPrefetch> prefetch;
+  options.on_loaded = [&prefetch](const jobc::SpecDocument& doc) {
+    prefetch = std::make_unique<jobc::DigestPrefetch>(doc);
+  };
   auto spec = jobc::load_and_validate(path, options, sources, sink);
   if (!spec || sink.has_errors()) return {"does not validate: " + sink_errors(sink)};
 
@@ -69,7 +76,8 @@ std::vector<std::string> compare_case(const jobc::testing::ConformanceCase& row)
   }
   jobc::WorkspaceScope scope = fake_workspace();
   std::string job_name = spec->doc.root.value("name", kOracleJobName);
-  jobc::AzureMlContext context{*spec, scope, job_name, recipe ? &*recipe : nullptr, inputs, sink};
+  jobc::AzureMlContext context{*spec,  scope, job_name,      recipe ? &*recipe : nullptr,
+                               inputs, sink,  prefetch.get()};
   context.storage_account = "wsstorage";
   context.blob_container = "azureml-blobstore-00000000-0000-0000-0000-000000000000";
   json requests = jobc::azureml_requests(context);

@@ -27,6 +27,12 @@ constexpr std::string_view kUploadHashSeed = "Initialize for october 2021 AML CL
 // Python's str.lower() for sorting: Unicode simple lowercase (via the C.UTF-8 locale, ASCII
 // if that is missing) plus U+0130, the one character whose lowercase is two characters.
 std::u32string python_lower(std::string_view utf8) {
+  // ASCII names (nearly all) need no locale: loading C.UTF-8 reads a dozen files.
+  if (std::all_of(utf8.begin(), utf8.end(), [](char c) { return (c & 0x80) == 0; })) {
+    std::u32string out(utf8.begin(), utf8.end());
+    for (char32_t& c : out) c = c >= U'A' && c <= U'Z' ? c + 32 : c;
+    return out;
+  }
   static const std::ctype<wchar_t>* const kCtype = []() -> const std::ctype<wchar_t>* {
     try {
       static const std::locale kLocale("C.UTF-8");

@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "codegen/azureml/asset_hashes.h"
+#include "codegen/digest_prefetch.h"
 
 namespace jobc::azureml {
 
@@ -17,7 +18,8 @@ std::optional<LocalUpload> local_upload(const AzureMlContext& context, const fs:
     // Path.resolve(): the blob is named after the real folder ("." uploads as its own name).
     fs::path resolved = fs::canonical(path);
     LocalUpload upload;
-    upload.hash = upload_hash(resolved);
+    upload.hash =
+        context.prefetch ? context.prefetch->upload_hash(resolved) : upload_hash(resolved);
     upload.is_file = !fs::is_directory(resolved);
     upload.relative_path = "LocalUpload/" + upload.hash + "/" + resolved.filename().string();
     for (const SnapshotFile& file : snapshot_files(resolved)) {

@@ -15,6 +15,7 @@ struct AzureMlContext {
   const EnvironmentRecipe* environment;  // the job's or the spec's environment, or null
   InputRecord& inputs;                   // record every file read (code, contexts)
   DiagnosticSink& sink;
+  const DigestPrefetch* prefetch = nullptr;  // upload hashes already under way, if any
   // The workspace's default datastore (workspaceblobstore): its storage account and blob
   // container name the blobs of uploaded code and build contexts. The SDK asks the workspace
   // for them at submit time; without them the URLs keep these placeholders.
