@@ -7,6 +7,7 @@
 #include <csignal>
 #include <filesystem>
 #include <iostream>
+#include <memory>
 
 #include "cli/commands.h"
 #include "cli/run_status_exit.h"
@@ -16,6 +17,7 @@
 #include "jobc/submit.h"
 #include "runs/log_follow.h"
 #include "runs/monitor.h"
+#include "support/http_client.h"
 
 namespace jobc::cli {
 namespace {
@@ -65,8 +67,22 @@ int stream_run(RunStore& store, const Submission& submission, bool detach_on_int
 }
 
 int run_submit(const SubmitArgs& args) {
+  // Every backend but local talks HTTP: load libcurl while the job compiles.
+  std::unique_ptr<HttpWarmUp> warm_up;
+  auto warm_up_for = [&warm_up](const std::string& compute) {
+    if (!warm_up && !compute.empty() && compute != "local") {
+      warm_up = std::make_unique<HttpWarmUp>();
+    }
+  };
+  warm_up_for(args.compute);
+  auto on_loaded = [&](const SpecDocument& doc) {
+    auto compute = doc.root.find("compute");
+    if (args.compute.empty() && compute != doc.root.end() && compute->is_string()) {
+      warm_up_for(compute->get<std::string>());
+    }
+  };
   int status = kExitOk;
-  auto compiled = load_and_compile("submit", args.spec, args.spec_options, {}, status);
+  auto compiled = load_and_compile("submit", args.spec, args.spec_options, {}, status, on_loaded);
   if (!compiled) return status;
   const LoadedSpec* spec = &compiled->spec;
   const CompileResult& result = compiled->result;
@@ -86,6 +102,13 @@ int run_submit(const SubmitArgs& args) {
     return submit_sink.has_errors() ? kExitInvalid : kExitUsage;
   }
   for (const std::string& notice : submission->notices) std::cerr << "note: " << notice << "\n";
+  if (is_terminal(submission->run.status)) {  // refused as it was handed over, or canceled
+    if (!submission->start_error.empty()) {
+      std::cerr << "jobc submit: the job was refused: " << submission->start_error << "\n";
+    }
+    print_final_status(submission->run, std::cerr);
+    return exit_status_for(submission->run);
+  }
   bool stream = args.stream || (!args.detach && isatty(STDOUT_FILENO));
   if (!stream) {
     std::cout << submission->run.id << "\n";

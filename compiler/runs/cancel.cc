@@ -24,7 +24,7 @@ bool cancel_run(RunStore& store, const std::string& id, std::string& error,
     }
     std::string reason = "canceled by the user";
     std::string stop_error;
-    if (run->monitor_pid != 0 && !stop_orphaned_job(store, *run, make, stop_error)) {
+    if (may_have_left_a_job(*run) && !stop_orphaned_job(store, *run, make, stop_error)) {
       reason += "; the job may still be running: " + stop_error;
     }
     if (!store.finish_unwatched(*run, RunStatus::Canceled, reason, error)) {

@@ -3,12 +3,14 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <signal.h>
+#include <spawn.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <csignal>
+#include <cstring>
 #include <fstream>
 
 #include <nlohmann/json.hpp>
@@ -34,10 +36,6 @@ void write_final_status(const std::filesystem::path& run_dir, const RunRecord& r
   temporary += ".tmp";
   std::ofstream(temporary) << status.dump() << "\n";
   std::filesystem::rename(temporary, file);
-}
-
-void append_log(const RunContext& context, const std::string& line) {
-  std::ofstream(context.log_file, std::ios::app) << "[jobc] " << line << "\n";
 }
 
 // Stops the job: SIGTERM, then SIGKILL after the grace period. Returns its exit if it ended.
@@ -73,17 +71,25 @@ bool record_monitor(RunStore& store, RunContext& context, const JobPhase& phase)
     run = *now;
     return false;
   }
-  append_log(context, "could not record the run: " + error);
+  append_run_log(context, "could not record the run: " + error);
   return true;
 }
 
 void run_to_completion(RunStore& store, RunContext& context, Backend& backend) {
   std::string error;
   RunRecord& run = context.run;
+  // A job `jobc submit` handed over itself (Backend::start_from_submitter) is adopted.
+  const bool adopting = !run.backend_job_id.empty();
+  if (adopting && !backend.adopt(context, error)) {
+    append_run_log(context, "could not take over the job: " + error);
+    store.finish(run.id, RunStatus::Failed, std::nullopt, "could not take over: " + error, error);
+    if (auto final_run = store.find(run.id)) run = *final_run;
+    return;
+  }
   JobPhase recorded = backend.phase();
   if (!record_monitor(store, context, recorded)) return;
-  if (!backend.start(context, error)) {
-    append_log(context, "could not start the job: " + error);
+  if (!adopting && !backend.start(context, error)) {
+    append_run_log(context, "could not start the job: " + error);
     if (g_cancel_requested) {
       store.finish(run.id, RunStatus::Canceled, std::nullopt, "canceled by the user", error);
     } else {
@@ -97,7 +103,7 @@ void run_to_completion(RunStore& store, RunContext& context, Backend& backend) {
   recorded = backend.phase();
   apply_phase(run, recorded);
   if (!store.update(run, error)) {
-    append_log(context, "could not record the job's id: " + error);
+    append_run_log(context, "could not record the job's id: " + error);
     auto now = store.find(run.id);
     if (now && is_terminal(now->status)) g_cancel_requested = 1;
   }
@@ -108,7 +114,7 @@ void run_to_completion(RunStore& store, RunContext& context, Backend& backend) {
   std::string reason;
   while (!exit) {
     if (g_cancel_requested) {
-      append_log(context, "canceled: stopping the job");
+      append_run_log(context, "canceled: stopping the job");
       exit = stop_job(backend, context);
       outcome = RunStatus::Canceled;
       reason = "canceled by the user";
@@ -116,8 +122,8 @@ void run_to_completion(RunStore& store, RunContext& context, Backend& backend) {
     }
     auto elapsed = std::chrono::steady_clock::now() - started;
     if (context.timeout_seconds > 0 && elapsed >= std::chrono::seconds(context.timeout_seconds)) {
-      append_log(context, fmt::format("timeout: the job ran longer than limits.timeout ({} s)",
-                                      context.timeout_seconds));
+      append_run_log(context, fmt::format("timeout: the job ran longer than limits.timeout ({} s)",
+                                          context.timeout_seconds));
       exit = stop_job(backend, context);
       outcome = RunStatus::Failed;
       reason =
@@ -128,13 +134,13 @@ void run_to_completion(RunStore& store, RunContext& context, Backend& backend) {
     if (!exit && backend.phase() != recorded) {
       recorded = backend.phase();
       apply_phase(run, recorded);
-      if (!store.update(run, error)) append_log(context, "could not record the run: " + error);
+      if (!store.update(run, error)) append_run_log(context, "could not record the run: " + error);
     }
   }
   // A job that ended between two polls was never seen Running: its start, if known.
   if (run.started_ms == 0 && backend.phase().started_ms > 0) {
     run.started_ms = backend.phase().started_ms;
-    if (!store.update(run, error)) append_log(context, "could not record the run: " + error);
+    if (!store.update(run, error)) append_run_log(context, "could not record the run: " + error);
   }
   backend.collect(context);
   if (outcome == RunStatus::Completed && exit && exit->canceled) {
@@ -165,6 +171,10 @@ int64_t handed_over_ms(const RunStore& store, const RunRecord& run) {
 
 }  // namespace
 
+void append_run_log(const RunContext& context, const std::string& line) {
+  std::ofstream(context.log_file, std::ios::app) << "[jobc] " << line << "\n";
+}
+
 std::filesystem::path final_status_file(const std::filesystem::path& run_dir) {
   return run_dir / "final_status.json";
 }
@@ -177,43 +187,36 @@ pid_t start_monitor(const std::filesystem::path& run_dir_path, std::string& erro
     return -1;
   }
   std::string run_dir = run_dir_path.string();
-  int ready[2];
-  if (pipe2(ready, O_CLOEXEC) != 0) {
-    error = "pipe failed";
-    return -1;
+  // posix_spawn (a vfork-like clone: no copy of this process's page tables, which hold
+  // libcurl once a backend has talked HTTP) into a new session, so closing the terminal or
+  // killing jobc submit does not reach the monitor. Its output goes nowhere: it logs to
+  // the run's files.
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  for (int fd : {STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO}) {
+    posix_spawn_file_actions_addopen(&actions, fd, "/dev/null", O_RDWR, 0);
   }
-  pid_t child = fork();
-  if (child < 0) {
-    error = "fork failed";
-    return -1;
-  }
-  if (child == 0) {
-    // A new session, then a second fork, so the monitor is no one's child and no
-    // terminal's: closing the terminal or killing jobc submit does not reach it.
-    setsid();
-    pid_t monitor = fork();
-    if (monitor == 0) {
-      pid_t me = getpid();
-      ssize_t ignored = write(ready[1], &me, sizeof me);
-      (void)ignored;
-      int devnull = open("/dev/null", O_RDWR);
-      if (devnull >= 0) {
-        dup2(devnull, STDIN_FILENO);
-        dup2(devnull, STDOUT_FILENO);
-        dup2(devnull, STDERR_FILENO);
-      }
-      execl(self.c_str(), self.c_str(), "__monitor", run_dir.c_str(), static_cast<char*>(nullptr));
-      _exit(127);
-    }
-    _exit(monitor < 0 ? 1 : 0);
-  }
-  close(ready[1]);
-  int status = 0;
-  waitpid(child, &status, 0);
+  posix_spawnattr_t attributes;
+  posix_spawnattr_init(&attributes);
+  sigset_t none;
+  sigset_t defaults;
+  sigemptyset(&none);
+  sigemptyset(&defaults);
+  for (int signal : {SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGCHLD}) sigaddset(&defaults, signal);
+  posix_spawnattr_setsigmask(&attributes, &none);
+  posix_spawnattr_setsigdefault(&attributes, &defaults);
+  posix_spawnattr_setflags(&attributes,
+                           POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  std::string command = "__monitor";
+  char* argv[] = {self.data(), command.data(), run_dir.data(), nullptr};
   pid_t monitor = -1;
-  if (read(ready[0], &monitor, sizeof monitor) != sizeof monitor) monitor = -1;
-  close(ready[0]);
-  if (monitor < 0) error = "could not start the run monitor";
+  int failed = posix_spawn(&monitor, self.c_str(), &actions, &attributes, argv, environ);
+  posix_spawnattr_destroy(&attributes);
+  posix_spawn_file_actions_destroy(&actions);
+  if (failed != 0) {
+    error = std::string("could not start the run monitor: ") + std::strerror(failed);
+    return -1;
+  }
   return monitor;
 }
 
@@ -254,11 +257,16 @@ void reconcile_runs(RunStore& store, const BackendFactory& make) {
       continue;
     }
     std::string reason = "jobc stopped before the run started";
-    if (!never_started) {
+    if (may_have_left_a_job(run)) {
       std::string stop_error;
       bool stopped = stop_orphaned_job(store, run, make, stop_error);
+      std::string whose = never_started ? "jobc stopped after it submitted the job"
+                                        : fmt::format(
+                                              "the jobc process watching this run "
+                                              "(pid {}) is gone",
+                                              run.monitor_pid);
       reason = fmt::format(
-          "the jobc process watching this run (pid {}) is gone; {}", run.monitor_pid,
+          "{}; {}", whose,
           stopped ? "the job was stopped" : "the job may still be running: " + stop_error);
     }
     // Unless a monitor has just taken the run over.

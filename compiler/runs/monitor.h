@@ -26,6 +26,9 @@ pid_t start_monitor(const std::filesystem::path& run_dir, std::string& error);
 int monitor_main(const std::filesystem::path& run_dir, const BackendFactory& make = make_backend);
 
 // The file the monitor writes last; its existence means the run is over.
+// Appends "[jobc] <line>" to the run's std_log.txt, where the user reads the job's output.
+void append_run_log(const RunContext& context, const std::string& line);
+
 std::filesystem::path final_status_file(const std::filesystem::path& run_dir);
 
 // Marks runs whose monitor is gone as Failed, and stops what they left running through

@@ -4,6 +4,10 @@
 
 namespace jobc {
 
+bool may_have_left_a_job(const RunRecord& run) {
+  return run.monitor_pid != 0 || !run.backend_job_id.empty();
+}
+
 bool stop_orphaned_job(const RunStore& store, const RunRecord& run, const BackendFactory& make,
                        std::string& error) {
   std::filesystem::path run_dir = store.run_dir(run.id);

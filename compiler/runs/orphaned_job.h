@@ -10,6 +10,10 @@
 
 namespace jobc {
 
+// Whether `run` may have a job running somewhere: a monitor started it, or `jobc submit`
+// handed it to a scheduler itself (its backend job id is recorded).
+bool may_have_left_a_job(const RunRecord& run);
+
 // Stops what `run` left running, with the backend `make` gives for it and what the run's
 // monitor.json recorded. False with `error` when the job may still be running.
 bool stop_orphaned_job(const RunStore& store, const RunRecord& run, const BackendFactory& make,

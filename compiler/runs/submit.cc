@@ -64,6 +64,37 @@ class UnrecordedRunFolder {
   bool recorded_ = false;
 };
 
+// Backend::start_from_submitter, for a recorded run. False when there is nothing left for a
+// monitor to do: the job was refused (the run is recorded Failed and `submission` says why),
+// or the run was canceled meanwhile (the job is stopped again).
+bool start_from_submitter(Backend& backend, RunContext& context, RunStore& store,
+                          Submission& submission, std::string& error) {
+  std::string why;
+  switch (backend.start_from_submitter(context, why)) {
+    case Backend::QuickStart::Deferred:
+      return true;
+    case Backend::QuickStart::Refused:
+      append_run_log(context, "could not start the job: " + why);
+      store.finish(context.run.id, RunStatus::Failed, std::nullopt, "could not start: " + why,
+                   error);
+      if (auto ended = store.find(context.run.id)) submission.run = *ended;
+      submission.start_error = why;
+      return false;
+    case Backend::QuickStart::Started:
+      break;
+  }
+  context.run.status = backend.phase().status;
+  context.run.reason = backend.phase().reason;
+  submission.run = context.run;
+  std::string ignored;
+  if (store.update(context.run, ignored)) return true;
+  // Canceled before the job's id was recorded: the cancel could not reach the job.
+  std::string stop_error;
+  backend.stop_orphaned(context, stop_error);
+  if (auto ended = store.find(context.run.id)) submission.run = *ended;
+  return false;
+}
+
 }  // namespace
 
 std::optional<Submission> submit_job(const LoadedSpec& spec, const CompileResult& compiled,
@@ -133,6 +164,7 @@ std::optional<Submission> submit_job(const LoadedSpec& spec, const CompileResult
   if (!write_monitor_config(store.home(), context, error)) return std::nullopt;
   if (!store.insert(run, error)) return std::nullopt;
   folder.recorded();
+  if (!start_from_submitter(*backend, context, store, submission, error)) return submission;
   pid_t monitor = start_monitor(submission.run_dir, error);
   if (monitor < 0) {
     store.finish(run.id, RunStatus::Failed, std::nullopt, error, error);

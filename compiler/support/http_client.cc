@@ -121,6 +121,12 @@ CurlTransport::CurlTransport() {
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
 
+HttpWarmUp::HttpWarmUp() : thread_([] { CurlTransport warm; }) {}
+
+HttpWarmUp::~HttpWarmUp() {
+  thread_.join();
+}
+
 HttpResponse CurlTransport::perform(const HttpRequest& request) {
   HttpResponse response;
   CURL* curl = curl_easy_init();

@@ -75,6 +75,21 @@ class Backend {
   virtual bool prepare(SubmitContext& /*context*/, std::string& /*error*/) { return true; }
   // Starts the job; sets context.run.backend_job_id. False with `error` on failure.
   virtual bool start(RunContext& context, std::string& error) = 0;
+  // In the submitting process, once the run is recorded: one quick attempt to hand the job
+  // to a scheduler (a single request), so `jobc submit` returns with the job accepted or
+  // refused, as sbatch does. Started: context.run has the job's id and the monitor adopts
+  // the job. Refused: `error` says why; the run fails. Deferred (no such quick path, or the
+  // scheduler is unreachable right now): the monitor calls start() as usual.
+  enum class QuickStart { Deferred, Started, Refused };
+  virtual QuickStart start_from_submitter(RunContext& /*context*/, std::string& /*error*/) {
+    return QuickStart::Deferred;
+  }
+  // In the monitor, instead of start(): takes over the job start_from_submitter() started,
+  // from context.run.backend_job_id. False with `error` when it cannot.
+  virtual bool adopt(RunContext& /*context*/, std::string& error) {
+    error = "this backend cannot take over a job started elsewhere";
+    return false;
+  }
   // Waits up to `wait_ms` for the job; its exit when it has ended.
   virtual std::optional<JobExit> poll(RunContext& context, int wait_ms) = 0;
   // The job's phase as of the last start() or poll(); before start(), the phase the run is

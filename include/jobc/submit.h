@@ -21,6 +21,9 @@ struct Submission {
   RunRecord run;
   std::filesystem::path run_dir;
   std::vector<std::string> notices;  // said once to the user (e.g. the image is not used)
+  // Set when the backend refused the job as it was handed over (Backend::QuickStart::Refused):
+  // the run is recorded Failed and no monitor runs.
+  std::string start_error;
 };
 
 // Returns the started run, or nullopt with every problem in `sink` / `error`. A run that

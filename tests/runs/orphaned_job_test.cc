@@ -5,6 +5,9 @@
 #include <doctest/doctest.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <filesystem>
+
 #include "common/recorded_run.h"
 #include "runs/cancel.h"
 #include "runs/monitor.h"
@@ -40,12 +43,13 @@ class RecordingBackend : public jobc::Backend {
   std::string failure_;
 };
 
-jobc::RunContext orphaned_context(const std::string& backend, int64_t monitor_pid) {
+jobc::RunContext orphaned_context(const std::string& backend, int64_t monitor_pid,
+                                  const std::string& job_id) {
   jobc::RunContext context;
   context.run.backend = backend;
   context.run.created_ms = 1000;  // long ago
   context.run.status = jobc::RunStatus::Running;
-  context.run.backend_job_id = "job-7";
+  context.run.backend_job_id = job_id;
   context.run.monitor_pid = monitor_pid;
   context.run.monitor_start = 1;  // not this process's start time: the monitor is gone
   context.backend_state = {{"engine", "unix:///fake.sock"}};
@@ -57,8 +61,9 @@ struct OrphanedRun : jobc::testing::RecordedRun {
   std::vector<StopCall> calls;
   std::string failure;  // what the fake backend's stop_orphaned fails with, if anything
 
-  explicit OrphanedRun(const std::string& backend, int64_t monitor_pid = getpid())
-      : RecordedRun(orphaned_context(backend, monitor_pid)) {}
+  explicit OrphanedRun(const std::string& backend, int64_t monitor_pid = getpid(),
+                       const std::string& job_id = "job-7")
+      : RecordedRun(orphaned_context(backend, monitor_pid, job_id)) {}
   jobc::BackendFactory factory() {
     return [this](const std::string& name, const json&) {
       return std::make_unique<RecordingBackend>(name, calls, failure);
@@ -103,11 +108,33 @@ TEST_SUITE("runs") {
           std::string::npos);
   }
 
-  TEST_CASE("a run that never had a monitor has no job to stop") {
-    OrphanedRun orphan("docker", 0);
+  TEST_CASE("a run that never had a monitor or a job has no job to stop") {
+    OrphanedRun orphan("docker", 0, "");
     std::string error;
     REQUIRE(jobc::cancel_run(*orphan.store, orphan.run.id, error, orphan.factory()));
     CHECK(orphan.calls.empty());
     CHECK(orphan.now().status == jobc::RunStatus::Canceled);
+  }
+
+  TEST_CASE("a job jobc submit handed to Slurm itself is stopped even without a monitor") {
+    SUBCASE("runs cancel") {
+      OrphanedRun orphan("slurm", 0);
+      std::string error;
+      REQUIRE(jobc::cancel_run(*orphan.store, orphan.run.id, error, orphan.factory()));
+      REQUIRE(orphan.calls.size() == 1);
+      CHECK(orphan.calls[0].job_id == "job-7");
+      CHECK(orphan.now().status == jobc::RunStatus::Canceled);
+    }
+    SUBCASE("the reconciliation of a stale run") {
+      OrphanedRun orphan("slurm", 0);
+      // Handed over an hour ago: past the time a monitor is given to take the run over.
+      std::filesystem::last_write_time(
+          jobc::monitor_config_file(orphan.run_dir),
+          std::filesystem::file_time_type::clock::now() - std::chrono::hours(1));
+      jobc::reconcile_runs(*orphan.store, orphan.factory());
+      REQUIRE(orphan.calls.size() == 1);
+      CHECK(orphan.now().status == jobc::RunStatus::Failed);
+      CHECK(orphan.now().reason == "jobc stopped after it submitted the job; the job was stopped");
+    }
   }
 }

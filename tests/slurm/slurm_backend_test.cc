@@ -52,6 +52,14 @@ HttpResponse refused() {
   return response;
 }
 
+// slurmrestd's answer to a path it does not serve (an API version without its plugin).
+HttpResponse not_found() {
+  HttpResponse response;
+  response.status = 404;
+  response.body = "Unable find requested URL. Please view /openapi/v3 for API reference.";
+  return response;
+}
+
 json job_record(long long id, const std::string& state, long long exit_code = 0) {
   return {{"jobs",
            {{{"job_id", id},
@@ -250,7 +258,7 @@ TEST_SUITE("slurm_backend") {
           kToken);
   }
 
-  TEST_CASE("the API version comes from GET /openapi/v3 when the compute names none") {
+  TEST_CASE("without an api_version jobc's own is used; /openapi/v3 explains a refusal") {
     std::string error;
     json openapi = {{"paths",
                      {{"/slurm/v0.0.37/job/submit", json::object()},
@@ -261,20 +269,104 @@ TEST_SUITE("slurm_backend") {
     CHECK(!jobc::slurm::choose_api_version(newer, error));
     CHECK(error.find("v0.0.40") != std::string::npos);
 
-    auto fake = std::make_shared<FakeSlurm>();
-    fake->answer = [&](const HttpRequest& request) {
-      if (request.url.ends_with("/openapi/v3")) return json_answer(200, openapi);
-      return json_answer(200, {{"job_id", 5}, {"errors", json::array()}});
-    };
     setenv("JOBC_TEST_SLURM_JWT", kToken, 1);
-    jobc::slurm::SlurmClient client(
-        fake, "http://h:1", "u", jobc::slurm::token_source({{"token_env", "JOBC_TEST_SLURM_JWT"}}),
-        "");
-    jobc::slurm::SlurmError failure;
-    REQUIRE(client.resolve_version(failure));
-    CHECK(client.version() == "v0.0.38");
-    CHECK(client.submit(json::object(), failure) == 5);
-    CHECK(fake->requests.back().url == "http://h:1/slurm/v0.0.38/job/submit");
+    auto token = jobc::slurm::token_source({{"token_env", "JOBC_TEST_SLURM_JWT"}});
+    SUBCASE("a daemon with v0.0.38: one request, the submit") {
+      auto fake = std::make_shared<FakeSlurm>();
+      fake->answer = [&](const HttpRequest&) {
+        return json_answer(200, {{"job_id", 5}, {"errors", json::array()}});
+      };
+      jobc::slurm::SlurmClient client(fake, "http://h:1", "u", token, "");
+      jobc::slurm::SlurmError failure;
+      CHECK(client.version() == "v0.0.38");
+      CHECK(fake->requests.empty());
+      CHECK(client.submit(json::object(), failure) == 5);
+      REQUIRE(fake->requests.size() == 1);
+      CHECK(fake->requests.back().url == "http://h:1/slurm/v0.0.38/job/submit");
+    }
+    SUBCASE("a daemon without it: the 404, then the versions it offers") {
+      auto fake = std::make_shared<FakeSlurm>();
+      fake->answer = [&](const HttpRequest& request) {
+        return request.url.ends_with("/openapi/v3") ? json_answer(200, newer) : not_found();
+      };
+      jobc::slurm::SlurmClient client(fake, "http://h:1", "u", token, "");
+      jobc::slurm::SlurmError failure;
+      CHECK(!client.submit(json::object(), failure));
+      CHECK(failure.message.find("it offers v0.0.40") != std::string::npos);
+      CHECK(failure.message.find("api_version") != std::string::npos);
+      CHECK(fake->requests.size() == 2);
+    }
+    SUBCASE("a version the compute names is used as it is, and a 404 stays a 404") {
+      auto fake = std::make_shared<FakeSlurm>();
+      fake->answer = [&](const HttpRequest&) { return not_found(); };
+      jobc::slurm::SlurmClient client(fake, "http://h:1", "u", token, "v0.0.39");
+      jobc::slurm::SlurmError failure;
+      CHECK(!client.submit(json::object(), failure));
+      CHECK(failure.message.find("HTTP 404") != std::string::npos);
+      REQUIRE(fake->requests.size() == 1);
+      CHECK(fake->requests[0].url == "http://h:1/slurm/v0.0.39/job/submit");
+    }
+  }
+
+  TEST_CASE("from the submitting process: one POST; the monitor adopts the job it made") {
+    using QuickStart = jobc::Backend::QuickStart;
+    SUBCASE("accepted: the id is on the run, and a second backend adopts and polls it") {
+      Run run;
+      auto fake = std::make_shared<FakeSlurm>();
+      fake->answer = [&](const HttpRequest& request) {
+        if (request.method == "POST") {
+          return json_answer(200, {{"job_id", 77}, {"errors", json::array()}});
+        }
+        return json_answer(200, job_record(77, "COMPLETED"));
+      };
+      jobc::SlurmBackend submitter(fake);
+      std::string error;
+      REQUIRE(submitter.start_from_submitter(run.context, error) == QuickStart::Started);
+      CHECK(run.context.run.backend_job_id == "77");
+      CHECK(submitter.phase().reason == "Slurm job 77 is submitted");
+      CHECK(fake->requests.size() == 1);
+
+      jobc::SlurmBackend monitor(fake);
+      REQUIRE(monitor.adopt(run.context, error));
+      CHECK(monitor.phase().status == jobc::RunStatus::Queued);
+      auto exit = wait_exit(monitor, run.context, 5);
+      REQUIRE(exit);
+      CHECK(exit->code == 0);
+      CHECK(fake->requests.size() == 2);  // no second POST
+      CHECK(fake->requests[1].url.ends_with("/slurm/v0.0.38/job/77"));
+    }
+    SUBCASE("refused: Slurm's reason, and the staged files are removed") {
+      Run run;
+      auto fake = std::make_shared<FakeSlurm>();
+      fake->answer = [&](const HttpRequest&) {
+        return json_answer(
+            500, {{"errors",
+                   {{{"error", "Invalid partition name specified"}, {"error_number", 2000}}}}});
+      };
+      jobc::SlurmBackend submitter(fake);
+      std::string error;
+      CHECK(submitter.start_from_submitter(run.context, error) == QuickStart::Refused);
+      CHECK(error.find("Invalid partition name specified") != std::string::npos);
+      CHECK(!fs::exists(run.stage()));
+      CHECK(run.context.run.backend_job_id.empty());
+    }
+    SUBCASE("slurmrestd unreachable: deferred to the monitor, which retries") {
+      Run run;
+      auto fake = std::make_shared<FakeSlurm>();
+      fake->answer = [&](const HttpRequest&) { return refused(); };
+      jobc::SlurmBackend submitter(fake);
+      std::string error;
+      CHECK(submitter.start_from_submitter(run.context, error) == QuickStart::Deferred);
+      CHECK(fs::exists(run.stage()));  // kept for the monitor's start()
+      CHECK(run.context.run.backend_job_id.empty());
+    }
+    SUBCASE("no job id recorded: nothing to adopt") {
+      Run run;
+      jobc::SlurmBackend monitor(std::make_shared<FakeSlurm>());
+      std::string error;
+      CHECK(!monitor.adopt(run.context, error));
+      CHECK(error.find("no Slurm job id") != std::string::npos);
+    }
   }
 
   TEST_CASE("start submits with the run id; poll streams the output and maps the end") {

@@ -283,6 +283,33 @@ TEST_SUITE("slurm") {
     CHECK(slurp(work / "outputs/partial.txt") == "partial\n");
   }
 
+  TEST_CASE("submit --detach returns once Slurm has the job; a refused job fails at once") {
+    if (!cluster_up()) return;
+    Sandbox box;
+    auto spec = box.job("command: sleep 300\n");
+    auto submit = box.jobc("submit --detach " + shell_quote(spec.string()));
+    REQUIRE_MESSAGE(submit.status == 0, submit.err);
+    std::string id = run_id_from(submit.out);
+    // No waiting: the id is recorded and Slurm lists the job as soon as submit returns.
+    std::string job_id = box.run(id)["backend_job_id"];
+    REQUIRE(!job_id.empty());
+    CHECK(in_squeue(job_id));
+    CHECK(box.jobc("runs cancel " + id).status == 0);
+    CHECK(gone_from_squeue(job_id, 30));
+
+    std::string compute = slurp(box.dir.path / "hpc.yml");
+    compute.replace(compute.find("partition: debug"), 16, "partition: nosuch");
+    std::ofstream(box.dir.path / "bad.yml") << compute;
+    auto refused = box.jobc("submit --detach --set compute=bad.yml " + shell_quote(spec.string()));
+    CHECK(refused.status == 1);
+    CHECK_MESSAGE(refused.err.find("the job was refused") != std::string::npos, refused.err);
+    CHECK_MESSAGE(refused.err.find("Invalid partition name") != std::string::npos, refused.err);
+    json runs = json::parse(box.jobc("runs list --output json").out);
+    REQUIRE(!runs.empty());
+    CHECK(runs[0]["status"] == "Failed");
+    CHECK(fs::exists(cluster_dir() / "staging" / runs[0]["id"].get<std::string>()) == false);
+  }
+
   TEST_CASE("a run whose monitor is gone: jobc runs cancel still cancels its Slurm job") {
     if (!cluster_up()) return;
     Sandbox box;

@@ -77,33 +77,20 @@ bool SlurmBackend::prepare(SubmitContext& submit, std::string& error) {
   return true;
 }
 
-bool SlurmBackend::start(RunContext& context, std::string& error) {
+std::optional<long long> SlurmBackend::submit_once(RunContext& context,
+                                                   slurm::SlurmError& failure) {
   fs::path file = context.artifacts_dir / "slurm" / "job.json";
   std::ifstream in(file);
   json payload = json::parse(in, nullptr, false);
   if (!payload.is_object()) {
-    error = "cannot read the job-submit payload " + file.string();
-    return false;
+    failure = {};
+    failure.message = "cannot read the job-submit payload " + file.string();
+    return std::nullopt;
   }
   payload = slurm_payload_for_run(std::move(payload), context.run.id);
   slurm::SlurmClient& api = client(context);
-  // slurmrestd or slurmctld restarting: try again for a minute (nothing was submitted).
-  auto deadline = Clock::now() + std::chrono::minutes(1);
-  milliseconds pause(250);
-  slurm::SlurmError failure;
-  std::optional<long long> id;
-  while (true) {
-    if (api.resolve_version(failure)) id = api.submit(payload, failure);
-    if (id || !failure.unreachable || Clock::now() >= deadline) break;
-    std::this_thread::sleep_for(pause);
-    pause = std::min(pause * 2, milliseconds(5000));
-  }
-  if (!id) {
-    error = failure.message;
-    std::error_code ec;
-    fs::remove_all(stage_of(context), ec);
-    return false;
-  }
+  std::optional<long long> id = api.submit(payload, failure);
+  if (!id) return std::nullopt;
   job_id_ = *id;
   context.run.backend_job_id = std::to_string(job_id_);
   phase_.reason = fmt::format("Slurm job {} is submitted", job_id_);
@@ -112,6 +99,48 @@ bool SlurmBackend::start(RunContext& context, std::string& error) {
                                   partition.empty() ? "" : " to partition " + partition,
                                   api.version(), context.compute.value("endpoint", "")));
   next_query_ = Clock::now() + interval_;
+  return id;
+}
+
+bool SlurmBackend::start(RunContext& context, std::string& error) {
+  // slurmrestd or slurmctld restarting: try again for a minute (nothing was submitted).
+  auto deadline = Clock::now() + std::chrono::minutes(1);
+  milliseconds pause(250);
+  slurm::SlurmError failure;
+  while (!submit_once(context, failure)) {
+    if (!failure.unreachable || Clock::now() >= deadline) {
+      error = failure.message;
+      std::error_code ec;
+      fs::remove_all(stage_of(context), ec);
+      return false;
+    }
+    std::this_thread::sleep_for(pause);
+    pause = std::min(pause * 2, milliseconds(5000));
+  }
+  return true;
+}
+
+Backend::QuickStart SlurmBackend::start_from_submitter(RunContext& context, std::string& error) {
+  slurm::SlurmError failure;
+  if (submit_once(context, failure)) return QuickStart::Started;
+  if (failure.unreachable) return QuickStart::Deferred;  // the monitor tries for a minute
+  error = failure.message;
+  std::error_code ec;
+  fs::remove_all(stage_of(context), ec);
+  return QuickStart::Refused;
+}
+
+bool SlurmBackend::adopt(RunContext& context, std::string& error) {
+  const std::string& job = context.run.backend_job_id;
+  char* end = nullptr;
+  long long id = std::strtoll(job.c_str(), &end, 10);
+  if (job.empty() || *end != '\0' || id <= 0) {
+    error = "no Slurm job id recorded for the run";
+    return false;
+  }
+  job_id_ = id;
+  phase_.reason = fmt::format("Slurm job {} is submitted", job_id_);
+  next_query_ = Clock::now();
   return true;
 }
 
@@ -244,7 +273,7 @@ bool SlurmBackend::stop_orphaned(RunContext& context, std::string& error) {
   }
   slurm::SlurmClient& api = client(context);
   slurm::SlurmError failure;
-  if (api.resolve_version(failure) && api.cancel(id, "", failure)) return true;
+  if (api.cancel(id, "", failure)) return true;
   if (failure.job_gone) return true;  // ended already
   error = fmt::format("could not cancel Slurm job {}: {}; cancel it with scancel {}", id,
                       failure.message, id);

@@ -36,6 +36,9 @@ class SlurmBackend : public Backend {
   std::string name() const override { return "slurm"; }
   bool prepare(SubmitContext& context, std::string& error) override;
   bool start(RunContext& context, std::string& error) override;
+  // One POST to slurmrestd; Deferred when it cannot be reached (the monitor retries).
+  QuickStart start_from_submitter(RunContext& context, std::string& error) override;
+  bool adopt(RunContext& context, std::string& error) override;
   std::optional<JobExit> poll(RunContext& context, int wait_ms) override;
   void stop(RunContext& context, bool force) override;
   void collect(RunContext& context) override;
@@ -52,6 +55,8 @@ class SlurmBackend : public Backend {
   slurm::SlurmClient& client(const RunContext& context);
   std::optional<JobExit> query(RunContext& context);
   void copy_output(RunContext& context);
+  // One submit attempt; on success records the job's id, phase and log line.
+  std::optional<long long> submit_once(RunContext& context, slurm::SlurmError& failure);
 
   std::shared_ptr<HttpTransport> transport_;
   std::unique_ptr<slurm::SlurmClient> client_;

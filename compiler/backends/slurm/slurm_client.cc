@@ -119,6 +119,10 @@ SlurmClient::SlurmClient(std::shared_ptr<HttpTransport> transport, std::string e
       token_(std::move(token)),
       version_(std::move(version)) {
   while (!endpoint_.empty() && endpoint_.back() == '/') endpoint_.pop_back();
+  if (version_.empty()) {
+    version_ = std::string(kSlurmApiVersion);
+    version_assumed_ = true;
+  }
 }
 
 std::optional<json> SlurmClient::call(const std::string& method, const std::string& path,
@@ -173,27 +177,21 @@ std::optional<json> SlurmClient::call(const std::string& method, const std::stri
   return answer;
 }
 
-bool SlurmClient::resolve_version(SlurmError& error) {
-  if (!version_.empty()) return true;
-  auto document = call("GET", "/openapi/v3", "", error, 30000);
-  if (!document) return false;
-  std::string reason;
-  auto version = choose_api_version(*document, reason);
-  if (!version) {
-    error.message = reason;
-    return false;
-  }
-  version_ = *version;
-  return true;
-}
-
 bool SlurmClient::ping(SlurmError& error) {
   return call("GET", "/slurm/" + version_ + "/ping", "", error).has_value();
 }
 
 std::optional<long long> SlurmClient::submit(const json& payload, SlurmError& error) {
   auto answer = call("POST", "/slurm/" + version_ + "/job/submit", payload.dump(), error, 60000);
+  if (!answer && error.status == 404 && version_assumed_) {
+    // Most likely a slurmrestd without this version's plugin: say which ones it has.
+    SlurmError ignored;
+    std::string reason;
+    auto document = call("GET", "/openapi/v3", "", ignored, 30000);
+    if (document && !choose_api_version(*document, reason)) error.message = reason;
+  }
   if (!answer) return std::nullopt;
+  version_assumed_ = false;
   if (!answer->contains("job_id") || !(*answer)["job_id"].is_number_integer()) {
     error.message = "slurmrestd accepted the job but sent no job_id";
     return std::nullopt;

@@ -37,13 +37,13 @@ std::optional<std::string> choose_api_version(const nlohmann::json& openapi, std
 
 class SlurmClient {
  public:
-  // `endpoint`: the base URL (http://127.0.0.1:6820); `version`: v0.0.38, or empty to ask
-  // the daemon (resolve_version).
+  // `endpoint`: the base URL (http://127.0.0.1:6820); `version`: the compute's api_version,
+  // or empty for the one jobc writes payloads for (kSlurmApiVersion), taken without asking:
+  // GET /openapi/v3 costs slurmrestd a whole document. Only when a submit is then refused
+  // with 404 does the client read that document, to say which versions the daemon offers.
   SlurmClient(std::shared_ptr<HttpTransport> transport, std::string endpoint, std::string user,
               TokenSource token, std::string version);
 
-  // Discovers the API version when none was given. False with `error` on failure.
-  bool resolve_version(SlurmError& error);
   const std::string& version() const { return version_; }
 
   bool ping(SlurmError& error);
@@ -65,6 +65,7 @@ class SlurmClient {
   std::string user_;
   TokenSource token_;
   std::string version_;
+  bool version_assumed_ = false;  // jobc's own, not yet answered by the daemon
 };
 
 // The text of a slurmrestd answer's `errors` array ("" when it has none).
