@@ -66,7 +66,7 @@ class UnrecordedRunFolder {
 
 // Backend::start_from_submitter, for a recorded run. False when there is nothing left for a
 // monitor to do: the job was refused (the run is recorded Failed and `submission` says why),
-// or the run was canceled meanwhile (the job is stopped again).
+// or its id could not be recorded (the run was canceled meanwhile; the job is stopped).
 bool start_from_submitter(Backend& backend, RunContext& context, RunStore& store,
                           Submission& submission, std::string& error) {
   std::string why;
@@ -86,11 +86,15 @@ bool start_from_submitter(Backend& backend, RunContext& context, RunStore& store
   context.run.status = backend.phase().status;
   context.run.reason = backend.phase().reason;
   submission.run = context.run;
-  std::string ignored;
-  if (store.update(context.run, ignored)) return true;
-  // Canceled before the job's id was recorded: the cancel could not reach the job.
+  std::string update_error;
+  if (store.update(context.run, update_error)) return true;
+  // The job's id is not on the run: it was canceled meanwhile (a cancel that could not reach
+  // the job), or the store failed. No job may run unrecorded: stop it, and fail the run
+  // unless the cancel ended it first.
   std::string stop_error;
   backend.stop_orphaned(context, stop_error);
+  store.finish(context.run.id, RunStatus::Failed, std::nullopt,
+               "could not record the job's id: " + update_error, error);
   if (auto ended = store.find(context.run.id)) submission.run = *ended;
   return false;
 }
