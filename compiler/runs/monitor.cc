@@ -46,16 +46,6 @@ std::optional<JobExit> stop_job(Backend& backend, RunContext& context) {
   return backend.poll(context, 5000);
 }
 
-// Writes the backend's phase (Queued or Running, and why) into the run's record; the run
-// counts as started once it is Running.
-void apply_phase(RunRecord& run, const JobPhase& phase) {
-  run.status = phase.status;
-  run.reason = phase.reason;
-  if (phase.status == RunStatus::Running && run.started_ms == 0) {
-    run.started_ms = phase.started_ms > 0 ? phase.started_ms : now_ms();
-  }
-}
-
 // Records the run, with this monitor, before the job starts (Running, or Queued for a
 // backend with a queue): from then on a cancel reaches this process (SIGTERM) instead of
 // being recorded by cancel_run and then overwritten here. False when the run already ended
@@ -81,21 +71,17 @@ void run_to_completion(RunStore& store, RunContext& context, Backend& backend) {
   // A job `jobc submit` handed over itself (Backend::start_from_submitter) is adopted.
   const bool adopting = !run.backend_job_id.empty();
   if (adopting && !backend.adopt(context, error)) {
-    append_run_log(context, "could not take over the job: " + error);
-    store.finish(run.id, RunStatus::Failed, std::nullopt, "could not take over: " + error, error);
-    if (auto final_run = store.find(run.id)) run = *final_run;
+    end_unstarted_run(store, context, RunStatus::Failed, "could not take over: " + error,
+                      "could not take over the job: " + error);
     return;
   }
   JobPhase recorded = backend.phase();
   if (!record_monitor(store, context, recorded)) return;
   if (!adopting && !backend.start(context, error)) {
-    append_run_log(context, "could not start the job: " + error);
-    if (g_cancel_requested) {
-      store.finish(run.id, RunStatus::Canceled, std::nullopt, "canceled by the user", error);
-    } else {
-      store.finish(run.id, RunStatus::Failed, std::nullopt, "could not start: " + error, error);
-    }
-    if (auto final_run = store.find(run.id)) run = *final_run;
+    bool canceled = g_cancel_requested;
+    end_unstarted_run(store, context, canceled ? RunStatus::Canceled : RunStatus::Failed,
+                      canceled ? "canceled by the user" : "could not start: " + error,
+                      "could not start the job: " + error);
     return;
   }
   // Records the backend's job id. Failing here means the run was ended behind this
@@ -173,6 +159,23 @@ int64_t handed_over_ms(const RunStore& store, const RunRecord& run) {
 
 void append_run_log(const RunContext& context, const std::string& line) {
   std::ofstream(context.log_file, std::ios::app) << "[jobc] " << line << "\n";
+}
+
+// Writes the backend's phase (Queued or Running, and why) into `run`.
+void apply_phase(RunRecord& run, const JobPhase& phase) {
+  run.status = phase.status;
+  run.reason = phase.reason;
+  if (phase.status == RunStatus::Running && run.started_ms == 0) {
+    run.started_ms = phase.started_ms > 0 ? phase.started_ms : now_ms();
+  }
+}
+
+void end_unstarted_run(RunStore& store, RunContext& context, RunStatus status,
+                       const std::string& reason, const std::string& log_line) {
+  append_run_log(context, log_line);
+  std::string error;
+  store.finish(context.run.id, status, std::nullopt, reason, error);
+  if (auto ended = store.find(context.run.id)) context.run = *ended;
 }
 
 std::filesystem::path final_status_file(const std::filesystem::path& run_dir) {

@@ -29,6 +29,15 @@ int monitor_main(const std::filesystem::path& run_dir, const BackendFactory& mak
 // Appends "[jobc] <line>" to the run's std_log.txt, where the user reads the job's output.
 void append_run_log(const RunContext& context, const std::string& line);
 
+// Writes the backend's phase (Queued or Running, and why) into `run`; the run counts as
+// started once it is Running.
+void apply_phase(RunRecord& run, const JobPhase& phase);
+
+// Ends a run whose job never started: `log_line` goes to its std_log.txt, the run is recorded
+// with `status` and `reason` (unless it has ended already), and context.run is read back.
+void end_unstarted_run(RunStore& store, RunContext& context, RunStatus status,
+                       const std::string& reason, const std::string& log_line);
+
 std::filesystem::path final_status_file(const std::filesystem::path& run_dir);
 
 // Marks runs whose monitor is gone as Failed, and stops what they left running through

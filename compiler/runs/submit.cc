@@ -74,17 +74,15 @@ bool start_from_submitter(Backend& backend, RunContext& context, RunStore& store
     case Backend::QuickStart::Deferred:
       return true;
     case Backend::QuickStart::Refused:
-      append_run_log(context, "could not start the job: " + why);
-      store.finish(context.run.id, RunStatus::Failed, std::nullopt, "could not start: " + why,
-                   error);
-      if (auto ended = store.find(context.run.id)) submission.run = *ended;
+      end_unstarted_run(store, context, RunStatus::Failed, "could not start: " + why,
+                        "could not start the job: " + why);
+      submission.run = context.run;
       submission.start_error = why;
       return false;
     case Backend::QuickStart::Started:
       break;
   }
-  context.run.status = backend.phase().status;
-  context.run.reason = backend.phase().reason;
+  apply_phase(context.run, backend.phase());
   submission.run = context.run;
   std::string update_error;
   if (store.update(context.run, update_error)) return true;

@@ -22,6 +22,15 @@ void append_log(const RunContext& context, const std::string& line) {
   std::ofstream(context.log_file, std::ios::app) << "[jobc] " << line << "\n";
 }
 
+// The Slurm job id the run records (backend_job_id), if it holds one.
+std::optional<long long> recorded_job_id(const RunContext& context) {
+  const std::string& job = context.run.backend_job_id;
+  char* end = nullptr;
+  long long id = std::strtoll(job.c_str(), &end, 10);
+  if (job.empty() || *end != '\0' || id <= 0) return std::nullopt;
+  return id;
+}
+
 fs::path stage_of(const RunContext& context) {
   return context.backend_state.value("stage", std::string());
 }
@@ -131,14 +140,12 @@ Backend::QuickStart SlurmBackend::start_from_submitter(RunContext& context, std:
 }
 
 bool SlurmBackend::adopt(RunContext& context, std::string& error) {
-  const std::string& job = context.run.backend_job_id;
-  char* end = nullptr;
-  long long id = std::strtoll(job.c_str(), &end, 10);
-  if (job.empty() || *end != '\0' || id <= 0) {
+  auto id = recorded_job_id(context);
+  if (!id) {
     error = "no Slurm job id recorded for the run";
     return false;
   }
-  job_id_ = id;
+  job_id_ = *id;
   phase_.reason = fmt::format("Slurm job {} is submitted", job_id_);
   next_query_ = Clock::now();
   return true;
@@ -263,20 +270,18 @@ void SlurmBackend::collect(RunContext& context) {
 }
 
 bool SlurmBackend::stop_orphaned(RunContext& context, std::string& error) {
-  const std::string& job = context.run.backend_job_id;
-  if (job.empty()) return true;  // never submitted
-  char* end = nullptr;
-  long long id = std::strtoll(job.c_str(), &end, 10);
-  if (*end != '\0' || id <= 0 || !context.compute.contains("endpoint")) {
+  if (context.run.backend_job_id.empty()) return true;  // never submitted
+  auto id = recorded_job_id(context);
+  if (!id || !context.compute.contains("endpoint")) {
     error = "no Slurm job recorded for the run in " + context.run_dir.string();
     return false;
   }
   slurm::SlurmClient& api = client(context);
   slurm::SlurmError failure;
-  if (api.cancel(id, "", failure)) return true;
+  if (api.cancel(*id, "", failure)) return true;
   if (failure.job_gone) return true;  // ended already
-  error = fmt::format("could not cancel Slurm job {}: {}; cancel it with scancel {}", id,
-                      failure.message, id);
+  error = fmt::format("could not cancel Slurm job {}: {}; cancel it with scancel {}", *id,
+                      failure.message, *id);
   return false;
 }
 
