@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs what jobc needs from Debian's archive (skipped when already present) and builds
 # it into build/. Used by both README commands and by .ci/run.
+#   scripts/setup.sh           builds everything (jobc, the tests)
+#   scripts/setup.sh TARGET... builds only those CMake targets (the quickstart needs `jobc`)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,6 +27,8 @@ if ((${#missing[@]})); then
     "${missing[@]}" >/dev/null
 fi
 
-build_type="${JOBC_BUILD_TYPE:-RelWithDebInfo}"
+build_type="${JOBC_BUILD_TYPE:-Release}"
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE="$build_type" >/dev/null
-cmake --build build -j "$(nproc)"
+targets=()
+for target in "$@"; do targets+=(--target "$target"); done
+cmake --build build -j "$(nproc)" "${targets[@]}"
