@@ -72,7 +72,11 @@ int run_validate(const ValidateArgs& args) {
     std::error_code error;
     if (fs::is_directory(path, error)) {
       std::vector<std::string> found = specs_in_folder(path);
-      if (found.empty()) std::cerr << "jobc validate: no specs found in folder '" << path << "'\n";
+      // A mistyped folder in CI must not pass as "0 specs, 0 errors".
+      if (found.empty()) {
+        std::cerr << "jobc validate: no specs found in '" << path << "'\n";
+        io_error = true;
+      }
       files.insert(files.end(), found.begin(), found.end());
     } else if (!fs::exists(path, error)) {
       sink.report(DiagCode::FileUnreadable, {path, 0, 0}, "no such file or folder");

@@ -4,7 +4,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <fstream>
+
 #include "common/run_command.h"
+#include "common/temp_dir.h"
 
 using jobc::testing::jobc_command;
 using jobc::testing::run_command;
@@ -97,6 +100,25 @@ TEST_SUITE("cli") {
                                           fixture("E012-missing-key.yml")));
     CHECK(mixed.status == 1);
     CHECK(mixed.err.find("2 specs checked, 1 error") != std::string::npos);
+  }
+
+  TEST_CASE("a folder that holds no spec is an error, not a pass") {
+    jobc::testing::TempDir dir;
+    std::filesystem::create_directories(dir.path / "empty");
+    std::filesystem::create_directories(dir.path / "conda-only");
+    std::ofstream(dir.path / "conda-only" / "conda.yml") << "name: x\ndependencies: [python]\n";
+    for (const char* folder : {"empty", "conda-only"}) {
+      CAPTURE(folder);
+      std::string path = (dir.path / folder).string();
+      auto result = run_command(jobc_command("validate " + jobc::testing::shell_quote(path)));
+      CHECK(result.status == 2);
+      CHECK(result.err.find("no specs found in '" + path + "'") != std::string::npos);
+    }
+    // A folder with specs beside an empty one still reports the empty one.
+    auto mixed =
+        run_command(jobc_command("validate " + example("quickstart") + " " +
+                                 jobc::testing::shell_quote((dir.path / "empty").string())));
+    CHECK(mixed.status == 2);
   }
 
   TEST_CASE("--kind forces the spec kind") {
