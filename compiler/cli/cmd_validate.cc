@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <iostream>
+#include <set>
 
 #include "cli/commands.h"
 #include "cli/spec_options.h"
@@ -51,6 +52,22 @@ std::vector<std::string> specs_in_folder(const fs::path& folder) {
   return out;
 }
 
+std::string canonical_text(const fs::path& path) {
+  std::error_code error;
+  fs::path canonical = fs::weakly_canonical(path, error);
+  return error ? path.lexically_normal().string() : canonical.string();
+}
+
+// The files `spec` names (an environment file, a compute file), and theirs, as canonical paths.
+void add_references(const LoadedSpec& spec, std::set<std::string>& out) {
+  for (const auto& [pointer, reference] : spec.references) {
+    if (!reference) continue;
+    if (out.insert(canonical_text(reference->doc.display_path)).second) {
+      add_references(*reference, out);
+    }
+  }
+}
+
 bool use_color(const std::string& mode) {
   if (mode == "always") return true;
   if (mode == "never") return false;
@@ -85,11 +102,24 @@ int run_validate(const ValidateArgs& args) {
       files.push_back(path);
     }
   }
+  // Each file into its own sink: a file that another one references was checked, and its
+  // problems reported, through that reference, so its own sink is dropped (reported once).
   std::vector<LoadedSpec> specs;
+  std::vector<std::pair<std::string, DiagnosticSink>> file_sinks;
+  std::set<std::string> seen;
+  std::erase_if(files,
+                [&](const std::string& file) { return !seen.insert(canonical_text(file)).second; });
   for (const std::string& file : files) {
-    if (auto spec = load_and_validate(file, options, sources, sink)) {
+    DiagnosticSink& file_sink =
+        file_sinks.emplace_back(canonical_text(file), DiagnosticSink{}).second;
+    if (auto spec = load_and_validate(file, options, sources, file_sink)) {
       specs.push_back(std::move(*spec));
     }
+  }
+  std::set<std::string> referenced;
+  for (const LoadedSpec& spec : specs) add_references(spec, referenced);
+  for (const auto& [canonical, file_sink] : file_sinks) {
+    if (!referenced.contains(canonical)) sink.append(file_sink);
   }
   std::vector<const LoadedSpec*> pointers;
   for (const LoadedSpec& spec : specs) pointers.push_back(&spec);

@@ -121,6 +121,27 @@ TEST_SUITE("cli") {
     CHECK(mixed.status == 2);
   }
 
+  TEST_CASE("a spec referenced by another and also found in the folder is reported once") {
+    jobc::testing::TempDir dir;
+    std::ofstream(dir.path / "env.yml")
+        << "$schema: https://azuremlschemas.azureedge.net/latest/environment.schema.json\n"
+           "name: e\nimage: python:3.10\ndescriptio: typo\n";
+    std::ofstream(dir.path / "job.yml")
+        << "$schema: https://azuremlschemas.azureedge.net/latest/commandJob.schema.json\n"
+           "command: echo hi\nenvironment: env.yml\n";
+    std::string folder = jobc::testing::shell_quote(dir.path.string());
+    std::string env = jobc::testing::shell_quote((dir.path / "env.yml").string());
+    for (const std::string& paths : {folder, folder + " " + env, env + " " + env}) {
+      CAPTURE(paths);
+      auto result = run_command(jobc_command("validate --format json " + paths));
+      CHECK(result.status == 1);
+      auto diagnostics = nlohmann::json::parse(result.out);
+      REQUIRE(diagnostics.size() == 1);
+      CHECK(diagnostics[0]["code"] == "E010");
+      CHECK(diagnostics[0]["line"] == 4);
+    }
+  }
+
   TEST_CASE("--kind forces the spec kind") {
     auto result = run_command(
         jobc_command("validate --kind environment " + fixture("E008-unrecognisable.yml")));
