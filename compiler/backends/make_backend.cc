@@ -5,6 +5,7 @@
 #include "backends/docker/docker_backend.h"
 #include "backends/local/local_backend.h"
 #include "backends/slurm/slurm_backend.h"
+#include "spec/did_you_mean.h"
 
 namespace jobc {
 namespace {
@@ -49,11 +50,16 @@ std::optional<ComputeTarget> resolve_compute(const LoadedSpec& spec, const std::
     if (auto target = target_from_spec(compute->doc.root, name)) return target;
     name = compute->doc.root.value("name", name);
   }
+  std::vector<std::string> notes;
+  if (auto match = closest_match(name, {"local", "docker"}); match && !is_file) {
+    notes.push_back(fmt::format("did you mean '{}'?", *match));
+  }
+  notes.push_back(
+      "run it here with --compute local, or name a compute spec of type local, docker or slurm");
   sink.report(
       DiagCode::UnresolvedCompute, where,
       fmt::format("compute '{}' is an Azure ML cluster; jobc cannot submit to Azure ML yet", name),
-      {"run it here with --compute local, or name a compute spec of type local, docker "
-       "or slurm"});
+      std::move(notes));
   return std::nullopt;
 }
 

@@ -1,9 +1,45 @@
 #include "cli/commands.h"
 
+#include <fmt/format.h>
+
 #include <iostream>
+#include <optional>
+#include <string_view>
 #include <vector>
 
+#include "spec/did_you_mean.h"
+
 namespace jobc::cli {
+namespace {
+
+// A command word that names no command, with the one it most likely meant: `jobc valdate`,
+// `jobc runs lst` -> "did you mean ...?". Follows the words down the command tree.
+std::optional<std::string> unknown_command(const CLI::App& app, int argc, char** argv) {
+  const CLI::App* current = &app;
+  std::string path = "jobc";
+  for (int i = 1; i < argc && argv[i][0] != '-'; ++i) {
+    std::string_view word = argv[i];
+    std::vector<std::string> names;
+    const CLI::App* next = nullptr;
+    for (const CLI::App* command : current->get_subcommands({})) {
+      if (command->get_name() == word) next = command;
+      if (!command->get_group().empty()) names.push_back(command->get_name());
+    }
+    if (next == nullptr) {
+      if (current->get_require_subcommand_min() == 0) return std::nullopt;  // a positional
+      std::string message = fmt::format("{}: unknown command '{}'\n", path, word);
+      if (auto match = closest_match(word, names)) {
+        message += fmt::format("note: did you mean '{}'?\n", *match);
+      }
+      return message + fmt::format("Run '{} --help' for the list of commands.\n", path);
+    }
+    current = next;
+    path += " " + next->get_name();
+  }
+  return std::nullopt;
+}
+
+}  // namespace
 
 int run(int argc, char** argv) {
   CLI::App app{
@@ -21,6 +57,14 @@ int run(int argc, char** argv) {
       add_runs_command(app),     add_monitor_command(app), add_schema_command(app),
       add_explain_command(app),
   };
+  if (argc < 2) {  // a bare `jobc`: show what it can do
+    std::cout << app.help();
+    return kExitUsage;
+  }
+  if (std::optional<std::string> unknown = unknown_command(app, argc, argv)) {
+    std::cerr << *unknown;
+    return kExitUsage;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

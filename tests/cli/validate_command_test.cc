@@ -169,4 +169,32 @@ TEST_SUITE("cli") {
     CHECK(run_command(jobc_command("validate --help")).out.find("--format") != std::string::npos);
     CHECK(run_command(jobc_command("--version")).out.find("jobc ") == 0);
   }
+
+  TEST_CASE("explain takes a code in any case") {
+    auto result = run_command(jobc_command("explain e028"));
+    CHECK(result.status == 0);
+    CHECK(result.out.find("E028") == 0);
+  }
+
+  TEST_CASE("a mistyped command gets a did-you-mean and a bare jobc prints the help") {
+    auto top = run_command(jobc_command("valdate x.yml"));
+    CHECK(top.status == 2);
+    CHECK(top.err.find("jobc: unknown command 'valdate'") != std::string::npos);
+    CHECK(top.err.find("did you mean 'validate'?") != std::string::npos);
+    auto nested = run_command(jobc_command("runs lst"));
+    CHECK(nested.status == 2);
+    CHECK(nested.err.find("jobc runs: unknown command 'lst'") != std::string::npos);
+    CHECK(nested.err.find("did you mean 'list'?") != std::string::npos);
+    auto bare = run_command(jobc_command(""));
+    CHECK(bare.status == 2);
+    CHECK(bare.out.find("SUBCOMMAND") != std::string::npos);
+    CHECK(bare.out.find("validate") != std::string::npos);
+  }
+
+  TEST_CASE("a mistyped --compute name gets a did-you-mean") {
+    auto result = run_command(
+        jobc_command("submit --detach --compute locl " + example("quickstart/job.yml")));
+    CHECK(result.status != 0);
+    CHECK(result.err.find("did you mean 'local'?") != std::string::npos);
+  }
 }
