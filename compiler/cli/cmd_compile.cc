@@ -5,6 +5,8 @@
 #include <fstream>
 #include <iostream>
 
+#include <nlohmann/json.hpp>
+
 #include "cli/commands.h"
 #include "cli/spec_options.h"
 #include "codegen/workspace_config.h"
@@ -28,6 +30,7 @@ struct CompileArgs {
   std::string resource_group;
   std::string workspace;
   std::string job_name;
+  std::string output_format = "text";
 };
 
 const char* change_verb(ArtifactChange::Kind kind, bool past) {
@@ -66,7 +69,46 @@ bool resolve_scope(const CompileArgs& args, WorkspaceScope& scope, std::vector<s
   return sink.error_count() == errors;
 }
 
+const char* change_name(ArtifactChange::Kind kind) {
+  switch (kind) {
+    case ArtifactChange::Created:
+      return "created";
+    case ArtifactChange::Updated:
+      return "updated";
+    case ArtifactChange::Removed:
+      return "removed";
+    case ArtifactChange::Unchanged:
+      return "unchanged";
+  }
+  return "";
+}
+
+// --output json: one object on stdout for scripts; the exit status is the same as for text.
+int report_changes_json(const WriteReport& report, const CompileArgs& args) {
+  nlohmann::json artifacts = nlohmann::json::array();
+  size_t changed = 0;
+  for (const ArtifactChange& change : report.changes) {
+    nlohmann::json artifact = {{"path", change.path}, {"change", change_name(change.kind)}};
+    if (args.check && !change.diff.empty()) artifact["diff"] = change.diff;
+    artifacts.push_back(std::move(artifact));
+    changed += change.kind != ArtifactChange::Unchanged;
+  }
+  nlohmann::json out = {
+      {"output_dir", args.output_dir},
+      {"mode", args.check     ? "check"
+               : args.dry_run ? "dry-run"
+                              : "write"},
+      {"artifacts", std::move(artifacts)},
+      {"changed", changed},
+      {"errors", report.errors},
+  };
+  std::cout << out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+  if (!report.errors.empty()) return kExitUsage;
+  return args.check && changed > 0 ? kExitInvalid : kExitOk;
+}
+
 int report_changes(const WriteReport& report, const CompileArgs& args) {
+  if (args.output_format == "json") return report_changes_json(report, args);
   for (const std::string& error : report.errors) std::cerr << "jobc compile: " << error << "\n";
   if (!report.errors.empty()) return kExitUsage;
   size_t changed = 0;
@@ -147,6 +189,12 @@ Command add_compile_command(CLI::App& app) {
   command->add_option("--subscription", args->subscription, "Azure subscription id");
   command->add_option("--resource-group", args->resource_group, "Azure resource group");
   command->add_option("--workspace-name", args->workspace, "Azure ML workspace");
+  command
+      ->add_option("--output-format", args->output_format,
+                   "text (changes on stderr) or json (an object on stdout: every artifact with "
+                   "created, updated, unchanged or removed)")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
   command->add_option("--job-name", args->job_name,
                       "name for a job without one (default: derived from its content)");
   command->footer(

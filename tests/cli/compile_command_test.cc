@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include <nlohmann/json.hpp>
+
 #include "common/run_command.h"
 #include "common/temp_dir.h"
 
@@ -63,6 +65,30 @@ TEST_SUITE("cli") {
     CHECK(check.err.find("Dockerfile is missing") != std::string::npos);
     CHECK(check.out.find("-# edited by hand") != std::string::npos);
     CHECK(!fs::exists(ws.out / "Dockerfile"));  // --check writes nothing
+  }
+
+  TEST_CASE("--output-format json lists every artifact with its change, for scripts") {
+    Workspace ws;
+    auto first = run_command(ws.compile("--output-format json"));
+    REQUIRE_MESSAGE(first.status == 0, first.err);
+    auto created = nlohmann::json::parse(first.out);
+    CHECK(created["mode"] == "write");
+    CHECK(created["changed"] == created["artifacts"].size());
+    CHECK(created["artifacts"][0]["change"] == "created");
+
+    std::ofstream(ws.out / "launch.sh", std::ios::app) << "# edited\n";
+    auto check = run_command(ws.compile("--check --output-format json"));
+    CHECK(check.status == 1);
+    auto stale = nlohmann::json::parse(check.out);
+    CHECK(stale["mode"] == "check");
+    CHECK(stale["changed"] == 1);
+    for (const auto& artifact : stale["artifacts"]) {
+      CAPTURE(artifact.dump());
+      bool edited = artifact["path"] == "launch.sh";
+      CHECK(artifact["change"] == (edited ? "updated" : "unchanged"));
+      CHECK(artifact.contains("diff") == edited);
+    }
+    CHECK(run_command(ws.compile("--output-format yaml")).status == 2);
   }
 
   TEST_CASE("--dry-run lists and writes nothing") {
