@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -106,6 +107,10 @@ bool is_cascade(const std::string& description) {
   return false;
 }
 
+bool is_unknown_key_error(const std::string& description) {
+  return description.rfind("Object contains a property", 0) == 0;
+}
+
 // The last '...' quoted name in a valijson message ("... constraints: 'comand'.").
 std::string last_quoted(const std::string& text) {
   size_t close = text.rfind('\'');
@@ -128,10 +133,12 @@ class ErrorTranslator {
     if (std::string set = doc_.map.override_for(pointer); !set.empty()) {
       notes.push_back(fmt::format("the value comes from --set {}", set));
     }
-    if (description.rfind("Object contains a property", 0) == 0) {
-      unknown_key(pointer, last_quoted(description), std::move(notes));
+    if (is_unknown_key_error(description)) {
+      unknown_keys(pointer, last_quoted(description), notes);
     } else if (description.rfind("Missing required property", 0) == 0) {
       std::string key = last_quoted(description);
+      // A misspelt required key was reported with its did-you-mean; "missing" adds noise.
+      if (suggested_[pointer].contains(key)) return;
       std::string in = pointer.empty() ? std::string("the spec") : "'" + where + "'";
       sink_.report(DiagCode::MissingKey, doc_.map.key_location(pointer),
                    fmt::format("missing required key '{}' in {}", key, in),
@@ -202,17 +209,33 @@ class ErrorTranslator {
     return out;
   }
 
-  void unknown_key(const std::string& object, const std::string& key,
-                   std::vector<std::string> notes) {
-    std::string pointer = pointer_append(object, key);
+  // valijson names the first unknown key of a mapping only; every one is reported, so a
+  // file with several typos needs one round trip, not one per typo.
+  void unknown_keys(const std::string& object, const std::string& first,
+                    const std::vector<std::string>& notes) {
     std::set<std::string> names = navigator_.property_names(object);
+    std::vector<std::string> keys = {first};
+    const json* value = find_value(object);
+    if (value != nullptr && value->is_object()) {
+      for (const auto& [key, item] : value->items()) {
+        if (key != first && !names.contains(key)) keys.push_back(key);
+      }
+    }
     names.erase("$schema");
     std::vector<std::string> candidates(names.begin(), names.end());
+    for (const std::string& key : keys) unknown_key(object, key, candidates, notes);
+  }
+
+  void unknown_key(const std::string& object, const std::string& key,
+                   const std::vector<std::string>& candidates, std::vector<std::string> notes) {
+    std::string pointer = pointer_append(object, key);
+    if (!reported_.insert(pointer + "\nunknown").second) return;
     std::string message =
         object.empty() ? fmt::format("unknown key '{}'", key)
                        : fmt::format("unknown key '{}' in '{}'", key, pointer_to_dotted(object));
     if (auto suggestion = closest_match(key, candidates)) {
       notes.insert(notes.begin(), fmt::format("did you mean '{}'?", *suggestion));
+      suggested_[object].insert(*suggestion);
     } else if (!candidates.empty() && candidates.size() <= 12) {
       notes.push_back(fmt::format("allowed keys: {}", fmt::join(candidates, ", ")));
     }
@@ -244,6 +267,8 @@ class ErrorTranslator {
   SchemaNavigator navigator_;
   DiagnosticSink& sink_;
   std::set<std::string> reported_;
+  // For each mapping, the keys suggested for its unknown keys.
+  std::map<std::string, std::set<std::string>> suggested_;
 };
 
 }  // namespace
@@ -261,6 +286,9 @@ bool validate_against_schema(const SpecDocument& doc, SpecKind kind, DiagnosticS
   }
   bool only_cascades =
       std::all_of(errors.begin(), errors.end(), [](const auto& e) { return is_cascade(e.second); });
+  // Unknown keys first: their suggestions decide which "missing key" errors are noise.
+  std::stable_partition(errors.begin(), errors.end(),
+                        [](const auto& e) { return is_unknown_key_error(e.second); });
   ErrorTranslator translator(doc, kind, sink);
   for (const auto& [pointer, description] : errors) {
     if (!only_cascades && is_cascade(description)) continue;
