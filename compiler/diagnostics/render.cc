@@ -34,6 +34,14 @@ size_t token_length(std::string_view line, size_t start) {
   return std::max<size_t>(1, end - start);
 }
 
+// A span the diagnostic gives (a whole ${{inputs.x}}) when it fits the line, else the token.
+size_t caret_length(const Location& location, std::string_view line, size_t column) {
+  if (location.length > 0 && column + static_cast<size_t>(location.length) <= line.size()) {
+    return static_cast<size_t>(location.length);
+  }
+  return token_length(line, column);
+}
+
 void render_gcc(const Diagnostic& d, const SourceManager& sources, const RenderOptions& options,
                 std::ostream& out) {
   Severity severity = shown_severity(d, options);
@@ -54,7 +62,7 @@ void render_gcc(const Diagnostic& d, const SourceManager& sources, const RenderO
     std::string gutter(std::to_string(d.location.line).size(), ' ');
     out << fmt::format(" {} | {}\n", d.location.line, text);
     out << fmt::format(" {} | {}{}^{}{}\n", gutter, std::string(column, ' '), tone,
-                       std::string(token_length(text, column) - 1, '~'), reset);
+                       std::string(caret_length(d.location, text, column) - 1, '~'), reset);
   }
   for (const std::string& note : d.notes) {
     out << fmt::format("{}note:{} {}\n", options.color ? "\033[1;36m" : "", reset, note);

@@ -32,6 +32,8 @@ struct Location {
   std::string file;
   int line = 0;
   int column = 0;
+  // How many columns the caret underlines; 0: the token at the column.
+  int length = 0;
 };
 
 struct Diagnostic {

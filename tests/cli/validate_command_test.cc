@@ -49,6 +49,23 @@ TEST_SUITE("cli") {
     CHECK(result.err.find(":2:1:") < result.err.find(":7:3:"));
   }
 
+  TEST_CASE("the caret of an undeclared reference underlines all of it, spaced or not") {
+    jobc::testing::TempDir dir;
+    std::ofstream(dir.path / "job.yml")
+        << "$schema: https://azuremlschemas.azureedge.net/latest/commandJob.schema.json\n"
+           "command: python train.py --lr ${{ inputs.learning_rate }} --x ${{inputs.xx}}\n"
+           "environment: azureml:AzureML-sklearn-1.0-ubuntu20.04-py38-cpu@latest\n";
+    auto result = run_command(
+        jobc_command("validate " + jobc::testing::shell_quote((dir.path / "job.yml").string())));
+    CHECK(result.status == 1);
+    std::string spaced = "${{ inputs.learning_rate }}";
+    std::string plain = "${{inputs.xx}}";
+    CHECK(result.err.find("   | " + std::string(30, ' ') + "^" +
+                          std::string(spaced.size() - 1, '~') + "\n") != std::string::npos);
+    CHECK(result.err.find("   | " + std::string(62, ' ') + "^" +
+                          std::string(plain.size() - 1, '~') + "\n") != std::string::npos);
+  }
+
   TEST_CASE("json format is an array of located diagnostics on stdout") {
     auto result =
         run_command(jobc_command("validate --format json " + fixture("E022-undeclared-input.yml")));

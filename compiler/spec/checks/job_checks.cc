@@ -46,7 +46,7 @@ Location reference_location(const CheckContext& context, const std::string& comm
     size_t from = line == start.line ? static_cast<size_t>(std::max(0, start.column - 1)) : 0;
     if (size_t found = text->find(needle, std::min(from, text->size()));
         found != std::string_view::npos) {
-      return {start.file, line, static_cast<int>(found) + 1};
+      return {start.file, line, static_cast<int>(found) + 1, static_cast<int>(needle.size())};
     }
   }
   return start;
