@@ -3,6 +3,7 @@
 // cancel`, the reconciliation of stale runs) stops it through the run's backend.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "backends/make_backend.h"
@@ -18,5 +19,11 @@ bool may_have_left_a_job(const RunRecord& run);
 // monitor.json recorded. False with `error` when the job may still be running.
 bool stop_orphaned_job(const RunStore& store, const RunRecord& run, const BackendFactory& make,
                        std::string& error);
+
+// How `run`'s job exited, when it ended on its own while no monitor watched it and its
+// backend kept its exit status; nullopt otherwise. Read it after stop_orphaned_job: what is
+// kept by then is the job's own exit, not the stop's.
+std::optional<JobExit> orphaned_job_exit(const RunStore& store, const RunRecord& run,
+                                         const BackendFactory& make);
 
 }  // namespace jobc

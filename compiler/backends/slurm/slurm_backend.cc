@@ -10,6 +10,7 @@
 #include "backends/slurm/slurm_state.h"
 #include "codegen/slurm/slurm_job.h"
 #include "jobc/compile.h"
+#include "runs/unrecorded_runs.h"
 
 namespace jobc {
 namespace {
@@ -76,6 +77,7 @@ bool SlurmBackend::prepare(SubmitContext& submit, std::string& error) {
   }
   fs::path stage = slurm_stage_dir(context.compute, run_id);
   bool existed = fs::exists(stage, ec);
+  if (!existed) note_run_staging(context.run_dir, stage);  // removed if jobc is killed now
   if (!slurm::stage_run(submit.spec, context, stage, error)) {
     if (!existed) fs::remove_all(stage, ec);
     return false;
