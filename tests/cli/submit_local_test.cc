@@ -2,6 +2,8 @@
 // Ctrl-C, kill -9 of jobc, Open MPI ranks, and the runs commands.
 #include <doctest/doctest.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 
 #include <filesystem>
 #include <fstream>
@@ -419,5 +421,41 @@ TEST_SUITE("local") {
       CHECK(none_left_with(marker, 5));
       CHECK(box.run(id)["status"] == (monitor_killed ? "Failed" : "Canceled"));
     }
+  }
+
+  TEST_CASE("a jobc submit killed while it prepares a run leaves nothing a later command keeps") {
+    Sandbox box;
+    box.code("train.py", "print(1)\n");
+    auto spec = box.job("code: src\ncommand: python train.py\n");
+    // A Docker engine that never answers: jobc submit waits in its first request, with the
+    // run's folder (code, compiled files) written and not recorded yet.
+    fs::path socket_path = box.dir.path / "silent.sock";
+    int silent = socket(AF_UNIX, SOCK_STREAM, 0);
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    std::snprintf(address.sun_path, sizeof address.sun_path, "%s", socket_path.c_str());
+    REQUIRE(bind(silent, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+    REQUIRE(listen(silent, 4) == 0);
+    setenv("DOCKER_HOST", ("unix://" + socket_path.string()).c_str(), 1);
+    ChildProcess submit({"submit", "--compute", "docker", spec.string()}, box.home());
+    unsetenv("DOCKER_HOST");
+    auto claimed = [&] {
+      std::error_code ec;
+      for (const auto& run : fs::directory_iterator(box.home() / "runs", ec)) {
+        if (fs::exists(run.path() / "work/train.py")) return true;
+      }
+      return false;
+    };
+    for (int i = 0; i < 1000 && !claimed(); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    REQUIRE(claimed());
+    submit.signal(SIGKILL);
+    submit.wait(5);
+    close(silent);
+    auto list = box.jobc("runs list");
+    CHECK(list.status == 0);
+    CHECK(list.err.find("warning") == std::string::npos);
+    CHECK(fs::is_empty(box.home() / "runs"));
   }
 }
