@@ -27,10 +27,11 @@ bool cancel_run(RunStore& store, const std::string& id, std::string& error,
     RunStatus status = RunStatus::Canceled;
     std::optional<int> code;
     std::string stop_error;
+    std::optional<JobExit> ended;
     if (may_have_left_a_job(*run)) {
-      if (!stop_orphaned_job(store, *run, make, stop_error)) {
+      if (!stop_orphaned_job(store, *run, make, stop_error, &ended)) {
         reason += "; the job may still be running: " + stop_error;
-      } else if (auto ended = orphaned_job_exit(store, *run, make)) {
+      } else if (ended) {
         // It had ended on its own before the cancel: that is how the run ended.
         std::string how;
         status = outcome_of_exit(*ended, how);

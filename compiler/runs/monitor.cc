@@ -276,7 +276,8 @@ void reconcile_runs(RunStore& store, const BackendFactory& make) {
     std::optional<int> code;
     if (may_have_left_a_job(run)) {
       std::string stop_error;
-      bool stopped = stop_orphaned_job(store, run, make, stop_error);
+      std::optional<JobExit> ended;
+      bool stopped = stop_orphaned_job(store, run, make, stop_error, &ended);
       std::string whose = never_started ? "jobc stopped after it submitted the job"
                                         : fmt::format(
                                               "the jobc process watching this run "
@@ -285,8 +286,7 @@ void reconcile_runs(RunStore& store, const BackendFactory& make) {
       reason = fmt::format(
           "{}; {}", whose,
           stopped ? "the job was stopped" : "the job may still be running: " + stop_error);
-      // Read after the stop: an exit kept by then is the job's own, not our kill's.
-      if (auto ended = orphaned_job_exit(store, run, make)) {
+      if (ended) {
         std::string how;
         status = outcome_of_exit(*ended, how);
         code = ended->code;

@@ -25,18 +25,13 @@ bool may_have_left_a_job(const RunRecord& run) {
 }
 
 bool stop_orphaned_job(const RunStore& store, const RunRecord& run, const BackendFactory& make,
-                       std::string& error) {
+                       std::string& error, std::optional<JobExit>* ended) {
   RunContext context;
   std::unique_ptr<Backend> backend = orphan_backend(store, run, make, context, error);
-  return backend && backend->stop_orphaned(context, error);
-}
-
-std::optional<JobExit> orphaned_job_exit(const RunStore& store, const RunRecord& run,
-                                         const BackendFactory& make) {
-  RunContext context;
-  std::string error;
-  std::unique_ptr<Backend> backend = orphan_backend(store, run, make, context, error);
-  return backend ? backend->orphaned_exit(context) : std::nullopt;
+  if (!backend || !backend->stop_orphaned(context, error)) return false;
+  // Read after the stop: an exit kept by then is the job's own, not the stop's.
+  if (ended) *ended = backend->orphaned_exit(context);
+  return true;
 }
 
 }  // namespace jobc
