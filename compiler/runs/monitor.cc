@@ -290,7 +290,8 @@ void reconcile_runs(RunStore& store, const BackendFactory& make) {
         std::string how;
         status = outcome_of_exit(*ended, how);
         code = ended->code;
-        reason = fmt::format("{}{}ended while {}", how, how.empty() ? "" : "; ", whose);
+        reason = fmt::format("{}{}{}; the job had ended on its own", how, how.empty() ? "" : "; ",
+                             whose);
       }
     }
     // Unless a monitor has just taken the run over.
