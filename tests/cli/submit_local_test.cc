@@ -85,8 +85,8 @@ std::vector<pid_t> processes_with(const std::string& entry) {
     std::string stat = slurp(item.path() / "stat");
     if (stat.empty() || stat.substr(stat.rfind(')') + 2, 1) == "Z") continue;
     std::string environment = slurp(item.path() / "environ");
-    if (("\0" + environment).find(std::string("\0", 1) + entry + std::string("\0", 1)) !=
-        std::string::npos) {
+    const std::string nul(1, '\0');
+    if ((nul + environment).find(nul + entry + nul) != std::string::npos) {
       found.push_back(std::stoi(pid));
     }
   }
@@ -408,18 +408,29 @@ TEST_SUITE("local") {
     for (bool monitor_killed : {false, true}) {
       CAPTURE(monitor_killed);
       Sandbox box;
-      // A process in a session of its own, and a daemon: double-forked, in its own session.
-      auto spec = box.job(
-          "command: setsid sleep 300 & (setsid sh -c 'sleep 301 & sleep 302' &); sleep 0.5; "
-          "echo ready; sleep 303\n");
+      // A process in a session of its own, a daemon (double-forked, in its own session), and
+      // a double-forked daemon that also cleared its environment (only `token` in it).
+      std::string token = "JOBC_TEST_DAEMON=" + box.dir.path.filename().string();
+      auto spec =
+          box.job("command: setsid sleep 300 & (setsid sh -c 'sleep 301 & sleep 302' &); (env -i " +
+                  token + " setsid sleep 304 &); sleep 0.5; echo ready; sleep 303\n");
       std::string id = box.submit_detached(spec);
       std::string marker = "JOBC_RUN_ID=" + id;
       REQUIRE(processes_with(marker).size() >= 4);
+      REQUIRE(processes_with(token).size() == 1);
       if (monitor_killed) kill(box.monitor_of(id), SIGKILL);
       auto cancel = box.jobc("runs cancel " + id);
       CHECK_MESSAGE(cancel.status == 0, cancel.err);
       CHECK(none_left_with(marker, 5));
       CHECK(box.run(id)["status"] == (monitor_killed ? "Failed" : "Canceled"));
+      if (!monitor_killed) {
+        // The monitor, a child subreaper, adopted it when its parent exited.
+        CHECK(none_left_with(token, 5));
+      } else {
+        // Out of reach once the monitor is gone (no marker, not in the group, init's child):
+        // documented. Stopped here by its pid.
+        for (pid_t escaped : processes_with(token)) kill(escaped, SIGKILL);
+      }
     }
   }
 
