@@ -280,11 +280,27 @@ bool SlurmBackend::stop_orphaned(RunContext& context, std::string& error) {
   }
   slurm::SlurmClient& api = client(context);
   slurm::SlurmError failure;
+  // A job that ended on its own keeps its exit in Slurm (until its record is purged), and
+  // its outputs in the stage: both are brought back, and there is nothing to cancel.
+  if (auto job = api.job(*id, failure)) {
+    slurm::JobView view =
+        slurm::view_job(*job, context.backend_state.value("timeout_seconds", 0LL));
+    if (view.exit) {
+      orphan_exit_ = view.exit;
+      ended_ = true;
+      collect(context);
+      return true;
+    }
+  }
   if (api.cancel(*id, "", failure)) return true;
   if (failure.job_gone) return true;  // ended already
   error = fmt::format("could not cancel Slurm job {}: {}; cancel it with scancel {}", *id,
                       failure.message, *id);
   return false;
+}
+
+std::optional<JobExit> SlurmBackend::orphaned_exit(RunContext& /*context*/) {
+  return orphan_exit_;
 }
 
 }  // namespace jobc
