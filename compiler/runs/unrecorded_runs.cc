@@ -63,6 +63,8 @@ std::vector<RunFolder> run_folders(RunStore& store) {
 bool claim_run_folder(const fs::path& run_dir, std::string& error) {
   std::error_code ec;
   fs::create_directories(run_dir, ec);
+  // The run's folder is its owner's alone (it holds the job's code and outputs).
+  if (!ec) fs::permissions(run_dir, fs::perms::owner_all, fs::perm_options::replace, ec);
   json claim = {{"pid", getpid()}, {"start_time", process_start_time(getpid())}};
   if (ec || !write_claim(run_dir, claim)) {
     error = "cannot write " + claim_file(run_dir).string();
