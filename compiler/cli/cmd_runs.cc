@@ -13,6 +13,7 @@
 #include "cli/run_status_exit.h"
 #include "runs/log_follow.h"
 #include "runs/monitor.h"
+#include "runs/unrecorded_runs.h"
 
 namespace jobc::cli {
 namespace {
@@ -85,6 +86,10 @@ int list_runs(const RunsArgs& args) {
     }
   }
   auto runs = store->list(filter);
+  for (const fs::path& folder : unrecorded_run_folders(*store)) {
+    std::cerr << "jobc runs list: warning: " << folder.string()
+              << " has no record in runs.db (not listed; remove it if it is not needed)\n";
+  }
   if (args.output == "json") {
     nlohmann::json out = nlohmann::json::array();
     for (const RunRecord& run : runs) out.push_back(run_json(run));

@@ -2,6 +2,7 @@
 
 #include <signal.h>
 
+#include "runs/monitor.h"
 #include "runs/orphaned_job.h"
 #include "support/process.h"
 
@@ -23,11 +24,22 @@ bool cancel_run(RunStore& store, const std::string& id, std::string& error,
       return true;
     }
     std::string reason = "canceled by the user";
+    RunStatus status = RunStatus::Canceled;
+    std::optional<int> code;
     std::string stop_error;
-    if (may_have_left_a_job(*run) && !stop_orphaned_job(store, *run, make, stop_error)) {
-      reason += "; the job may still be running: " + stop_error;
+    std::optional<JobExit> ended;
+    if (may_have_left_a_job(*run)) {
+      if (!stop_orphaned_job(store, *run, make, stop_error, &ended)) {
+        reason += "; the job may still be running: " + stop_error;
+      } else if (ended) {
+        // It had ended on its own before the cancel: that is how the run ended.
+        std::string how;
+        status = outcome_of_exit(*ended, how);
+        code = ended->code;
+        reason = how.empty() ? "ended before it was canceled" : how;
+      }
     }
-    if (!store.finish_unwatched(*run, RunStatus::Canceled, reason, error)) {
+    if (!store.finish_unwatched(*run, status, code, reason, error)) {
       return false;
     }
     run = store.find(run->id);

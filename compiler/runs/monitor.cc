@@ -17,6 +17,8 @@
 
 #include "runs/monitor_config.h"
 #include "runs/orphaned_job.h"
+#include "runs/stale_staging.h"
+#include "runs/unrecorded_runs.h"
 #include "support/process.h"
 
 namespace jobc {
@@ -129,16 +131,7 @@ void run_to_completion(RunStore& store, RunContext& context, Backend& backend) {
     if (!store.update(run, error)) append_run_log(context, "could not record the run: " + error);
   }
   backend.collect(context);
-  if (outcome == RunStatus::Completed && exit && exit->canceled) {
-    outcome = RunStatus::Canceled;
-    reason = exit->reason;
-  } else if (outcome == RunStatus::Completed && exit &&
-             (exit->code != 0 || exit->signal != 0 || !exit->reason.empty())) {
-    outcome = RunStatus::Failed;
-    reason = !exit->reason.empty() ? exit->reason
-             : exit->signal        ? fmt::format("killed by signal {}", exit->signal)
-                                   : fmt::format("exit code {}", exit->code);
-  }
+  if (outcome == RunStatus::Completed && exit) outcome = outcome_of_exit(*exit, reason);
   std::optional<int> code;
   if (exit) code = exit->code;
   store.finish(run.id, outcome, code, reason, error);
@@ -156,6 +149,18 @@ int64_t handed_over_ms(const RunStore& store, const RunRecord& run) {
 }
 
 }  // namespace
+
+RunStatus outcome_of_exit(const JobExit& exit, std::string& reason) {
+  if (exit.canceled) {
+    reason = exit.reason;
+    return RunStatus::Canceled;
+  }
+  if (exit.code == 0 && exit.signal == 0 && exit.reason.empty()) return RunStatus::Completed;
+  reason = !exit.reason.empty() ? exit.reason
+           : exit.signal        ? fmt::format("killed by signal {}", exit.signal)
+                                : fmt::format("exit code {}", exit.code);
+  return RunStatus::Failed;
+}
 
 void append_run_log(const RunContext& context, const std::string& line) {
   std::ofstream(context.log_file, std::ios::app) << "[jobc] " << line << "\n";
@@ -182,7 +187,8 @@ std::filesystem::path final_status_file(const std::filesystem::path& run_dir) {
   return run_dir / "final_status.json";
 }
 
-pid_t start_monitor(const std::filesystem::path& run_dir_path, std::string& error) {
+pid_t start_monitor(const std::filesystem::path& run_dir_path,
+                    const std::vector<std::string>& withheld, std::string& error) {
   std::error_code ec;
   std::string self = std::filesystem::read_symlink("/proc/self/exe", ec).string();
   if (ec) {
@@ -212,8 +218,12 @@ pid_t start_monitor(const std::filesystem::path& run_dir_path, std::string& erro
                            POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
   std::string command = "__monitor";
   char* argv[] = {self.data(), command.data(), run_dir.data(), nullptr};
+  std::vector<std::string> environment = environment_without(withheld);
+  std::vector<char*> envp;
+  for (std::string& entry : environment) envp.push_back(entry.data());
+  envp.push_back(nullptr);
   pid_t monitor = -1;
-  int failed = posix_spawn(&monitor, self.c_str(), &actions, &attributes, argv, environ);
+  int failed = posix_spawn(&monitor, self.c_str(), &actions, &attributes, argv, envp.data());
   posix_spawnattr_destroy(&attributes);
   posix_spawn_file_actions_destroy(&actions);
   if (failed != 0) {
@@ -250,6 +260,8 @@ int monitor_main(const std::filesystem::path& run_dir, const BackendFactory& mak
 }
 
 void reconcile_runs(RunStore& store, const BackendFactory& make) {
+  remove_stale_staging(store.home() / "snapshots");
+  remove_abandoned_run_folders(store);
   std::string error;
   for (RunRecord& run : store.list({})) {
     if (is_terminal(run.status)) continue;
@@ -260,9 +272,12 @@ void reconcile_runs(RunStore& store, const BackendFactory& make) {
       continue;
     }
     std::string reason = "jobc stopped before the run started";
+    RunStatus status = RunStatus::Failed;
+    std::optional<int> code;
     if (may_have_left_a_job(run)) {
       std::string stop_error;
-      bool stopped = stop_orphaned_job(store, run, make, stop_error);
+      std::optional<JobExit> ended;
+      bool stopped = stop_orphaned_job(store, run, make, stop_error, &ended);
       std::string whose = never_started ? "jobc stopped after it submitted the job"
                                         : fmt::format(
                                               "the jobc process watching this run "
@@ -271,9 +286,16 @@ void reconcile_runs(RunStore& store, const BackendFactory& make) {
       reason = fmt::format(
           "{}; {}", whose,
           stopped ? "the job was stopped" : "the job may still be running: " + stop_error);
+      if (ended) {
+        std::string how;
+        status = outcome_of_exit(*ended, how);
+        code = ended->code;
+        reason = fmt::format("{}{}{}; the job had ended on its own", how, how.empty() ? "" : "; ",
+                             whose);
+      }
     }
     // Unless a monitor has just taken the run over.
-    store.finish_unwatched(run, RunStatus::Failed, reason, error);
+    store.finish_unwatched(run, status, code, reason, error);
   }
 }
 

@@ -6,6 +6,8 @@
 #include <sys/types.h>
 
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "backends/make_backend.h"
 #include "jobc/backend.h"
@@ -18,14 +20,19 @@ inline constexpr int kStopGraceSeconds = 10;
 // Starts the monitor as a fresh jobc process (`jobc __monitor RUN_DIR`) in a new session,
 // detached from the terminal and from this process, and returns its pid, or -1. A fresh
 // process, not a fork: SQLite connections must not cross fork(). The context goes through
-// RUN_DIR/monitor.json, written before (write_monitor_config).
-pid_t start_monitor(const std::filesystem::path& run_dir, std::string& error);
+// RUN_DIR/monitor.json, written before (write_monitor_config). The monitor's environment is
+// this process's without the variables `withheld` names (credentials it has no use for).
+pid_t start_monitor(const std::filesystem::path& run_dir, const std::vector<std::string>& withheld,
+                    std::string& error);
 
 // The body of `jobc __monitor RUN_DIR`: runs the job to its final status. Returns the
 // process exit status.
 int monitor_main(const std::filesystem::path& run_dir, const BackendFactory& make = make_backend);
 
-// The file the monitor writes last; its existence means the run is over.
+// How a run ends after its job exited: Completed, or Failed (or Canceled outside jobc) with
+// `reason` set (exit code N, killed by signal N, or the backend's own reason).
+RunStatus outcome_of_exit(const JobExit& exit, std::string& reason);
+
 // Appends "[jobc] <line>" to the run's std_log.txt, where the user reads the job's output.
 void append_run_log(const RunContext& context, const std::string& line);
 
@@ -38,10 +45,13 @@ void apply_phase(RunRecord& run, const JobPhase& phase);
 void end_unstarted_run(RunStore& store, RunContext& context, RunStatus status,
                        const std::string& reason, const std::string& log_line);
 
+// The file the monitor writes last; its existence means the run is over.
 std::filesystem::path final_status_file(const std::filesystem::path& run_dir);
 
-// Marks runs whose monitor is gone as Failed, and stops what they left running through
-// their backend (`make` gives it; tests pass a fake).
+// Ends runs whose monitor is gone and stops what they left running through their backend
+// (`make` gives it; tests pass a fake): Failed, unless the job ended on its own and kept its
+// exit status (Backend::orphaned_exit), which is then recorded. Also removes what dead jobc
+// processes left behind: snapshot staging folders, run folders never recorded.
 void reconcile_runs(RunStore& store, const BackendFactory& make = make_backend);
 
 }  // namespace jobc

@@ -3,6 +3,7 @@
 // cancel`, the reconciliation of stale runs) stops it through the run's backend.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "backends/make_backend.h"
@@ -15,8 +16,10 @@ namespace jobc {
 bool may_have_left_a_job(const RunRecord& run);
 
 // Stops what `run` left running, with the backend `make` gives for it and what the run's
-// monitor.json recorded. False with `error` when the job may still be running.
+// monitor.json recorded. False with `error` when the job may still be running. `ended`, if
+// given, receives how the job exited when it had ended on its own (no monitor watching)
+// and its backend kept its exit status (Backend::orphaned_exit); nullopt otherwise.
 bool stop_orphaned_job(const RunStore& store, const RunRecord& run, const BackendFactory& make,
-                       std::string& error);
+                       std::string& error, std::optional<JobExit>* ended = nullptr);
 
 }  // namespace jobc

@@ -306,4 +306,10 @@ std::vector<RunRecord> RunStore::list(const RunFilter& filter) {
   return runs;
 }
 
+bool RunStore::finish_unwatched(const RunRecord& seen, RunStatus status,
+                                std::optional<int> exit_code, const std::string& reason,
+                                std::string& error) {
+  return db_->end_run(seen.id, seen.monitor_pid, status, exit_code, reason, error);
+}
+
 }  // namespace jobc

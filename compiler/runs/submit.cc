@@ -10,6 +10,8 @@
 #include "jobc/snapshot.h"
 #include "runs/monitor.h"
 #include "runs/monitor_config.h"
+#include "runs/run_credentials.h"
+#include "runs/unrecorded_runs.h"
 #include "spec/checks/check_context.h"
 #include "support/hash.h"
 
@@ -47,7 +49,8 @@ std::map<std::string, std::string> input_paths(const LoadedSpec& spec) {
 // A new run's folder, removed again unless the run gets recorded: a submit that fails before
 // that (the backend cannot prepare the job: no engine, a failed image build, no token; or
 // an I/O error) leaves no run behind, only its error, instead of an unlisted folder holding
-// a copy of the code.
+// a copy of the code. Until then the folder is claimed by this process, so that a later
+// jobc removes it if this one is killed (unrecorded_runs.h).
 class UnrecordedRunFolder {
  public:
   explicit UnrecordedRunFolder(fs::path dir) : dir_(std::move(dir)) {}
@@ -57,7 +60,11 @@ class UnrecordedRunFolder {
   }
   UnrecordedRunFolder(const UnrecordedRunFolder&) = delete;
   UnrecordedRunFolder& operator=(const UnrecordedRunFolder&) = delete;
-  void recorded() { recorded_ = true; }
+  bool claim(std::string& error) { return claim_run_folder(dir_, error); }
+  void recorded() {
+    recorded_ = true;
+    release_run_folder(dir_);
+  }
 
  private:
   fs::path dir_;
@@ -133,8 +140,11 @@ std::optional<Submission> submit_job(const LoadedSpec& spec, const CompileResult
   context.timeout_seconds = spec.doc.root.value("limits", json::object()).value("timeout", 0LL);
   context.environment = input_paths(spec);
   context.compute = target->compute;
+  RunCredentials credentials = run_credentials(spec, target->backend, target->compute);
+  context.withheld_variables = credentials.all();
 
   UnrecordedRunFolder folder(submission.run_dir);
+  if (!folder.claim(error)) return std::nullopt;
   WriteReport written = write_artifacts(compiled.outputs, context.artifacts_dir, WriteMode::Write);
   if (!written.errors.empty()) {
     error = written.errors.front();
@@ -167,7 +177,8 @@ std::optional<Submission> submit_job(const LoadedSpec& spec, const CompileResult
   if (!store.insert(run, error)) return std::nullopt;
   folder.recorded();
   if (!start_from_submitter(*backend, context, store, submission, error)) return submission;
-  pid_t monitor = start_monitor(submission.run_dir, error);
+  // The monitor has no use for the registry's password (the image is ready by now).
+  pid_t monitor = start_monitor(submission.run_dir, credentials.submitter_only, error);
   if (monitor < 0) {
     store.finish(run.id, RunStatus::Failed, std::nullopt, error, error);
     return std::nullopt;

@@ -6,22 +6,77 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
+#include <limits>
 #include <sstream>
 
 extern char** environ;
 
 namespace jobc {
 
-pid_t spawn_process(const SpawnOptions& options, std::string& error) {
-  // Build everything the child needs before fork: only async-signal-safe calls after it.
-  std::vector<std::string> env_strings;
+namespace {
+
+// The fields of /proc/PID/stat jobc reads; state 0 when the process does not exist.
+struct ProcStat {
+  char state = 0;
+  pid_t parent = 0;
+  int64_t start_time = 0;
+};
+
+ProcStat read_stat(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(in)), {});
+  size_t close_paren = text.rfind(')');  // the command name may hold spaces and parens
+  ProcStat stat;
+  if (close_paren == std::string::npos) return stat;
+  std::istringstream fields(text.substr(close_paren + 2));
+  std::string field;
+  for (int i = 3; i <= 22 && fields >> field; ++i) {
+    if (i == 3) stat.state = field[0];
+    if (i == 4) stat.parent = static_cast<pid_t>(std::stol(field));
+    if (i == 22) stat.start_time = std::stoll(field);
+  }
+  return stat;
+}
+
+// Every live process (zombies excluded) for which `keep(pid, stat)` holds.
+template <typename Keep>
+std::vector<pid_t> live_processes_where(Keep keep) {
+  std::vector<pid_t> found;
+  std::error_code ec;
+  for (std::filesystem::directory_iterator it("/proc", ec), end; !ec && it != end;
+       it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
+    pid_t pid = static_cast<pid_t>(std::stol(name));
+    ProcStat stat = read_stat(pid);
+    if (stat.state != 0 && stat.state != 'Z' && keep(pid, stat)) found.push_back(pid);
+  }
+  return found;
+}
+
+}  // namespace
+
+std::vector<std::string> environment_without(const std::vector<std::string>& remove) {
+  std::vector<std::string> kept;
   for (char** entry = environ; *entry; ++entry) {
     std::string item(*entry);
     std::string key = item.substr(0, item.find('='));
-    if (!options.env_overrides.count(key)) env_strings.push_back(item);
+    if (std::find(remove.begin(), remove.end(), key) == remove.end()) kept.push_back(item);
+  }
+  return kept;
+}
+
+pid_t spawn_process(const SpawnOptions& options, std::string& error) {
+  // Build everything the child needs before fork: only async-signal-safe calls after it.
+  std::vector<std::string> env_strings;
+  for (std::string& item : environment_without(options.env_remove)) {
+    std::string key = item.substr(0, item.find('='));
+    if (!options.env_overrides.count(key)) env_strings.push_back(std::move(item));
   }
   for (const auto& [key, value] : options.env_overrides) env_strings.push_back(key + "=" + value);
   std::vector<char*> envp;
@@ -79,17 +134,19 @@ pid_t spawn_process(const SpawnOptions& options, std::string& error) {
 }
 
 int64_t process_start_time(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string text((std::istreambuf_iterator<char>(in)), {});
-  size_t close_paren = text.rfind(')');  // the command name may hold spaces and parens
-  if (close_paren == std::string::npos) return 0;
-  std::istringstream fields(text.substr(close_paren + 2));
-  std::string field;
-  for (int i = 3; i <= 22 && fields >> field; ++i) {
-    if (i == 3 && field == "Z") return 0;  // a zombie is gone for our purposes
-    if (i == 22) return std::stoll(field);
-  }
-  return 0;
+  ProcStat stat = read_stat(pid);
+  return stat.state == 'Z' ? 0 : stat.start_time;  // a zombie is gone for our purposes
+}
+
+int64_t process_started_ms(pid_t pid) {
+  int64_t ticks = process_start_time(pid);
+  if (ticks == 0) return 0;
+  std::ifstream in("/proc/stat");
+  std::string key;
+  int64_t boot_seconds = 0;
+  while (in >> key && key != "btime") in.ignore(std::numeric_limits<std::streamsize>::max(), '\n');
+  if (!(in >> boot_seconds)) return 0;
+  return boot_seconds * 1000 + ticks * 1000 / sysconf(_SC_CLK_TCK);
 }
 
 bool same_process_alive(pid_t pid, int64_t start_time) {
@@ -98,6 +155,21 @@ bool same_process_alive(pid_t pid, int64_t start_time) {
 
 bool process_group_alive(pid_t pgid) {
   return pgid > 0 && (kill(-pgid, 0) == 0 || errno == EPERM);
+}
+
+std::vector<pid_t> processes_with_environment(const std::string& entry) {
+  return live_processes_where([&](pid_t pid, const ProcStat&) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/environ", std::ios::binary);
+    std::string item;
+    while (std::getline(in, item, '\0')) {
+      if (item == entry) return true;
+    }
+    return false;
+  });
+}
+
+std::vector<pid_t> children_of(pid_t parent) {
+  return live_processes_where([&](pid_t, const ProcStat& stat) { return stat.parent == parent; });
 }
 
 }  // namespace jobc

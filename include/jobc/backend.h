@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "jobc/run_store.h"
 
@@ -28,6 +29,9 @@ struct RunContext {
   long long timeout_seconds = 0;        // limits.timeout; 0 = none
   // Variables the job's processes get, e.g. JOBC_INPUT_<name> for local input paths.
   std::map<std::string, std::string> environment;
+  // Names of the credentials jobc uses for this run (the registry's password_env, a Slurm
+  // token_env): the job's processes never get these variables. Names only, never values.
+  std::vector<std::string> withheld_variables;
   // The compute spec the job runs on ({} for the built-in `local` and `docker`), and what
   // a backend's prepare() chose to keep for the monitor (an image tag, a staging folder).
   // Saved in monitor.json: never a secret.
@@ -104,6 +108,9 @@ class Backend {
   // started it: from what the context records (the run's backend_job_id, and monitor.json's
   // compute and backend_state). True when nothing of the job is left running.
   virtual bool stop_orphaned(RunContext& /*context*/, std::string& /*error*/) { return true; }
+  // How the job of a run whose monitor is gone exited, when it ended on its own and left its
+  // exit status behind; nullopt when unknown (still running, or killed with its monitor).
+  virtual std::optional<JobExit> orphaned_exit(RunContext& /*context*/) { return std::nullopt; }
 };
 
 }  // namespace jobc

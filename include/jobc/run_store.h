@@ -66,6 +66,10 @@ class RunStore {
   // By id, or by a unique id prefix, or by name (the newest run with that name).
   std::optional<RunRecord> find(const std::string& id_or_name);
   std::vector<RunRecord> list(const RunFilter& filter);
+  // finish_unwatched(), recording the job's exit code (a job that ended on its own while no
+  // monitor watched it).
+  bool finish_unwatched(const RunRecord& seen, RunStatus status, std::optional<int> exit_code,
+                        const std::string& reason, std::string& error);
 
  private:
   RunStore() = default;

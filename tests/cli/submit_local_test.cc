@@ -2,6 +2,8 @@
 // Ctrl-C, kill -9 of jobc, Open MPI ranks, and the runs commands.
 #include <doctest/doctest.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 
 #include <filesystem>
 #include <fstream>
@@ -46,7 +48,60 @@ struct Sandbox {
   nlohmann::json run(const std::string& id) const {
     return nlohmann::json::parse(jobc("runs show --output json " + id).out);
   }
+  // `jobc submit --detach SPEC` (with `environment` before it); the run's id once its log
+  // holds `ready`.
+  std::string submit_detached(const fs::path& spec, const std::string& environment = "") const {
+    auto detached = jobc::testing::run_command(
+        environment + " JOBC_HOME=" + shell_quote(home().string()) + " " +
+        jobc::testing::jobc_command("submit --detach " + shell_quote(spec.string())));
+    REQUIRE_MESSAGE(detached.status == 0, detached.err);
+    std::string id = detached.out.substr(0, detached.out.find('\n'));
+    for (int i = 0;
+         i < 1000 && slurp(home() / "runs" / id / "std_log.txt").find("ready") == std::string::npos;
+         ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return id;
+  }
+  // The pid of the run's monitor, from runs.db.
+  pid_t monitor_of(const std::string& id) const {
+    std::string db = (home() / "runs.db").string();
+    auto pid = jobc::testing::run_command("sqlite3 " + shell_quote(db) +
+                                          " \"select monitor_pid from runs where id='" + id + "'\"")
+                   .out;
+    REQUIRE(!pid.empty());
+    pid_t monitor = std::stoi(pid);
+    REQUIRE(monitor > 1);  // never signal a process group by accident
+    return monitor;
+  }
 };
+
+// The live processes whose environment holds `entry` (NAME=value); zombies do not count.
+std::vector<pid_t> processes_with(const std::string& entry) {
+  std::vector<pid_t> found;
+  for (const auto& item : fs::directory_iterator("/proc")) {
+    std::string pid = item.path().filename().string();
+    if (pid.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::string stat = slurp(item.path() / "stat");
+    if (stat.empty() || stat.substr(stat.rfind(')') + 2, 1) == "Z") continue;
+    std::string environment = slurp(item.path() / "environ");
+    const std::string nul(1, '\0');
+    if ((nul + environment).find(nul + entry + nul) != std::string::npos) {
+      found.push_back(std::stoi(pid));
+    }
+  }
+  return found;
+}
+
+// Waits up to `seconds` for no live process to hold `entry`; true when none is left.
+bool none_left_with(const std::string& entry, double seconds) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+  while (!processes_with(entry).empty()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return true;
+}
 
 std::string run_id_from(const std::string& output) {
   auto start = output.find("jobc: run ");
@@ -307,5 +362,111 @@ TEST_SUITE("local") {
                                    jobc::testing::jobc_command("submit --stream job.yml"));
     CHECK_MESSAGE(result.status == 0, result.err);
     CHECK(result.out.find("from-empty-code") != std::string::npos);
+  }
+
+  TEST_CASE("a job never sees the registry password jobc reads for its environment") {
+    Sandbox box;
+    fs::create_directories(box.dir.path / "src");
+    std::ofstream(box.dir.path / "job.yml")
+        << "command: env; echo ready; sleep 2\n"
+           "environment:\n  image: registry.example.com/team/base:1\n"
+           "  registry: {address: registry.example.com, username: u, "
+           "password_env: JOBC_TEST_REGISTRY_PASSWORD}\n";
+    std::string id = box.submit_detached(box.dir.path / "job.yml",
+                                         "JOBC_TEST_REGISTRY_PASSWORD=s3cret-registry-value");
+    // Nor does the monitor, which has no use for it.
+    std::string monitor_environment =
+        slurp("/proc/" + std::to_string(box.monitor_of(id)) + "/environ");
+    CHECK(monitor_environment.find("s3cret-registry-value") == std::string::npos);
+    CHECK(monitor_environment.find("JOBC_HOME=") != std::string::npos);  // it is readable
+    auto logs = box.jobc("runs logs --follow " + id);
+    CHECK(logs.out.find("JOBC_RUN_ID=" + id) != std::string::npos);  // the job printed `env`
+    CHECK(logs.out.find("JOBC_TEST_REGISTRY_PASSWORD") == std::string::npos);
+    CHECK(logs.out.find("s3cret-registry-value") == std::string::npos);
+    CHECK(box.run(id)["status"] == "Completed");
+  }
+
+  TEST_CASE("a job that ends while its monitor is dead is recorded with its own exit code") {
+    for (int code : {0, 3}) {
+      CAPTURE(code);
+      Sandbox box;
+      auto spec = box.job("command: echo ready; sleep 2; exit " + std::to_string(code) + "\n");
+      std::string id = box.submit_detached(spec);
+      kill(box.monitor_of(id), SIGKILL);
+      // No jobc looks at the run until its job has ended on its own.
+      REQUIRE(none_left_with("JOBC_RUN_ID=" + id, 30));
+      auto run = box.run(id);
+      CHECK(run["status"] == (code == 0 ? "Completed" : "Failed"));
+      CHECK(run["exit_code"] == code);
+      CHECK(run["reason"].get<std::string>().find("is gone") != std::string::npos);
+      CHECK(box.jobc("runs list").out.find(code == 0 ? "Completed" : "Failed") !=
+            std::string::npos);
+    }
+  }
+
+  TEST_CASE("runs cancel stops the processes a job moved out of its group, monitor alive or not") {
+    for (bool monitor_killed : {false, true}) {
+      CAPTURE(monitor_killed);
+      Sandbox box;
+      // A process in a session of its own, a daemon (double-forked, in its own session), and
+      // a double-forked daemon that also cleared its environment (only `token` in it).
+      std::string token = "JOBC_TEST_DAEMON=" + box.dir.path.filename().string();
+      auto spec =
+          box.job("command: setsid sleep 300 & (setsid sh -c 'sleep 301 & sleep 302' &); (env -i " +
+                  token + " setsid sleep 304 &); sleep 0.5; echo ready; sleep 303\n");
+      std::string id = box.submit_detached(spec);
+      std::string marker = "JOBC_RUN_ID=" + id;
+      REQUIRE(processes_with(marker).size() >= 4);
+      REQUIRE(processes_with(token).size() == 1);
+      if (monitor_killed) kill(box.monitor_of(id), SIGKILL);
+      auto cancel = box.jobc("runs cancel " + id);
+      CHECK_MESSAGE(cancel.status == 0, cancel.err);
+      CHECK(none_left_with(marker, 5));
+      CHECK(box.run(id)["status"] == (monitor_killed ? "Failed" : "Canceled"));
+      if (!monitor_killed) {
+        // The monitor, a child subreaper, adopted it when its parent exited.
+        CHECK(none_left_with(token, 5));
+      } else {
+        // Out of reach once the monitor is gone (no marker, not in the group, init's child):
+        // documented. Stopped here by its pid.
+        for (pid_t escaped : processes_with(token)) kill(escaped, SIGKILL);
+      }
+    }
+  }
+
+  TEST_CASE("a jobc submit killed while it prepares a run leaves nothing a later command keeps") {
+    Sandbox box;
+    box.code("train.py", "print(1)\n");
+    auto spec = box.job("code: src\ncommand: python train.py\n");
+    // A Docker engine that never answers: jobc submit waits in its first request, with the
+    // run's folder (code, compiled files) written and not recorded yet.
+    fs::path socket_path = box.dir.path / "silent.sock";
+    int silent = socket(AF_UNIX, SOCK_STREAM, 0);
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    std::snprintf(address.sun_path, sizeof address.sun_path, "%s", socket_path.c_str());
+    REQUIRE(bind(silent, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+    REQUIRE(listen(silent, 4) == 0);
+    setenv("DOCKER_HOST", ("unix://" + socket_path.string()).c_str(), 1);
+    ChildProcess submit({"submit", "--compute", "docker", spec.string()}, box.home());
+    unsetenv("DOCKER_HOST");
+    auto claimed = [&] {
+      std::error_code ec;
+      for (const auto& run : fs::directory_iterator(box.home() / "runs", ec)) {
+        if (fs::exists(run.path() / "work/train.py")) return true;
+      }
+      return false;
+    };
+    for (int i = 0; i < 1000 && !claimed(); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    REQUIRE(claimed());
+    submit.signal(SIGKILL);
+    submit.wait(5);
+    close(silent);
+    auto list = box.jobc("runs list");
+    CHECK(list.status == 0);
+    CHECK(list.err.find("warning") == std::string::npos);
+    CHECK(fs::is_empty(box.home() / "runs"));
   }
 }

@@ -1,8 +1,11 @@
 // The local backend's part in stopping a run whose monitor is gone: the recorded process
-// group is killed, and a record that names no real group never signals anything.
+// group is killed when its leader is still the job's, the processes that left the group are
+// found by the job's marker, and a record that names no real group, or a group whose id was
+// reused by another process, never signals anything.
 #include "backends/local/local_backend.h"
 
 #include <doctest/doctest.h>
+#include <signal.h>
 #include <sys/wait.h>
 
 #include <chrono>
@@ -10,7 +13,9 @@
 #include <sstream>
 #include <thread>
 
+#include "backends/local/local_job_files.h"
 #include "common/run_command.h"
+#include "common/temp_dir.h"
 #include "support/process.h"
 
 namespace {
@@ -42,8 +47,11 @@ TEST_SUITE("local") {
     std::string error;
     pid_t leader = jobc::spawn_process(options, error);
     REQUIRE_MESSAGE(leader > 0, error);
+    jobc::testing::TempDir run_dir;
     jobc::RunContext context;
+    context.run_dir = run_dir.path;
     context.run.backend_job_id = std::to_string(leader);
+    REQUIRE(jobc::write_job_leader(run_dir.path, {leader, jobc::process_start_time(leader)}));
     CHECK_MESSAGE(jobc::LocalBackend().stop_orphaned(context, error), error);
     waitpid(leader, nullptr, 0);
     for (int i = 0; i < 500 && group_running(leader); ++i) {
@@ -58,5 +66,27 @@ TEST_SUITE("local") {
     }
     context.run.backend_job_id.clear();  // never started
     CHECK(jobc::LocalBackend().stop_orphaned(context, error));
+  }
+
+  TEST_CASE("stop_orphaned leaves alone a process group whose leader is not the recorded one") {
+    // An unrelated process that now holds the recorded pid (and leads a group of that id):
+    // its start time differs from the one recorded for the job's leader.
+    jobc::SpawnOptions options;
+    options.argv = {"sleep", "30"};
+    std::string error;
+    pid_t unrelated = jobc::spawn_process(options, error);
+    REQUIRE_MESSAGE(unrelated > 0, error);
+    jobc::testing::TempDir run_dir;
+    jobc::RunContext context;
+    context.run_dir = run_dir.path;
+    context.run.id = "exp_1_reused";
+    context.run.backend_job_id = std::to_string(unrelated);
+    REQUIRE(
+        jobc::write_job_leader(run_dir.path, {unrelated, jobc::process_start_time(unrelated) + 1}));
+    CHECK_MESSAGE(jobc::LocalBackend().stop_orphaned(context, error), error);
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    CHECK(waitpid(unrelated, nullptr, WNOHANG) == 0);  // still running
+    kill(unrelated, SIGKILL);
+    waitpid(unrelated, nullptr, 0);
   }
 }

@@ -25,8 +25,12 @@ struct StopCall {
 
 class RecordingBackend : public jobc::Backend {
  public:
-  RecordingBackend(std::string name, std::vector<StopCall>& calls, std::string failure)
-      : name_(std::move(name)), calls_(calls), failure_(std::move(failure)) {}
+  RecordingBackend(std::string name, std::vector<StopCall>& calls, std::string failure,
+                   std::optional<jobc::JobExit> kept_exit)
+      : name_(std::move(name)),
+        calls_(calls),
+        failure_(std::move(failure)),
+        kept_exit_(std::move(kept_exit)) {}
   std::string name() const override { return name_; }
   bool start(jobc::RunContext&, std::string&) override { return false; }
   std::optional<jobc::JobExit> poll(jobc::RunContext&, int) override { return std::nullopt; }
@@ -36,11 +40,13 @@ class RecordingBackend : public jobc::Backend {
     error = failure_;
     return failure_.empty();
   }
+  std::optional<jobc::JobExit> orphaned_exit(jobc::RunContext&) override { return kept_exit_; }
 
  private:
   std::string name_;
   std::vector<StopCall>& calls_;
   std::string failure_;
+  std::optional<jobc::JobExit> kept_exit_;
 };
 
 jobc::RunContext orphaned_context(const std::string& backend, int64_t monitor_pid,
@@ -60,13 +66,14 @@ jobc::RunContext orphaned_context(const std::string& backend, int64_t monitor_pi
 struct OrphanedRun : jobc::testing::RecordedRun {
   std::vector<StopCall> calls;
   std::string failure;  // what the fake backend's stop_orphaned fails with, if anything
+  std::optional<jobc::JobExit> kept_exit;  // the exit the job kept, if it ended on its own
 
   explicit OrphanedRun(const std::string& backend, int64_t monitor_pid = getpid(),
                        const std::string& job_id = "job-7")
       : RecordedRun(orphaned_context(backend, monitor_pid, job_id)) {}
   jobc::BackendFactory factory() {
     return [this](const std::string& name, const json&) {
-      return std::make_unique<RecordingBackend>(name, calls, failure);
+      return std::make_unique<RecordingBackend>(name, calls, failure, kept_exit);
     };
   }
 };
@@ -135,6 +142,26 @@ TEST_SUITE("runs") {
       REQUIRE(orphan.calls.size() == 1);
       CHECK(orphan.now().status == jobc::RunStatus::Failed);
       CHECK(orphan.now().reason == "jobc stopped after it submitted the job; the job was stopped");
+    }
+  }
+
+  TEST_CASE("a job that ended on its own while its monitor was gone is recorded as it ended") {
+    for (int code : {0, 3}) {
+      CAPTURE(code);
+      OrphanedRun orphan("docker");
+      orphan.kept_exit = jobc::JobExit{code, 0};
+      jobc::reconcile_runs(*orphan.store, orphan.factory());
+      CHECK(orphan.now().status ==
+            (code == 0 ? jobc::RunStatus::Completed : jobc::RunStatus::Failed));
+      CHECK(orphan.now().exit_code == code);
+      CHECK(orphan.now().reason.find("is gone") != std::string::npos);
+      // runs cancel of such a run says how it ended, not Canceled.
+      OrphanedRun canceled("local");
+      canceled.kept_exit = jobc::JobExit{code, 0};
+      std::string error;
+      REQUIRE(jobc::cancel_run(*canceled.store, canceled.run.id, error, canceled.factory()));
+      CHECK(canceled.now().status == orphan.now().status);
+      CHECK(canceled.now().exit_code == code);
     }
   }
 }

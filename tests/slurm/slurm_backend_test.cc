@@ -492,16 +492,49 @@ TEST_SUITE("slurm_backend") {
     run.context.run.backend_job_id = "46";
     std::string error;
     CHECK_MESSAGE(jobc::SlurmBackend(fake).stop_orphaned(run.context, error), error);
-    REQUIRE(fake->requests.size() == 1);
-    CHECK(fake->requests[0].method == "DELETE");
-    CHECK(fake->requests[0].url == "http://127.0.0.1:6820/slurm/v0.0.38/job/46");
+    // Asked how the job is (no record here), then canceled.
+    REQUIRE(fake->requests.size() == 2);
+    CHECK(fake->requests[0].method == "GET");
+    CHECK(fake->requests[1].method == "DELETE");
+    CHECK(fake->requests[1].url == "http://127.0.0.1:6820/slurm/v0.0.38/job/46");
     fake->answer = [](const HttpRequest&) { return refused(); };
     CHECK_FALSE(jobc::SlurmBackend(fake).stop_orphaned(run.context, error));
     CHECK(error.find("scancel 46") != std::string::npos);
-    CHECK(fake->requests.size() == 2);       // not retried
+    CHECK(fake->requests.size() == 4);       // not retried
     run.context.run.backend_job_id.clear();  // never submitted: nothing to cancel
     CHECK(jobc::SlurmBackend(fake).stop_orphaned(run.context, error));
-    CHECK(fake->requests.size() == 2);
+    CHECK(fake->requests.size() == 4);
+  }
+
+  TEST_CASE("a Slurm job that ended while its monitor was gone keeps its exit and outputs") {
+    Run run;
+    std::ofstream(run.stage() / "work/outputs/model.txt") << "trained\n";
+    std::ofstream(run.stage() / "std_log.txt") << "epoch 1\n";
+    auto fake = std::make_shared<FakeSlurm>();
+    fake->answer = [](const HttpRequest&) {
+      return json_answer(200, job_record(47, "FAILED", 3 << 8));
+    };
+    run.context.run.backend_job_id = "47";
+    std::string error;
+    jobc::SlurmBackend backend(fake);
+    REQUIRE_MESSAGE(backend.stop_orphaned(run.context, error), error);
+    auto exit = backend.orphaned_exit(run.context);
+    REQUIRE(exit);
+    CHECK(exit->code == 3);
+    CHECK(fake->requests.size() == 1);  // nothing to cancel
+    CHECK(jobc::testing::slurp(run.context.work_dir / "outputs/model.txt") == "trained\n");
+    CHECK(jobc::testing::slurp(run.context.log_file).find("epoch 1") != std::string::npos);
+    CHECK_FALSE(fs::exists(run.stage()));
+    // A job still running is canceled, its exit unknown.
+    fake->answer = [](const HttpRequest& request) {
+      return request.method == "GET" ? json_answer(200, job_record(48, "RUNNING"))
+                                     : json_answer(200, {{"errors", json::array()}});
+    };
+    run.context.run.backend_job_id = "48";
+    jobc::SlurmBackend running(fake);
+    REQUIRE_MESSAGE(running.stop_orphaned(run.context, error), error);
+    CHECK_FALSE(running.orphaned_exit(run.context));
+    CHECK(fake->requests.back().method == "DELETE");
   }
 
   TEST_CASE("a submit Slurm refuses fails the start with slurmrestd's words") {

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cmath>
@@ -417,6 +418,14 @@ json container_create_body(const RunContext& context, const std::string& image,
     env.push_back("HOME=/tmp");
   }
   for (const std::string& item : options.env) env.push_back(item);
+  // The credentials jobc uses (the registry's password_env) never reach the job.
+  const std::vector<std::string>& withheld = context.withheld_variables;
+  auto is_withheld = [&](const json& item) {
+    std::string entry = item.get<std::string>();
+    return std::find(withheld.begin(), withheld.end(), entry.substr(0, entry.find('='))) !=
+           withheld.end();
+  };
+  env.erase(std::remove_if(env.begin(), env.end(), is_withheld), env.end());
 
   json host_config = {
       {"Binds", binds},

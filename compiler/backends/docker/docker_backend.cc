@@ -72,6 +72,20 @@ void open_to_container_user(const fs::path& work_dir) {
   }
 }
 
+// GET /containers/ID/json's State, or {} when the answer has none.
+json container_state(const HttpResponse& inspect) {
+  json info = json::parse(inspect.body, nullptr, false);
+  if (!inspect.ok() || !info.is_object() || !info.contains("State") || !info["State"].is_object())
+    return json::object();
+  return info["State"];
+}
+
+// Why a container that exited failed, when the kernel killed it for memory; else empty.
+std::string oom_reason(const json& state) {
+  if (!state.value("OOMKilled", false)) return "";
+  return "out of memory: the kernel killed the job (raise --memory in docker_args)";
+}
+
 }  // namespace
 
 DockerBackend::DockerBackend(std::shared_ptr<HttpTransport> transport)
@@ -338,11 +352,7 @@ void DockerBackend::wait_for_exit() {
   }
   if (exited) {
     HttpResponse inspect = engine_->call("GET", "/containers/" + container_id_ + "/json");
-    json state = json::parse(inspect.body, nullptr, false);
-    if (inspect.ok() && state.is_object() && state.contains("State") &&
-        state["State"].value("OOMKilled", false)) {
-      result.reason = "out of memory: the kernel killed the job (raise --memory in docker_args)";
-    }
+    result.reason = oom_reason(container_state(inspect));
   } else if (!abort_) {
     result.reason = "lost track of the container: " + failure;
   }
@@ -400,11 +410,22 @@ bool DockerBackend::stop_orphaned(RunContext& context, std::string& error) {
   if (!engine) return false;
   std::string container = context.run.backend_job_id.empty() ? container_name(context.run.id)
                                                              : context.run.backend_job_id;
+  // A container that exited on its own keeps its exit code until it is removed.
+  json state = container_state(
+      engine->call("GET", "/containers/" + url_encode(container) + "/json", nullptr, 30000));
+  if (state.value("Status", "") == "exited" && state.contains("ExitCode") &&
+      state["ExitCode"].is_number_integer()) {
+    orphan_exit_ = JobExit{state["ExitCode"].get<int>(), 0, oom_reason(state)};
+  }
   HttpResponse response = engine->call(
       "DELETE", "/containers/" + url_encode(container) + "?force=1&v=1", nullptr, 30000);
   if (response.ok() || (response.error.empty() && response.status == 404)) return true;
   error = "cannot remove the container " + container + ": " + engine->describe_failure(response);
   return false;
+}
+
+std::optional<JobExit> DockerBackend::orphaned_exit(RunContext& /*context*/) {
+  return orphan_exit_;
 }
 
 }  // namespace jobc

@@ -38,6 +38,8 @@ class DockerBackend : public Backend {
   // Removes the container (force), by its id, or by its name when the monitor died before
   // it recorded the id.
   bool stop_orphaned(RunContext& context, std::string& error) override;
+  // The exit code of a container that had exited on its own when stop_orphaned() removed it.
+  std::optional<JobExit> orphaned_exit(RunContext& context) override;
 
  private:
   std::unique_ptr<docker::EngineClient> engine_from_state(const RunContext& context,
@@ -55,6 +57,7 @@ class DockerBackend : public Backend {
   std::mutex mutex_;
   std::condition_variable changed_;
   std::optional<JobExit> exit_;
+  std::optional<JobExit> orphan_exit_;
   bool logs_done_ = false;
   bool started_ = false;
   enum class Attach { Pending, Open, Failed } attach_ = Attach::Pending;

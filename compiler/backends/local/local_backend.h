@@ -1,5 +1,8 @@
 // The local backend, jobc's embedded default: the compiled launch.sh runs as a process
-// group on this machine, with no daemon.
+// group on this machine, with no daemon. The monitor is a child subreaper, so what the job
+// orphans stays its own; every job process carries JOBC_RUN_ID=<run id>, which finds those
+// that left the group once the monitor is gone. A wrapper keeps the job's exit status in
+// the run's folder (local_job_files.h).
 #pragma once
 
 #include <sys/types.h>
@@ -14,10 +17,15 @@ class LocalBackend : public Backend {
   bool start(RunContext& context, std::string& error) override;
   std::optional<JobExit> poll(RunContext& context, int wait_ms) override;
   void stop(RunContext& context, bool force) override;
+  std::optional<JobExit> orphaned_exit(RunContext& context) override;
   bool stop_orphaned(RunContext& context, std::string& error) override;
 
  private:
+  // Signals the group, the processes with the job's marker, and the orphans adopted.
+  void signal_job(const RunContext& context, int signal);
+
   pid_t pid_ = -1;
+  bool subreaper_ = false;
 };
 
 }  // namespace jobc

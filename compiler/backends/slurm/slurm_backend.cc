@@ -10,6 +10,7 @@
 #include "backends/slurm/slurm_state.h"
 #include "codegen/slurm/slurm_job.h"
 #include "jobc/compile.h"
+#include "runs/unrecorded_runs.h"
 
 namespace jobc {
 namespace {
@@ -76,6 +77,7 @@ bool SlurmBackend::prepare(SubmitContext& submit, std::string& error) {
   }
   fs::path stage = slurm_stage_dir(context.compute, run_id);
   bool existed = fs::exists(stage, ec);
+  if (!existed) note_run_staging(context.run_dir, stage);  // removed if jobc is killed now
   if (!slurm::stage_run(submit.spec, context, stage, error)) {
     if (!existed) fs::remove_all(stage, ec);
     return false;
@@ -278,11 +280,27 @@ bool SlurmBackend::stop_orphaned(RunContext& context, std::string& error) {
   }
   slurm::SlurmClient& api = client(context);
   slurm::SlurmError failure;
+  // A job that ended on its own keeps its exit in Slurm (until its record is purged), and
+  // its outputs in the stage: both are brought back, and there is nothing to cancel.
+  if (auto job = api.job(*id, failure)) {
+    slurm::JobView view =
+        slurm::view_job(*job, context.backend_state.value("timeout_seconds", 0LL));
+    if (view.exit) {
+      orphan_exit_ = view.exit;
+      ended_ = true;
+      collect(context);
+      return true;
+    }
+  }
   if (api.cancel(*id, "", failure)) return true;
   if (failure.job_gone) return true;  // ended already
   error = fmt::format("could not cancel Slurm job {}: {}; cancel it with scancel {}", *id,
                       failure.message, *id);
   return false;
+}
+
+std::optional<JobExit> SlurmBackend::orphaned_exit(RunContext& /*context*/) {
+  return orphan_exit_;
 }
 
 }  // namespace jobc

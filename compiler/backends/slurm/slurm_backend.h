@@ -46,6 +46,8 @@ class SlurmBackend : public Backend {
   JobPhase phase() const override { return phase_; }
   // Cancels the Slurm job, once (no retries: a reconciliation must not hang on slurmrestd).
   bool stop_orphaned(RunContext& context, std::string& error) override;
+  // How the job exited, when stop_orphaned() found it had ended on its own.
+  std::optional<JobExit> orphaned_exit(RunContext& context) override;
 
   // How long slurmrestd may stay unreachable during the wait before the run fails.
   void set_outage_limit(std::chrono::milliseconds limit) { outage_limit_ = limit; }
@@ -70,6 +72,7 @@ class SlurmBackend : public Backend {
   std::optional<Clock::time_point> failing_since_;
   int gone_answers_ = 0;
   bool ended_ = false;  // Slurm reported the job ended
+  std::optional<JobExit> orphan_exit_;
   JobPhase phase_{RunStatus::Queued, "submitting the job to Slurm"};
 };
 

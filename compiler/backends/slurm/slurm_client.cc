@@ -62,6 +62,11 @@ std::string slurm_errors_text(const json& answer) {
   return out;
 }
 
+std::string token_variable(const json& compute) {
+  if (compute.contains("token_file") && compute["token_file"].is_string()) return "";
+  return compute.value("token_env", "SLURM_JWT");
+}
+
 TokenSource token_source(const json& compute) {
   if (compute.contains("token_file") && compute["token_file"].is_string()) {
     std::string file = compute["token_file"];
@@ -77,7 +82,7 @@ TokenSource token_source(const json& compute) {
       return token;
     };
   }
-  std::string variable = compute.value("token_env", "SLURM_JWT");
+  std::string variable = token_variable(compute);
   return [variable](std::string& error) {
     const char* value = std::getenv(variable.c_str());
     std::string token = value ? trim(value) : "";

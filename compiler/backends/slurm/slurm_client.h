@@ -30,6 +30,8 @@ struct SlurmError {
 // there is none.
 using TokenSource = std::function<std::string(std::string& error)>;
 TokenSource token_source(const nlohmann::json& compute);
+// The variable the token comes from (token_env, default SLURM_JWT); empty with a token_file.
+std::string token_variable(const nlohmann::json& compute);
 
 // The API version to use from the daemon's OpenAPI document (GET /openapi/v3): the one
 // jobc's payload is written for when offered.
