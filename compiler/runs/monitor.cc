@@ -17,6 +17,7 @@
 
 #include "runs/monitor_config.h"
 #include "runs/orphaned_job.h"
+#include "runs/space_reserve.h"
 #include "support/process.h"
 
 namespace jobc {
@@ -138,6 +139,11 @@ void run_to_completion(RunStore& store, RunContext& context, Backend& backend) {
     reason = !exit->reason.empty() ? exit->reason
              : exit->signal        ? fmt::format("killed by signal {}", exit->signal)
                                    : fmt::format("exit code {}", exit->code);
+  }
+  // The job's output goes to the run's folder: a disk that filled up cut it short.
+  if (auto full = disk_full_reason(context.run_dir); full && outcome != RunStatus::Canceled) {
+    reason = reason.empty() || outcome == RunStatus::Completed ? *full : *full + "; " + reason;
+    outcome = RunStatus::Failed;
   }
   std::optional<int> code;
   if (exit) code = exit->code;

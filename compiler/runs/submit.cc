@@ -12,6 +12,7 @@
 #include "runs/monitor_config.h"
 #include "spec/checks/check_context.h"
 #include "support/hash.h"
+#include "support/private_files.h"
 
 namespace jobc {
 namespace {
@@ -135,6 +136,7 @@ std::optional<Submission> submit_job(const LoadedSpec& spec, const CompileResult
   context.compute = target->compute;
 
   UnrecordedRunFolder folder(submission.run_dir);
+  if (!create_private_folder(submission.run_dir, error)) return std::nullopt;
   WriteReport written = write_artifacts(compiled.outputs, context.artifacts_dir, WriteMode::Write);
   if (!written.errors.empty()) {
     error = written.errors.front();
