@@ -5,6 +5,7 @@
 #include <signal.h>
 
 #include <chrono>
+#include <thread>
 
 #include "common/child_process.h"
 #include "common/jobc_sandbox.h"
@@ -97,5 +98,16 @@ TEST_SUITE("local") {
     CHECK(submit.wait(30) == 130);  // the run canceled, as Ctrl-C cancels it
     CHECK(box.run(run_id_from(submit.output()))["status"] == "Canceled");
     CHECK(!process_running("sleep 75"));
+
+    auto streamed = jobc::testing::run_command(
+        "JOBC_HOME=" + shell_quote(box.home().string()) + " timeout -s TERM 2 " +
+        jobc::testing::jobc_command("submit --stream " +
+                                    shell_quote(box.job("command: echo ready; sleep 77\n"))));
+    CHECK(streamed.status == 124);
+    CHECK(streamed.err.find("canceling the run") != std::string::npos);
+    for (int i = 0; i < 500 && process_running("sleep 77"); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    CHECK(!process_running("sleep 77"));
   }
 }

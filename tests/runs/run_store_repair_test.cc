@@ -7,6 +7,8 @@
 
 #include "common/temp_dir.h"
 #include "jobc/run_store.h"
+#include "runs/monitor.h"
+#include "runs/monitor_config.h"
 #include "runs/run_record_file.h"
 
 namespace fs = std::filesystem;
@@ -165,5 +167,35 @@ TEST_SUITE("runs") {
     REQUIRE_MESSAGE(jobc::RunStore::repair(runs.home.path, report, error), error);
     CHECK(report.restored == 3);
     CHECK(report.without_record == std::vector<std::string>{"stray"});
+  }
+
+  TEST_CASE("a run recorded before run.json existed is restored from its other files") {
+    EndedRuns runs;
+    fs::path older = runs.home.path / "runs" / "old_exp_1700000000_0123abcd";
+    fs::create_directories(older);
+    std::ofstream(jobc::monitor_config_file(older)) << R"({"backend": "docker"})";
+    std::ofstream(jobc::final_status_file(older))
+        << R"({"status": "Failed", "reason": "exit code 2", "exit_code": 2})";
+    fs::path unfinished = runs.home.path / "runs" / "exp_1700000001_89abcdef";
+    fs::create_directories(unfinished);
+    std::ofstream(jobc::monitor_config_file(unfinished)) << R"({"backend": "local"})";
+    fs::resize_file(runs.db(), 0);
+    jobc::StoreRepair report;
+    std::string error;
+    REQUIRE_MESSAGE(jobc::RunStore::repair(runs.home.path, report, error), error);
+    CHECK(report.restored == 5);
+    auto store = jobc::RunStore::open(runs.home.path, error);
+    REQUIRE_MESSAGE(store, error);
+    auto old_run = store->find("old_exp_1700000000_0123abcd");
+    REQUIRE(old_run);
+    CHECK(old_run->experiment == "old_exp");
+    CHECK(old_run->backend == "docker");
+    CHECK(old_run->status == jobc::RunStatus::Failed);
+    CHECK(old_run->exit_code == 2);
+    CHECK(old_run->reason == "exit code 2");
+    auto lost = store->find("exp_1700000001_89abcdef");
+    REQUIRE(lost);
+    CHECK(lost->status == jobc::RunStatus::Failed);  // never shown Running with no one on it
+    CHECK(lost->reason.find("before it ended") != std::string::npos);
   }
 }
