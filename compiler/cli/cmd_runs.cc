@@ -1,4 +1,4 @@
-// `jobc runs list|show|logs|cancel|download`: the run store from the command line.
+// `jobc runs list|show|logs|cancel|download|repair`: the run store from the command line.
 #include <fmt/format.h>
 
 #include <chrono>
@@ -10,9 +10,11 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "cli/interrupts.h"
 #include "cli/run_status_exit.h"
 #include "runs/log_follow.h"
 #include "runs/monitor.h"
+#include "runs/run_end_watch.h"
 #include "runs/unrecorded_runs.h"
 
 namespace jobc::cli {
@@ -56,21 +58,48 @@ nlohmann::json run_json(const RunRecord& run) {
   return out;
 }
 
+// The store, reconciled; nullptr (said on stderr) when it cannot be opened or read: a damaged
+// store is never shown as an empty or partial history.
 std::unique_ptr<RunStore> open_store() {
   std::string error;
-  auto store = RunStore::open(jobc_home(), error);
+  fs::path home = jobc_home();
+  if (std::string warning = home_privacy_warning(home); !warning.empty()) {
+    std::cerr << "warning: " << warning << "\n";
+  }
+  auto store = RunStore::open(home, error);
   if (!store) {
     std::cerr << "jobc runs: " << error << "\n";
     return nullptr;
   }
   reconcile_runs(*store);
+  if (!store->read_failure().empty()) {
+    std::cerr << "jobc runs: " << store->read_failure() << "\n";
+    return nullptr;
+  }
   return store;
 }
 
 std::optional<RunRecord> find_run(RunStore& store, const std::string& id) {
   auto run = store.find(id);
-  if (!run) std::cerr << "jobc runs: no run '" << id << "' (see 'jobc runs list')\n";
+  if (run) return run;
+  if (!store.read_failure().empty()) {
+    std::cerr << "jobc runs: " << store.read_failure() << "\n";
+  } else {
+    std::cerr << "jobc runs: no run '" << id << "' (see 'jobc runs list')\n";
+  }
   return run;
+}
+
+// The run's folder, or nullopt (said on stderr) when it was deleted: its files are gone.
+std::optional<fs::path> run_folder(const RunStore& store, const RunRecord& run) {
+  fs::path dir = store.run_dir(run.id);
+  std::error_code ec;
+  if (fs::is_directory(dir, ec)) return dir;
+  std::cerr << fmt::format(
+      "jobc runs: the folder of run {} ({}) has been deleted: its output, logs and files are "
+      "gone; only its record is left\n",
+      run.id, dir.string());
+  return std::nullopt;
 }
 
 int list_runs(const RunsArgs& args) {
@@ -86,6 +115,10 @@ int list_runs(const RunsArgs& args) {
     }
   }
   auto runs = store->list(filter);
+  if (!store->read_failure().empty()) {
+    std::cerr << "jobc runs list: " << store->read_failure() << "\n";
+    return kExitUsage;
+  }
   for (const fs::path& folder : unrecorded_run_folders(*store)) {
     std::cerr << "jobc runs list: warning: " << folder.string()
               << " has no record in runs.db (not listed; remove it if it is not needed)\n";
@@ -112,6 +145,7 @@ int show_run(const RunsArgs& args) {
   if (!run) return kExitUsage;
   nlohmann::json info = run_json(*run);
   info["folder"] = store->run_dir(run->id).string();
+  run_folder(*store, *run);  // a note when it is gone; the record is still shown
   if (args.output == "json") {
     std::cout << info.dump(2) << "\n";
     return kExitOk;
@@ -128,21 +162,19 @@ int run_logs(const RunsArgs& args) {
   if (!store) return kExitUsage;
   auto run = find_run(*store, args.run);
   if (!run) return kExitUsage;
-  fs::path dir = store->run_dir(run->id);
+  auto dir = run_folder(*store, *run);
+  if (!dir) return kExitUsage;
   if (!args.follow) {
-    print_log(dir / "std_log.txt", std::cout);
+    print_log(*dir / "std_log.txt", std::cout);
     return kExitOk;
   }
-  fs::path done = final_status_file(dir);
+  catch_interrupts();
+  RunEndWatch watch(*store, run->id);
   follow_log(
-      dir / "std_log.txt", std::cout,
-      [&] {
-        if (fs::exists(done)) return true;
-        auto now = store->find(run->id);
-        return !now || is_terminal(now->status);
-      },
-      nullptr);
-  return kExitOk;
+      *dir / "std_log.txt", std::cout, [&] { return watch.ended(); }, interrupt_signal());
+  if (int signal = *interrupt_signal()) return 128 + signal;  // as the shell reports it
+  if (watch.monitor_lost().empty()) return kExitOk;
+  return report_run_end(*store, run->id, watch);
 }
 
 int cancel(const RunsArgs& args) {
@@ -170,7 +202,9 @@ int download(const RunsArgs& args) {
   if (!store) return kExitUsage;
   auto run = find_run(*store, args.run);
   if (!run) return kExitUsage;
-  fs::path work = store->run_dir(run->id) / "work";
+  auto dir = run_folder(*store, *run);
+  if (!dir) return kExitUsage;
+  fs::path work = *dir / "work";
   std::vector<std::string> paths;
   if (args.path.empty()) {
     paths = {"outputs", "logs"};
@@ -200,6 +234,34 @@ int download(const RunsArgs& args) {
       return kExitUsage;
     }
     std::cerr << fmt::format("downloaded {} to {}\n", item, target.string());
+  }
+  return kExitOk;
+}
+
+int repair(const RunsArgs&) {
+  fs::path home = jobc_home();
+  StoreRepair report;
+  std::string error;
+  if (!RunStore::repair(home, report, error)) {
+    std::cerr << "jobc runs repair: " << error << "\n";
+    return kExitUsage;
+  }
+  if (!report.was_damaged) {
+    std::cerr << fmt::format("jobc runs repair: {} reads fine; nothing to repair\n",
+                             (home / "runs.db").string());
+    return kExitOk;
+  }
+  if (!report.kept_as.empty()) {
+    std::cerr << fmt::format("jobc runs repair: the damaged store is kept as {}\n",
+                             report.kept_as.string());
+  }
+  std::cerr << fmt::format("jobc runs repair: restored {} run{} from {}\n", report.restored,
+                           report.restored == 1 ? "" : "s", (home / "runs").string());
+  for (const std::string& folder : report.without_record) {
+    std::cerr << fmt::format(
+        "warning: runs/{} holds no run record (run.json or monitor.json): "
+        "not restored\n",
+        folder);
   }
   return kExitOk;
 }
@@ -244,6 +306,14 @@ Command add_runs_command(CLI::App& app) {
                    "the folder to copy into (created if needed)")
       ->required();
   download_command->callback([=] { *action = [args] { return download(*args); }; });
+
+  CLI::App* repair_command =
+      runs->add_subcommand("repair", "Rebuild a damaged run store (runs.db) from the run folders");
+  repair_command->footer(
+      "A damaged runs.db (not a database, a damaged page, emptied while runs/ holds runs) is\n"
+      "moved aside as runs.db.damaged-<time>, never deleted, and every run is recorded again\n"
+      "from the run.json its folder holds. A store that reads fine is left as it is.");
+  repair_command->callback([=] { *action = [args] { return repair(*args); }; });
 
   runs->footer("Runs live in $JOBC_HOME (default ~/.local/share/jobc): runs.db and runs/<id>/.");
   return {runs, [action] { return (*action) ? (*action)() : kExitUsage; }};

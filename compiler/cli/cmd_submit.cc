@@ -1,33 +1,27 @@
 // `jobc submit JOB`: compile, snapshot, start the run, and (by default on a terminal)
 // stream its output until it ends. The exit status mirrors the run.
 #include <fmt/format.h>
-#include <signal.h>
 #include <unistd.h>
 
-#include <csignal>
 #include <filesystem>
 #include <iostream>
 #include <memory>
 
 #include "cli/commands.h"
+#include "cli/interrupts.h"
 #include "cli/run_status_exit.h"
 #include "cli/spec_options.h"
 #include "jobc/compile.h"
 #include "jobc/diagnostic_render.h"
 #include "jobc/submit.h"
 #include "runs/log_follow.h"
-#include "runs/monitor.h"
+#include "runs/run_end_watch.h"
 #include "support/http_client.h"
 
 namespace jobc::cli {
 namespace {
 
 namespace fs = std::filesystem;
-
-volatile std::sig_atomic_t g_interrupted = 0;
-void on_interrupt(int) {
-  g_interrupted = 1;
-}
 
 struct SubmitArgs {
   std::string spec;
@@ -39,17 +33,15 @@ struct SubmitArgs {
   bool rebuild = false;
 };
 
-// Streams the run until it ends; Ctrl-C cancels it (or only detaches, when asked).
+// Streams the run until it ends, or its monitor is found gone; Ctrl-C or SIGTERM cancels it
+// (or only detaches, when asked).
 int stream_run(RunStore& store, const Submission& submission, bool detach_on_interrupt) {
-  struct sigaction action {};
-  action.sa_handler = on_interrupt;
-  sigaction(SIGINT, &action, nullptr);
-  sigaction(SIGTERM, &action, nullptr);
-  fs::path done = final_status_file(submission.run_dir);
-  auto finished = [&] { return fs::exists(done); };
-  size_t offset =
-      follow_log(submission.run_dir / "std_log.txt", std::cout, finished, &g_interrupted);
-  if (g_interrupted) {
+  catch_interrupts();
+  RunEndWatch watch(store, submission.run.id);
+  auto finished = [&] { return watch.ended(); };
+  fs::path log = submission.run_dir / "std_log.txt";
+  size_t offset = follow_log(log, std::cout, finished, interrupt_signal());
+  if (*interrupt_signal()) {
     if (detach_on_interrupt) {
       std::cerr << fmt::format("\njobc: detached; the run goes on: jobc runs logs --follow {}\n",
                                submission.run.id);
@@ -57,13 +49,10 @@ int stream_run(RunStore& store, const Submission& submission, bool detach_on_int
     }
     std::cerr << "\njobc: interrupted: canceling the run\n";
     cancel_run(store, submission.run.id);
-    g_interrupted = 0;
-    follow_log(submission.run_dir / "std_log.txt", std::cout, finished, &g_interrupted, offset);
+    clear_interrupt();
+    follow_log(log, std::cout, finished, interrupt_signal(), offset);
   }
-  auto run = store.find(submission.run.id);
-  if (!run) return kExitInvalid;
-  print_final_status(*run, std::cerr);
-  return exit_status_for(*run);
+  return report_run_end(store, submission.run.id, watch);
 }
 
 int run_submit(const SubmitArgs& args) {
@@ -88,6 +77,9 @@ int run_submit(const SubmitArgs& args) {
   const CompileResult& result = compiled->result;
   SourceManager sources;
   std::string error;
+  if (std::string warning = home_privacy_warning(jobc_home()); !warning.empty()) {
+    std::cerr << "warning: " << warning << "\n";
+  }
   auto store = RunStore::open(jobc_home(), error);
   if (!store) {
     std::cerr << "jobc submit: " << error << "\n";

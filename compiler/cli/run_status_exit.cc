@@ -29,6 +29,22 @@ void print_final_status(const RunRecord& run, std::ostream& out) {
                      seconds);
 }
 
+int report_run_end(RunStore& store, const std::string& id, const RunEndWatch& watch) {
+  const std::string& lost = watch.monitor_lost();
+  if (!lost.empty()) std::cerr << "jobc: " << lost << "\n";
+  auto run = store.find(id);
+  if (!run) {
+    std::cerr << "jobc: "
+              << (store.read_failure().empty() ? "run " + id + " is no longer recorded"
+                                               : store.read_failure())
+              << "\n";
+    return kExitUsage;
+  }
+  print_final_status(*run, std::cerr);
+  int status = exit_status_for(*run);
+  return !lost.empty() && status == kExitOk ? kExitInvalid : status;
+}
+
 void cancel_run(RunStore& store, const std::string& id) {
   std::string error;
   if (!jobc::cancel_run(store, id, error)) std::cerr << "jobc: " << error << "\n";

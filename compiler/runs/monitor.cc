@@ -17,6 +17,7 @@
 
 #include "runs/monitor_config.h"
 #include "runs/orphaned_job.h"
+#include "runs/space_reserve.h"
 #include "runs/stale_staging.h"
 #include "runs/unrecorded_runs.h"
 #include "support/process.h"
@@ -132,6 +133,11 @@ void run_to_completion(RunStore& store, RunContext& context, Backend& backend) {
   }
   backend.collect(context);
   if (outcome == RunStatus::Completed && exit) outcome = outcome_of_exit(*exit, reason);
+  // The job's output goes to the run's folder: a disk that filled up cut it short.
+  if (auto full = disk_full_reason(context.run_dir); full && outcome != RunStatus::Canceled) {
+    reason = reason.empty() || outcome == RunStatus::Completed ? *full : *full + "; " + reason;
+    outcome = RunStatus::Failed;
+  }
   std::optional<int> code;
   if (exit) code = exit->code;
   store.finish(run.id, outcome, code, reason, error);

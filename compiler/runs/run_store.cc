@@ -1,12 +1,20 @@
 #include "jobc/run_store.h"
 
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdlib>
+#include <functional>
 #include <random>
 #include <thread>
+
+#include "runs/run_record_file.h"
+#include "runs/space_reserve.h"
+#include "support/private_files.h"
 
 namespace jobc {
 namespace {
@@ -61,13 +69,47 @@ RunRecord read_row(sqlite3_stmt* statement) {
   return run;
 }
 
+bool is_damage(int rc) {
+  return rc == SQLITE_CORRUPT || rc == SQLITE_NOTADB;
+}
+
+std::string damage_error(const std::filesystem::path& db, const std::string& why) {
+  return fmt::format(
+      "the run store {} is damaged ({}): 'jobc runs repair' rebuilds it from the run folders "
+      "and keeps the damaged file aside",
+      db.string(), why);
+}
+
+// Whether runs/ holds a folder `jobc submit` recorded a run from (it writes monitor.json
+// before the record): then an empty store has lost them.
+bool holds_run_folders(const std::filesystem::path& runs) {
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(runs, ec)) {
+    if (std::filesystem::exists(entry.path() / "monitor.json", ec) ||
+        std::filesystem::exists(run_record_file(entry.path()), ec)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Owner-only access for files and folders jobc made before it kept them private.
+void make_private(const std::filesystem::path& path, mode_t mode) {
+  struct stat info {};
+  if (stat(path.c_str(), &info) == 0 && (info.st_mode & 077) != 0) chmod(path.c_str(), mode);
+}
+
 }  // namespace
 
 struct RunStore::Db {
   sqlite3* handle = nullptr;
+  std::filesystem::path home;
+  int failure = SQLITE_OK;  // the result code of the last statement that failed
   ~Db() {
     if (handle) sqlite3_close(handle);
   }
+
+  std::filesystem::path run_dir(const std::string& id) const { return home / "runs" / id; }
 
   // A prepared statement that finalizes itself.
   struct Statement {
@@ -75,12 +117,65 @@ struct RunStore::Db {
     ~Statement() { sqlite3_finalize(raw); }
   };
 
+  bool fail(int rc, std::string& error) {
+    failure = rc & 0xff;
+    error = sqlite3_errmsg(handle);
+    if (is_damage(failure)) error = damage_error(home / "runs.db", error);
+    return false;
+  }
+
   bool prepare(const std::string& sql, Statement& statement, std::string& error) {
-    if (sqlite3_prepare_v2(handle, sql.c_str(), -1, &statement.raw, nullptr) != SQLITE_OK) {
-      error = sqlite3_errmsg(handle);
-      return false;
+    int rc = sqlite3_prepare_v2(handle, sql.c_str(), -1, &statement.raw, nullptr);
+    return rc == SQLITE_OK || fail(rc, error);
+  }
+
+  bool exec(const char* sql, std::string& error) {
+    int rc = sqlite3_exec(handle, sql, nullptr, nullptr, nullptr);
+    return rc == SQLITE_OK || fail(rc, error);
+  }
+
+  // Runs `body` in a write transaction, taking the write lock first: run.json files written
+  // inside change in the order the store's rows do.
+  bool write_transaction(const std::function<bool(std::string&)>& body, std::string& error) {
+    if (!exec("BEGIN IMMEDIATE", error)) return false;
+    if (body(error) && exec("COMMIT", error)) return true;
+    std::string ignored;
+    if (!sqlite3_get_autocommit(handle)) exec("ROLLBACK", ignored);  // unless SQLite did
+    return false;
+  }
+
+  // The row of run `id`, exactly.
+  std::optional<RunRecord> row(const std::string& id) {
+    Statement statement;
+    std::string error;
+    if (!prepare(fmt::format("SELECT {} FROM runs WHERE id = ?1", kColumns), statement, error)) {
+      return std::nullopt;
     }
-    return true;
+    sqlite3_bind_text(statement.raw, 1, id.c_str(), -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(statement.raw) != SQLITE_ROW) return std::nullopt;
+    return read_row(statement.raw);
+  }
+
+  // The run's folder copy of its record; a folder that is gone is no error (tests record
+  // runs without one). A final status written for want of space uses the space reserve.
+  void write_record_file(const RunRecord& run, bool final_status) {
+    std::filesystem::path dir = run_dir(run.id);
+    std::string error;
+    if (write_run_record_file(dir, run, error)) return;
+    std::error_code ec;
+    if (final_status && std::filesystem::is_directory(dir, ec) && release_space_reserve(home)) {
+      write_run_record_file(dir, run, error);
+    }
+  }
+
+  // For a write the database refused (damaged, disk full, I/O error: not a lock held too
+  // long), `change` is made to the run's folder copy, with the store's rule: an ended run
+  // stays ended.
+  void write_record_file_only(const std::string& id,
+                              const std::function<bool(RunRecord&)>& change) {
+    if (failure == SQLITE_BUSY || failure == SQLITE_LOCKED) return;
+    auto run = read_run_record_file(run_dir(id));
+    if (run && !is_terminal(run->status) && change(*run)) write_record_file(*run, true);
   }
 
   // Binds the mutable fields in the order of kColumns, starting at parameter 1.
@@ -107,9 +202,37 @@ struct RunStore::Db {
   }
 
   // Moves a run to a terminal status unless it is terminal already, and with `monitor_pid`
-  // only while that is still its monitor.
+  // only while that is still its monitor. A disk too full to record it gets the space
+  // reserve.
   bool end_run(const std::string& id, std::optional<int64_t> monitor_pid, RunStatus status,
                std::optional<int> exit_code, const std::string& reason, std::string& error) {
+    int64_t ended_ms = now_ms();
+    auto attempt = [&] {
+      return write_transaction(
+          [&](std::string& message) {
+            return update_to_end(id, monitor_pid, status, exit_code, reason, ended_ms, message);
+          },
+          error);
+    };
+    if (attempt()) return true;
+    if (failure == SQLITE_FULL) {
+      release_space_reserve(home);  // unless writing run.json has freed it already
+      if (attempt()) return true;
+    }
+    write_record_file_only(id, [&](RunRecord& run) {
+      if (monitor_pid && run.monitor_pid != *monitor_pid) return false;
+      run.status = status;
+      run.exit_code = exit_code;
+      run.reason = reason;
+      run.ended_ms = ended_ms;
+      return true;
+    });
+    return false;
+  }
+
+  bool update_to_end(const std::string& id, std::optional<int64_t> monitor_pid, RunStatus status,
+                     std::optional<int> exit_code, const std::string& reason, int64_t ended_ms,
+                     std::string& error) {
     Statement statement;
     const char* sql =
         "UPDATE runs SET status=?2, exit_code=?3, reason=?4, ended_ms=?5 WHERE id=?1 AND status "
@@ -124,21 +247,30 @@ struct RunStore::Db {
       sqlite3_bind_null(statement.raw, 3);
     }
     sqlite3_bind_text(statement.raw, 4, reason.c_str(), -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(statement.raw, 5, now_ms());
+    sqlite3_bind_int64(statement.raw, 5, ended_ms);
     if (monitor_pid) {
       sqlite3_bind_int64(statement.raw, 6, *monitor_pid);
     } else {
       sqlite3_bind_null(statement.raw, 6);
     }
-    return step_done(statement.raw, error);
+    if (!step_done(statement.raw, error)) return false;
+    if (sqlite3_changes(handle) > 0) {
+      if (auto ended = row(id)) write_record_file(*ended, true);
+    }
+    return true;
+  }
+
+  // Appends every row `statement` yields to `runs`. False with `error` when a row could not
+  // be read: the rows so far are not all there is.
+  bool read_rows(sqlite3_stmt* statement, std::vector<RunRecord>& runs, std::string& error) {
+    int rc;
+    while ((rc = sqlite3_step(statement)) == SQLITE_ROW) runs.push_back(read_row(statement));
+    return rc == SQLITE_DONE || fail(rc, error);
   }
 
   bool step_done(sqlite3_stmt* statement, std::string& error) {
-    if (sqlite3_step(statement) != SQLITE_DONE) {
-      error = sqlite3_errmsg(handle);
-      return false;
-    }
-    return true;
+    int rc = sqlite3_step(statement);
+    return rc == SQLITE_DONE || fail(rc, error);
   }
 };
 
@@ -198,38 +330,81 @@ std::string new_run_id(const std::string& experiment) {
   return fmt::format("{}_{}_{:08x}", prefix, now_ms() / 1000, random());
 }
 
+std::string home_privacy_warning(const std::filesystem::path& home) {
+  struct stat info {};
+  if (stat(home.c_str(), &info) != 0 || (info.st_mode & 077) == 0) return "";
+  return fmt::format(
+      "{} is open to other users (mode {:04o}); it holds your runs' code, output and history: "
+      "chmod 700 '{}' makes it private",
+      home.string(), info.st_mode & 07777, home.string());
+}
+
 std::unique_ptr<RunStore> RunStore::open(const std::filesystem::path& home, std::string& error) {
-  std::error_code ec;
-  std::filesystem::create_directories(home / "runs", ec);
-  if (ec) {
-    error = fmt::format("cannot create {}: {}", home.string(), ec.message());
+  return open_at(home, false, error);
+}
+
+std::unique_ptr<RunStore> RunStore::open_at(const std::filesystem::path& home, bool rebuilding,
+                                            std::string& error, bool* damaged) {
+  if (!create_private_folder(home, error) || !create_private_folder(home / "runs", error)) {
     return nullptr;
   }
+  make_private(home / "runs", 0700);
+  std::filesystem::path db = home / "runs.db";
+  // Created 0600 before SQLite creates it 0644; its -wal and -shm files take its mode.
+  int fd = ::open(db.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd >= 0) ::close(fd);
+  for (const char* suffix : {"", "-wal", "-shm"}) make_private(db.string() + suffix, 0600);
+
   std::unique_ptr<RunStore> store(new RunStore());
   store->home_ = home;
   store->db_ = std::make_unique<Db>();
-  std::string path = (home / "runs.db").string();
-  if (sqlite3_open(path.c_str(), &store->db_->handle) != SQLITE_OK) {
-    error = fmt::format("cannot open {}: {}", path, sqlite3_errmsg(store->db_->handle));
+  Db& database = *store->db_;
+  database.home = home;
+  std::string path = db.string();
+  if (sqlite3_open(path.c_str(), &database.handle) != SQLITE_OK) {
+    error = fmt::format("cannot open {}: {}", path, sqlite3_errmsg(database.handle));
     return nullptr;
   }
   // Concurrent jobc processes wait for each other's short transactions instead of failing.
-  sqlite3_busy_timeout(store->db_->handle, 10000);
+  sqlite3_busy_timeout(database.handle, 10000);
+  // Read before anything is written: SQLite takes a file emptied (truncated to zero) for a
+  // new database, and would create an empty history over the lost one.
+  Db::Statement schema;
+  bool has_runs = false;
+  if (database.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'runs'", schema,
+                       error)) {
+    int rc = sqlite3_step(schema.raw);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) database.fail(rc, error);
+    has_runs = rc == SQLITE_ROW;
+  }
+  auto damage = [&](const std::string& why) {
+    if (damaged) *damaged = true;
+    error = damage_error(db, why);
+    return nullptr;
+  };
+  if (is_damage(database.failure)) return damage(sqlite3_errmsg(database.handle));
+  if (!has_runs && !rebuilding && holds_run_folders(home / "runs")) {
+    return damage("it records no runs, but " + (home / "runs").string() +
+                  " holds run folders: it was emptied or replaced");
+  }
   // Switching a new database to WAL takes an exclusive lock that SQLite does not wait for,
   // so two processes creating the store at once retry here instead of failing.
   std::string setup = std::string("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;") + kSchema;
   for (int attempt = 0;; ++attempt) {
     char* message = nullptr;
-    int rc = sqlite3_exec(store->db_->handle, setup.c_str(), nullptr, nullptr, &message);
+    int rc = sqlite3_exec(database.handle, setup.c_str(), nullptr, nullptr, &message);
     std::string text = message ? message : "";
     sqlite3_free(message);
-    if (rc == SQLITE_OK) return store;
+    if (rc == SQLITE_OK) break;
+    if (is_damage(rc & 0xff)) return damage(text);
     if ((rc != SQLITE_BUSY && rc != SQLITE_LOCKED) || attempt >= 200) {
       error = fmt::format("cannot set up {}: {}", path, text);
       return nullptr;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(10 + attempt % 40));
   }
+  keep_space_reserve(home);
+  return store;
 }
 
 RunStore::~RunStore() = default;
@@ -242,24 +417,37 @@ bool RunStore::insert(const RunRecord& run, std::string& error) {
       kColumns);
   if (!db_->prepare(sql, statement, error)) return false;
   Db::bind_run(statement.raw, run);
-  return db_->step_done(statement.raw, error);
+  if (!db_->step_done(statement.raw, error)) return false;
+  db_->write_record_file(run, false);  // no one else knows the run yet: no lock needed
+  return true;
 }
 
 bool RunStore::update(const RunRecord& run, std::string& error) {
-  Db::Statement statement;
-  const char* sql =
-      "UPDATE runs SET name=?2, experiment=?3, status=?4, created_ms=?5, started_ms=?6, "
-      "ended_ms=?7, exit_code=?8, reason=?9, spec_hash=?10, backend=?11, backend_job_id=?12, "
-      "monitor_pid=?13, monitor_start=?14 WHERE id=?1 AND status NOT IN ('Completed', 'Failed', "
-      "'Canceled')";
-  if (!db_->prepare(sql, statement, error)) return false;
-  Db::bind_run(statement.raw, run);
-  if (!db_->step_done(statement.raw, error)) return false;
-  if (sqlite3_changes(db_->handle) == 0) {
-    error = fmt::format("run {} has already ended (or is not recorded)", run.id);
-    return false;
+  bool ended = false;
+  auto write = [&](std::string& message) {
+    Db::Statement statement;
+    const char* sql =
+        "UPDATE runs SET name=?2, experiment=?3, status=?4, created_ms=?5, started_ms=?6, "
+        "ended_ms=?7, exit_code=?8, reason=?9, spec_hash=?10, backend=?11, backend_job_id=?12, "
+        "monitor_pid=?13, monitor_start=?14 WHERE id=?1 AND status NOT IN ('Completed', "
+        "'Failed', 'Canceled')";
+    if (!db_->prepare(sql, statement, message)) return false;
+    Db::bind_run(statement.raw, run);
+    if (!db_->step_done(statement.raw, message)) return false;
+    if (sqlite3_changes(db_->handle) == 0) {
+      ended = true;
+      message = fmt::format("run {} has already ended (or is not recorded)", run.id);
+      return false;
+    }
+    db_->write_record_file(run, false);
+    return true;
+  };
+  if (db_->write_transaction(write, error)) return true;
+  if (!ended) {
+    db_->write_record_file_only(run.id,
+                                [&](RunRecord& recorded) { return (recorded = run), true; });
   }
-  return true;
+  return false;
 }
 
 bool RunStore::finish(const std::string& id, RunStatus status, std::optional<int> exit_code,
@@ -269,19 +457,21 @@ bool RunStore::finish(const std::string& id, RunStatus status, std::optional<int
 
 bool RunStore::finish_unwatched(const RunRecord& seen, RunStatus status, const std::string& reason,
                                 std::string& error) {
-  return db_->end_run(seen.id, seen.monitor_pid, status, std::nullopt, reason, error);
+  return finish_unwatched(seen, status, std::nullopt, reason, error);
 }
 
 std::optional<RunRecord> RunStore::find(const std::string& id_or_name) {
-  std::string error;
+  read_failure_.clear();
   for (const char* where : {"id = ?1", "name = ?1", "id LIKE ?1 || '%' ESCAPE '\\'"}) {
     Db::Statement statement;
     std::string sql = fmt::format("SELECT {} FROM runs WHERE {} ORDER BY created_ms DESC LIMIT 2",
                                   kColumns, where);
-    if (!db_->prepare(sql, statement, error)) return std::nullopt;
-    sqlite3_bind_text(statement.raw, 1, id_or_name.c_str(), -1, SQLITE_TRANSIENT);
     std::vector<RunRecord> found;
-    while (sqlite3_step(statement.raw) == SQLITE_ROW) found.push_back(read_row(statement.raw));
+    if (db_->prepare(sql, statement, read_failure_)) {
+      sqlite3_bind_text(statement.raw, 1, id_or_name.c_str(), -1, SQLITE_TRANSIENT);
+      db_->read_rows(statement.raw, found, read_failure_);
+    }
+    if (!read_failure_.empty()) return note_read_failure(), std::nullopt;
     // A prefix must be unique; a name means its newest run.
     if (found.size() == 1 || (!found.empty() && std::string(where) == "name = ?1")) {
       return found.front();
@@ -291,18 +481,20 @@ std::optional<RunRecord> RunStore::find(const std::string& id_or_name) {
 }
 
 std::vector<RunRecord> RunStore::list(const RunFilter& filter) {
+  read_failure_.clear();
   std::vector<RunRecord> runs;
-  std::string error;
   Db::Statement statement;
   std::string sql = fmt::format(
       "SELECT {} FROM runs WHERE (?1 = '' OR experiment = ?1) AND (?2 = '' OR status = ?2) "
       "ORDER BY created_ms DESC, id DESC",
       kColumns);
-  if (!db_->prepare(sql, statement, error)) return runs;
-  sqlite3_bind_text(statement.raw, 1, filter.experiment.c_str(), -1, SQLITE_TRANSIENT);
-  std::string status = filter.status ? std::string(status_name(*filter.status)) : "";
-  sqlite3_bind_text(statement.raw, 2, status.c_str(), -1, SQLITE_TRANSIENT);
-  while (sqlite3_step(statement.raw) == SQLITE_ROW) runs.push_back(read_row(statement.raw));
+  if (db_->prepare(sql, statement, read_failure_)) {
+    sqlite3_bind_text(statement.raw, 1, filter.experiment.c_str(), -1, SQLITE_TRANSIENT);
+    std::string status = filter.status ? std::string(status_name(*filter.status)) : "";
+    sqlite3_bind_text(statement.raw, 2, status.c_str(), -1, SQLITE_TRANSIENT);
+    db_->read_rows(statement.raw, runs, read_failure_);
+  }
+  if (!read_failure_.empty()) note_read_failure();
   return runs;
 }
 
@@ -310,6 +502,23 @@ bool RunStore::finish_unwatched(const RunRecord& seen, RunStatus status,
                                 std::optional<int> exit_code, const std::string& reason,
                                 std::string& error) {
   return db_->end_run(seen.id, seen.monitor_pid, status, exit_code, reason, error);
+}
+
+bool RunStore::reads_fine() {
+  // quick_check reads every page once: a damaged page no command has read yet is found too.
+  Db::Statement check;
+  std::string error;
+  if (!db_->prepare("PRAGMA quick_check", check, error)) return false;
+  if (sqlite3_step(check.raw) != SQLITE_ROW || std::string(text_column(check.raw, 0)) != "ok") {
+    return false;
+  }
+  list({});
+  return read_failure_.empty();
+}
+
+void RunStore::note_read_failure() {
+  if (is_damage(db_->failure)) return;  // the message says so already
+  read_failure_ = fmt::format("cannot read {}: {}", (home_ / "runs.db").string(), read_failure_);
 }
 
 }  // namespace jobc

@@ -14,6 +14,7 @@
 #include "runs/unrecorded_runs.h"
 #include "spec/checks/check_context.h"
 #include "support/hash.h"
+#include "support/private_files.h"
 
 namespace jobc {
 namespace {

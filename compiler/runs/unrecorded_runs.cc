@@ -8,8 +8,8 @@
 #include <nlohmann/json.hpp>
 
 #include "runs/stale_staging.h"
+#include "support/private_files.h"
 #include "support/process.h"
-#include "support/replace_file.h"
 
 namespace jobc {
 namespace {
@@ -30,7 +30,8 @@ std::optional<json> read_claim(const fs::path& run_dir) {
 }
 
 bool write_claim(const fs::path& run_dir, const json& claim) {
-  return replace_file(claim_file(run_dir), claim.dump() + "\n");
+  std::string ignored;
+  return write_private_file_atomically(claim_file(run_dir), claim.dump() + "\n", ignored);
 }
 
 bool claimant_alive(const json& claim) {
@@ -61,12 +62,10 @@ std::vector<RunFolder> run_folders(RunStore& store) {
 }  // namespace
 
 bool claim_run_folder(const fs::path& run_dir, std::string& error) {
-  std::error_code ec;
-  fs::create_directories(run_dir, ec);
   // The run's folder is its owner's alone (it holds the job's code and outputs).
-  if (!ec) fs::permissions(run_dir, fs::perms::owner_all, fs::perm_options::replace, ec);
+  if (!create_private_folder(run_dir, error)) return false;
   json claim = {{"pid", getpid()}, {"start_time", process_start_time(getpid())}};
-  if (ec || !write_claim(run_dir, claim)) {
+  if (!write_claim(run_dir, claim)) {
     error = "cannot write " + claim_file(run_dir).string();
     return false;
   }

@@ -39,12 +39,31 @@ struct RunFilter {
 };
 
 // The folder jobc keeps runs in: $JOBC_HOME, else $XDG_DATA_HOME/jobc, else ~/.local/share/jobc.
+// jobc creates it, runs/ and every run folder with mode 0700, and runs.db with 0600.
 std::filesystem::path jobc_home();
+
+// What to tell the user when `home` is open to other users (a folder made before jobc kept it
+// private, or by hand), or empty. jobc does not change the mode of a folder it did not make.
+std::string home_privacy_warning(const std::filesystem::path& home);
+
+// What `jobc runs repair` did.
+struct StoreRepair {
+  bool was_damaged = false;                 // false: the store read fine, nothing was changed
+  std::filesystem::path kept_as;            // where the damaged runs.db was moved, if it existed
+  int restored = 0;                         // runs recorded again from their folders
+  std::vector<std::string> without_record;  // folders under runs/ that hold no run to restore
+};
 
 class RunStore {
  public:
-  // Opens (creating if needed) home/runs.db. nullptr with `error` set on failure.
+  // Opens (creating if needed) home/runs.db. nullptr with `error` set on failure; a damaged
+  // store (not a database, a damaged page, emptied while runs/ holds run folders) is a
+  // failure whose `error` says so and how to repair it.
   static std::unique_ptr<RunStore> open(const std::filesystem::path& home, std::string& error);
+  // Checks home/runs.db and, when it is damaged, moves it aside (never deletes it) and
+  // records every run again from the run.json in its folder. False with `error` when the
+  // store could not be rebuilt.
+  static bool repair(const std::filesystem::path& home, StoreRepair& report, std::string& error);
   ~RunStore();
 
   const std::filesystem::path& home() const { return home_; }
@@ -70,12 +89,27 @@ class RunStore {
   // monitor watched it).
   bool finish_unwatched(const RunRecord& seen, RunStatus status, std::optional<int> exit_code,
                         const std::string& reason, std::string& error);
+  // Why the last find() or list() could not read the store (say it is damaged), else empty:
+  // their answer is then incomplete and must not be shown as the history.
+  const std::string& read_failure() const { return read_failure_; }
+
+  // Every write also rewrites RUN_DIR/run.json (when the run's folder exists) from the
+  // store's row, inside the write's transaction, so the folder's copy follows the store's
+  // order of changes; a write the database refuses (damaged, disk full) still reaches it.
 
  private:
   RunStore() = default;
+  // open(); `rebuilding` (for repair) allows an empty store beside run folders, and
+  // `damaged` tells a failure that is damage from one that is not.
+  static std::unique_ptr<RunStore> open_at(const std::filesystem::path& home, bool rebuilding,
+                                           std::string& error, bool* damaged = nullptr);
+  void note_read_failure();
+  bool reads_fine();  // every page of the database reads back, and every run  // read_failure_ from
+                      // SQLite's message, with what to do
   struct Db;
   std::unique_ptr<Db> db_;
   std::filesystem::path home_;
+  std::string read_failure_;
 };
 
 // A new run id: "<experiment>_<unix seconds>_<8 random hex digits>".

@@ -466,7 +466,7 @@ TEST_SUITE("local") {
     close(silent);
     auto list = box.jobc("runs list");
     CHECK(list.status == 0);
-    CHECK(list.err.find("warning") == std::string::npos);
+    CHECK_MESSAGE(list.err.find("warning") == std::string::npos, list.err);
     CHECK(fs::is_empty(box.home() / "runs"));
   }
 }

@@ -21,7 +21,10 @@ class ChildProcess {
   // Runs JOBC_BINARY with `args` and JOBC_HOME=`home`; output goes to files in `home`.
   ChildProcess(const std::vector<std::string>& args, const std::filesystem::path& home)
       : out_(home / ("child-" + std::to_string(counter()++) + ".out")) {
-    std::filesystem::create_directories(home);
+    // Private, as jobc makes a home: a wider one is warned about on every command.
+    if (std::filesystem::create_directories(home)) {
+      std::filesystem::permissions(home, std::filesystem::perms::owner_all);
+    }
     pid_ = fork();
     if (pid_ == 0) {
       setenv("JOBC_HOME", home.c_str(), 1);

@@ -1,6 +1,6 @@
 // Following a run's log: a line appended after a quiet spell, and the run's end, are
-// noticed at once (inotify), not after a polling back-off; and a quiet log costs almost no
-// wake-ups.
+// noticed at once (inotify), not after a polling back-off; a quiet log costs almost no
+// wake-ups; and a run whose monitor died is noticed within seconds.
 #include "runs/log_follow.h"
 
 #include <doctest/doctest.h>
@@ -14,8 +14,11 @@
 #include <thread>
 #include <vector>
 
+#include "common/monitor_child.h"
+#include "common/recorded_run.h"
 #include "common/temp_dir.h"
 #include "runs/folder_watch.h"
+#include "runs/run_end_watch.h"
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
@@ -59,6 +62,26 @@ class TimedBuffer : public std::streambuf {
 void append(const fs::path& file, const std::string& text) {
   std::ofstream(file, std::ios::app) << text;
 }
+
+// A job that runs until it is stopped; it says so in the log when it starts, and leaves a
+// file when the reconciliation stops it as an orphan.
+class EndlessBackend : public jobc::Backend {
+ public:
+  std::string name() const override { return "fake"; }
+  bool start(jobc::RunContext& context, std::string&) override {
+    append(context.log_file, "started\n");
+    return true;
+  }
+  std::optional<jobc::JobExit> poll(jobc::RunContext&, int wait_ms) override {
+    std::this_thread::sleep_for(milliseconds(std::min(wait_ms, 20)));
+    return std::nullopt;
+  }
+  void stop(jobc::RunContext&, bool) override {}
+  bool stop_orphaned(jobc::RunContext& context, std::string&) override {
+    jobc::testing::touch(context.run_dir / "orphan-stopped");
+    return true;
+  }
+};
 
 double median_ms(std::vector<Clock::duration> samples) {
   std::sort(samples.begin(), samples.end());
@@ -150,5 +173,36 @@ TEST_SUITE("runs") {
     jobc::FolderWatch missing(dir.path / "no-such-folder");
     CHECK_FALSE(missing.active());
     CHECK_FALSE(missing.wait(milliseconds(1)));
+  }
+
+  TEST_CASE("a follower notices within seconds that the run's monitor was killed, and says so") {
+    jobc::RunContext context;
+    context.run.backend = "fake";
+    context.run.created_ms = jobc::now_ms();
+    jobc::testing::RecordedRun recorded(context);
+    jobc::BackendFactory endless = [](const std::string&, const nlohmann::json&) {
+      return std::make_unique<EndlessBackend>();
+    };
+    pid_t monitor = jobc::testing::start_monitor_child(recorded.run_dir, endless);
+    fs::path log = recorded.run_dir / "std_log.txt";
+    REQUIRE(jobc::testing::wait_for_file(log, 20));
+    REQUIRE(recorded.now().monitor_pid == monitor);
+    std::ostringstream out;
+    jobc::RunEndWatch watch(*recorded.store, recorded.run.id, endless);
+    std::thread killer([&] {
+      std::this_thread::sleep_for(milliseconds(300));
+      kill(monitor, SIGKILL);  // left a zombie until reaped: that is gone too
+    });
+    auto start = Clock::now();
+    jobc::follow_log(
+        log, out, [&] { return watch.ended(); }, nullptr);
+    auto took = Clock::now() - start;
+    killer.join();
+    jobc::testing::reap(monitor, 5);
+    CHECK(took < std::chrono::seconds(5));  // before: followed for ever
+    CHECK(out.str().find("started") != std::string::npos);
+    CHECK(watch.monitor_lost().find("is gone") != std::string::npos);
+    CHECK(recorded.now().status == jobc::RunStatus::Failed);
+    CHECK(fs::exists(recorded.run_dir / "orphan-stopped"));  // its job was stopped
   }
 }

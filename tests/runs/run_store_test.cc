@@ -1,6 +1,7 @@
 #include "jobc/run_store.h"
 
 #include <doctest/doctest.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -101,6 +102,39 @@ TEST_SUITE("runs") {
     }
     auto store = jobc::RunStore::open(home.path, error);
     CHECK(store->list({"concurrent", std::nullopt}).size() == 200);
+  }
+
+  TEST_CASE("the jobc home, runs/ and runs.db are private; a home open to others is warned of") {
+    jobc::testing::TempDir dir;
+    auto mode = [](const std::filesystem::path& path) {
+      struct stat info {};
+      REQUIRE(stat(path.c_str(), &info) == 0);
+      return info.st_mode & 07777;
+    };
+    std::filesystem::path home = dir.path / "new" / "jobc";
+    std::string error;
+    {
+      auto store = jobc::RunStore::open(home, error);
+      REQUIRE_MESSAGE(store, error);
+      auto run = make_run("exp", 1);
+      REQUIRE(store->insert(run, error));
+    }
+    CHECK(mode(home) == 0700);
+    CHECK(mode(home / "runs") == 0700);
+    CHECK(mode(home / "runs.db") == 0600);
+    CHECK(jobc::home_privacy_warning(home).empty());
+    // A home made before jobc kept it private: runs/ and runs.db are jobc's own and made
+    // private; the home itself is the user's to change, and jobc says so.
+    chmod(home.c_str(), 0755);
+    chmod((home / "runs").c_str(), 0755);
+    chmod((home / "runs.db").c_str(), 0644);
+    REQUIRE(jobc::RunStore::open(home, error));
+    CHECK(mode(home) == 0755);
+    CHECK(mode(home / "runs") == 0700);
+    CHECK(mode(home / "runs.db") == 0600);
+    std::string warning = jobc::home_privacy_warning(home);
+    CHECK(warning.find("open to other users (mode 0755)") != std::string::npos);
+    CHECK(warning.find("chmod 700") != std::string::npos);
   }
 
   TEST_CASE("status names round-trip") {

@@ -4,7 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "support/replace_file.h"
+#include "support/private_files.h"
 
 namespace jobc {
 namespace {
@@ -17,7 +17,8 @@ std::filesystem::path leader_file(const std::filesystem::path& run_dir) {
 
 bool write_job_leader(const std::filesystem::path& run_dir, const LocalJobLeader& leader) {
   nlohmann::json record = {{"pgid", leader.pgid}, {"start_time", leader.start_time}};
-  return replace_file(leader_file(run_dir), record.dump() + "\n");
+  std::string ignored;
+  return write_private_file_atomically(leader_file(run_dir), record.dump() + "\n", ignored);
 }
 
 std::optional<LocalJobLeader> read_job_leader(const std::filesystem::path& run_dir) {
