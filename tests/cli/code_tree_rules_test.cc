@@ -110,4 +110,19 @@ TEST_SUITE("cli") {
     CHECK(jobc::testing::slurp(job.dir.path / "out/manifest.json").find("private") ==
           std::string::npos);
   }
+
+  TEST_CASE("compile refuses a build context link to /etc/shadow instead of hashing it") {
+    CodeJob job;
+    fs::create_directories(job.dir.path / "ctx");
+    std::ofstream(job.dir.path / "ctx/Dockerfile") << "FROM scratch\n";
+    fs::create_symlink("/etc/shadow", job.dir.path / "ctx/shadow");
+    std::ofstream(job.dir.path / "job.yml") << "command: python3 train.py\n"
+                                               "environment: {build: {path: ctx}}\n";
+    auto compiled = job.compile();
+    CHECK(compiled.status == 1);
+    CHECK(compiled.err.find("job.yml:2:") != std::string::npos);
+    CHECK(compiled.err.find("'shadow' is a symbolic link to '/etc/shadow', outside the folder") !=
+          std::string::npos);
+    CHECK_FALSE(fs::exists(job.dir.path / "out/manifest.json"));
+  }
 }
