@@ -85,6 +85,7 @@ void load_build_context(EnvironmentRecipe& recipe, InputRecord& inputs, Diagnost
       ContextFile file{entry.relative, "", entry.link_target};
       if (!entry.is_link()) file.sha256 = sha256_file_hex(entry.path);
       recipe.context_files.push_back(std::move(file));
+      if (!entry.is_file()) continue;  // a link to a folder, or dangling: nothing to read
       inputs.add(entry.path, (fs::path(recipe.build_path_text) / entry.relative).generic_string());
     }
   } catch (const std::runtime_error& failure) {

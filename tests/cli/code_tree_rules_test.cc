@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "common/run_command.h"
 #include "common/temp_dir.h"
@@ -124,5 +125,32 @@ TEST_SUITE("cli") {
     CHECK(compiled.err.find("'shadow' is a symbolic link to '/etc/shadow', outside the folder") !=
           std::string::npos);
     CHECK_FALSE(fs::exists(job.dir.path / "out/manifest.json"));
+  }
+
+  TEST_CASE("a build context's links inside it compile, and the image hash follows their target") {
+    CodeJob job;
+    const fs::path ctx = job.dir.path / "ctx";
+    fs::create_directories(ctx / "v1");
+    fs::create_directories(ctx / "v2");
+    std::ofstream(ctx / "Dockerfile") << "FROM scratch\nCOPY current/ /app/\n";
+    std::ofstream(ctx / "v1/app.py") << "1\n";
+    std::ofstream(ctx / "v2/app.py") << "1\n";  // the same bytes: only the link tells them apart
+    fs::create_directory_symlink("v1", ctx / "current");
+    std::ofstream(job.dir.path / "job.yml") << "command: python3 train.py\n"
+                                               "environment: {build: {path: ctx}}\n";
+    auto first = job.compile();
+    REQUIRE_MESSAGE(first.status == 0, first.err);
+    auto image_hash = [&] {
+      return nlohmann::json::parse(jobc::testing::slurp(job.dir.path / "out/manifest.json"))
+          .at("environment")
+          .at("hash")
+          .get<std::string>();
+    };
+    const std::string first_hash = image_hash();
+    fs::remove(ctx / "current");
+    fs::create_directory_symlink("v2", ctx / "current");
+    auto second = job.compile();
+    REQUIRE_MESSAGE(second.status == 0, second.err);
+    CHECK(image_hash() != first_hash);
   }
 }
