@@ -7,6 +7,7 @@
 #include <doctest/doctest.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -16,6 +17,7 @@
 #include <vector>
 
 #include "common/without_read_override.h"
+#include "support/digest_cache.h"
 #include "support/hash.h"
 #include "support/pyyaml_dump.h"
 #include "support/yaml11_test_loader.h"
@@ -309,6 +311,28 @@ TEST_SUITE("codegen") {
     CHECK(upload == "970a24ca480861eb5bdb6a9520350b3f");
     CHECK(content == "d97a47a323a03bbf4ef3a3c0f79b8d6b6e276835c802ba9ef6dd7375352db8de");
     CHECK(files == std::vector<std::string>{".amlignore", "train.py"});
+  }
+
+  TEST_CASE("a cached upload hash follows the .amlignore that chooses what it covers") {
+    TempTree tree("cached");
+    tree.write("model.bin", std::string(jobc::kMinCachedBytes, 'm'));  // large enough to cache
+    tree.write("notes.log", "one\n");
+    tree.write(".amlignore", "*.log\n");
+    TempTree cache("cache");
+    const char* saved = std::getenv("JOBC_DIGEST_CACHE");
+    const std::string restore = saved != nullptr ? saved : "";
+    setenv("JOBC_DIGEST_CACHE", cache.root().c_str(), 1);
+    const std::string first = jobc::upload_hash(tree.root());
+    tree.write("notes.log", "two\n");  // ignored: the same hash
+    const std::string ignored_change = jobc::upload_hash(tree.root());
+    tree.write(".amlignore", "*.tmp\n");  // now the log counts
+    const std::string rules_change = jobc::upload_hash(tree.root());
+    setenv("JOBC_DIGEST_CACHE", "off", 1);
+    const std::string uncached = jobc::upload_hash(tree.root());
+    setenv("JOBC_DIGEST_CACHE", restore.c_str(), 1);
+    CHECK(ignored_change == first);
+    CHECK(rules_change != first);
+    CHECK(rules_change == uncached);
   }
 
   TEST_CASE("root_ignore_rules reads .amlignore before .gitignore") {
