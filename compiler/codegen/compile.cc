@@ -33,9 +33,10 @@ std::string environment_pointer(SpecKind kind) {
 // same artifacts; `jobc submit` names each submission anew.
 std::string derived_job_name(const LoadedSpec& spec, const InputRecord& inputs) {
   Hasher hasher(HashKind::Sha256);
-  hasher.update(spec.doc.root.dump());
+  hasher.update(spec.doc.root.dump());  // JSON ends where it ends
   for (const auto& [shown, path] : inputs.files()) {
-    hasher.update(shown);
+    // Length-prefixed: no file name can pass for another name and a digest.
+    hasher.update(fmt::format("\n{}:{}", shown.size(), shown));
     hasher.update(sha256_file_hex(path));
   }
   return "jobc-" + hasher.hex().substr(0, 16);

@@ -5,9 +5,12 @@
 #include <algorithm>
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
 
 #include "codegen/template_renderer.h"
 #include "support/hash.h"
+#include "support/tree_walk.h"
+#include "support/utf8.h"
 
 namespace jobc {
 namespace {
@@ -71,13 +74,26 @@ void load_build_context(EnvironmentRecipe& recipe, InputRecord& inputs, Diagnost
                 fmt::format("cannot read the Dockerfile '{}'", dockerfile.string()));
     return;
   }
-  std::error_code error;
-  for (fs::recursive_directory_iterator it(root, error), end; !error && it != end;
-       it.increment(error)) {
-    if (!it->is_regular_file()) continue;
-    std::string relative = it->path().lexically_relative(root).generic_string();
-    recipe.context_files.push_back({relative, sha256_file_hex(it->path())});
-    inputs.add(it->path(), (fs::path(recipe.build_path_text) / relative).generic_string());
+  // Links stay links in the Docker build context: each counts by where it points (inside the
+  // context, by the tree walk's rules), a file by its content.
+  std::vector<TreeEntry> entries;
+  std::string error;
+  try {
+    if (!walk_tree(root, {}, entries, error)) throw std::runtime_error(error);
+    for (const TreeEntry& entry : entries) {
+      if (!entry.is_link() && !S_ISREG(entry.info.st_mode)) continue;
+      ContextFile file{entry.relative, "", entry.link_target};
+      if (!entry.is_link()) file.sha256 = sha256_file_hex(entry.path);
+      recipe.context_files.push_back(std::move(file));
+      if (!entry.is_file()) continue;  // a link to a folder, or dangling: nothing to read
+      inputs.add(entry.path, (fs::path(recipe.build_path_text) / entry.relative).generic_string());
+    }
+  } catch (const std::runtime_error& failure) {
+    sink.report(DiagCode::FileUnreadable, recipe.doc->map.value_location(recipe.pointer + "/build"),
+                fmt::format("cannot read the build context '{}': {}", recipe.build_path_text,
+                            failure.what()));
+    recipe.context_files.clear();
+    return;
   }
   std::sort(
       recipe.context_files.begin(), recipe.context_files.end(),
@@ -89,7 +105,6 @@ void load_build_context(EnvironmentRecipe& recipe, InputRecord& inputs, Diagnost
 std::string environment_hash(const EnvironmentRecipe& recipe) {
   nlohmann::json identity = {
       {"image", recipe.image},
-      {"dockerfile", recipe.dockerfile_content},
       {"conda_packages", recipe.conda_packages},
       {"pip_packages", recipe.pip_packages},
       {"conda_channels", recipe.conda ? recipe.conda->value("channels", nlohmann::json::array())
@@ -99,9 +114,20 @@ std::string environment_hash(const EnvironmentRecipe& recipe) {
   };
   nlohmann::json context = nlohmann::json::array();
   for (const ContextFile& file : recipe.context_files) {
-    context.push_back({file.relative_path, file.sha256});
+    if (file.link_target.empty()) {
+      context.push_back({file.relative_path, file.sha256});
+    } else {
+      context.push_back({file.relative_path, "symlink", file.link_target});
+    }
   }
   identity["context"] = context;
+  // JSON holds text only: a Dockerfile that is not UTF-8 counts by its bytes' digest, under
+  // another key, so it can never collide with a text one.
+  if (is_valid_utf8(recipe.dockerfile_content)) {
+    identity["dockerfile"] = recipe.dockerfile_content;
+  } else {
+    identity["dockerfile_bytes_sha256"] = sha256_hex(recipe.dockerfile_content);
+  }
   return sha256_hex(identity.dump());
 }
 

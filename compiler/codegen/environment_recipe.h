@@ -23,7 +23,8 @@ struct RegistryRef {
 
 struct ContextFile {
   std::string relative_path;  // '/'-separated, relative to the build context
-  std::string sha256;
+  std::string sha256;         // a file's content
+  std::string link_target;    // a symbolic link's target (then no sha256)
 };
 
 struct EnvironmentRecipe {

@@ -10,10 +10,12 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <map>
 #include <thread>
 
 #include "support/hash.h"
 #include "support/ignore_rules.h"
+#include "support/tree_walk.h"
 
 namespace jobc {
 namespace {
@@ -23,11 +25,27 @@ namespace fs = std::filesystem;
 struct Entry {
   std::string relative;  // '/'-separated
   fs::path source;
-  bool executable = false;
+  mode_t mode = 0;  // as stored: see stored_file_mode
   bool symlink = false;
   std::string link_target;
   struct stat info {};
 };
+
+// The code's permissions, less write access (a snapshot never changes): a file or folder
+// only its owner may read stays so in the store and in every run folder made from it.
+mode_t stored_file_mode(mode_t source) {
+  return (source & 0555) | 0400;
+}
+// Folders stay writable by their owner: jobc removes stale staging folders.
+mode_t stored_folder_mode(mode_t source) {
+  return (source & 0755) | 0700;
+}
+
+// A length-prefixed field ("5:hello"): whatever bytes a name holds, the listing reads back
+// one way only, so two different trees never hash alike.
+std::string field(std::string_view bytes) {
+  return fmt::format("{}:{}", bytes.size(), bytes);
+}
 
 bool is_likely_secret(const std::string& relative) {
   std::string name = fs::path(relative).filename().string();
@@ -36,14 +54,21 @@ bool is_likely_secret(const std::string& relative) {
          relative.rfind(".aws/", 0) == 0 || relative.find(".azure/") != std::string::npos;
 }
 
-bool inside(const fs::path& root, const fs::path& path) {
-  auto [root_end, path_it] = std::mismatch(root.begin(), root.end(), path.begin(), path.end());
-  return root_end == root.end();
+// An absolute link inside the folder would point back at the live code, not the snapshot:
+// it is stored relative to the link's own folder.
+std::string stored_link_target(const TreeEntry& link, const fs::path& canonical_root) {
+  if (!fs::path(link.link_target).is_absolute()) return link.link_target;
+  fs::path folder = (canonical_root / link.relative).parent_path();
+  return link.link_resolved.lexically_relative(folder).string();
 }
 
-// Lists the files to snapshot, sorted; refuses symlinks that leave the folder.
-bool collect(const fs::path& root, const fs::path& exclude, std::vector<Entry>& out,
-             std::string& error) {
+struct CodeTree {
+  std::vector<Entry> files;               // files and links, sorted
+  std::map<std::string, mode_t> folders;  // every folder ("" for the root), stored mode
+};
+
+// Lists the files to snapshot, sorted, with the tree walk's rules (support/tree_walk.h).
+bool collect(const fs::path& root, const fs::path& exclude, CodeTree& tree, std::string& error) {
   IgnoreRules rules;
   for (const char* name : {".amlignore", ".gitignore"}) {
     std::ifstream in(root / name);
@@ -52,71 +77,73 @@ bool collect(const fs::path& root, const fs::path& exclude, std::vector<Entry>& 
       break;
     }
   }
-  fs::path canonical_root = fs::canonical(root);
-  std::error_code ec;
-  fs::recursive_directory_iterator it(root, ec), end;
-  for (; !ec && it != end; it.increment(ec)) {
-    fs::path path = it->path();
-    std::string relative = path.lexically_relative(root).generic_string();
-    bool is_dir = it->is_directory() && !it->is_symlink();
-    if (is_dir &&
-        (path.filename() == ".git" || (!exclude.empty() && fs::equivalent(path, exclude, ec)))) {
-      it.disable_recursion_pending();
-      continue;
-    }
-    if (rules.ignored(relative, is_dir)) {
-      if (is_dir) it.disable_recursion_pending();
-      continue;
-    }
-    if (is_dir) continue;
-    Entry entry;
-    entry.relative = relative;
-    entry.source = path;
-    if (lstat(path.c_str(), &entry.info) != 0) {
-      error = fmt::format("cannot read '{}'", path.string());
-      return false;
-    }
-    if (S_ISLNK(entry.info.st_mode)) {
-      fs::path target = fs::weakly_canonical(path, ec);
-      if (ec || !inside(canonical_root, target)) {
-        error = fmt::format(
-            "'{}' is a symlink to '{}', outside the code folder; jobc refuses to "
-            "snapshot it (copy the file in, or list it in .amlignore)",
-            relative, fs::read_symlink(path, ec).string());
-        return false;
-      }
-      entry.symlink = true;
-      entry.link_target = fs::read_symlink(path, ec).string();
-    } else if (!S_ISREG(entry.info.st_mode)) {
-      continue;  // sockets, fifos, devices: not code
-    }
-    entry.executable = (entry.info.st_mode & S_IXUSR) != 0;
-    out.push_back(std::move(entry));
-  }
-  if (ec) {
-    error = fmt::format("cannot read the code folder: {}", ec.message());
+  struct stat excluded {};
+  const bool has_exclude = !exclude.empty() && ::stat(exclude.c_str(), &excluded) == 0;
+  TreeWalkOptions options;
+  options.filter = [&](const TreeEntry& entry) {
+    const bool folder = S_ISDIR(entry.info.st_mode);
+    const bool jobc_home =
+        has_exclude && entry.info.st_dev == excluded.st_dev && entry.info.st_ino == excluded.st_ino;
+    if (folder && (entry.name() == ".git" || jobc_home)) return TreeVisit::Leave;
+    return rules.ignored(entry.relative, folder) ? TreeVisit::Leave : TreeVisit::Keep;
+  };
+  std::vector<TreeEntry> walked;
+  struct stat root_info {};
+  if (::stat(root.c_str(), &root_info) != 0 || !walk_tree(root, options, walked, error)) {
+    if (error.empty()) error = fmt::format("cannot read '{}': {}", root.string(), strerror(errno));
     return false;
   }
-  std::sort(out.begin(), out.end(),
+  tree.folders[""] = stored_folder_mode(root_info.st_mode);
+  const fs::path canonical_root = fs::canonical(root);
+  for (TreeEntry& walked_entry : walked) {
+    const mode_t mode = walked_entry.info.st_mode;
+    if (S_ISDIR(mode)) {
+      tree.folders[walked_entry.relative] = stored_folder_mode(mode);
+      continue;
+    }
+    if (!S_ISLNK(mode) && !S_ISREG(mode)) continue;  // sockets, fifos, devices: not code
+    Entry entry;
+    entry.relative = walked_entry.relative;
+    entry.source = walked_entry.path;
+    entry.info = walked_entry.info;
+    entry.symlink = S_ISLNK(mode);
+    entry.mode = entry.symlink ? 0 : stored_file_mode(mode);
+    if (entry.symlink) entry.link_target = stored_link_target(walked_entry, canonical_root);
+    tree.files.push_back(std::move(entry));
+  }
+  std::sort(tree.files.begin(), tree.files.end(),
             [](const Entry& a, const Entry& b) { return a.relative < b.relative; });
   return true;
 }
 
-// The "stat key" of a tree (paths, sizes, mtimes, inodes): when it matches an earlier
+// The "stat key" of a tree (paths, sizes, mtimes, inodes, modes): when it matches an earlier
 // snapshot, the contents are taken as unchanged without reading them (as git's index does).
-std::string stat_key(const fs::path& root, const std::vector<Entry>& entries) {
+std::string stat_key(const fs::path& root, const CodeTree& tree) {
   Hasher hasher(HashKind::Sha256);
-  hasher.update(fs::absolute(root).string());
-  for (const Entry& e : entries) {
-    hasher.update(fmt::format("{}\n{} {} {} {} {} {}\n", e.relative, e.info.st_size,
+  hasher.update(fmt::format("jobc-snapshot-stat 2\n{}\n", field(fs::absolute(root).string())));
+  for (const auto& [relative, mode] : tree.folders) {
+    hasher.update(fmt::format("D {} {:o}\n", field(relative), mode));
+  }
+  for (const Entry& e : tree.files) {
+    hasher.update(fmt::format("{} {} {} {} {} {} {}\n", field(e.relative), e.info.st_size,
                               e.info.st_mtim.tv_sec, e.info.st_mtim.tv_nsec, e.info.st_ino,
-                              e.info.st_mode, e.link_target));
+                              e.info.st_mode, field(e.link_target)));
   }
   return hasher.hex();
 }
 
+// The snapshot's identity starts with its version and the folders' modes; each file or link
+// then adds its record (copy_and_hash).
+std::string folder_records(const CodeTree& tree) {
+  std::string records = "jobc-snapshot 2\n";
+  for (const auto& [relative, mode] : tree.folders) {
+    records += fmt::format("D {:o} {}\n", mode, field(relative));
+  }
+  return records;
+}
+
 // Copies one file into the staging folder while hashing it (one read per file); returns its
-// line of the tree listing, or nullopt. Folders exist already (make_folders).
+// record in the tree listing, or nullopt. Folders exist already (make_folders).
 // Paths are opened relative to the staging folder's descriptor: the kernel's path walk of
 // the long absolute names was a visible share of copying 10,000 small files.
 std::optional<std::string> copy_and_hash(const Entry& entry, int staging) {
@@ -124,11 +151,11 @@ std::optional<std::string> copy_and_hash(const Entry& entry, int staging) {
     if (::symlinkat(entry.link_target.c_str(), staging, entry.relative.c_str()) != 0) {
       return std::nullopt;
     }
-    return fmt::format("L {}\n{}\n", entry.relative, entry.link_target);
+    return fmt::format("L {} {}\n", field(entry.relative), field(entry.link_target));
   }
   int in = ::open(entry.source.c_str(), O_RDONLY | O_CLOEXEC);
   int out = ::openat(staging, entry.relative.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
-                     entry.executable ? 0555 : 0444);
+                     entry.mode);
   if (in < 0 || out < 0) {
     if (in >= 0) ::close(in);
     if (out >= 0) ::close(out);
@@ -136,8 +163,8 @@ std::optional<std::string> copy_and_hash(const Entry& entry, int staging) {
   }
   Hasher file(HashKind::Sha256);
   char buffer[1 << 16];
-  bool ok = true;
-  for (ssize_t n; (n = ::read(in, buffer, sizeof buffer)) != 0;) {
+  bool ok = ::fchmod(out, entry.mode) == 0;  // exactly the recorded mode, whatever the umask
+  for (ssize_t n; ok && (n = ::read(in, buffer, sizeof buffer)) != 0;) {
     if (n < 0 || ::write(out, buffer, static_cast<size_t>(n)) != n) {
       ok = false;
       break;
@@ -147,22 +174,15 @@ std::optional<std::string> copy_and_hash(const Entry& entry, int staging) {
   ::close(in);
   ok = (::close(out) == 0) && ok;
   if (!ok) return std::nullopt;
-  return fmt::format("{} {}\n{}\n", entry.executable ? "X" : "F", entry.relative, file.hex());
+  return fmt::format("F {:o} {} {}\n", entry.mode, field(entry.relative), file.hex());
 }
 
-// Creates every folder the entries need, once each, parents first (sorted order).
-bool make_folders(const fs::path& staging, const std::vector<Entry>& entries) {
-  std::vector<std::string> folders;
-  for (const Entry& entry : entries) {
-    for (size_t slash = entry.relative.find('/'); slash != std::string::npos;
-         slash = entry.relative.find('/', slash + 1)) {
-      folders.push_back(entry.relative.substr(0, slash));
-    }
-  }
-  std::sort(folders.begin(), folders.end());
-  folders.erase(std::unique(folders.begin(), folders.end()), folders.end());
-  for (const std::string& folder : folders) {
-    if (::mkdir((staging / folder).c_str(), 0755) != 0 && errno != EEXIST) return false;
+// Creates every folder of the tree with its recorded mode, parents first (sorted order).
+bool make_folders(const fs::path& staging, const CodeTree& tree) {
+  for (const auto& [relative, mode] : tree.folders) {
+    const fs::path folder = staging / relative;
+    if (!relative.empty() && ::mkdir(folder.c_str(), mode) != 0 && errno != EEXIST) return false;
+    if (::chmod(folder.c_str(), mode) != 0) return false;  // whatever the umask
   }
   return true;
 }
@@ -204,8 +224,9 @@ std::optional<size_t> copy_all(const std::vector<Entry>& entries, const fs::path
 std::optional<Snapshot> snapshot_code(const fs::path& code, const fs::path& store,
                                       const fs::path& exclude, std::string& error,
                                       const SnapshotLimits& limits) {
-  std::vector<Entry> entries;
-  if (!collect(code, exclude, entries, error)) return std::nullopt;
+  CodeTree tree;
+  if (!collect(code, exclude, tree, error)) return std::nullopt;
+  const std::vector<Entry>& entries = tree.files;
   Snapshot snapshot;
   snapshot.files = entries.size();
   for (const Entry& e : entries) {
@@ -224,7 +245,7 @@ std::optional<Snapshot> snapshot_code(const fs::path& code, const fs::path& stor
   }
   std::error_code ec;
   fs::create_directories(store / "by-stat", ec);
-  fs::path stat_file = store / "by-stat" / stat_key(code, entries);
+  fs::path stat_file = store / "by-stat" / stat_key(code, tree);
   std::string known;
   if (std::ifstream in(stat_file); in >> known && fs::is_directory(store / known, ec)) {
     snapshot.hash = known;
@@ -239,7 +260,7 @@ std::optional<Snapshot> snapshot_code(const fs::path& code, const fs::path& stor
   std::vector<std::string> lines;
   std::optional<size_t> failed;
   bool copied = false;
-  if (!make_folders(staging, entries)) {
+  if (!make_folders(staging, tree)) {
     error =
         fmt::format("cannot create folders in '{}': {}", staging.string(), std::strerror(errno));
   } else if ((failed = copy_all(entries, staging, lines))) {
@@ -251,18 +272,14 @@ std::optional<Snapshot> snapshot_code(const fs::path& code, const fs::path& stor
     fs::remove_all(staging, ec);
     return std::nullopt;
   }
-  Hasher tree(HashKind::Sha256);
-  for (const std::string& line : lines) tree.update(line);
-  snapshot.hash = tree.hex();
+  Hasher listing(HashKind::Sha256);
+  listing.update(folder_records(tree));
+  for (const std::string& line : lines) listing.update(line);
+  snapshot.hash = listing.hex();
   snapshot.dir = store / snapshot.hash;
   if (fs::is_directory(snapshot.dir, ec)) {
     snapshot.reused = true;
-    fs::permissions(staging, fs::perms::owner_all, fs::perm_options::add, ec);
-    for (auto& item : fs::recursive_directory_iterator(staging, ec)) {
-      if (item.is_directory())
-        fs::permissions(item.path(), fs::perms::owner_all, fs::perm_options::add, ec);
-    }
-    fs::remove_all(staging, ec);
+    fs::remove_all(staging, ec);  // its folders are all writable by their owner
   } else {
     fs::rename(staging, snapshot.dir, ec);
     if (ec && !fs::is_directory(snapshot.dir)) {
@@ -276,22 +293,35 @@ std::optional<Snapshot> snapshot_code(const fs::path& code, const fs::path& stor
 
 bool materialize_snapshot(const Snapshot& snapshot, const fs::path& work, std::string& error) {
   std::error_code ec;
+  struct stat root {};
+  std::vector<TreeEntry> entries;
+  if (::stat(snapshot.dir.c_str(), &root) != 0 || !walk_tree(snapshot.dir, {}, entries, error)) {
+    error = fmt::format("cannot read the snapshot '{}': {}", snapshot.dir.string(),
+                        error.empty() ? std::strerror(errno) : error);
+    return false;
+  }
+  // Folders keep the snapshot's modes (owner-only stays owner-only); files are hard links.
   fs::create_directories(work, ec);
-  for (fs::recursive_directory_iterator it(snapshot.dir, ec), end; !ec && it != end;
-       it.increment(ec)) {
-    fs::path target = work / it->path().lexically_relative(snapshot.dir);
-    if (it->is_directory() && !it->is_symlink()) {
-      fs::create_directories(target, ec);
-    } else if (it->is_symlink()) {
-      fs::copy_symlink(it->path(), target, ec);
+  if (!ec && ::chmod(work.c_str(), root.st_mode & 07777) != 0) {
+    ec = std::error_code(errno, std::generic_category());
+  }
+  for (const TreeEntry& entry : entries) {
+    if (ec) break;
+    const fs::path target = work / entry.relative;
+    if (S_ISDIR(entry.info.st_mode)) {
+      if ((::mkdir(target.c_str(), 0700) != 0 && errno != EEXIST) ||
+          ::chmod(target.c_str(), entry.info.st_mode & 07777) != 0) {
+        ec = std::error_code(errno, std::generic_category());
+      }
+    } else if (entry.is_link()) {
+      fs::create_symlink(entry.link_target, target, ec);
     } else {
-      fs::create_hard_link(it->path(), target, ec);
+      fs::create_hard_link(entry.path, target, ec);
       if (ec) {
         ec.clear();
-        fs::copy_file(it->path(), target, ec);
+        fs::copy_file(entry.path, target, ec);  // keeps the mode
       }
     }
-    if (ec) break;
   }
   if (ec) error = fmt::format("cannot prepare the run's folder: {}", ec.message());
   return !ec;

@@ -31,10 +31,11 @@ std::optional<fs::path> cache_folder() {
   return std::nullopt;
 }
 
+// One entry's line of the key; the path is length-prefixed, so no name can forge a line.
 void append_stat(std::string& key, std::string_view relative, const struct stat& info) {
-  key += fmt::format("{}\n{} {} {} {}.{} {}.{}\n", relative, info.st_dev, info.st_ino, info.st_size,
-                     info.st_mtim.tv_sec, info.st_mtim.tv_nsec, info.st_ctim.tv_sec,
-                     info.st_ctim.tv_nsec);
+  key += fmt::format("{}:{} {} {} {} {} {}.{} {}.{}\n", relative.size(), relative, info.st_dev,
+                     info.st_ino, info.st_mode, info.st_size, info.st_mtim.tv_sec,
+                     info.st_mtim.tv_nsec, info.st_ctim.tv_sec, info.st_ctim.tv_nsec);
 }
 
 struct StatKey {
@@ -42,28 +43,28 @@ struct StatKey {
   uint64_t bytes = 0;
 };
 
-// Every file and folder under `path` with its identity, size and times; nullopt when the tree
-// holds a symbolic link (its target could change unseen) or cannot be listed.
-std::optional<StatKey> stat_key(const fs::path& path) {
+// Every file and folder under `path` the walk keeps, with its identity, size and times;
+// nullopt when the tree holds a symbolic link (its target could change unseen) or cannot be
+// listed.
+std::optional<StatKey> stat_key(const fs::path& path, const TreeWalkOptions& walk) {
   StatKey key;
   struct stat info {};
   if (::lstat(path.c_str(), &info) != 0 || S_ISLNK(info.st_mode)) return std::nullopt;
-  key.text = path.string() + "\n";
+  key.text = fmt::format("jobc-digest-key 2\n{}:{}\n", path.native().size(), path.native());
   append_stat(key.text, ".", info);
   if (S_ISREG(info.st_mode)) {
     key.bytes = static_cast<uint64_t>(info.st_size);
     return key;
   }
   if (!S_ISDIR(info.st_mode)) return std::nullopt;
-  std::error_code error;
-  for (fs::recursive_directory_iterator it(path, error), end; it != end; it.increment(error)) {
-    if (error || ::lstat(it->path().c_str(), &info) != 0 || S_ISLNK(info.st_mode)) {
-      return std::nullopt;
-    }
-    append_stat(key.text, it->path().lexically_relative(path).string(), info);
-    if (S_ISREG(info.st_mode)) key.bytes += static_cast<uint64_t>(info.st_size);
+  std::vector<TreeEntry> entries;
+  std::string error;
+  if (!walk_tree(path, walk, entries, error)) return std::nullopt;
+  for (const TreeEntry& entry : entries) {
+    if (entry.is_link()) return std::nullopt;
+    append_stat(key.text, entry.relative, entry.info);
+    if (S_ISREG(entry.info.st_mode)) key.bytes += static_cast<uint64_t>(entry.info.st_size);
   }
-  if (error) return std::nullopt;
   return key;
 }
 
@@ -95,16 +96,17 @@ void write_entry(const fs::path& folder, const fs::path& file, const std::string
 }  // namespace
 
 std::string cached_digest(std::string_view kind, const fs::path& path,
-                          const std::function<std::string()>& compute) {
+                          const std::function<std::string()>& compute,
+                          const TreeWalkOptions& walk) {
   std::optional<fs::path> folder = cache_folder();
   if (!folder) return compute();
-  std::optional<StatKey> before = stat_key(path);
+  std::optional<StatKey> before = stat_key(path, walk);
   if (!before || before->bytes < kMinCachedBytes) return compute();
   const fs::path entry = *folder / sha256_hex(fmt::format("{}\n{}", kind, before->text));
   if (std::optional<std::string> known = read_entry(entry)) return *known;
   std::string digest = compute();
   // Stored only if nothing changed while it was computed.
-  std::optional<StatKey> after = stat_key(path);
+  std::optional<StatKey> after = stat_key(path, walk);
   if (after && after->text == before->text) write_entry(*folder, entry, digest);
   return digest;
 }

@@ -63,7 +63,10 @@ class PathProgram {
     patch_split(split);
   }
 
-  bool matches(std::u32string_view text) const;
+  bool matches(std::u32string_view text) const { return run(text, false); }
+  // Whether some text that starts with `prefix` (and is longer) might match: a thread of the
+  // program is still alive once the prefix is read. May say yes where no match exists.
+  bool may_match_longer(std::u32string_view prefix) const { return run(prefix, true); }
 
  private:
   enum class Op : uint8_t { Char, NotSlash, NotNewline, Class, Split, Jump };
@@ -83,11 +86,13 @@ class PathProgram {
     code_[split].b = static_cast<uint32_t>(code_.size());
   }
 
+  bool run(std::u32string_view text, bool prefix_only) const;
+
   std::vector<Instruction> code_;
   std::vector<CharClass> classes_;
 };
 
-bool PathProgram::matches(std::u32string_view text) const {
+bool PathProgram::run(std::u32string_view text, bool prefix_only) const {
   const size_t width = text.size() + 1;
   std::vector<bool> visited((code_.size() + 1) * width);
   std::vector<std::pair<size_t, size_t>> pending{{0, 0}};
@@ -97,8 +102,14 @@ bool PathProgram::matches(std::u32string_view text) const {
     if (visited[pc * width + pos]) continue;
     visited[pc * width + pos] = true;
     if (pc == code_.size()) {
+      if (prefix_only) continue;
       if (pos == text.size() || (pos + 1 == text.size() && text[pos] == U'\n')) return true;
       continue;
+    }
+    // A consuming instruction reached at the prefix's end: some longer text goes on from here.
+    if (prefix_only && pos == text.size() && code_[pc].op != Op::Split &&
+        code_[pc].op != Op::Jump) {
+      return true;
     }
     const Instruction& in = code_[pc];
     const bool has_char = pos < text.size();
@@ -364,6 +375,22 @@ bool IgnoreRules::ignored(std::string_view relative_path, bool is_dir) const {
     if (matched) result = !rule.negated;
   }
   return result;
+}
+
+bool IgnoreRules::excludes_everything_below(std::string_view folder) const {
+  if (!ignored(folder, true)) return false;
+  if (folder.starts_with('/')) {
+    folder.remove_prefix(1);
+  } else if (folder.starts_with("./")) {
+    folder.remove_prefix(2);
+  }
+  // The rule that leaves the folder out also matches every path below it ("/.*"), so only a
+  // later '!' rule could bring one back.
+  const std::u32string below = decode_utf8(folder) + U'/';
+  for (const Rule& rule : rules_) {
+    if (rule.negated && rule.program.may_match_longer(below)) return false;
+  }
+  return true;
 }
 
 }  // namespace jobc

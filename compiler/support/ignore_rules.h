@@ -51,6 +51,10 @@ class IgnoreRules {
   // `relative_path` uses '/' and is relative to the ignore file's folder (a leading "/" or
   // "./" is dropped, as the SDK's normalize_file does).
   bool ignored(std::string_view relative_path, bool is_dir) const;
+  // True when `folder` is ignored and no '!' rule could bring back anything below it, so a
+  // walk need not open the folder at all. (The SDK's rules let "/.*" stop at a newline: a
+  // name holding one under such a folder is where jobc and the SDK could differ.)
+  bool excludes_everything_below(std::string_view folder) const;
   bool empty() const { return rules_.empty(); }
   const std::vector<InvalidLine>& invalid_lines() const { return invalid_lines_; }
 

@@ -69,6 +69,36 @@ void append_utf8(std::string& out, char32_t c) {
   }
 }
 
+bool is_valid_utf8(std::string_view bytes) {
+  char32_t ignored = 0;
+  for (size_t pos = 0, length; pos < bytes.size(); pos += length) {
+    if ((length = decode_one(bytes, pos, ignored)) == 0) return false;
+  }
+  return true;
+}
+
+std::string printable_utf8(std::string_view bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  for (size_t pos = 0; pos < bytes.size();) {
+    char32_t c = 0;
+    size_t length = decode_one(bytes, pos, c);
+    if (length > 1) {
+      out.append(bytes.substr(pos, length));
+    } else if (length == 1 && c == '\\') {
+      out += "\\\\";
+    } else if (length == 1 && c >= 0x20 && c != 0x7F) {
+      out.push_back(static_cast<char>(c));
+    } else {
+      const auto byte = static_cast<unsigned char>(bytes[pos]);
+      out += {'\\', 'x', kDigits[byte >> 4], kDigits[byte & 0xF]};
+      length = 1;
+    }
+    pos += length;
+  }
+  return out;
+}
+
 std::string encode_utf8(std::u32string_view text) {
   std::string out;
   out.reserve(text.size());

@@ -1,7 +1,9 @@
 // Code snapshots: the job's code folder, frozen into a content-addressed store so a run
 // sees exactly what was submitted, and an unchanged folder is reused, not copied again.
 // .amlignore (else .gitignore) rules apply, as for Azure ML uploads; .git and jobc's own
-// home are never copied; a symlink leaving the folder is refused.
+// home are never copied; symbolic links follow the rules of support/tree_walk.h (one leaving
+// the folder, or a loop, is refused). Permissions are kept less write access: a file or
+// folder only its owner may read stays so in the store and in run folders.
 #pragma once
 
 #include <cstdint>
@@ -18,7 +20,7 @@ struct SnapshotLimits {
 };
 
 struct Snapshot {
-  std::string hash;           // sha256 over paths, modes and contents
+  std::string hash;           // sha256 over a length-prefixed listing: paths, modes, contents
   std::filesystem::path dir;  // STORE/<hash>: read-only files
   size_t files = 0;
   uint64_t bytes = 0;
@@ -34,7 +36,7 @@ std::optional<Snapshot> snapshot_code(const std::filesystem::path& code,
                                       const SnapshotLimits& limits = {});
 
 // Makes `work` a writable working folder holding the snapshot's files (hard links where
-// possible, copies otherwise).
+// possible, copies otherwise), its folders with the snapshot's modes.
 bool materialize_snapshot(const Snapshot& snapshot, const std::filesystem::path& work,
                           std::string& error);
 

@@ -7,6 +7,7 @@
 #include <doctest/doctest.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -15,6 +16,8 @@
 #include <string>
 #include <vector>
 
+#include "common/without_read_override.h"
+#include "support/digest_cache.h"
 #include "support/hash.h"
 #include "support/pyyaml_dump.h"
 #include "support/yaml11_test_loader.h"
@@ -247,24 +250,89 @@ TEST_SUITE("codegen") {
           "5feceb66ffc86f38d952786c6d696c79c2dbc239dd4e91b46729d73a27fb57e9");
   }
 
-  TEST_CASE("symbolic links are followed, and a link loop ends") {
-    TempTree outside("outside");
-    outside.write("outside.txt", "outside\n");
+  TEST_CASE("links inside the folder are followed as the SDK follows them") {
+    // Expected values: the SDK's algorithm (get_object_hash, get_content_hash) on this tree.
     TempTree tree("links");
     tree.write("real.txt", "real\n");
     tree.write("sub/inner.txt", "inner\n");
-    fs::create_symlink(outside.root() / "outside.txt", tree.root() / "ext.txt");
     fs::create_directory_symlink(tree.root() / "sub", tree.root() / "linkdir");
-    CHECK(jobc::upload_hash(tree.root()) == "53d7df1a2d3b50ae16565765abdb372a");
+    fs::create_symlink("real.txt", tree.root() / "alias.txt");
+    CHECK(jobc::upload_hash(tree.root()) == "0a8a9f32a77d96b653dc69674de3d19c");
     CHECK(jobc::code_content_hash(tree.root()) ==
-          "88706861b7d4834ae75397ad1000c6a78200328652a5579d9300a0c2f1481450");
+          "f886a78f8ada98dcbc9449052aa1d4b83fa0895746d71983a1bf0c2e59d1e65a");
     CHECK(relative_paths(jobc::snapshot_files(tree.root())) ==
-          std::vector<std::string>{"ext.txt", "linkdir/inner.txt", "real.txt", "sub/inner.txt"});
+          std::vector<std::string>{"alias.txt", "linkdir/inner.txt", "real.txt", "sub/inner.txt"});
+  }
 
+  TEST_CASE("a link leading outside the folder, or a loop, fails every hash with its name") {
+    // The SDK would hash and upload the file outside, and walk a loop until Python gives up.
+    TempTree outside("outside");
+    outside.write("outside.txt", "outside\n");
+    TempTree tree("bad-links");
+    tree.write("real.txt", "real\n");
+    tree.write("sub/inner.txt", "inner\n");
+    fs::create_symlink(outside.root() / "outside.txt", tree.root() / "ext.txt");
+    const std::string leaves = "'ext.txt' is a symbolic link to '" +
+                               (outside.root() / "outside.txt").string() + "', outside the folder";
+    CHECK_THROWS_WITH(jobc::upload_hash(tree.root()), doctest::Contains(leaves.c_str()));
+    CHECK_THROWS_WITH(jobc::code_content_hash(tree.root()), doctest::Contains(leaves.c_str()));
+    CHECK_THROWS_WITH(jobc::snapshot_files(tree.root()), doctest::Contains(leaves.c_str()));
+    fs::remove(tree.root() / "ext.txt");
     fs::create_directory_symlink(tree.root(), tree.root() / "sub" / "loop");
-    fs::create_symlink(tree.root() / "missing", tree.root() / "dangling");
-    CHECK(jobc::snapshot_files(tree.root()).size() == 4);
-    CHECK(jobc::upload_hash(tree.root()).size() == 32);
+    const std::string loops = "'sub/loop' is a symbolic link to '" + tree.root().string() +
+                              "', a folder that holds the link: a symbolic link loop";
+    CHECK_THROWS_WITH(jobc::upload_hash(tree.root()), doctest::Contains(loops.c_str()));
+    CHECK_THROWS_WITH(jobc::snapshot_files(tree.root()), doctest::Contains(loops.c_str()));
+    // An .amlignore'd link is never looked at, as the SDK never looks at it.
+    tree.write(".amlignore", "loop\n");
+    CHECK(jobc::snapshot_files(tree.root()).size() == 3);
+  }
+
+  TEST_CASE("a folder .amlignore leaves out whole is never opened, and hashes as the SDK's") {
+    // Expected: the SDK hashes the name "secret" (a `dir/` rule) but nothing inside it.
+    TempTree tree("locked");
+    tree.write("train.py", "print(1)\n");
+    tree.write("secret/deep/key", "k");
+    tree.write(".amlignore", "secret/\n");
+    fs::permissions(tree.root() / "secret", fs::perms::none);
+    std::string upload;
+    std::string content;
+    std::vector<std::string> files;
+    bool unreadable = false;
+    {
+      jobc::testing::WithoutReadOverride obey_permissions;
+      unreadable = !jobc::testing::can_list(tree.root() / "secret");
+      upload = jobc::upload_hash(tree.root());
+      content = jobc::code_content_hash(tree.root());
+      files = relative_paths(jobc::snapshot_files(tree.root()));
+    }
+    fs::permissions(tree.root() / "secret", fs::perms::owner_all);
+    if (!unreadable) MESSAGE("this process reads a folder with mode 000: only the hashes count");
+    CHECK(upload == "970a24ca480861eb5bdb6a9520350b3f");
+    CHECK(content == "d97a47a323a03bbf4ef3a3c0f79b8d6b6e276835c802ba9ef6dd7375352db8de");
+    CHECK(files == std::vector<std::string>{".amlignore", "train.py"});
+  }
+
+  TEST_CASE("a cached upload hash follows the .amlignore that chooses what it covers") {
+    TempTree tree("cached");
+    tree.write("model.bin", std::string(jobc::kMinCachedBytes, 'm'));  // large enough to cache
+    tree.write("notes.log", "one\n");
+    tree.write(".amlignore", "*.log\n");
+    TempTree cache("cache");
+    const char* saved = std::getenv("JOBC_DIGEST_CACHE");
+    const std::string restore = saved != nullptr ? saved : "";
+    setenv("JOBC_DIGEST_CACHE", cache.root().c_str(), 1);
+    const std::string first = jobc::upload_hash(tree.root());
+    tree.write("notes.log", "two\n");  // ignored: the same hash
+    const std::string ignored_change = jobc::upload_hash(tree.root());
+    tree.write(".amlignore", "*.tmp\n");  // now the log counts
+    const std::string rules_change = jobc::upload_hash(tree.root());
+    setenv("JOBC_DIGEST_CACHE", "off", 1);
+    const std::string uncached = jobc::upload_hash(tree.root());
+    setenv("JOBC_DIGEST_CACHE", restore.c_str(), 1);
+    CHECK(ignored_change == first);
+    CHECK(rules_change != first);
+    CHECK(rules_change == uncached);
   }
 
   TEST_CASE("root_ignore_rules reads .amlignore before .gitignore") {

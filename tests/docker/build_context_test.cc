@@ -6,6 +6,7 @@
 #include <archive_entry.h>
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <thread>
@@ -104,6 +105,36 @@ TEST_SUITE("docker_backend") {
     REQUIRE(jobc::docker::write_build_context(entries, tar2, error));
     CHECK(jobc::testing::slurp(tar1) == jobc::testing::slurp(tar2));  // mtimes do not leak in
     CHECK(tar_names(tar1) == names);
+  }
+
+  TEST_CASE("a context link leading outside, or looping, is refused with its name") {
+    jobc::testing::TempDir dir;
+    write(dir.path / "artifacts/Dockerfile", "FROM x\n");
+    fs::path context = dir.path / "context";
+    write(context / "Dockerfile", "FROM x\n");
+    write(context / "app/main.py", "print()\n");
+    fs::create_symlink("main.py", context / "app/alias.py");  // inside: kept as a link
+    BuildContextInputs inputs{dir.path / "artifacts", context, "Dockerfile"};
+    std::vector<BuildContextEntry> entries;
+    std::string error;
+    REQUIRE_MESSAGE(jobc::docker::list_build_context(inputs, entries, error), error);
+    auto alias = std::find_if(entries.begin(), entries.end(), [](const BuildContextEntry& entry) {
+      return entry.name == "app/alias.py";
+    });
+    REQUIRE(alias != entries.end());
+    CHECK(alias->type == BuildContextEntry::Type::Symlink);
+    fs::create_symlink("/etc/shadow", context / "shadow");
+    CHECK_FALSE(jobc::docker::list_build_context(inputs, entries, error));
+    CHECK(error.find("'shadow' is a symbolic link to '/etc/shadow', outside the folder") !=
+          std::string::npos);
+    fs::remove(context / "shadow");
+    fs::create_directory_symlink("..", context / "app/up");
+    CHECK_FALSE(jobc::docker::list_build_context(inputs, entries, error));
+    CHECK(error.find("'app/up' is a symbolic link to '..', a folder that holds the link") !=
+          std::string::npos);
+    // What .dockerignore leaves out is not looked at.
+    write(context / ".dockerignore", "app/up\n");
+    CHECK_MESSAGE(jobc::docker::list_build_context(inputs, entries, error), error);
   }
 
   TEST_CASE("an image environment's context is the generated files alone") {

@@ -3,13 +3,17 @@
 #include <doctest/doctest.h>
 
 #include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "common/run_command.h"
 #include "common/temp_dir.h"
+#include "common/without_read_override.h"
 #include "support/hash.h"
 
 namespace fs = std::filesystem;
@@ -20,6 +24,12 @@ void write(const fs::path& path, const std::string& text) {
   fs::create_directories(path.parent_path());
   std::ofstream(path) << text;
 }
+
+fs::perms perms_of(const fs::path& path) {
+  return fs::symlink_status(path).permissions();
+}
+
+constexpr fs::perms kGroupOrOther = fs::perms::group_all | fs::perms::others_all;
 
 std::set<std::string> files_in(const fs::path& dir) {
   std::set<std::string> out;
@@ -93,9 +103,27 @@ TEST_SUITE("runs") {
       contents[relative] = std::string(static_cast<size_t>(i * 37 % 5000), char('a' + i % 26));
       write(code / relative, contents[relative]);
     }
-    std::string expected_listing;
+    // The listing: a version line, each folder's mode, then each file's mode, length-prefixed
+    // path and content digest.
+    auto stored = [](const fs::path& path, unsigned keep, unsigned add) {
+      struct stat info {};
+      ::stat(path.c_str(), &info);
+      return (info.st_mode & keep) | add;
+    };
+    std::set<std::string> folders{""};
     for (const auto& [relative, text] : contents) {
-      expected_listing += fmt::format("F {}\n{}\n", relative, jobc::sha256_hex(text));
+      for (fs::path p = fs::path(relative).parent_path(); !p.empty(); p = p.parent_path()) {
+        folders.insert(p.string());
+      }
+    }
+    std::string expected_listing = "jobc-snapshot 2\n";
+    for (const std::string& folder : folders) {
+      expected_listing +=
+          fmt::format("D {:o} {}:{}\n", stored(code / folder, 0755, 0700), folder.size(), folder);
+    }
+    for (const auto& [relative, text] : contents) {
+      expected_listing += fmt::format("F {:o} {}:{} {}\n", stored(code / relative, 0555, 0400),
+                                      relative.size(), relative, jobc::sha256_hex(text));
     }
     std::string error;
     auto first = jobc::snapshot_code(code, dir.path / "a", {}, error);
@@ -124,7 +152,8 @@ TEST_SUITE("runs") {
     auto refused = jobc::snapshot_code(code, dir.path / "store", {}, error);
     CHECK(!refused);
     CHECK(error.find("leak.txt") != std::string::npos);
-    CHECK(error.find("outside the code folder") != std::string::npos);
+    CHECK(error.find("'leak.txt' is a symbolic link to '../secret.txt', outside the folder") !=
+          std::string::npos);
   }
 
   TEST_CASE("likely secrets and oversized folders are warned about") {
@@ -160,5 +189,125 @@ TEST_SUITE("runs") {
     CHECK(fs::exists(work / "outputs/model.txt"));
     CHECK((fs::status(work / "pkg/mod.py").permissions() & fs::perms::owner_write) ==
           fs::perms::none);
+  }
+
+  TEST_CASE("two folders whose file names spell each other's listing get different snapshots") {
+    // The listing used to be "F <path>\n<sha256>\n" per file: one file named
+    // "a\n<sha256 of 1>\nF b" gave the same listing as the files "a" (holding "1") and "b".
+    jobc::testing::TempDir dir;
+    const std::string forged = "a\n" + jobc::sha256_hex("1") + "\nF b";
+    write(dir.path / "one/a", "1");
+    write(dir.path / "one/b", "2");
+    write(dir.path / "other" / forged, "2");
+    std::string error;
+    auto one = jobc::snapshot_code(dir.path / "one", dir.path / "store", {}, error);
+    REQUIRE_MESSAGE(one, error);
+    auto other = jobc::snapshot_code(dir.path / "other", dir.path / "store", {}, error);
+    REQUIRE_MESSAGE(other, error);
+    CHECK(one->hash != other->hash);
+    CHECK(files_in(other->dir) == std::set<std::string>{forged});
+    CHECK(files_in(one->dir) == std::set<std::string>{"a", "b"});
+  }
+
+  TEST_CASE("an owner-only file or folder stays owner-only in the store and the run's folder") {
+    jobc::testing::TempDir dir;
+    fs::path code = dir.path / "code";
+    write(code / "train.py", "print(1)\n");
+    write(code / "private/token.txt", "t");
+    write(code / "key.pem", "k");
+    write(code / "run.sh", "#!/bin/sh\n");
+    fs::permissions(code / "private", fs::perms::owner_all);
+    fs::permissions(code / "key.pem", fs::perms::owner_read | fs::perms::owner_write);
+    fs::permissions(code / "run.sh", fs::perms::owner_all);
+    std::string error;
+    auto snapshot = jobc::snapshot_code(code, dir.path / "store", {}, error);
+    REQUIRE_MESSAGE(snapshot, error);
+    fs::path work = dir.path / "work";
+    REQUIRE(jobc::materialize_snapshot(*snapshot, work, error));
+    for (const fs::path& root : {snapshot->dir, work}) {
+      CAPTURE(root);
+      CHECK(perms_of(root / "key.pem") == fs::perms::owner_read);
+      CHECK(perms_of(root / "run.sh") == (fs::perms::owner_read | fs::perms::owner_exec));
+      CHECK(perms_of(root / "private") == fs::perms::owner_all);
+      CHECK((perms_of(root / "train.py") & fs::perms::others_read) != fs::perms::none);
+      CHECK((perms_of(root / "train.py") & fs::perms::owner_write) == fs::perms::none);
+    }
+    // The mode is part of the identity: opening the file up later makes another snapshot.
+    fs::permissions(code / "key.pem", fs::perms::owner_read | fs::perms::owner_write |
+                                          fs::perms::group_read | fs::perms::others_read);
+    auto opened = jobc::snapshot_code(code, dir.path / "store", {}, error);
+    REQUIRE_MESSAGE(opened, error);
+    CHECK(opened->hash != snapshot->hash);
+    CHECK((perms_of(opened->dir / "key.pem") & kGroupOrOther) != fs::perms::none);
+    CHECK((perms_of(snapshot->dir / "key.pem") & kGroupOrOther) == fs::perms::none);
+  }
+
+  TEST_CASE("a symbolic link loop or a link to a parent folder is refused with its name") {
+    jobc::testing::TempDir dir;
+    fs::path code = dir.path / "code";
+    write(code / "train.py", "x");
+    fs::create_symlink("b", code / "a");
+    fs::create_symlink("a", code / "b");
+    std::string error;
+    CHECK_FALSE(jobc::snapshot_code(code, dir.path / "store", {}, error));
+    CHECK(error == "'a' -> 'b' is a symbolic link loop");
+    fs::remove(code / "a");
+    fs::remove(code / "b");
+    fs::create_directories(code / "pkg");
+    fs::create_directory_symlink("..", code / "pkg/parent");
+    CHECK_FALSE(jobc::snapshot_code(code, dir.path / "store", {}, error));
+    CHECK(error.find("'pkg/parent' is a symbolic link to '..', a folder that holds the link") !=
+          std::string::npos);
+    CHECK_FALSE(fs::exists(dir.path / "store"));  // refused before anything is written
+  }
+
+  TEST_CASE("an absolute link inside the code folder points into the snapshot, not the code") {
+    jobc::testing::TempDir dir;
+    fs::path code = dir.path / "code";
+    write(code / "lib/real.py", "x");
+    fs::create_directories(code / "bin");
+    fs::create_symlink(fs::absolute(code / "lib/real.py"), code / "bin/tool.py");
+    std::string error;
+    auto snapshot = jobc::snapshot_code(code, dir.path / "store", {}, error);
+    REQUIRE_MESSAGE(snapshot, error);
+    CHECK(fs::read_symlink(snapshot->dir / "bin/tool.py") == "../lib/real.py");
+  }
+
+  TEST_CASE("a file name that is not UTF-8 is refused by name, with the byte escaped") {
+    jobc::testing::TempDir dir;
+    fs::path code = dir.path / "code";
+    write(code / "train.py", "x");
+    write(code / "caf\xff.txt", "x");
+    std::string error;
+    CHECK_FALSE(jobc::snapshot_code(code, dir.path / "store", {}, error));
+    CHECK(error == "'caf\\xff.txt': the name is not valid UTF-8; rename it");
+    write(code / ".amlignore", "*.txt\n");
+    auto ignored = jobc::snapshot_code(code, dir.path / "store", {}, error);
+    REQUIRE_MESSAGE(ignored, error);
+    CHECK(files_in(ignored->dir) == std::set<std::string>{".amlignore", "train.py"});
+  }
+
+  TEST_CASE("an unreadable folder that .amlignore leaves out is never opened") {
+    jobc::testing::TempDir dir;
+    fs::path code = dir.path / "code";
+    write(code / "train.py", "x");
+    write(code / "cache/blob", "b");
+    write(code / ".amlignore", "cache/\n");
+    fs::permissions(code / "cache", fs::perms::none);
+    std::optional<jobc::Snapshot> snapshot;
+    std::string error;
+    bool unreadable = false;
+    {
+      jobc::testing::WithoutReadOverride obey_permissions;
+      unreadable = !jobc::testing::can_list(code / "cache");
+      snapshot = jobc::snapshot_code(code, dir.path / "store", {}, error);
+    }
+    fs::permissions(code / "cache", fs::perms::owner_all);
+    if (!unreadable) {
+      MESSAGE("skipped: this process reads a folder with mode 000 (capabilities cannot drop)");
+      return;
+    }
+    REQUIRE_MESSAGE(snapshot, error);
+    CHECK(files_in(snapshot->dir) == std::set<std::string>{".amlignore", "train.py"});
   }
 }

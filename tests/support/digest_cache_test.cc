@@ -7,6 +7,7 @@
 #include <string>
 
 #include "common/temp_dir.h"
+#include "common/without_read_override.h"
 
 namespace fs = std::filesystem;
 
@@ -102,6 +103,32 @@ TEST_SUITE("support") {
       CHECK(jobc::cached_digest("t", large, compute).size() == 64);
       CHECK(digest.calls == 8);
     }
+  }
+
+  TEST_CASE("a folder's key covers what its walk keeps: a left-out folder is never opened") {
+    jobc::testing::TempDir dir;
+    CacheSetting setting((dir.path / "cache").string());
+    fs::path folder = dir.path / "tree";
+    write_bytes(folder / "data.bin", jobc::kMinCachedBytes, 'x');
+    write_bytes(folder / "scratch/tmp.bin", 10, 'x');
+    jobc::TreeWalkOptions walk;
+    walk.filter = [](const jobc::TreeEntry& entry) {
+      return entry.relative == "scratch" ? jobc::TreeVisit::Leave : jobc::TreeVisit::Keep;
+    };
+    CountingDigest digest;
+    auto compute = [&] { return digest(); };
+    jobc::cached_digest("t", folder, compute, walk);
+    write_bytes(folder / "scratch/tmp.bin", 20, 'y');  // left out: the entry still holds
+    fs::permissions(folder / "scratch", fs::perms::none);
+    {
+      jobc::testing::WithoutReadOverride obey_permissions;  // were it opened, no key: computed
+      jobc::cached_digest("t", folder, compute, walk);
+    }
+    fs::permissions(folder / "scratch", fs::perms::owner_all);
+    CHECK(digest.calls == 1);
+    write_bytes(folder / "data.bin", jobc::kMinCachedBytes + 1, 'x');
+    jobc::cached_digest("t", folder, compute, walk);
+    CHECK(digest.calls == 2);
   }
 
   TEST_CASE("a damaged cache entry is not trusted") {

@@ -463,6 +463,19 @@ TEST_SUITE("support") {
     CHECK(rules.ignored(deep + "x/q/y", false));
   }
 
+  TEST_CASE("a folder is excluded whole unless a '!' rule could bring back something below it") {
+    jobc::IgnoreRules rules = jobc::IgnoreRules::parse("secret/\ndata\n!data/keep.txt\n*.log\n");
+    CHECK(rules.excludes_everything_below("secret"));
+    CHECK(rules.excludes_everything_below("a/secret"));
+    CHECK_FALSE(rules.excludes_everything_below("data"));  // data/keep.txt comes back
+    CHECK_FALSE(rules.excludes_everything_below("src"));   // not ignored at all
+    CHECK(rules.excludes_everything_below("old.log"));
+    jobc::IgnoreRules anywhere = jobc::IgnoreRules::parse("build/\n!**/*.keep\n");
+    CHECK_FALSE(anywhere.excludes_everything_below("build"));
+    jobc::IgnoreRules elsewhere = jobc::IgnoreRules::parse("build/\n!src/*.keep\n");
+    CHECK(elsewhere.excludes_everything_below("build"));
+  }
+
   TEST_CASE("rules can be copied and moved") {
     jobc::IgnoreRules rules = jobc::IgnoreRules::parse("*.pyc\n");
     jobc::IgnoreRules copy = rules;

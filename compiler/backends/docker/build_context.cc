@@ -9,6 +9,8 @@
 #include <memory>
 #include <sstream>
 
+#include "support/tree_walk.h"
+
 namespace jobc::docker {
 namespace {
 
@@ -154,6 +156,10 @@ bool DockerIgnore::matches(std::string_view pattern, std::string_view path) {
   return false;
 }
 
+bool DockerIgnore::has_exceptions() const {
+  return std::any_of(rules_.begin(), rules_.end(), [](const Rule& rule) { return rule.exception; });
+}
+
 bool DockerIgnore::excluded(std::string_view relative_path) const {
   std::string path = clean_path(relative_path);
   bool out = false;
@@ -194,35 +200,39 @@ bool list_build_context(const BuildContextInputs& inputs, std::vector<BuildConte
         read_text(root / ".dockerignore", text)) {
       ignore = DockerIgnore::parse(text);
     }
-    for (fs::recursive_directory_iterator it(root, fs::directory_options::none, ec), end;
-         !ec && it != end; it.increment(ec)) {
-      std::string name = it->path().lexically_relative(root).generic_string();
-      if (name == ".jobc" || name.starts_with(".jobc/")) {
+    // An excluded folder is opened only when a '!' line may bring back something inside it.
+    TreeWalkOptions options;
+    options.filter = [&ignore](const TreeEntry& item) {
+      if (!ignore.excluded(item.relative)) return TreeVisit::Keep;
+      return S_ISDIR(item.info.st_mode) && ignore.has_exceptions() ? TreeVisit::LeaveNotBelow
+                                                                   : TreeVisit::Leave;
+    };
+    std::vector<TreeEntry> found;
+    if (!walk_tree(root, options, found, error)) {
+      error = fmt::format("cannot read the build context '{}': {}", root.string(), error);
+      return false;
+    }
+    for (const TreeEntry& item : found) {
+      if (item.relative == ".jobc" || item.relative.starts_with(".jobc/")) {
         error = fmt::format(
             "the build context '{}' has a '.jobc' folder; jobc keeps its own "
             "files there: rename it",
             root.string());
         return false;
       }
-      if (ignore.excluded(name)) continue;  // a folder's children are tested one by one
-      fs::file_status status = it->symlink_status();
-      BuildContextEntry entry{name, it->path()};
-      if (fs::is_symlink(status)) {
+      BuildContextEntry entry{item.relative, item.path};
+      if (item.is_link()) {
         entry.type = BuildContextEntry::Type::Symlink;
-      } else if (fs::is_directory(status)) {
+      } else if (S_ISDIR(item.info.st_mode)) {
         entry.type = BuildContextEntry::Type::Folder;
         entry.name += "/";
         entry.source.clear();
-      } else if (fs::is_regular_file(status)) {
-        entry.executable = (status.permissions() & fs::perms::owner_exec) != fs::perms::none;
+      } else if (S_ISREG(item.info.st_mode)) {
+        entry.executable = (item.info.st_mode & S_IXUSR) != 0;
       } else {
         continue;  // sockets, fifos
       }
       entries.push_back(std::move(entry));
-    }
-    if (ec) {
-      error = fmt::format("cannot read the build context '{}': {}", root.string(), ec.message());
-      return false;
     }
   }
   std::sort(entries.begin(), entries.end(),

@@ -27,6 +27,7 @@ class DockerIgnore {
  public:
   static DockerIgnore parse(std::string_view text);
   bool excluded(std::string_view relative_path) const;
+  bool has_exceptions() const;  // any '!' line
   bool empty() const { return rules_.empty(); }
 
  private:
@@ -52,7 +53,9 @@ struct BuildContextEntry {
 };
 
 // The entries of the context, sorted by name. False with `error` when the user's context
-// cannot be read or has a .jobc folder of its own.
+// cannot be read, breaks the symbolic link or name rules of support/tree_walk.h (a link
+// leading outside the context, a loop, a name that is not UTF-8), or has a .jobc folder of
+// its own.
 bool list_build_context(const BuildContextInputs& inputs, std::vector<BuildContextEntry>& entries,
                         std::string& error);
 

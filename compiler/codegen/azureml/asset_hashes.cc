@@ -7,14 +7,15 @@
 #include <algorithm>
 #include <cctype>
 #include <fstream>
+#include <functional>
 #include <locale>
-#include <set>
 #include <sstream>
 #include <stdexcept>
 
 #include "support/digest_cache.h"
 #include "support/hash.h"
 #include "support/pyyaml_dump.h"
+#include "support/tree_walk.h"
 #include "support/utf8.h"
 
 namespace jobc {
@@ -69,61 +70,54 @@ void sort_like_python_lower(std::vector<T>& items, Name name_of) {
   items = std::move(sorted);
 }
 
-std::vector<std::string> entry_names(const fs::path& dir) {
-  std::vector<std::string> names;
-  for (const auto& entry : fs::directory_iterator(dir)) names.push_back(entry.path().filename());
-  return names;
-}
-
-// Canonical folders on the current walk: a symbolic link back into one of them would loop.
-using ActiveFolders = std::set<fs::path>;
-
-bool enter_folder(const fs::path& dir, ActiveFolders& active) {
-  return active.insert(fs::canonical(dir)).second;
-}
-
-void leave_folder(const fs::path& dir, ActiveFolders& active) {
-  active.erase(fs::canonical(dir));
-}
-
-// _get_dir_hash: each entry's name, then its bytes or its own entries. The SDK asks the
-// ignore rules about directories as if they were files (see ignore_rules.h).
-void hash_folder(const fs::path& dir, const std::string& relative_dir, const IgnoreRules& rules,
-                 Hasher& md5, ActiveFolders& active) {
-  std::vector<std::string> names = entry_names(dir);
-  sort_like_python_lower(names, [](const std::string& name) -> const std::string& { return name; });
-  for (const std::string& name : names) {
-    const std::string relative = relative_dir + name;
-    if (rules.ignored(relative, false)) continue;
-    md5.update(name);
-    const fs::path path = dir / name;
-    std::error_code error;
-    const fs::file_status status = fs::status(path, error);  // follows links
-    if (fs::is_regular_file(status)) {
-      md5.update_file(path);
-    } else if (fs::is_directory(status) && enter_folder(path, active)) {
-      hash_folder(path, relative + "/", rules, md5, active);
-      leave_folder(path, active);
+// The SDK's walks follow links into folders (os.walk(followlinks=True), os.path.isdir) and
+// list each folder sorted like Python's str.lower; the tree walk adds jobc's rules for links.
+// A folder the rules leave out whole is never opened: it adds nothing to either walk.
+std::vector<TreeEntry> sdk_walk(const fs::path& root, const IgnoreRules& rules,
+                                const std::function<TreeVisit(const TreeEntry&)>& filter) {
+  TreeWalkOptions options;
+  options.follow_folder_links = true;
+  options.sort_names = [](std::vector<std::string>& names) {
+    sort_like_python_lower(names,
+                           [](const std::string& name) -> const std::string& { return name; });
+  };
+  options.filter = [&](const TreeEntry& entry) {
+    if (entry.is_folder() && rules.excludes_everything_below(entry.relative)) {
+      return filter(entry) == TreeVisit::Keep ? TreeVisit::KeepNotBelow : TreeVisit::Leave;
     }
+    return filter(entry);
+  };
+  std::vector<TreeEntry> entries;
+  std::string error;
+  if (!walk_tree(root, options, entries, error)) throw std::runtime_error(error);
+  return entries;
+}
+
+// _get_dir_hash: each entry's name, then its bytes or its own entries (the walk's pre-order).
+// The SDK asks the ignore rules about directories as if they were files (see ignore_rules.h).
+void hash_folder(const fs::path& root, const IgnoreRules& rules, Hasher& md5) {
+  auto filter = [&rules](const TreeEntry& entry) {
+    return rules.ignored(entry.relative, false) ? TreeVisit::Leave : TreeVisit::Keep;
+  };
+  for (const TreeEntry& entry : sdk_walk(root, rules, filter)) {
+    md5.update(entry.name());
+    if (entry.is_file()) md5.update_file(entry.path);
   }
 }
 
 // os.walk(followlinks=True) + traverse_directory: every file, ignore rules asked per file.
-void collect_files(const fs::path& dir, const std::string& relative_dir, const IgnoreRules& rules,
-                   std::vector<SnapshotFile>& files, ActiveFolders& active) {
-  for (const std::string& name : entry_names(dir)) {
-    const fs::path path = dir / name;
-    const std::string relative = relative_dir + name;
-    std::error_code error;
-    const fs::file_status status = fs::status(path, error);
-    if (fs::is_directory(status)) {
-      if (!enter_folder(path, active)) continue;
-      collect_files(path, relative + "/", rules, files, active);
-      leave_folder(path, active);
-    } else if (fs::is_regular_file(status) && !rules.ignored(relative, false)) {
-      files.push_back({path, relative, fs::file_size(path)});
+std::vector<SnapshotFile> collect_files(const fs::path& root, const IgnoreRules& rules) {
+  auto filter = [&rules](const TreeEntry& entry) {
+    if (entry.is_folder()) return TreeVisit::LeaveNotBelow;
+    return rules.ignored(entry.relative, false) ? TreeVisit::Leave : TreeVisit::Keep;
+  };
+  std::vector<SnapshotFile> files;
+  for (const TreeEntry& entry : sdk_walk(root, rules, filter)) {
+    if (entry.is_file()) {
+      files.push_back({entry.path, entry.relative, static_cast<uintmax_t>(entry.target.st_size)});
     }
   }
+  return files;
 }
 
 std::string read_text_file(const fs::path& path) {
@@ -155,17 +149,30 @@ IgnoreRules root_ignore_rules(const fs::path& folder) {
 
 std::string upload_hash(const fs::path& file_or_dir) {
   const fs::path root = fs::canonical(file_or_dir);  // the SDK resolves the path first
-  return cached_digest("azureml-upload-md5", root, [&root] {
+  const bool folder = fs::is_directory(root);
+  const IgnoreRules rules = folder ? root_ignore_rules(root) : IgnoreRules();
+  // The cache key covers what the hash reads and the ignore files that choose it.
+  TreeWalkOptions key_walk;
+  key_walk.filter = [&rules](const TreeEntry& entry) {
+    if (entry.depth == 0 && (entry.relative == ".amlignore" || entry.relative == ".gitignore")) {
+      return TreeVisit::Keep;
+    }
+    if (rules.ignored(entry.relative, false)) return TreeVisit::Leave;
+    return entry.is_folder() && rules.excludes_everything_below(entry.relative)
+               ? TreeVisit::KeepNotBelow
+               : TreeVisit::Keep;
+  };
+  auto compute = [&] {
     Hasher md5(HashKind::Md5);
     md5.update(kUploadHashSeed);
-    if (fs::is_directory(root)) {
-      ActiveFolders active{root};
-      hash_folder(root, "", root_ignore_rules(root), md5, active);
+    if (folder) {
+      hash_folder(root, rules, md5);
     } else {
       md5.update_file(root);  // a single file: its bytes, not its name
     }
     return md5.hex();
-  });
+  };
+  return cached_digest("azureml-upload-md5", root, compute, key_walk);
 }
 
 std::vector<SnapshotFile> snapshot_files(const fs::path& file_or_dir) {
@@ -173,9 +180,7 @@ std::vector<SnapshotFile> snapshot_files(const fs::path& file_or_dir) {
   if (!fs::is_directory(root)) {
     return {{root, root.filename().string(), fs::file_size(root)}};
   }
-  std::vector<SnapshotFile> files;
-  ActiveFolders active{root};
-  collect_files(root, "", root_ignore_rules(root), files, active);
+  std::vector<SnapshotFile> files = collect_files(root, root_ignore_rules(root));
   sort_like_python_lower(
       files, [](const SnapshotFile& file) -> const std::string& { return file.relative_path; });
   return files;

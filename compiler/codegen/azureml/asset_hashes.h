@@ -9,9 +9,11 @@
 // Ignore rules: a folder's own .amlignore (else .gitignore) applies to everything below it, see
 // support/ignore_rules.h. The two hashes walk differently, as in the SDK: upload_hash skips an
 // ignored directory whole but still hashes the name of a directory only `dir/` rules exclude;
-// code_content_hash looks at every file. Symbolic links are followed (the SDK resolves relative
-// link targets against its working directory, which only works by accident); a link that would
-// loop, and anything that is neither a file nor a directory, contribute no content.
+// code_content_hash looks at every file. Symbolic links inside the folder are followed, as the
+// SDK follows them; the rules of support/tree_walk.h apply (a link leading outside the folder,
+// a loop, or a name that is not UTF-8 throws std::runtime_error naming it, where the SDK would
+// upload files from elsewhere or never end). Entries that are neither files nor folders
+// contribute their name only. A folder the rules leave out whole is never opened.
 // Unreadable files throw std::runtime_error.
 #pragma once
 

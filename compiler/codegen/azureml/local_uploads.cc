@@ -6,6 +6,7 @@
 
 #include "codegen/azureml/asset_hashes.h"
 #include "codegen/digest_prefetch.h"
+#include "support/utf8.h"
 
 namespace jobc::azureml {
 
@@ -17,11 +18,16 @@ std::optional<LocalUpload> local_upload(const AzureMlContext& context, const fs:
   try {
     // Path.resolve(): the blob is named after the real folder ("." uploads as its own name).
     fs::path resolved = fs::canonical(path);
+    const std::string name = resolved.filename().string();
+    if (!is_valid_utf8(name)) {  // the blob's name, written into JSON
+      throw std::runtime_error(
+          fmt::format("its real name '{}' is not valid UTF-8; rename it", printable_utf8(name)));
+    }
     LocalUpload upload;
     upload.hash =
         context.prefetch ? context.prefetch->upload_hash(resolved) : upload_hash(resolved);
     upload.is_file = !fs::is_directory(resolved);
-    upload.relative_path = "LocalUpload/" + upload.hash + "/" + resolved.filename().string();
+    upload.relative_path = "LocalUpload/" + upload.hash + "/" + name;
     for (const SnapshotFile& file : snapshot_files(resolved)) {
       context.inputs.add(
           file.source,
