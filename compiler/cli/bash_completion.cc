@@ -33,7 +33,7 @@ _jobc_offer() {
 _jobc_run_ids() {
   local home=${JOBC_HOME:-${XDG_DATA_HOME:+$XDG_DATA_HOME/jobc}}
   home=${home:-$HOME/.local/share/jobc}
-  [[ -d $home/runs ]] && COMPREPLY=($(cd -- "$home/runs" && compgen -d -- "$1"))
+  [[ -d $home/runs ]] && mapfile -t COMPREPLY < <(cd -- "$home/runs" && compgen -d -- "$1")
 }
 
 _jobc() {
