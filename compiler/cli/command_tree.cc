@@ -66,11 +66,17 @@ OptionInfo describe_option(const CLI::Option& option) {
   return info;
 }
 
-CommandInfo describe(const CLI::App& app, std::vector<std::string> path) {
+// `inherited`: the footers above this command, which CLI11 copies into new subcommands.
+CommandInfo describe(const CLI::App& app, std::vector<std::string> path,
+                     std::vector<std::string> inherited) {
   CommandInfo info;
   info.path = std::move(path);
   info.help = app.get_description();
   info.footer = app.get_footer();
+  if (std::find(inherited.begin(), inherited.end(), info.footer) != inherited.end()) {
+    info.footer.clear();
+  }
+  inherited.push_back(app.get_footer());
   for (const CLI::Option* option : app.get_options()) {
     if (option->get_group().empty()) continue;  // hidden
     OptionInfo described = describe_option(*option);
@@ -80,7 +86,7 @@ CommandInfo describe(const CLI::App& app, std::vector<std::string> path) {
     if (command->get_group().empty()) continue;  // hidden, such as __monitor
     std::vector<std::string> child = info.path;
     child.push_back(command->get_name());
-    info.commands.push_back(describe(*command, std::move(child)));
+    info.commands.push_back(describe(*command, std::move(child), inherited));
   }
   return info;
 }
@@ -88,7 +94,7 @@ CommandInfo describe(const CLI::App& app, std::vector<std::string> path) {
 }  // namespace
 
 CommandInfo describe_commands(const CLI::App& app) {
-  return describe(app, {app.get_name()});
+  return describe(app, {app.get_name()}, {});
 }
 
 const CLI::App& root_of(const CLI::App& app) {

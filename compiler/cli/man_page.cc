@@ -39,6 +39,11 @@ std::string roff_lines(std::string_view text) {
   return out;
 }
 
+// Footers are laid out line by line (lists, commands to copy): kept as they are.
+std::string roff_verbatim(std::string_view text) {
+  return ".nf\n" + roff_text(text) + (text.ends_with('\n') ? "" : "\n") + ".fi\n";
+}
+
 std::string synopsis(const CommandInfo& command) {
   std::string out = fmt::format("\\fB{}\\fR", roff_text(joined_path(command)));
   if (!command.options.empty()) out += " [\\fIOPTIONS\\fR]";
@@ -77,7 +82,7 @@ void add_command(const CommandInfo& command, std::string& out) {
   out += synopsis(command) + "\n.PP\n" + roff_lines(command.help);
   for (const OptionInfo& positional : command.positionals) out += option_entry(positional);
   for (const OptionInfo& option : command.options) out += option_entry(option);
-  if (!command.footer.empty()) out += ".PP\n" + roff_lines(command.footer);
+  if (!command.footer.empty()) out += ".PP\n" + roff_verbatim(command.footer);
   for (const CommandInfo& child : command.commands) add_command(child, out);
 }
 
@@ -97,7 +102,7 @@ std::string man_page(const CommandInfo& root, std::string_view version) {
   for (const OptionInfo& option : root.options) out += option_entry(option);
   out += ".SH COMMANDS\n";
   for (const CommandInfo& command : root.commands) add_command(command, out);
-  out += ".SH EXIT STATUS\n" + roff_lines(root.footer);
+  out += ".SH EXIT STATUS\n" + roff_verbatim(root.footer);
   return out;
 }
 
