@@ -12,6 +12,7 @@ packages=(
   libkainjow-mustache-dev libcli11-dev libcurl4-openssl-dev libarchive-dev libsqlite3-dev
   libssl-dev libdtl-dev openmpi-bin libopenmpi-dev python3 python3-yaml python3-jsonschema
   sqlite3 procps clang-14 libclang-rt-14-dev
+  zsh fish groff-base  # the completion scripts and man page are checked in their own tools
 )
 missing=()
 for package in "${packages[@]}"; do

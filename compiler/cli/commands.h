@@ -24,6 +24,8 @@ Command add_runs_command(CLI::App& app);
 Command add_monitor_command(CLI::App& app);
 Command add_schema_command(CLI::App& app);
 Command add_explain_command(CLI::App& app);
+Command add_completion_command(CLI::App& app);
+Command add_man_command(CLI::App& app);
 
 int run(int argc, char** argv);
 

@@ -1,4 +1,4 @@
-// Files compiled into the binary at build time (schemas/ and templates/), so jobc
+// Files compiled into the binary at build time (schemas/, templates/, diagnostics/), so jobc
 // runs from any folder without its source tree.
 #pragma once
 
@@ -15,6 +15,7 @@ struct EmbeddedFile {
 
 const std::vector<EmbeddedFile>& schemas();
 const std::vector<EmbeddedFile>& templates();
+const std::vector<EmbeddedFile>& diagnostics();  // "E010.md": what E010 means, example, fix
 
 // Looks a file up by name in one of the tables above.
 std::optional<std::string_view> find(const std::vector<EmbeddedFile>& table, std::string_view name);

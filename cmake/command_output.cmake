@@ -1,0 +1,17 @@
+# Runs a command and writes its standard output to a file (add_custom_command cannot
+# redirect portably). Script mode: cmake -DOUT=file -P command_output.cmake -- PROGRAM ARGS...
+set(command "")
+set(after_separator FALSE)
+foreach(i RANGE ${CMAKE_ARGC})
+  if(after_separator AND DEFINED CMAKE_ARGV${i})
+    list(APPEND command "${CMAKE_ARGV${i}}")
+  elseif("${CMAKE_ARGV${i}}" STREQUAL "--")
+    set(after_separator TRUE)
+  endif()
+endforeach()
+execute_process(COMMAND ${command} OUTPUT_FILE "${OUT}.tmp" RESULT_VARIABLE result)
+if(NOT result EQUAL 0)
+  file(REMOVE "${OUT}.tmp")
+  message(FATAL_ERROR "${command} failed: ${result}")
+endif()
+file(RENAME "${OUT}.tmp" "${OUT}")
