@@ -69,26 +69,13 @@ bool resolve_scope(const CompileArgs& args, WorkspaceScope& scope, std::vector<s
   return sink.error_count() == errors;
 }
 
-const char* change_name(ArtifactChange::Kind kind) {
-  switch (kind) {
-    case ArtifactChange::Created:
-      return "created";
-    case ArtifactChange::Updated:
-      return "updated";
-    case ArtifactChange::Removed:
-      return "removed";
-    case ArtifactChange::Unchanged:
-      return "unchanged";
-  }
-  return "";
-}
-
 // --output json: one object on stdout for scripts; the exit status is the same as for text.
 int report_changes_json(const WriteReport& report, const CompileArgs& args) {
   nlohmann::json artifacts = nlohmann::json::array();
   size_t changed = 0;
   for (const ArtifactChange& change : report.changes) {
-    nlohmann::json artifact = {{"path", change.path}, {"change", change_name(change.kind)}};
+    nlohmann::json artifact = {{"path", change.path},
+                               {"change", change_verb(change.kind, /*past=*/true)}};
     if (args.check && !change.diff.empty()) artifact["diff"] = change.diff;
     artifacts.push_back(std::move(artifact));
     changed += change.kind != ArtifactChange::Unchanged;
