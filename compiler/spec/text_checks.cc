@@ -24,6 +24,16 @@ size_t utf8_sequence_length(std::string_view bytes, size_t i) {
   return length;
 }
 
+// Built field by field: GCC 12 at -O3 wrongly reports the aggregate's string as
+// maybe-uninitialized (-Werror).
+TextProblem problem_at(int line, int column, std::string message) {
+  TextProblem problem;
+  problem.location.line = line;
+  problem.location.column = column;
+  problem.message = std::move(message);
+  return problem;
+}
+
 }  // namespace
 
 std::optional<TextProblem> check_text(std::string_view bytes) {
@@ -31,14 +41,14 @@ std::optional<TextProblem> check_text(std::string_view bytes) {
   int column = 1;
   for (size_t i = 0; i < bytes.size();) {
     if (bytes[i] == '\0') {
-      return TextProblem{{"", line, column}, "file contains a NUL byte; it looks binary, not YAML"};
+      return problem_at(line, column, "file contains a NUL byte; it looks binary, not YAML");
     }
     size_t length = utf8_sequence_length(bytes, i);
     if (length == 0) {
-      return TextProblem{
-          {"", line, column},
+      return problem_at(
+          line, column,
           fmt::format("byte 0x{:02X} is not valid UTF-8; spec files must be UTF-8 text",
-                      static_cast<unsigned char>(bytes[i]))};
+                      static_cast<unsigned char>(bytes[i])));
     }
     if (bytes[i] == '\n') {
       ++line;
