@@ -1,0 +1,58 @@
+#include "spec/yaml_scalar_extent.h"
+
+namespace jobc {
+namespace {
+
+size_t line_end(std::string_view text, size_t from) {
+  size_t end = text.find('\n', from);
+  return end == std::string_view::npos ? text.size() : end;
+}
+
+// Past the closing quote: "..." with backslash escapes, '...' with '' for a quote.
+size_t quoted_end(std::string_view text, size_t begin) {
+  char quote = text[begin];
+  for (size_t i = begin + 1; i < text.size(); ++i) {
+    if (quote == '"' && text[i] == '\\') {
+      ++i;
+    } else if (text[i] == quote) {
+      if (quote == '\'' && i + 1 < text.size() && text[i + 1] == '\'') {
+        ++i;
+      } else {
+        return i + 1;
+      }
+    }
+  }
+  return text.size();
+}
+
+// The first line's end, before a comment (" #" or "\t#").
+size_t first_line_end(std::string_view text, size_t begin) {
+  size_t end = line_end(text, begin);
+  for (size_t i = begin + 1; i < end; ++i) {
+    if (text[i] == '#' && (text[i - 1] == ' ' || text[i - 1] == '\t')) return i;
+  }
+  return end;
+}
+
+}  // namespace
+
+size_t scalar_text_end(std::string_view text, size_t begin, size_t parent_indent) {
+  if (begin >= text.size()) return text.size();
+  if (text[begin] == '"' || text[begin] == '\'') return quoted_end(text, begin);
+  size_t end = first_line_end(text, begin);
+  // Continuation lines: a multi-line plain scalar or a block scalar's (| or >) content.
+  size_t next = line_end(text, begin);
+  while (next < text.size()) {
+    size_t start = next + 1;
+    size_t stop = line_end(text, start);
+    size_t indent = start;
+    while (indent < stop && text[indent] == ' ') ++indent;
+    bool blank = indent == stop || (indent + 1 == stop && text[indent] == '\r');
+    if (!blank && indent - start <= parent_indent) break;
+    if (!blank) end = stop;
+    next = stop;
+  }
+  return end;
+}
+
+}  // namespace jobc
