@@ -6,6 +6,7 @@
 // file that breaks generated_file_checks.h: launch.sh and the Slurm batch script start no
 // command line their template did not write, the Dockerfile has only the template's
 // instructions, and the file name changes nothing but its own comment line.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -63,7 +64,9 @@ FuzzInput split_input(const uint8_t* data, size_t size) {
   // UTF-8 are another finding's (the manifest cannot hold them); they are made valid here.
   std::string name = pieces.front();
   for (char& c : name) c = c == '/' ? '_' : c;
-  name = jobc::encode_utf8(jobc::decode_utf8(name));
+  std::u32string characters = jobc::decode_utf8(name);
+  characters.resize(std::min<size_t>(characters.size(), 63));  // NAME_MAX: 255 bytes
+  name = jobc::encode_utf8(characters);
   if (!name.empty() && name != "." && name != "..") input.name = name;
   for (size_t i = 1; i < pieces.size() && input.sets.size() < 16; ++i) {
     input.sets.push_back(pieces[i]);
@@ -131,8 +134,12 @@ std::optional<jobc::LoadedSpec> load(const FuzzInput& input, const std::string& 
     jobc::Override parsed;
     if (jobc::parse_override(set, parsed, sink)) overrides.push_back(parsed);
   }
+  // The spec is a file (compile hashes it), in a folder of its own so that no name replaces
+  // the work folder's files; its relative paths still resolve against the work folder.
   const fs::path& dir = jobc::fuzz::workdir();
-  auto doc = jobc::load_spec_text(input.yaml, (dir / name).string(), dir, sources, sink);
+  fs::path path = dir / "spec" / name;
+  jobc::fuzz::write_file(path, input.yaml);
+  auto doc = jobc::load_spec_text(input.yaml, path.string(), dir, sources, sink);
   if (!doc) return std::nullopt;
   jobc::apply_overrides(*doc, overrides, sink);
   if (jobc::fuzz::names_outside_path(doc->root)) return std::nullopt;
@@ -176,5 +183,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   sink.sort();
   render_all(sink, sources);
+  std::error_code error;
+  fs::remove_all(jobc::fuzz::workdir() / "spec", error);
   return 0;
 }
