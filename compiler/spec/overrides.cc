@@ -6,6 +6,7 @@
 #include <charconv>
 
 #include "spec/secret_names.h"
+#include "spec/text_checks.h"
 #include "support/yaml11_scalar.h"
 
 namespace jobc {
@@ -45,6 +46,13 @@ bool split_path(const std::string& key, std::vector<std::string>& out) {
 }  // namespace
 
 bool parse_override(const std::string& argument, Override& out, DiagnosticSink& sink) {
+  // A spec is UTF-8 text (checked when it is read), and so is what --set writes into it.
+  if (auto problem = check_text(argument)) {
+    sink.report(DiagCode::BadOverride, {"--set", 0, 0},
+                fmt::format("a --set argument is not text: {}", problem->message),
+                {"--set takes UTF-8 text, like the spec it changes"});
+    return false;
+  }
   size_t equals = argument.find('=');
   if (equals == std::string::npos || equals == 0 ||
       !split_path(argument.substr(0, equals), out.path)) {
