@@ -9,6 +9,10 @@ namespace {
 // for elsewhere: so short a string turns up inside ordinary words.
 constexpr size_t kMinSearchedSecret = 4;
 
+// Searching every secret value in a text costs its length times their number; past this,
+// the whole text is masked instead (a document written to be slow to show loses its lines).
+constexpr size_t kSearchBudget = size_t{1} << 24;
+
 struct Cut {
   size_t begin;
   size_t end;
@@ -67,15 +71,9 @@ void SourceManager::hide_secret(const std::string& file, size_t begin, size_t en
     size_t stop = std::min(value.find('\n', start), value.size());
     std::string piece = value.substr(start, stop - start);
     if (!piece.empty() && piece.back() == '\r') piece.pop_back();
-    if (piece.size() >= kMinSearchedSecret &&
-        std::find(secret_values_.begin(), secret_values_.end(), piece) == secret_values_.end()) {
-      secret_values_.push_back(std::move(piece));
-    }
+    if (piece.size() >= kMinSearchedSecret) secret_values_.insert(std::move(piece));
     start = stop + 1;
   }
-  // Longest first, so a secret that contains another is masked whole.
-  std::stable_sort(secret_values_.begin(), secret_values_.end(),
-                   [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
 }
 
 std::optional<std::string_view> SourceManager::line(const std::string& file, int line) const {
@@ -106,7 +104,9 @@ std::optional<SourceManager::Excerpt> SourceManager::excerpt(const std::string& 
     size_t stop = std::min(secret.end, start + length) - start;
     if (auto cut = trimmed(*text, begin, stop)) cuts.push_back(*cut);
   }
+  if (length * secret_values_.size() > kSearchBudget) cuts.push_back({0, length});
   for (const std::string& value : secret_values_) {
+    if (length * secret_values_.size() > kSearchBudget) break;
     for (size_t at = text->find(value); at != std::string_view::npos;
          at = text->find(value, at + 1)) {
       cuts.push_back({at, at + value.size()});
@@ -119,6 +119,7 @@ std::optional<SourceManager::Excerpt> SourceManager::excerpt(const std::string& 
 }
 
 std::string SourceManager::redact(std::string text) const {
+  if (text.size() * secret_values_.size() > kSearchBudget) return std::string(kSecretMask);
   for (const std::string& value : secret_values_) {
     for (size_t at = text.find(value); at != std::string::npos; at = text.find(value, at)) {
       text.replace(at, value.size(), kSecretMask);

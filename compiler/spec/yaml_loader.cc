@@ -232,6 +232,11 @@ void hide_secrets(const SpecDocument& doc, const std::vector<SecretScalar>& secr
   }
   // yaml-cpp counts columns after a byte order mark, which the text still holds.
   size_t bom = doc.text.starts_with("\xEF\xBB\xBF") ? 3 : 0;
+  // Thousands of secret values on one long line would make finding each end quadratic:
+  // past a budget, a value is masked to the end of the file (too much is safe, too little
+  // is not).
+  size_t scanned = 0;
+  size_t budget = 4 * doc.text.size() + 65536;
   for (const SecretScalar& secret : secrets) {
     size_t line = static_cast<size_t>(secret.at.line);
     if (line == 0 || line > line_starts.size()) continue;
@@ -239,8 +244,9 @@ void hide_secrets(const SpecDocument& doc, const std::vector<SecretScalar>& secr
         line_starts[line - 1] + static_cast<size_t>(secret.at.column - 1) + (line == 1 ? bom : 0);
     if (begin >= doc.text.size()) continue;
     size_t key_indent = static_cast<size_t>(std::max(1, secret.key_column) - 1);
-    sources.hide_secret(doc.display_path, begin, scalar_text_end(doc.text, begin, key_indent),
-                        secret.value);
+    size_t end =
+        scanned < budget ? scalar_text_end(doc.text, begin, key_indent, scanned) : doc.text.size();
+    sources.hide_secret(doc.display_path, begin, end, secret.value);
   }
 }
 

@@ -11,7 +11,7 @@ namespace jobc {
 // closing quote; a plain or block scalar to the end of its line (before a " #" comment on
 // the first line) and over every following line that is blank or indented more than
 // `parent_indent` (the indentation of the key that holds it). Errs long, never short, for
-// scalars in block context.
-size_t scalar_text_end(std::string_view text, size_t begin, size_t parent_indent);
+// scalars in block context. Adds the bytes it read to `scanned`.
+size_t scalar_text_end(std::string_view text, size_t begin, size_t parent_indent, size_t& scanned);
 
 }  // namespace jobc

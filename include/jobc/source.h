@@ -4,6 +4,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -82,8 +83,14 @@ class SourceManager {
     std::vector<size_t> line_starts;
     std::vector<Span> secrets;
   };
+  // Longest first, so a secret that contains another is masked whole.
+  struct LongestFirst {
+    bool operator()(const std::string& a, const std::string& b) const {
+      return a.size() != b.size() ? a.size() > b.size() : a < b;
+    }
+  };
   std::map<std::string, File> files_;
-  std::vector<std::string> secret_values_;
+  std::set<std::string, LongestFirst> secret_values_;
 };
 
 }  // namespace jobc
