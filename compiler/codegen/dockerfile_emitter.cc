@@ -2,19 +2,13 @@
 
 #include <fmt/format.h>
 
+#include "codegen/comment_text.h"
 #include "codegen/template_renderer.h"
 #include "support/char_scan.h"
 #include "support/pyyaml_dump.h"
 
 namespace jobc {
 namespace {
-
-// An image reference has no spaces or newlines, so it cannot carry a second instruction.
-bool is_image_reference(const std::string& image) {
-  return !image.empty() && is_ascii_alnum(image[0]) && all_of_nonempty(image, [](char c) {
-    return is_word_char(c) || c == '.' || c == '-' || c == '/' || c == ':' || c == '@';
-  });
-}
 
 // The conda file without its pip list (pip packages get their own layer).
 nlohmann::json conda_without_pip(const nlohmann::json& conda) {
@@ -29,13 +23,33 @@ nlohmann::json conda_without_pip(const nlohmann::json& conda) {
   return out;
 }
 
+// pip reads requirements.txt with Python's str.splitlines(), which breaks lines at each of
+// these: a package holding one would become two lines, the second an option of its own.
+bool has_line_break(std::string_view text) {
+  static constexpr std::string_view kBreaks[] = {
+      "\n", "\r", "\v", "\f", "\x1c", "\x1d", "\x1e", "\xc2\x85", "\xe2\x80\xa8", "\xe2\x80\xa9"};
+  for (std::string_view line_break : kBreaks) {
+    if (text.find(line_break) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
 std::string requirements_text(const std::vector<std::string>& packages) {
   std::string out;
-  for (const std::string& package : packages) {
-    if (package.find('\n') != std::string::npos) continue;  // one requirement per line
-    out += package + "\n";
-  }
+  for (const std::string& package : packages) out += package + "\n";
   return out;
+}
+
+// Reports a pip package that cannot be one line of requirements.txt.
+bool pip_packages_fit_lines(const EnvironmentRecipe& recipe, DiagnosticSink& sink) {
+  for (const std::string& package : recipe.pip_packages) {
+    if (!has_line_break(package)) continue;
+    sink.report(DiagCode::BadFormat, recipe.doc->map.value_location(recipe.pointer + "/conda_file"),
+                fmt::format("pip package {:?} holds a line break", package),
+                {"requirements.txt takes one package per line"});
+    return false;
+  }
+  return true;
 }
 
 }  // namespace
@@ -50,17 +64,18 @@ void emit_environment_files(const EnvironmentRecipe& recipe, const std::string& 
                 {"an image is written like registry.example.com/team/name:tag"});
     return;
   }
+  if (!pip_packages_fit_lines(recipe, sink)) return;
   bool has_conda = !recipe.conda_packages.empty();
   bool has_pip = !recipe.pip_packages.empty();
   TemplateData data;
   data.set("jobc_version", JOBC_VERSION);
-  data.set("source", source);
+  data.set("source", comment_text(source));
   data.set("environment_hash", recipe.hash);
   data.set("image_tag", recipe.image_tag());
   data.set("from_image", from_image);
   data.set("base_image", recipe.image);
   data.set("from_dockerfile", !from_image);
-  data.set("dockerfile_path", recipe.build_path_text + "/" + recipe.dockerfile_path);
+  data.set("dockerfile_path", comment_text(recipe.build_path_text + "/" + recipe.dockerfile_path));
   std::string user_dockerfile = recipe.dockerfile_content;
   while (!user_dockerfile.empty() && user_dockerfile.back() == '\n') user_dockerfile.pop_back();
   data.set("user_dockerfile", user_dockerfile);

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "codegen/comment_text.h"
 #include "codegen/shell_quote.h"
 #include "codegen/template_renderer.h"
 #include "codegen/tensorflow_workers.h"
@@ -92,7 +93,8 @@ void emit_launch_script(const LoadedSpec& spec, const std::string& base, OutputS
 
   TemplateData data;
   data.set("jobc_version", JOBC_VERSION);
-  data.set("source", std::filesystem::path(spec.doc.display_path).filename().string());
+  data.set("source",
+           comment_text(std::filesystem::path(spec.doc.display_path).filename().string()));
   TemplateData input_list{TemplateData::type::list};
   for (const auto& [name, input] : inputs.items()) {
     if (is_literal_input(input)) continue;

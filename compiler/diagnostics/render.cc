@@ -52,13 +52,12 @@ void render_gcc(const Diagnostic& d, const SourceManager& sources, const RenderO
                                                    : "\033[1;35m";
   out << fmt::format("{}{}:{} {}{}[{}]:{} {}{}{}\n", bold, location_prefix(d.location), reset, tone,
                      severity_name(severity), info(d.code).code, reset, bold, d.message, reset);
-  if (auto line = sources.line(d.location.file, d.location.line)) {
-    std::string text(*line);
+  if (auto excerpt = sources.excerpt(d.location.file, d.location.line, d.location.column)) {
+    std::string& text = excerpt->text;
     for (char& c : text) {
       if (c == '\t') c = ' ';
     }
-    size_t column = static_cast<size_t>(std::max(1, d.location.column)) - 1;
-    if (column > text.size()) column = text.size();
+    size_t column = std::min(excerpt->column, text.size());
     std::string gutter(std::to_string(d.location.line).size(), ' ');
     out << fmt::format(" {} | {}\n", d.location.line, text);
     out << fmt::format(" {} | {}{}^{}{}\n", gutter, std::string(column, ' '), tone,
@@ -113,6 +112,14 @@ void render_github(const Diagnostic& d, const RenderOptions& options, std::ostre
                      github_escape(message, false));
 }
 
+// The diagnostic with every secret the sources hold masked in its message and notes.
+Diagnostic redacted(const Diagnostic& d, const SourceManager& sources) {
+  Diagnostic out = d;
+  out.message = sources.redact(std::move(out.message));
+  for (std::string& note : out.notes) note = sources.redact(std::move(note));
+  return out;
+}
+
 }  // namespace
 
 std::optional<DiagFormat> parse_diag_format(std::string_view text) {
@@ -126,11 +133,12 @@ void render_diagnostics(const std::vector<Diagnostic>& diagnostics, const Source
                         const RenderOptions& options, std::ostream& out) {
   if (options.format == DiagFormat::Json) {
     nlohmann::json all = nlohmann::json::array();
-    for (const Diagnostic& d : diagnostics) all.push_back(to_json(d, options));
+    for (const Diagnostic& d : diagnostics) all.push_back(to_json(redacted(d, sources), options));
     out << all.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     return;
   }
-  for (const Diagnostic& d : diagnostics) {
+  for (const Diagnostic& shown : diagnostics) {
+    Diagnostic d = redacted(shown, sources);
     if (options.format == DiagFormat::Github) {
       render_github(d, options, out);
     } else {

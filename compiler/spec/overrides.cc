@@ -2,8 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 
+#include "spec/secret_names.h"
+#include "spec/text_checks.h"
 #include "support/yaml11_scalar.h"
 
 namespace jobc {
@@ -43,16 +46,28 @@ bool split_path(const std::string& key, std::vector<std::string>& out) {
 }  // namespace
 
 bool parse_override(const std::string& argument, Override& out, DiagnosticSink& sink) {
+  // A spec is UTF-8 text (checked when it is read), and so is what --set writes into it.
+  if (auto problem = check_text(argument)) {
+    sink.report(DiagCode::BadOverride, {"--set", 0, 0},
+                fmt::format("a --set argument is not text: {}", problem->message),
+                {"--set takes UTF-8 text, like the spec it changes"});
+    return false;
+  }
   size_t equals = argument.find('=');
-  out.original = argument;
   if (equals == std::string::npos || equals == 0 ||
       !split_path(argument.substr(0, equals), out.path)) {
+    // Unparsed, it cannot be told where a secret would start: such text is not quoted.
+    std::string shown = names_a_secret(argument) ? std::string("a --set argument naming a secret")
+                                                 : fmt::format("'{}'", argument);
     sink.report(DiagCode::BadOverride, {"--set", 0, 0},
-                fmt::format("'{}' is not of the form key.path=value", argument),
+                fmt::format("{} is not of the form key.path=value", shown),
                 {"example: --set resources.instance_count=2"});
     return false;
   }
   out.value_text = argument.substr(equals + 1);
+  bool secret = std::any_of(out.path.begin(), out.path.end(),
+                            [](const std::string& token) { return holds_secret(token); });
+  out.original = secret ? argument.substr(0, equals + 1) + std::string(kSecretMask) : argument;
   return true;
 }
 

@@ -17,6 +17,7 @@
 #include "spec/did_you_mean.h"
 #include "spec/schema_navigator.h"
 #include "spec/schema_registry.h"
+#include "spec/secret_names.h"
 
 namespace jobc {
 namespace {
@@ -88,6 +89,12 @@ std::string short_value(const json& value) {
   return text;
 }
 
+// A value as a message quotes it: shortened, and masked when its key holds a secret.
+std::string shown_value(const std::string& pointer, const json* value) {
+  if (!value) return "";
+  return pointer_holds_secret(pointer) ? std::string(kSecretMask) : short_value(*value);
+}
+
 // Cascade messages repeat a deeper error at each ancestor; they add nothing.
 bool is_cascade(const std::string& description) {
   static const char* prefixes[] = {
@@ -153,14 +160,14 @@ class ErrorTranslator {
       not_allowed(pointer, value, std::move(notes));
     } else if (description.rfind("Failed to match regex", 0) == 0 ||
                description.rfind("String should be", 0) == 0) {
-      sink_.report(DiagCode::BadFormat, doc_.map.value_location(pointer),
-                   fmt::format("'{}' is not a valid value for '{}'",
-                               value ? short_value(*value) : "", where),
-                   describe(pointer, std::move(notes)));
+      sink_.report(
+          DiagCode::BadFormat, doc_.map.value_location(pointer),
+          fmt::format("'{}' is not a valid value for '{}'", shown_value(pointer, value), where),
+          describe(pointer, std::move(notes)));
     } else if (description.rfind("Expected number", 0) == 0) {
       sink_.report(DiagCode::OutOfRange, doc_.map.value_location(pointer),
-                   fmt::format("'{}' is {}, but it must be {}", where,
-                               value ? short_value(*value) : "", allowed_range(pointer)),
+                   fmt::format("'{}' is {}, but it must be {}", where, shown_value(pointer, value),
+                               allowed_range(pointer)),
                    std::move(notes));
     } else {
       sink_.report(DiagCode::SchemaViolation, doc_.map.value_location(pointer),
@@ -258,8 +265,8 @@ class ErrorTranslator {
     if (!candidates.empty())
       notes.push_back(fmt::format("allowed: {}", fmt::join(candidates, ", ")));
     sink_.report(DiagCode::NotAllowedValue, doc_.map.value_location(pointer),
-                 fmt::format("'{}' is not an allowed value for '{}'",
-                             value ? short_value(*value) : "", pointer_to_dotted(pointer)),
+                 fmt::format("'{}' is not an allowed value for '{}'", shown_value(pointer, value),
+                             pointer_to_dotted(pointer)),
                  std::move(notes));
   }
 

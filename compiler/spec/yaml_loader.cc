@@ -9,7 +9,9 @@
 #include <unordered_map>
 
 #include "jobc/spec_document.h"
+#include "spec/secret_names.h"
 #include "spec/text_checks.h"
+#include "spec/yaml_scalar_extent.h"
 #include "support/yaml11_scalar.h"
 #include "support/yaml_cpp.h"
 
@@ -23,14 +25,23 @@ Location to_location(const std::string& file, const YAML::Mark& mark) {
   return {file, mark.line + 1, mark.column + 1};
 }
 
+// A scalar held by a secret key (`password: ...`): where it starts, the column of the key
+// that holds it, and its value.
+struct SecretScalar {
+  Location at;
+  int key_column;
+  std::string value;
+};
+
 class Converter {
  public:
   Converter(SpecDocument& doc, DiagnosticSink& sink, size_t max_values)
       : doc_(doc), sink_(sink), budget_(max_values) {}
 
-  // Returns false once the value budget is spent; the document is then unusable.
+  // Returns false once the value budget is spent; the document is then unusable. `secret`:
+  // a key above the node holds a secret, so its scalars are recorded for masking.
   bool convert(const YAML::Node& node, const std::string& pointer, Location key,
-               nlohmann::json& out) {
+               nlohmann::json& out, bool secret) {
     if (budget_ == 0) return false;
     if (depth_ >= kMaxDepth) {
       sink_.report(DiagCode::InputTooLarge, to_location(doc_.display_path, node.Mark()),
@@ -61,17 +72,20 @@ class Converter {
     doc_.map.set(pointer, {key, value, {}});
     switch (node.Type()) {
       case YAML::NodeType::Map:
-        return convert_map(node, pointer, out);
+        return convert_map(node, pointer, out, secret);
       case YAML::NodeType::Sequence:
-        return convert_sequence(node, pointer, out);
+        return convert_sequence(node, pointer, out, secret);
       case YAML::NodeType::Scalar:
         out = convert_scalar(node);
+        if (secret) secrets_.push_back({value, key.column, node.Scalar()});
         return true;
       default:
         out = nullptr;
         return true;
     }
   }
+
+  const std::vector<SecretScalar>& secrets() const { return secrets_; }
 
  private:
   static nlohmann::json convert_scalar(const YAML::Node& node) {
@@ -80,19 +94,21 @@ class Converter {
     return node.Scalar();  // quoted ("!") or explicitly tagged: keep the text
   }
 
-  bool convert_sequence(const YAML::Node& node, const std::string& pointer, nlohmann::json& out) {
+  bool convert_sequence(const YAML::Node& node, const std::string& pointer, nlohmann::json& out,
+                        bool secret) {
     out = nlohmann::json::array();
     size_t index = 0;
     for (const YAML::Node& item : node) {
       nlohmann::json value;
       Location at = to_location(doc_.display_path, item.Mark());
-      if (!convert(item, pointer_append(pointer, index++), at, value)) return false;
+      if (!convert(item, pointer_append(pointer, index++), at, value, secret)) return false;
       out.push_back(std::move(value));
     }
     return true;
   }
 
-  bool convert_map(const YAML::Node& node, const std::string& pointer, nlohmann::json& out) {
+  bool convert_map(const YAML::Node& node, const std::string& pointer, nlohmann::json& out,
+                   bool secret) {
     out = nlohmann::json::object();
     std::unordered_map<std::string, Location> seen;
     std::vector<YAML::Node> merges;
@@ -115,17 +131,21 @@ class Converter {
         continue;
       }
       nlohmann::json value;
-      if (!convert(it->second, pointer_append(pointer, name), key_at, value)) return false;
+      if (!convert(it->second, pointer_append(pointer, name), key_at, value,
+                   secret || holds_secret(name))) {
+        return false;
+      }
       out[name] = std::move(value);
     }
     for (const YAML::Node& merge : merges) {
-      if (!apply_merge(merge, pointer, out)) return false;
+      if (!apply_merge(merge, pointer, out, secret)) return false;
     }
     return true;
   }
 
   // YAML 1.1 merge keys (`<<: *base`), which PyYAML applies: explicit keys win.
-  bool apply_merge(const YAML::Node& merge, const std::string& pointer, nlohmann::json& out) {
+  bool apply_merge(const YAML::Node& merge, const std::string& pointer, nlohmann::json& out,
+                   bool secret) {
     std::vector<YAML::Node> sources;
     if (merge.IsMap()) sources.push_back(merge);
     if (merge.IsSequence()) {
@@ -138,7 +158,8 @@ class Converter {
         continue;
       }
       nlohmann::json merged;
-      if (!convert(source, pointer, to_location(doc_.display_path, source.Mark()), merged)) {
+      if (!convert(source, pointer, to_location(doc_.display_path, source.Mark()), merged,
+                   secret)) {
         return false;
       }
       for (auto& [name, value] : merged.items()) {
@@ -150,6 +171,7 @@ class Converter {
 
   SpecDocument& doc_;
   DiagnosticSink& sink_;
+  std::vector<SecretScalar> secrets_;
   size_t budget_;
   int depth_ = 0;
   static constexpr int kMaxDepth = 1000;
@@ -201,6 +223,33 @@ bool parse_yaml(const SpecDocument& doc, DiagnosticSink& sink, YAML::Node& out) 
   return false;
 }
 
+// Tells `sources` where each secret value stands in the text, so no diagnostic shows it.
+void hide_secrets(const SpecDocument& doc, const std::vector<SecretScalar>& secrets,
+                  SourceManager& sources) {
+  std::vector<size_t> line_starts = {0};
+  for (size_t i = 0; i < doc.text.size(); ++i) {
+    if (doc.text[i] == '\n') line_starts.push_back(i + 1);
+  }
+  // yaml-cpp counts columns after a byte order mark, which the text still holds.
+  size_t bom = doc.text.starts_with("\xEF\xBB\xBF") ? 3 : 0;
+  // Thousands of secret values on one long line would make finding each end quadratic:
+  // past a budget, a value is masked to the end of the file (too much is safe, too little
+  // is not).
+  size_t scanned = 0;
+  size_t budget = 4 * doc.text.size() + 65536;
+  for (const SecretScalar& secret : secrets) {
+    size_t line = static_cast<size_t>(secret.at.line);
+    if (line == 0 || line > line_starts.size()) continue;
+    size_t begin =
+        line_starts[line - 1] + static_cast<size_t>(secret.at.column - 1) + (line == 1 ? bom : 0);
+    if (begin >= doc.text.size()) continue;
+    size_t key_indent = static_cast<size_t>(std::max(1, secret.key_column) - 1);
+    size_t end =
+        scanned < budget ? scalar_text_end(doc.text, begin, key_indent, scanned) : doc.text.size();
+    sources.hide_secret(doc.display_path, begin, end, secret.value);
+  }
+}
+
 }  // namespace
 
 std::optional<SpecDocument> load_spec_text(std::string text, const std::string& display_path,
@@ -237,7 +286,9 @@ std::optional<SpecDocument> load_spec_text(std::string text, const std::string& 
   }
   // Duplicate or complex keys are reported but do not stop validation of the rest.
   Converter converter(doc, sink, limits.max_values);
-  if (!converter.convert(node, "", {display_path, 1, 1}, doc.root)) return std::nullopt;
+  bool converted = converter.convert(node, "", {display_path, 1, 1}, doc.root, false);
+  hide_secrets(doc, converter.secrets(), sources);
+  if (!converted) return std::nullopt;
   return doc;
 }
 

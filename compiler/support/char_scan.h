@@ -50,4 +50,12 @@ constexpr size_t url_scheme_length(std::string_view text) {
   return text.substr(end).starts_with("://") ? end + 3 : 0;
 }
 
+// An image reference as FROM takes it (registry.example.com/team/name:tag, name@sha256:...):
+// no spaces or line breaks, so it cannot carry a second Dockerfile instruction.
+constexpr bool is_image_reference(std::string_view image) {
+  return !image.empty() && is_ascii_alnum(image[0]) && all_of_nonempty(image, [](char c) {
+    return is_word_char(c) || c == '.' || c == '-' || c == '/' || c == ':' || c == '@';
+  });
+}
+
 }  // namespace jobc

@@ -12,7 +12,7 @@ namespace jobc {
 struct Override {
   std::vector<std::string> path;  // "inputs.data.path" -> {"inputs", "data", "path"}; "a[0]" too
   std::string value_text;         // resolved like a plain YAML scalar: 2 -> integer, "x" -> text
-  std::string original;           // the argument as typed, for diagnostics
+  std::string original;           // the argument as typed, for diagnostics; a secret value masked
 };
 
 // Parses "key.path=value". Reports E009 and returns false when malformed.

@@ -4,6 +4,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -45,19 +46,51 @@ std::vector<std::string> pointer_tokens(std::string_view pointer);
 // "/resources/instance_count" -> "resources.instance_count"; "/inputs/a/0" -> "inputs.a[0]".
 std::string pointer_to_dotted(std::string_view pointer);
 
-// Keeps the text of every file jobc read, for rendering source lines under diagnostics.
+// What diagnostics print in place of a secret.
+inline constexpr std::string_view kSecretMask = "******";
+
+// Keeps the text of every file jobc read, for rendering source lines under diagnostics, and
+// the secrets in it, which are never rendered.
 class SourceManager {
  public:
   void add(const std::string& file, std::string text);
-  // Line `line` (1-based) of `file`, without its newline.
+
+  // Bytes [begin, end) of `file` hold the secret `value` (a password written inline): they
+  // are masked in every line shown, and `value` in every message.
+  void hide_secret(const std::string& file, size_t begin, size_t end, std::string value);
+
+  // Line `line` (1-based) of `file`, without its newline: for finding places in it.
   std::optional<std::string_view> line(const std::string& file, int line) const;
 
+  // Line `line` (1-based) of `file` as diagnostics show it, without its newline and with
+  // secrets masked; `column` is the 0-based column of the 1-based `column` asked for.
+  struct Excerpt {
+    std::string text;
+    size_t column = 0;
+  };
+  std::optional<Excerpt> excerpt(const std::string& file, int line, int column) const;
+
+  // `text` (a message or a note) with every hidden secret value masked.
+  std::string redact(std::string text) const;
+
  private:
+  struct Span {
+    size_t begin;
+    size_t end;
+  };
   struct File {
     std::string text;
     std::vector<size_t> line_starts;
+    std::vector<Span> secrets;
+  };
+  // Longest first, so a secret that contains another is masked whole.
+  struct LongestFirst {
+    bool operator()(const std::string& a, const std::string& b) const {
+      return a.size() != b.size() ? a.size() > b.size() : a < b;
+    }
   };
   std::map<std::string, File> files_;
+  std::set<std::string, LongestFirst> secret_values_;
 };
 
 }  // namespace jobc

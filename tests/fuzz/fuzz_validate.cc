@@ -7,18 +7,15 @@
 // real tree. Documents naming an absolute path or '..' are loaded and rendered but not
 // checked against the file system, which keeps the fuzzer from stat'ing or reading (and
 // possibly blocking on) arbitrary files such as /dev/stdin.
-#include <stdlib.h>
-#include <unistd.h>
-
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
-#include <fstream>
 #include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "fuzz/fuzz_workdir.h"
 #include "jobc/diagnostic_render.h"
 #include "jobc/spec_document.h"
 #include "jobc/spec_kind.h"
@@ -29,29 +26,12 @@ namespace fs = std::filesystem;
 
 namespace {
 
-fs::path g_workdir;
-
-void write_file(const fs::path& path, const std::string& text) {
-  fs::create_directories(path.parent_path());
-  std::ofstream(path, std::ios::binary) << text;
-}
-
-void remove_workdir() {
-  std::error_code error;
-  if (!g_workdir.empty()) fs::remove_all(g_workdir, error);
-}
-
 // Creates the folder relative references resolve against, with something for each kind of
 // path check to find: a code folder, a build context with a Dockerfile, a conda file, data,
 // and an environment and a compute spec to be loaded by reference.
 void make_workdir() {
-  std::string pattern = (fs::temp_directory_path() / "jobc-fuzz-XXXXXX").string();
-  if (!mkdtemp(pattern.data())) {
-    perror("mkdtemp");
-    abort();
-  }
-  g_workdir = pattern;
-  atexit(remove_workdir);
+  using jobc::fuzz::write_file;
+  const fs::path& g_workdir = jobc::fuzz::make_workdir("jobc-fuzz");
   write_file(g_workdir / "src/train.py", "print('hello')\n");
   write_file(g_workdir / "src/Dockerfile", "FROM python:3.11-slim\n");
   write_file(g_workdir / "conda.yml", "name: fuzz\ndependencies: [python=3.11]\n");
@@ -68,24 +48,6 @@ void make_workdir() {
   write_file(g_workdir / "job.yml",
              "$schema: https://azuremlschemas.azureedge.net/latest/commandJob.schema.json\n"
              "command: python train.py\ncode: src\nenvironment: env.yml\n");
-}
-
-// True when a string value could name something outside the work folder.
-bool names_outside_path(const nlohmann::json& root) {
-  std::vector<const nlohmann::json*> pending = {&root};
-  while (!pending.empty()) {
-    const nlohmann::json* value = pending.back();
-    pending.pop_back();
-    if (value->is_string()) {
-      const std::string& text = value->get_ref<const std::string&>();
-      if (text.find("..") != std::string::npos || text.find('/') == 0 || text.find('\\') == 0) {
-        return true;
-      }
-    } else if (value->is_structured()) {
-      for (const nlohmann::json& child : *value) pending.push_back(&child);
-    }
-  }
-  return false;
 }
 
 void render_all(const jobc::DiagnosticSink& sink, const jobc::SourceManager& sources,
@@ -113,8 +75,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   jobc::DiagnosticSink sink;
   std::string text(reinterpret_cast<const char*>(data), size);
   std::optional<jobc::SpecDocument> doc =
-      jobc::load_spec_text(std::move(text), "fuzz.yml", g_workdir, sources, sink);
-  if (doc && !names_outside_path(doc->root)) {
+      jobc::load_spec_text(std::move(text), "fuzz.yml", jobc::fuzz::workdir(), sources, sink);
+  if (doc && !jobc::fuzz::names_outside_path(doc->root)) {
     jobc::detect_kind(*doc, sink);
     jobc::parse_kind_option("job", doc->root);
     std::vector<std::optional<jobc::LoadedSpec>> specs;

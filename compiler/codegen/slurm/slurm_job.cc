@@ -2,6 +2,7 @@
 
 #include <cctype>
 
+#include "codegen/comment_text.h"
 #include "codegen/launch_script.h"
 #include "codegen/template_renderer.h"
 #include "codegen/tensorflow_workers.h"
@@ -42,7 +43,7 @@ Layout layout_of(const json& job) {
 std::string batch_script(const LoadedSpec& spec, const Layout& layout) {
   TemplateData data;
   data.set("jobc_version", JOBC_VERSION);
-  data.set("source", fs::path(spec.doc.display_path).filename().string());
+  data.set("source", comment_text(fs::path(spec.doc.display_path).filename().string()));
   data.set("once", layout.once);
   data.set("mpi", layout.mpi);
   data.set("per_node", !layout.once);

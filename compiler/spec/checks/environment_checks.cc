@@ -3,8 +3,22 @@
 #include <fmt/format.h>
 
 #include "spec/checks/check_context.h"
+#include "support/char_scan.h"
 
 namespace jobc {
+
+// The image lands in the generated Dockerfile's FROM line: refused here, where `jobc validate`
+// can say so with its location, unless it is a plain reference (no space or line break).
+static void check_image_reference(const CheckContext& context, const std::string& image) {
+  const nlohmann::json* value = context.find(image);
+  if (!value || !value->is_string()) return;
+  std::string text = value->get<std::string>();
+  if (is_image_reference(text) || looks_like_placeholder(text)) return;
+  context.sink.report(DiagCode::BadFormat, context.at(image),
+                      fmt::format("{:?} is not an image reference", text),
+                      {"an image is written like registry.example.com/team/name:tag, with "
+                       "letters, digits and . _ - / : @ only"});
+}
 
 static void check_registry(const CheckContext& context, const std::string& registry) {
   if (!context.find(registry)) return;
@@ -47,6 +61,7 @@ void check_environment(const CheckContext& context, const std::string& env) {
                         "an environment needs 'image' (a base image) or 'build' (a Dockerfile "
                         "and its context)");
   }
+  check_image_reference(context, image);
   std::string conda = pointer_append(env, "conda_file");
   if (const nlohmann::json* value = context.find(conda); value && value->is_string()) {
     check_local_path(context, conda, PathKind::File, "conda file");

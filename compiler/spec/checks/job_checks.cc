@@ -8,6 +8,7 @@
 #include "spec/checks/check_context.h"
 #include "spec/checks/command_references.h"
 #include "spec/did_you_mean.h"
+#include "spec/secret_names.h"
 #include "support/char_scan.h"
 
 namespace jobc {
@@ -104,17 +105,6 @@ void check_command(const CheckContext& context, const std::string& command,
                           {fmt::format("refer to it as ${{{{inputs.{}}}}}", name)});
     }
   }
-}
-
-// PASSWORD, PASSWD, SECRET, TOKEN, API_KEY / APIKEY or ACCESS_KEY / ACCESSKEY in any case.
-bool names_a_secret(std::string_view name) {
-  std::string upper(name);
-  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  for (std::string_view word :
-       {"PASSWORD", "PASSWD", "SECRET", "TOKEN", "APIKEY", "API_KEY", "ACCESSKEY", "ACCESS_KEY"}) {
-    if (upper.find(word) != std::string::npos) return true;
-  }
-  return false;
 }
 
 // azureml://registries/..., azureml:/subscriptions/..., azureml:NAME, NAME:VERSION, NAME@LABEL.
