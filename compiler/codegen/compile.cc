@@ -11,6 +11,7 @@
 #include "codegen/manifest.h"
 #include "codegen/slurm/slurm_job.h"
 #include "support/hash.h"
+#include "support/utf8.h"
 
 namespace jobc {
 namespace {
@@ -55,9 +56,33 @@ void InputRecord::add(const std::filesystem::path& path, const std::string& show
   files_.emplace(shown.empty() ? path.generic_string() : shown, path);
 }
 
+namespace {
+
+// The spec's path lands in the artifacts (the manifest, comments) and, for a job without
+// experiment_name, its folder's name is the experiment: both must be text.
+bool spec_path_is_text(const LoadedSpec& spec, DiagnosticSink& sink) {
+  std::string folder = std::filesystem::absolute(spec.doc.dir.empty() ? "." : spec.doc.dir)
+                           .lexically_normal()
+                           .string();
+  bool names_experiment = (spec.kind == SpecKind::CommandJob || spec.kind == SpecKind::SweepJob) &&
+                          !spec.doc.root.contains("experiment_name");
+  std::string_view bad = !is_valid_utf8(spec.doc.display_path)        ? spec.doc.display_path
+                         : names_experiment && !is_valid_utf8(folder) ? std::string_view(folder)
+                                                                      : std::string_view();
+  if (bad.empty()) return true;
+  sink.report(DiagCode::FileUnreadable, {printable_utf8(spec.doc.display_path), 0, 0},
+              fmt::format("the path '{}' is not valid UTF-8; rename it", printable_utf8(bad)),
+              {"a spec's path and, without experiment_name, its folder's name are written "
+               "into the artifacts"});
+  return false;
+}
+
+}  // namespace
+
 CompileResult compile_spec(const LoadedSpec& spec, const CompileOptions& options,
                            DiagnosticSink& sink) {
   CompileResult result;
+  if (!spec_path_is_text(spec, sink)) return result;
   std::string source = std::filesystem::path(spec.doc.display_path).filename().string();
   result.inputs.add(spec.doc.display_path, source);
 

@@ -91,6 +91,27 @@ TEST_SUITE("cli") {
     CHECK(job.compile().err.find("json.exception") == std::string::npos);
   }
 
+  TEST_CASE("a spec in a folder whose name is not UTF-8 is refused by name, not by a crash") {
+    // Without experiment_name the folder's name is the experiment, written into the JSON.
+    jobc::testing::TempDir dir;
+    fs::path folder = dir.path / "exp\xff";
+    fs::create_directories(folder);
+    std::ofstream(folder / "job.yml") << "command: echo hi\nenvironment: {image: python:3.11}\n";
+    for (const char* command :
+         {"compile exp\xff/job.yml -o out", "submit --detach exp\xff/job.yml"}) {
+      CAPTURE(command);
+      auto result =
+          jobc::testing::run_command("cd " + shell_quote(dir.path.string()) +
+                                     " && JOBC_HOME=home " + jobc::testing::jobc_command(command));
+      CHECK(result.status == 1);
+      CHECK(result.err.find("exp\\xff") != std::string::npos);
+      CHECK(result.err.find("is not valid UTF-8; rename it") != std::string::npos);
+      CHECK(result.err.find("json.exception") == std::string::npos);
+    }
+    CHECK_FALSE(fs::exists(dir.path / "out"));
+    CHECK((!fs::exists(dir.path / "home/runs") || fs::is_empty(dir.path / "home/runs")));
+  }
+
   TEST_CASE("an unreadable folder that .amlignore leaves out stops neither compile nor submit") {
     CodeJob job;
     fs::create_directories(job.src() / "private");
