@@ -11,10 +11,12 @@ zpty -w z 'compadd() {
   typeset -a __hits; builtin compadd -A __hits "$@"
   (( $#__hits )) && print -r -l -- "<hit>"${^__hits} >/dev/tty
   builtin compadd "$@" }'
-zpty -w z 'print "<ready>"'
+# The markers are split in what is typed, so the terminal's echo of the command cannot match
+# before zsh has run it.
+zpty -w z 'print "<rea""dy>"'
 zpty -r -m z line '*<ready>*'
 zpty -n -w z "$2"$'\t'
-zpty -w z $'\C-u print "<done>"'
+zpty -w z $'\C-u print "<do""ne>"'
 zpty -r z out '*<done>*'
 print -r -- "$out" | tr -d '\r' | grep -ao '<hit>[^<[:cntrl:]]*' | sed 's/^<hit>//'
 zpty -d z
