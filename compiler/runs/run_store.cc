@@ -369,13 +369,15 @@ std::unique_ptr<RunStore> RunStore::open_at(const std::filesystem::path& home, b
   sqlite3_busy_timeout(database.handle, 10000);
   // Read before anything is written: SQLite takes a file emptied (truncated to zero) for a
   // new database, and would create an empty history over the lost one.
-  Db::Statement schema;
   bool has_runs = false;
-  if (database.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'runs'", schema,
-                       error)) {
-    int rc = sqlite3_step(schema.raw);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) database.fail(rc, error);
-    has_runs = rc == SQLITE_ROW;
+  {  // finalized at once: an open read would hold the lock the WAL switch below waits for
+    Db::Statement schema;
+    if (database.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'runs'",
+                         schema, error)) {
+      int rc = sqlite3_step(schema.raw);
+      if (rc != SQLITE_ROW && rc != SQLITE_DONE) database.fail(rc, error);
+      has_runs = rc == SQLITE_ROW;
+    }
   }
   auto damage = [&](const std::string& why) {
     if (damaged) *damaged = true;
