@@ -8,12 +8,14 @@ Fault switches: `fail_jobs` (ends Failed with an error), `stuck_jobs` (stays Que
 A cancel moves the job to CancelRequested, then Canceled after a step.
 """
 import copy
+import re
 import sys
 import threading
 import time
 import uuid
 
-from workspace import ARTIFACT_CONTAINER, BLOB_CONTAINER, WS_ID, PROVIDER, iso_now, system_data
+from workspace import (ARTIFACT_CONTAINER, BLOB_CONTAINER, LOCATION, PROVIDER, RESOURCE_GROUP,
+                       SUBSCRIPTION, WORKSPACE, WORKSPACE_GUID, WS_ID, iso_now, system_data)
 
 ACTIVE = ("NotStarted", "Queued", "Preparing", "Starting", "Provisioning", "Running",
           "Finalizing", "CancelRequested")
@@ -23,6 +25,22 @@ FAILURE = {"code": "UserError", "message": "Execution failed. User process 'pyth
                                            "status code 1. Please check log file 'user_logs/"
                                            "std_log.txt' for error details. Error: fake failure",
            "messageFormat": "", "messageParameters": {}, "details": [], "innerError": None}
+
+
+def named_output_asset_id(job, output):
+    """The data asset run history names a job's named output with (run metadata)."""
+    return (f"azureml://locations/{LOCATION}/workspaces/{WORKSPACE_GUID}/data/"
+            f"azureml_{job}_output_data_{output}/versions/1")
+
+
+def resolve_named_output(asset_id):
+    """The datastore URI of a named output's asset id (batchGetResolvedUris), or None."""
+    match = re.search(r"/data/azureml_(.+)_output_data_([^/]+)/versions/1$", asset_id)
+    if not match:
+        return None
+    return (f"azureml://subscriptions/{SUBSCRIPTION}/resourcegroups/{RESOURCE_GROUP}/workspaces/"
+            f"{WORKSPACE}/datastores/workspaceblobstore/paths/azureml/{match.group(1)}/"
+            f"{match.group(2)}/")
 
 
 class Job:
@@ -36,6 +54,7 @@ class Job:
         self.lines_written, self.next_at = 0, time.time()
         self.step = max(0.05, float(faults.value("step_seconds")))
         self.cancel_at = None
+        self.named_outputs = []  # written when the job completes
 
     def prefix(self):
         return f"ExperimentRun/dcid.{self.name}/"
@@ -138,9 +157,13 @@ class Jobs:
         details = self.details(name)
         if details is None:
             return None
+        with self.lock:
+            written = self.jobs[name].named_outputs
+        outputs = {output: {"assetId": named_output_asset_id(name, output), "type": "UriFolder"}
+                   for output in written}
         return {"runMetadata": {**{k: details[k] for k in (
             "runId", "runUuid", "status", "startTimeUtc", "endTimeUtc", "target", "tags")},
-            "outputs": {}}, "runDefinition": None, "jobSpecification": None}
+            "outputs": outputs}, "runDefinition": None, "jobSpecification": None}
 
     # ---- the lifecycle ----
     def _run(self):
@@ -223,3 +246,5 @@ class Jobs:
             if output != "default" and isinstance(spec, dict) and not spec.get("uri"):
                 self.store.put_blob(BLOB_CONTAINER, f"azureml/{job.name}/{output}/output.txt",
                                     f"named output {output} of job {job.name}\n".encode(), "text/plain")
+                with self.lock:
+                    job.named_outputs.append(output)

@@ -3,11 +3,12 @@
   GET  /discovery                                    anonymous: {"api": base, "history": base, ...}
   GET  /history/v1.0{ws}/runs/{n}/details            RunDetails with logFiles as SAS URLs
   GET  /history/v1.0{ws}/runs/{n}                    the same, the fields a Run has
-  POST /history/v1.0{ws}/rundata                     runMetadata (outputs: {})
-  POST /data/v1.0{ws}/dataversion/batchGetResolvedUris   {"values": {}}
+  POST /history/v1.0{ws}/rundata                     runMetadata, outputs = the named outputs
+  POST /data/v1.0{ws}/dataversion/batchGetResolvedUris   named outputs' datastore URIs
 Run history answers with its own error shape ({"error": {"code", "message"}} too).
 """
 from faults import arm_error
+from jobs import resolve_named_output
 from workspace import WS_ID
 
 SERVICES = ("api", "catalog", "experimentation", "gallery", "history", "hyperdrive", "labeling",
@@ -28,7 +29,9 @@ def handle(method, path, body, jobs):
         return None
     if service == "/data/v1.0":
         if method == "POST" and seg == ["dataversion", "batchGetResolvedUris"]:
-            return 200, {}, {"values": {}}
+            uris = {asset: resolve_named_output(asset) for asset in (body or {}).get("values", [])}
+            return 200, {}, {"values": {asset: {"uri": uri, "type": "UriFolder"}
+                                        for asset, uri in uris.items() if uri}}
         return 404, {}, arm_error("NotFound", f"The fake does not serve {method} {path}.")
     if method == "POST" and seg == ["rundata"]:
         run_id = (body or {}).get("runId", "")

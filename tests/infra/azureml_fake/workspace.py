@@ -33,10 +33,12 @@ WS_ID = (f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{RESOURCE_GROUP}/provide
 OPERATIONS = f"/subscriptions/{SUBSCRIPTION}/providers/{PROVIDER}/locations/{LOCATION}"
 BLOB_CONTAINER = "azureml-blobstore-00000000-0000-0000-0000-000000000000"
 ARTIFACT_CONTAINER = "azureml"
+WORKSPACE_GUID = "00000000-0000-0000-0000-0000000000f0"
 DEFAULT_COMPUTE = "cpu-cluster"  # exists from the start (fake's choice): command jobs name it
 LRO_RETRY_AFTER = "1"  # seconds; the SDK would wait 30 s without it
 API_VERSION_RE = re.compile(r"^\d{4}-\d{2}-\d{2}(-preview)?$")
-IMMUTABLE_ENV_FIELDS = ("image", "condaFile", "build", "osType", "inferenceConfig")
+IMMUTABLE_ENV_FIELDS = {"image": None, "condaFile": None, "build": None, "osType": "Linux",
+                        "inferenceConfig": None}  # with the service's defaults
 
 
 def iso_now():
@@ -115,7 +117,7 @@ class Workspace:
                 "location": LOCATION, "identity": {"type": "SystemAssigned"},
                 "properties": {"friendlyName": WORKSPACE, "discoveryUrl": f"{self.base_url}/discovery",
                                "mlFlowTrackingUri": f"azureml://{host}/mlflow/v1.0{WS_ID}",
-                               "workspaceId": "00000000-0000-0000-0000-0000000000f0",
+                               "workspaceId": WORKSPACE_GUID,
                                "provisioningState": "Succeeded",
                                "storageAccount": f"/subscriptions/{SUBSCRIPTION}/resourceGroups/"
                                f"{RESOURCE_GROUP}/providers/Microsoft.Storage/storageAccounts/"
@@ -189,7 +191,8 @@ class Workspace:
                     old["properties"].get("codeUri") != properties.get("codeUri"):
                 return 400, {}, arm_error("UserError", "Asset paths cannot be updated.")
             if old is not None and kind == "environments" and any(
-                    old["properties"].get(f) != properties.get(f) for f in IMMUTABLE_ENV_FIELDS):
+                    old["properties"].get(f, d) != properties.get(f, d)
+                    for f, d in IMMUTABLE_ENV_FIELDS.items()):
                 # The contract found no documented status for this: 409 UserError (fake's choice).
                 return 409, {}, arm_error("UserError", f"Environment {name}:{version} already exists "
                                           "with different content; versions cannot be changed.")

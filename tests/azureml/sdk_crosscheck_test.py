@@ -1,0 +1,371 @@
+#!/usr/bin/python3
+"""The official Azure ML SDK (azure-ai-ml 1.4.0, Debian's python3-azure) against the fake and
+Azurite that tests/infra/azurite_up.sh started: proof that the fake honours the contract
+(../shared/notes/azureml-contract.md) as the official client sees it.
+
+Wiring, as the contract's §7 shows: the pydash stand-in in ./shims, AZUREML_DEV_URL_MFE for the
+ARM base URL, the storage URL table pointed at Azurite (path-style), and a bearer policy that
+allows http:// on loopback. The token comes from the fake's client-credentials endpoint.
+Every request the SDK sends (ARM, run history, blob) is also recorded on the client side.
+
+Exit 77 (ctest: skipped) with the reason when the infrastructure or the SDK is missing.
+"""
+import contextlib
+import hashlib
+import io
+import json
+import os
+import re
+import sys
+import tempfile
+import threading
+import time
+import unittest
+import urllib.parse
+import urllib.request
+import warnings
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+STATE = os.environ.get("JOBC_AZURE_TEST_STATE", "/tmp/jobc-azure-test")
+SHARED = os.path.join(os.environ.get("JOBC_SHARED_DIR") or os.path.join(ROOT, "..", "shared"),
+                      "conformance")
+SKIPPED = 77
+WS = ("/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/"
+      "Microsoft.MachineLearningServices/workspaces/ws")
+
+
+def read_env():
+    try:
+        with open(os.path.join(STATE, "env"), encoding="utf-8") as f:
+            return dict(line.rstrip("\n").split("=", 1) for line in f if "=" in line and line[0] != "#")
+    except OSError:
+        return None
+
+
+warnings.simplefilter("ignore", ResourceWarning)  # the SDK leaves sockets to the collector
+ENV = read_env()
+if ENV is None:
+    print(f"skipped: Azurite and the Azure ML fake are not running ({STATE}/env is missing; "
+          "tests/infra/azurite_up.sh starts them)")
+    sys.exit(SKIPPED)
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.join(HERE, "shims"))
+os.environ["AZUREML_DEV_URL_MFE"] = ENV["JOBC_TEST_AZUREML_FAKE_URL"]  # the ARM base URL (§7)
+try:
+    import azure.ai.ml.constants._common as sdk_constants
+    from azure.ai.ml import MLClient, load_compute, load_job
+    from azure.ai.ml.exceptions import JobException
+    from azure.core.credentials import AccessToken
+    from azure.core.exceptions import HttpResponseError
+    from azure.core.pipeline.policies import SansIOHTTPPolicy
+    from azure.core.pipeline.transport import RequestsTransport
+    from azure.storage.blob import BlobServiceClient
+except ImportError as e:
+    print(f"skipped: the official SDK does not import ({e}); apt-get install python3-azure")
+    sys.exit(SKIPPED)
+
+FAKE = ENV["JOBC_TEST_AZUREML_FAKE_URL"]
+AZURITE = ENV["JOBC_TEST_AZURITE_URL"]
+ACCOUNT = ENV["JOBC_TEST_AZURE_STORAGE_ACCOUNT"]
+sdk_constants.STORAGE_ACCOUNT_URLS["AzureBlob"] = AZURITE + "/{}/"  # path-style, as in §7
+
+
+def fake_call(method, path, body=None):
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(FAKE + path, data=data, method=method,
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.loads(response.read() or b"null")
+
+
+def fake_token():
+    """An ARM token from the fake's client-credentials endpoint (contract §4)."""
+    with open(ENV["JOBC_TEST_AZUREML_FAKE_SECRETS_FILE"], encoding="utf-8") as f:
+        secret = json.load(f)["client_secret"]
+    form = urllib.parse.urlencode({"grant_type": "client_credentials", "scope":
+                                   "https://management.azure.com/.default", "client_secret": secret,
+                                   "client_id": ENV["JOBC_TEST_AZURE_CLIENT_ID"]}).encode()
+    url = f"{FAKE}/{ENV['JOBC_TEST_AZURE_TENANT']}/oauth2/v2.0/token"
+    with urllib.request.urlopen(url, data=form, timeout=30) as response:
+        answer = json.load(response)
+    return AccessToken(answer["access_token"], int(time.time()) + answer["expires_in"])
+
+
+class FakeTokenCredential:
+    def __init__(self):
+        self.token = None
+
+    def get_token(self, *scopes, **kwargs):
+        if self.token is None or self.token.expires_on < time.time() + 300:
+            self.token = fake_token()
+        return self.token
+
+
+class PlainBearer(SansIOHTTPPolicy):
+    """The stock bearer policy refuses http:// (contract §0.7); this one allows loopback."""
+
+    def __init__(self, credential):
+        super().__init__()
+        self.credential = credential
+
+    def on_request(self, request):
+        request.context.options.pop("enforce_https", None)
+        token = self.credential.get_token("https://management.azure.com/.default").token
+        request.http_request.headers["Authorization"] = "Bearer " + token
+
+
+class ClientRecord:
+    """Every request the SDK's pipelines send, seen from the client (blob calls included)."""
+
+    def __init__(self):
+        self.entries, self.lock = [], threading.Lock()
+        original = RequestsTransport.send
+
+        def send(transport, request, **kwargs):
+            response = original(transport, request, **kwargs)
+            url = urllib.parse.urlsplit(request.url)
+            entry = {"method": request.method, "path": urllib.parse.unquote(url.path),
+                     "query": dict(urllib.parse.parse_qsl(url.query)), "status": response.status_code,
+                     "headers": {k.lower(): v for k, v in request.headers.items()}}
+            with self.lock:
+                self.entries.append(entry)
+            return response
+
+        RequestsTransport.send = send
+
+    def clear(self):
+        with self.lock:
+            self.entries = []
+
+    def blob_requests(self):
+        prefix = f"/{ACCOUNT}/"
+        with self.lock:
+            return [e for e in self.entries if e["path"].startswith(prefix)]
+
+
+CLIENT_RECORD = ClientRecord()
+CREDENTIAL = FakeTokenCredential()
+ML = None  # a new client per test: it caches the discovered run-history URL
+
+
+def new_client():
+    return MLClient(CREDENTIAL, "00000000-0000-0000-0000-000000000000", "rg", "ws",
+                    authentication_policy=PlainBearer(CREDENTIAL), polling_interval=1,
+                    show_progress=False)
+BLOBS = BlobServiceClient(f"{AZURITE}/{ACCOUNT}", credential={
+    "account_name": ACCOUNT, "account_key": open(ENV["JOBC_TEST_AZURE_STORAGE_KEY_FILE"]).read().strip()})
+BLOB_CONTAINER = "azureml-blobstore-00000000-0000-0000-0000-000000000000"
+
+
+def server_log():
+    """The requests the fake received, without the token requests (made lazily)."""
+    return [e for e in fake_call("GET", "/_fake/requests") if "/oauth2/" not in e["path"]]
+
+
+def arm_sequence(entries):
+    """(method, path relative to the workspace, api-version, status) of the ARM requests."""
+    return [(e["method"], e["path"].replace(WS, "{ws}"), e.get("api_version"), e["status"])
+            for e in entries if e["path"].startswith("/subscriptions/")]
+
+
+def load_train_job(name):
+    job = load_job(os.path.join(HERE, "specs", "train", "job.yml"))
+    job.name = name
+    return job
+
+
+class AzureMlSdkAgainstTheFake(unittest.TestCase):
+    def setUp(self):
+        global ML
+        ML = new_client()
+        fake_call("POST", "/_fake/reset")
+        fake_call("POST", "/_fake/faults", {"step_seconds": 0.4})
+        CLIENT_RECORD.clear()
+        self.cwd = os.getcwd()
+
+    def tearDown(self):
+        os.chdir(self.cwd)
+
+    def submit(self, job):
+        os.chdir(HERE)  # the SDK resolves the default experiment from the working folder
+        with contextlib.redirect_stderr(io.StringIO()):
+            return ML.jobs.create_or_update(job)
+
+    def wait_terminal(self, name, timeout=60):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            status = ML.jobs.get(name).status
+            if status in ("Completed", "Failed", "Canceled"):
+                return status
+            time.sleep(0.5)
+        self.fail(f"job {name} did not end within {timeout} s")
+
+    def test_a_conformance_spec_is_submitted_with_the_requests_the_contract_recorded(self):
+        spec = os.path.join(SHARED, "specs", "cli", "jobs", "basics", "hello-code.yml")
+        if not os.path.isfile(spec):
+            self.skipTest(f"the conformance corpus is absent ({spec})")
+        with open(os.path.join(SHARED, "expected", "cli", "jobs", "basics", "hello-code.yml.json"),
+                  encoding="utf-8") as f:
+            expected = json.load(f)
+        job = load_job(spec, params_override=[{"compute": "azureml:cpu-cluster"}])
+        job.name = "crosscheck-hello-code"
+        os.chdir(os.path.dirname(spec))
+        with contextlib.redirect_stderr(io.StringIO()):
+            created = ML.jobs.create_or_update(job)
+        self.assertEqual(created.status, "NotStarted")
+
+        # The ARM requests, in order, are those the contract captured (names normalised).
+        code = expected["code_asset"]
+        got = arm_sequence(server_log())
+        code_name = re.search(r"/codes/([^/]+)/", " ".join(p for _, p, _, _ in got)).group(1)
+        want = [(r["method"], r["path"].replace(WS, "{ws}").replace(code["name"], code_name)
+                 .replace("oracle-generated-job-name", job.name), r["api_version"],
+                 201 if r["method"] == "PUT" else r["status"])
+                for r in expected["requests"] if r["host"] == "management.azure.com"]
+        self.assertEqual(got, want)
+
+        # The blob requests, in order, are those of the contract: HEAD indicator, a Put Blob
+        # per file with If-None-Match: * and Content-MD5, then the metadata PUT, under the
+        # same LocalUpload/<hash>/src prefix the SDK computed for the oracle.
+        blob_calls = CLIENT_RECORD.blob_requests()
+        prefix = f"/{ACCOUNT}/{BLOB_CONTAINER}/"
+        got = [(e["method"], e["path"].replace(prefix, ""), e["status"]) for e in blob_calls]
+        got = got[:1] + sorted(got[1:-1]) + got[-1:]  # the Put Blobs run in parallel
+        self.assertEqual(got, [(r["method"], r["blob"], r["status"]) for r in expected["requests"]
+                               if r["host"].endswith(".blob.core.windows.net")])
+        self.assertEqual(blob_calls[-1]["query"].get("comp"), "metadata")
+        for e in blob_calls[1:-1]:
+            self.assertEqual(e["headers"].get("if-none-match"), "*")
+            self.assertIn("content-md5", e["headers"])
+
+        # The blobs landed in Azurite, byte for byte, the indicator with the SDK's metadata.
+        container = BLOBS.get_container_client(BLOB_CONTAINER)
+        blobs = {b.name: b for b in container.list_blobs(name_starts_with=code["blob_prefix"] + "/",
+                                                          include=["metadata"])}
+        src = os.path.join(os.path.dirname(spec), "src")
+        self.assertEqual(sorted(blobs), sorted(f"{code['blob_prefix']}/{n}" for n in os.listdir(src)))
+        for name, blob in blobs.items():
+            with open(os.path.join(src, name.rsplit("/", 1)[1]), "rb") as f:
+                self.assertEqual(bytes(blob.content_settings.content_md5), hashlib.md5(f.read()).digest())
+        indicator = blobs[f"{code['blob_prefix']}/hello-git.py"]
+        self.assertEqual(indicator.metadata, {"upload_status": "completed", "name": code_name,
+                                              "version": "1"})
+
+    def test_a_second_submit_of_unchanged_code_uploads_nothing_and_re_puts_the_code_version(self):
+        self.submit(load_train_job("crosscheck-first"))
+        first = [e for e in server_log() if "/codes/" in e["path"]]
+        CLIENT_RECORD.clear()
+        self.submit(load_train_job("crosscheck-second"))
+        puts = [e for e in CLIENT_RECORD.blob_requests() if e["method"] == "PUT"]
+        codes = [e for e in server_log() if "/codes/" in e["path"]]
+        self.assertEqual([e for e in puts if "/src/" in e["path"]], [])  # code: skipped
+        self.assertEqual(codes[-1]["path"], first[0]["path"])
+        self.assertEqual((first[0]["status"], codes[-1]["status"]), (201, 200))
+
+    def test_the_sdk_streams_a_job_from_run_history_to_completion(self):
+        job = self.submit(load_train_job("crosscheck-stream"))
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            ML.jobs.stream(job.name)
+        text = out.getvalue()
+        self.assertIn("Streaming user_logs/std_log.txt", text)
+        self.assertIn("would run: python train.py --data ${{inputs.data}}", text)
+        self.assertIn("step 6/6: loss 0.1667", text)
+        self.assertIn("Execution Summary", text)
+        log = server_log()
+        discovery = [e for e in log if e["path"] == "/discovery"]
+        self.assertEqual([e["bearer"] for e in discovery], [False])  # anonymous (§3)
+        details = [e for e in log if e["path"].endswith(f"/runs/{job.name}/details")]
+        self.assertGreaterEqual(len(details), 2)
+        self.assertTrue(all(e["bearer"] and e["status"] == 200 for e in details))
+        after_put = [(e["method"], e["path"].replace(WS, "{ws}")) for e in log][-len(details) - 3:][:3]
+        self.assertEqual(after_put, [("GET", f"{{ws}}/jobs/{job.name}"), ("GET", "{ws}"),
+                                     ("GET", "/discovery")])
+        sas_reads = [e for e in CLIENT_RECORD.blob_requests() if e["query"].get("sig")]
+        self.assertTrue(sas_reads and all(e["status"] == 200 and "range" not in e["headers"]
+                                          for e in sas_reads))
+
+    def test_the_sdk_downloads_the_outputs_logs_and_named_outputs_of_a_finished_job(self):
+        job = self.submit(load_train_job("crosscheck-download"))
+        self.assertEqual(self.wait_terminal(job.name), "Completed")
+        with tempfile.TemporaryDirectory() as dest:
+            ML.jobs.download(job.name, download_path=dest, all=True)
+            files = sorted(os.path.relpath(os.path.join(d, f), dest)
+                           for d, _, names in os.walk(dest) for f in names)
+            self.assertIn("artifacts/outputs/result.txt", files)
+            self.assertIn("artifacts/outputs/model/model.bin", files)
+            self.assertIn("artifacts/logs/fake/driver.log", files)
+            self.assertIn("artifacts/user_logs/std_log.txt", files)
+            self.assertIn("named-outputs/model/output.txt", files)
+            with open(os.path.join(dest, "artifacts/outputs/result.txt"), encoding="utf-8") as f:
+                self.assertEqual(f.read(), f"fake output of job {job.name}\n")
+        rundata = [e for e in server_log() if e["path"].endswith("/rundata")]
+        self.assertEqual(rundata[0]["body"]["runId"], job.name)
+
+    def test_a_failed_job_makes_the_sdk_stream_raise_with_the_service_error(self):
+        fake_call("POST", "/_fake/faults", {"step_seconds": 0.4, "fail_jobs": "^crosscheck-fails$"})
+        job = self.submit(load_train_job("crosscheck-fails"))
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out), self.assertRaises(JobException) as raised:
+            ML.jobs.stream(job.name)
+        self.assertIn("fake failure", str(raised.exception))
+        self.assertIn("RuntimeError: fake failure", out.getvalue())
+        self.assertEqual(ML.jobs.get(job.name).status, "Failed")
+
+    def test_a_job_that_never_leaves_queued_is_canceled_through_the_location_operation(self):
+        fake_call("POST", "/_fake/faults", {"step_seconds": 0.4, "stuck_jobs": "stuck"})
+        job = self.submit(load_train_job("crosscheck-stuck"))
+        time.sleep(2.0)  # five steps: a normal job would be running by now
+        self.assertEqual(ML.jobs.get(job.name).status, "Queued")
+        ML.jobs.begin_cancel(job.name).result()
+        self.assertEqual(ML.jobs.get(job.name).status, "Canceled")
+        log = [(e["method"], e["path"].split("/")[-1].split(":")[0], e["status"]) for e in server_log()
+               if e["path"].endswith("/cancel") or "mfeOperationResults" in e["path"]]
+        self.assertEqual(log[0], ("POST", "cancel", 202))
+        self.assertEqual(log[-1], ("GET", "jc", 200))
+        self.assertTrue(all(status == 202 for _, _, status in log[1:-1]))
+
+    def test_a_compute_create_is_a_long_running_operation_polled_until_it_succeeds(self):
+        fake_call("POST", "/_fake/faults", {"step_seconds": 0.4, "slow_lro_seconds": 3})
+        compute = load_compute(os.path.join(HERE, "specs", "cluster.yml"))
+        started = time.time()
+        result = ML.compute.begin_create_or_update(compute).result()
+        self.assertGreaterEqual(time.time() - started, 3)
+        self.assertEqual(result.provisioning_state, "Succeeded")
+        log = [(e["method"], e["path"].replace(WS, "{ws}"), e["status"]) for e in server_log()]
+        self.assertEqual(log[:2], [("GET", "{ws}", 200), ("PUT", "{ws}/computes/crosscheck-cluster", 201)])
+        polls = [e for e in log if "computeOperationsStatus" in e[1]]
+        self.assertGreaterEqual(len(polls), 2)  # InProgress, then Succeeded
+        self.assertEqual(log[-1], ("GET", "{ws}/computes/crosscheck-cluster", 200))
+        put = [e for e in server_log() if e["method"] == "PUT"][0]
+        self.assertEqual(put["body"]["properties"]["properties"]["scaleSettings"],
+                         {"minNodeCount": 0, "maxNodeCount": 2, "nodeIdleTimeBeforeScaleDown": "PT2M"})
+
+    def test_a_throttled_job_put_is_retried_after_the_retry_after_seconds(self):
+        fake_call("POST", "/_fake/faults", {"step_seconds": 0.4, "throttle": [
+            {"match": "^PUT .*/jobs/", "times": 1, "retry_after": 2}]})
+        self.submit(load_train_job("crosscheck-throttled"))
+        puts = [e for e in server_log() if e["method"] == "PUT" and "/jobs/" in e["path"]]
+        self.assertEqual([e["status"] for e in puts], [429, 201])
+        self.assertGreaterEqual(puts[1]["time"] - puts[0]["time"], 2.0)
+
+    def test_server_errors_on_a_get_are_retried_until_it_answers(self):
+        job = self.submit(load_train_job("crosscheck-500"))
+        fake_call("POST", "/_fake/faults", {"step_seconds": 0.4, "server_error": [
+            {"match": f"^GET .*/jobs/{job.name}$", "times": 2}]})
+        self.assertEqual(ML.jobs.get(job.name).name, job.name)
+        gets = [e["status"] for e in server_log() if e["method"] == "GET" and e["path"].endswith(job.name)]
+        self.assertEqual(gets, [500, 500, 200])
+
+    def test_a_refused_put_reaches_the_sdk_user_as_code_and_message(self):
+        fake_call("POST", "/_fake/faults", {"refuse": [{"match": "^PUT .*/jobs/", "code": "UserError",
+                                                        "message": "The fake refuses this job."}]})
+        with self.assertRaises(HttpResponseError) as raised:
+            self.submit(load_train_job("crosscheck-refused"))
+        self.assertIn("(UserError) The fake refuses this job.", str(raised.exception))
+        self.assertEqual(raised.exception.status_code, 400)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2, warnings="ignore")  # the SDK's own warnings are noise here

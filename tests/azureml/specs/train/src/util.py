@@ -1,0 +1,2 @@
+def loss(step):
+    return 1.0 / step
