@@ -14,6 +14,7 @@ import contextlib
 import hashlib
 import io
 import json
+import logging
 import os
 import re
 import sys
@@ -43,6 +44,7 @@ def read_env():
         return None
 
 
+logging.getLogger("azure").setLevel(logging.CRITICAL)  # refusals are asserted, not printed
 warnings.simplefilter("ignore", ResourceWarning)  # the SDK leaves sockets to the collector
 ENV = read_env()
 if ENV is None:
@@ -57,9 +59,10 @@ try:
     from azure.ai.ml import MLClient, load_compute, load_job
     from azure.ai.ml.exceptions import JobException
     from azure.core.credentials import AccessToken
-    from azure.core.exceptions import HttpResponseError
+    from azure.core.exceptions import ClientAuthenticationError, HttpResponseError
     from azure.core.pipeline.policies import SansIOHTTPPolicy
     from azure.core.pipeline.transport import RequestsTransport
+    from azure.identity import ManagedIdentityCredential
     from azure.storage.blob import BlobServiceClient
 except ImportError as e:
     print(f"skipped: the official SDK does not import ({e}); apt-get install python3-azure")
@@ -160,7 +163,7 @@ BLOB_CONTAINER = "azureml-blobstore-00000000-0000-0000-0000-000000000000"
 
 def server_log():
     """The requests the fake received, without the token requests (made lazily)."""
-    return [e for e in fake_call("GET", "/_fake/requests") if "/oauth2/" not in e["path"]]
+    return [e for e in fake_call("GET", "/_fake/requests") if not e["path"].endswith("/oauth2/v2.0/token")]
 
 
 def arm_sequence(entries):
@@ -365,6 +368,58 @@ class AzureMlSdkAgainstTheFake(unittest.TestCase):
             self.submit(load_train_job("crosscheck-refused"))
         self.assertIn("(UserError) The fake refuses this job.", str(raised.exception))
         self.assertEqual(raised.exception.status_code, 400)
+
+
+class AzureIdentityAgainstTheFakeTokenEndpoints(unittest.TestCase):
+    """azure-identity's ManagedIdentityCredential (contract §4) gets tokens from the fake in
+    each of its three flavours, and they open ARM. (ClientSecretCredential cannot be pointed
+    at the fake: it insists on an https authority, §0.7; the tests above use that endpoint.)"""
+
+    FLAVOURS = ("IDENTITY_ENDPOINT", "IDENTITY_HEADER", "MSI_ENDPOINT", "MSI_SECRET",
+                "AZURE_POD_IDENTITY_AUTHORITY_HOST")
+
+    def setUp(self):
+        fake_call("POST", "/_fake/reset")
+        with open(ENV["JOBC_TEST_AZUREML_FAKE_SECRETS_FILE"], encoding="utf-8") as f:
+            self.secrets = json.load(f)
+        self.saved = {k: os.environ.pop(k) for k in self.FLAVOURS if k in os.environ}
+
+    def tearDown(self):
+        for k in self.FLAVOURS:
+            os.environ.pop(k, None)
+        os.environ.update(self.saved)
+
+    def token_opens_arm(self, variables):
+        os.environ.update(variables)
+        token = ManagedIdentityCredential().get_token("https://management.azure.com/.default")
+        request = urllib.request.Request(f"{FAKE}{WS}?api-version=2022-10-01-preview",
+                                         headers={"Authorization": "Bearer " + token.token})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            self.assertEqual(json.load(response)["name"], "ws")
+        self.assertGreater(token.expires_on, time.time() + 3000)
+        return [e for e in server_log() if "token" in e["path"]]
+
+    def test_app_service_managed_identity_gets_a_token_with_its_header(self):
+        calls = self.token_opens_arm({"IDENTITY_ENDPOINT": f"{FAKE}/msi/token",
+                                      "IDENTITY_HEADER": self.secrets["identity_header"]})
+        self.assertEqual([(e["api_version"], e["query"]["resource"]) for e in calls],
+                         [("2019-08-01", "https://management.azure.com")])
+
+    def test_azure_ml_compute_managed_identity_gets_a_token_with_its_secret(self):
+        calls = self.token_opens_arm({"MSI_ENDPOINT": f"{FAKE}/msi/token",
+                                      "MSI_SECRET": self.secrets["msi_secret"]})
+        self.assertEqual([e["api_version"] for e in calls], ["2017-09-01"])
+
+    def test_imds_gets_a_token_with_the_metadata_header(self):
+        calls = self.token_opens_arm({"AZURE_POD_IDENTITY_AUTHORITY_HOST": FAKE})
+        self.assertEqual([(e["path"], e["api_version"]) for e in calls],
+                         [("/metadata/identity/oauth2/token", "2018-02-01")])
+
+    def test_a_wrong_identity_header_gets_no_token(self):
+        os.environ.update({"IDENTITY_ENDPOINT": f"{FAKE}/msi/token", "IDENTITY_HEADER": "wrong"})
+        with self.assertRaises(ClientAuthenticationError):
+            ManagedIdentityCredential().get_token("https://management.azure.com/.default")
+        self.assertEqual([e["status"] for e in server_log()], [401])
 
 
 if __name__ == "__main__":
