@@ -58,6 +58,8 @@ try:
     import azure.ai.ml.constants._common as sdk_constants
     from azure.ai.ml import MLClient, load_compute, load_job
     from azure.ai.ml.exceptions import JobException
+    from azure.ai.ml._artifacts._artifact_utilities import _check_and_upload_env_build_context
+    from azure.ai.ml.operations import _environment_operations, _job_operations
     from azure.core.credentials import AccessToken
     from azure.core.exceptions import ClientAuthenticationError, HttpResponseError
     from azure.core.pipeline.policies import SansIOHTTPPolicy
@@ -93,6 +95,13 @@ def fake_token():
     with urllib.request.urlopen(url, data=form, timeout=30) as response:
         answer = json.load(response)
     return AccessToken(answer["access_token"], int(time.time()) + answer["expires_in"])
+
+
+def arm_put(path, body):
+    request = urllib.request.Request(FAKE + path, data=json.dumps(body).encode(), method="PUT", headers={
+        "Content-Type": "application/json", "Authorization": "Bearer " + CREDENTIAL.get_token().token})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.load(response)
 
 
 class FakeTokenCredential:
@@ -147,6 +156,21 @@ class ClientRecord:
             return [e for e in self.entries if e["path"].startswith(prefix)]
 
 
+def upload_build_contexts_for_workspaces_too(create_or_update):
+    """This 1.4.0 snapshot uploads a local `build:` context only for registries; later SDKs
+    (and jobc, and the conformance oracle) for workspaces too (contract §1)."""
+
+    def patched(self, environment):
+        if not self._registry_name and environment.path:
+            environment = _check_and_upload_env_build_context(
+                environment=environment, operations=self, show_progress=False)
+        return create_or_update(self, environment)
+
+    return patched
+
+
+_environment_operations.EnvironmentOperations.create_or_update = \
+    upload_build_contexts_for_workspaces_too(_environment_operations.EnvironmentOperations.create_or_update)
 CLIENT_RECORD = ClientRecord()
 CREDENTIAL = FakeTokenCredential()
 ML = None  # a new client per test: it caches the discovered run-history URL
@@ -368,6 +392,62 @@ class AzureMlSdkAgainstTheFake(unittest.TestCase):
             self.submit(load_train_job("crosscheck-refused"))
         self.assertIn("(UserError) The fake refuses this job.", str(raised.exception))
         self.assertEqual(raised.exception.status_code, 400)
+
+
+class TheConformanceCorpusAgainstTheFake(unittest.TestCase):
+    """Every job spec the oracle accepted (../shared/conformance/CASES.tsv), submitted by the
+    SDK to the fake: the same ARM requests, in the same order, with the same job body."""
+
+    def test_every_accepted_job_spec_gets_the_requests_and_body_the_oracle_recorded(self):
+        cases = os.path.join(SHARED, "CASES.tsv")
+        if not os.path.isfile(cases):
+            self.skipTest(f"the conformance corpus is absent ({cases})")
+        _job_operations.get_git_properties = dict  # as the oracle: no git properties
+        with open(cases, encoding="utf-8") as f:
+            rows = [line.rstrip("\n").split("\t") for line in f][1:]
+        rows = [r for r in rows if r[1] == "job" and r[3] == "accepted"]
+        self.assertGreater(len(rows), 10)
+        cwd = os.getcwd()
+        try:
+            for number, (spec, _, override, _, expected_file) in enumerate(rows):
+                with self.subTest(spec=spec):
+                    self.check(number, spec, override, expected_file)
+        finally:
+            os.chdir(cwd)
+
+    def check(self, number, spec, override, expected_file):
+        fake_call("POST", "/_fake/reset")
+        with open(os.path.join(SHARED, expected_file), encoding="utf-8") as f:
+            expected = json.load(f)
+        path = os.path.join(SHARED, "specs", spec)
+        params = [dict([override.split("=", 1)])] if override else []
+        job = load_job(path, params_override=params)
+        name = f"conformance-{number}"
+        if job.name is None:
+            job.name = name
+            if job.display_name is None:
+                job.display_name = "oracle-generated-job-name"
+        compute = re.match(r"(?:azureml:)?([\w-]+)$", str(job.compute or ""))
+        if compute and compute.group(1) != "cpu-cluster":  # the fake has only cpu-cluster
+            arm_put(f"{WS}/computes/{compute.group(1)}?api-version=2022-10-01-preview",
+                    {"location": "eastus", "properties": {"computeType": "AmlCompute"}})
+        seen = len(server_log())
+        os.chdir(os.path.dirname(path))
+        with contextlib.redirect_stderr(io.StringIO()):
+            new_client().jobs.create_or_update(job)
+        log = server_log()[seen:]
+
+        def normal(text):
+            return re.sub(r"/codes/[^/]+/", "/codes/{code}/", text.replace(WS, "{ws}")).replace(
+                "oracle-generated-job-name", job.name)
+
+        want = [(r["method"], normal(r["path"]), r["api_version"])
+                for r in expected["requests"] if r["host"] == "management.azure.com"]
+        self.assertEqual([(e["method"], normal(e["path"]), e.get("api_version")) for e in log
+                          if e["path"].startswith("/subscriptions/")], want)
+        body = [e for e in log if e["method"] == "PUT" and "/jobs/" in e["path"]][-1]["body"]
+        self.assertEqual(normal(json.dumps(body, sort_keys=True)),
+                         normal(json.dumps(expected["payload"], sort_keys=True)))
 
 
 class AzureIdentityAgainstTheFakeTokenEndpoints(unittest.TestCase):

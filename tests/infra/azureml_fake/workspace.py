@@ -9,6 +9,7 @@ Microsoft.MachineLearningServices/workspaces/{w}:
   PUT  {ws}/codes|environments/{n}/versions/{v}     201 new, 200 same; 400 "Asset paths cannot be
                                                     updated." (changed codeUri); 409 changed env
   GET  {ws}/codes|environments/{n}[/versions/{v}]
+  GET  {ws}/data|models/{n}/versions                every name has a version "1"
   PUT  {ws}/jobs/{n}, GET {ws}/jobs[/{n}]           201 new, 200 same, 409 changed
   POST {ws}/jobs/{n}/cancel                         202 + Location + Retry-After
   PUT  {ws}/computes/{n}                            201/200 + Azure-AsyncOperation (LRO)
@@ -104,6 +105,8 @@ class Workspace:
         }
         if seg and seg[0] in ("codes", "environments"):
             return self._asset(method, seg, body)
+        if method == "GET" and len(seg) == 3 and seg[0] in ("data", "models") and seg[2] == "versions":
+            return self._registered_asset_versions(seg[0], seg[1])
         route = routes.get(key)
         if route is None:
             return 404, {}, arm_error("NoRegisteredProviderFound" if method != "GET" else "NotFound",
@@ -204,6 +207,17 @@ class Workspace:
                 resource["properties"]["environmentType"] = "UserCreated"
             self.assets.setdefault((kind, name), {})[version] = resource
             return (201 if old is None else 200), {}, resource
+
+    def _registered_asset_versions(self, kind, name):
+        """Data and models are not created here: every name has a version "1" (fake's choice,
+        as the conformance oracle's), so that `name@latest` resolves."""
+        uri = f"azureml://datastores/workspaceblobstore/paths/{kind}/{name}/"
+        return 200, {}, {"value": [{
+            "id": f"{WS_ID}/{kind}/{name}/versions/1", "name": "1", "systemData": system_data(),
+            "type": f"{PROVIDER}/workspaces/{kind}/versions",
+            "properties": {"dataType": "uri_folder", "dataUri": uri, "modelType": "custom_model",
+                           "modelUri": uri, "flavors": {}, "properties": {}, "tags": {},
+                           "isArchived": False, "isAnonymous": False}}]}
 
     def asset_exists(self, arm_id):
         match = re.match(re.escape(WS_ID) + r"/(codes|environments)/([^/]+)/versions/([^/]+)$",
