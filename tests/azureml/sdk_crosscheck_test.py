@@ -24,6 +24,7 @@ from sdk_harness import (  # noqa: E402
     ClientAuthenticationError, HttpResponseError, JobException,
     ManagedIdentityCredential, _job_operations, arm_put, fake_call,
     load_compute, load_job, new_client, server_log)
+from azure.ai.ml.entities._assets import Code  # noqa: E402 (not exported by 1.4.0)
 
 ML = None  # a new client per test
 
@@ -127,6 +128,19 @@ class AzureMlSdkAgainstTheFake(unittest.TestCase):
         self.assertEqual([e for e in puts if "/src/" in e["path"]], [])  # code: skipped
         self.assertEqual(codes[-1]["path"], first[0]["path"])
         self.assertEqual((first[0]["status"], codes[-1]["status"]), (201, 200))
+
+    def test_a_code_version_pointed_at_another_path_is_refused_as_asset_paths_cannot_be_updated(self):
+        train = os.path.join(HERE, "specs", "train")
+        with contextlib.redirect_stderr(io.StringIO()):
+            ML._code.create_or_update(Code(name="fixed", version="1", path=os.path.join(train, "src")))
+            with self.assertRaises(HttpResponseError) as raised:
+                ML._code.create_or_update(Code(name="fixed", version="1", path=os.path.join(train, "data")))
+        # The SDK maps only str(err) == "(UserError) Asset paths cannot be updated." to its
+        # AssetPathException (contract §5); azure-core 1.26 appends "Code:"/"Message:" lines to
+        # an ARM error, so the SDK shows the raw error instead (its quirk, not the fake's).
+        self.assertEqual(str(raised.exception).splitlines()[0],
+                         "(UserError) Asset paths cannot be updated.")
+        self.assertEqual(raised.exception.status_code, 400)
 
     def test_the_sdk_streams_a_job_from_run_history_to_completion(self):
         job = self.submit(load_train_job("crosscheck-stream"))
