@@ -221,6 +221,14 @@ class AzureMlSdkAgainstTheFake(unittest.TestCase):
         self.assertEqual(put["body"]["properties"]["properties"]["scaleSettings"],
                          {"minNodeCount": 0, "maxNodeCount": 2, "nodeIdleTimeBeforeScaleDown": "PT2M"})
 
+    def test_a_compute_create_that_fails_raises_the_operation_error_in_the_sdk(self):
+        fake_call("POST", "/_fake/faults", {"step_seconds": 0.4, "fail_computes": "crosscheck"})
+        compute = load_compute(os.path.join(HERE, "specs", "cluster.yml"))
+        with self.assertRaises(HttpResponseError) as raised:
+            ML.compute.begin_create_or_update(compute).result()
+        self.assertIn("not enough quota", str(raised.exception))
+        self.assertEqual(ML.compute.get("crosscheck-cluster").provisioning_state, "Failed")
+
     def test_a_throttled_job_put_is_retried_after_the_retry_after_seconds(self):
         fake_call("POST", "/_fake/faults", {"step_seconds": 0.4, "throttle": [
             {"match": "^PUT .*/jobs/", "times": 1, "retry_after": 2}]})

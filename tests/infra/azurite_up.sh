@@ -105,9 +105,17 @@ fake_answers() {
   [ -s "$STATE/fake.port" ] &&
     [ "$(curl -s --max-time 3 "http://127.0.0.1:$(fake_port)/_fake/health" || true)" = ok ]
 }
-if alive "$STATE/fake.pid" && fake_answers; then
+# A running fake is reused only while its sources are those it was started from.
+fake_sources=$(cat "$ROOT"/tests/infra/azureml_fake/*.py | sha256sum | cut -d' ' -f1)
+if alive "$STATE/fake.pid" && fake_answers && [ "$(cat "$STATE/fake.sources" 2>/dev/null)" = "$fake_sources" ]; then
   say "the Azure ML fake already runs on port $(fake_port): using it"
 else
+  if alive "$STATE/fake.pid"; then
+    say "the fake's sources changed: restarting it"
+    kill -TERM "$(cat "$STATE/fake.pid")"
+    for _ in $(seq 1 40); do alive "$STATE/fake.pid" || break; sleep 0.25; done
+  fi
+  echo "$fake_sources" >"$STATE/fake.sources"
   rm -f "$STATE/fake.port"
   if [ ! -s "$STATE/fake-secrets.json" ]; then
     (

@@ -8,6 +8,7 @@ JSON) or at any time with POST /_fake/faults (the same JSON; it replaces the pre
      "slow_lro_seconds": 20,        compute create/update and job cancel take this long
      "fail_jobs": "REGEX",          jobs whose name matches end Failed, with an error
      "stuck_jobs": "REGEX",         jobs whose name matches never leave Queued
+     "fail_computes": "REGEX",      compute creates/updates whose name matches end Failed
      "step_seconds": 1.0,           how long each phase of the job lifecycle lasts
      "token_lifetime_seconds": 3599}   lifetime of the tokens issued from now on (refresh tests)
 
@@ -19,7 +20,7 @@ import re
 import threading
 
 DEFAULTS = {"throttle": [], "server_error": [], "refuse": [], "slow_lro_seconds": 0,
-            "fail_jobs": "", "stuck_jobs": "", "step_seconds": 1.0,
+            "fail_jobs": "", "stuck_jobs": "", "fail_computes": "", "step_seconds": 1.0,
             "token_lifetime_seconds": 3599}
 
 

@@ -52,6 +52,11 @@ def system_data():
             "lastModifiedAt": now, "lastModifiedBy": "fake", "lastModifiedByType": "User"}
 
 
+def compute_failure(op):
+    return {"code": "QuotaExceeded", "message": f"The fake could not create compute {op['compute']}: "
+                                                "not enough quota (fail_computes)."}
+
+
 def not_found(kind, name):
     return 404, {}, arm_error("UserError", f"{kind} {name} not found")
 
@@ -283,7 +288,8 @@ class Workspace:
             state = "Updating" if exists else "Creating"
             self.computes[name] = self._compute_resource(name, body, state)
             resource = copy.deepcopy(self.computes[name])
-        op = self._new_operation("compute", faults, compute=name)
+        op = self._new_operation("compute", faults, compute=name,
+                                 fails=faults.job_matches(name, "fail_computes"))
         return (200 if exists else 201), {
             "Azure-AsyncOperation": f"{self.base_url}{OPERATIONS}/computeOperationsStatus/{op}"
                                     f"?api-version=2022-10-01-preview&service=new",
@@ -303,7 +309,10 @@ class Workspace:
             if op["kind"] == "compute" and time.time() >= op["done_at"] and not op.get("settled"):
                 op["settled"] = True
                 compute = self.computes.get(op["compute"])
-                if compute:
+                if compute and op.get("fails"):
+                    compute["properties"]["provisioningState"] = "Failed"
+                    compute["properties"]["provisioningErrors"] = [{"error": compute_failure(op)}]
+                elif compute:
                     compute["properties"]["provisioningState"] = "Succeeded"
 
     def _operation(self, seg):
@@ -322,8 +331,11 @@ class Workspace:
                              "Retry-After": LRO_RETRY_AFTER}, None
             return 200, {}, None
         done = time.time() >= op["done_at"]
+        outcome = "Failed" if op.get("fails") else "Succeeded"
         status = {"id": f"{OPERATIONS}/computeOperationsStatus/{op_id}", "name": op_id,
-                  "status": "Succeeded" if done else "InProgress", "startTime": op["started"]}
+                  "status": outcome if done else "InProgress", "startTime": op["started"]}
         if done:
             status["endTime"] = iso_now()
+            if op.get("fails"):
+                status["error"] = compute_failure(op)
         return 200, ({} if done else {"Retry-After": LRO_RETRY_AFTER}), status
