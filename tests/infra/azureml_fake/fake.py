@@ -160,7 +160,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
         query = dict(urllib.parse.parse_qsl(url.query, keep_blank_values=True))
         raw = self._body()
         if path.startswith("/_fake/"):
-            body = json.loads(raw) if raw else None
+            try:
+                body = json.loads(raw) if raw else None
+            except ValueError:
+                return self._send(400, {}, arm_error("InvalidRequestContent", "The body is not JSON."))
             status, headers, answer = self.fake.control(self.command, path, body)
             return self._send(status, headers, answer)
         authorization = self.headers.get("Authorization") or ""

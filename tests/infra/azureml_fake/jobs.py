@@ -14,6 +14,7 @@ import threading
 import time
 import uuid
 
+from faults import arm_error
 from workspace import (ARTIFACT_CONTAINER, BLOB_CONTAINER, LOCATION, PROVIDER, RESOURCE_GROUP,
                        SUBSCRIPTION, WORKSPACE, WORKSPACE_GUID, WS_ID, iso_now, system_data)
 
@@ -109,7 +110,6 @@ class Jobs:
             return [self._resource(job) for job in self.jobs.values()]
 
     def put(self, name, body):
-        from faults import arm_error
         with self.lock:
             old = self.jobs.get(name)
             if old is not None:
