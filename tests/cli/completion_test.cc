@@ -127,7 +127,7 @@ TEST_SUITE("cli") {
     fs::path script = write_script(dir, "bash", "jobc.bash");
     CHECK(bash_complete(script, {"jobc", "va"}) == Words{"validate"});
     CHECK(bash_complete(script, {"jobc", "runs", ""}) ==
-          Words{"list", "show", "logs", "cancel", "download", "repair"});
+          Words{"list", "show", "logs", "cancel", "download", "delete", "prune", "repair"});
     CHECK(bash_complete(script, {"jobc", "validate", "--format", ""}) ==
           Words{"gcc", "json", "github"});
     // bash splits --format=j at '=' into three words.
@@ -197,7 +197,7 @@ TEST_SUITE("cli") {
     CHECK(run_command("zsh -n " + shell_quote(script.string())).status == 0);
     CHECK(zsh_complete(script, "jobc va") == Words{"validate"});
     CHECK(zsh_complete(script, "jobc runs ") ==
-          Words{"list", "show", "logs", "cancel", "download", "repair"});
+          Words{"list", "show", "logs", "cancel", "download", "delete", "prune", "repair"});
     CHECK(zsh_complete(script, "jobc validate --format ") == Words{"gcc", "json", "github"});
     fs::create_directories(dir.path / "home/runs/mnist_1700000000_0a1b2c3d");
     CHECK(zsh_complete(script, "jobc runs logs ", (dir.path / "home").string()) ==
