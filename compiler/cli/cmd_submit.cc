@@ -137,9 +137,9 @@ int run_submit(const SubmitArgs& args) {
     std::cerr << fmt::format("jobc: run {} ({}) started on {}\n", submission->run.id,
                              submission->run.experiment, submission->run.backend);
   }
-  int status = stream_run(*store, *submission, args);
+  int ended = stream_run(*store, *submission, args);
   if (json) print_run_json(*store, submission->run);
-  return status;
+  return ended;
 }
 
 }  // namespace

@@ -183,7 +183,7 @@ TEST_SUITE("cli") {
     CHECK(run_command("fish --no-config -n " + shell_quote(script.string())).status == 0);
     CHECK(fish_complete(script, "jobc va") == Words{"validate"});
     CHECK(fish_complete(script, "jobc runs ") ==
-          Words{"cancel", "download", "list", "logs", "repair", "show"});
+          Words{"cancel", "delete", "download", "list", "logs", "prune", "repair", "show"});
     CHECK(fish_complete(script, "jobc validate --format ") == Words{"gcc", "github", "json"});
   }
 
