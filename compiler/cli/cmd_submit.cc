@@ -9,6 +9,7 @@
 
 #include "cli/commands.h"
 #include "cli/interrupts.h"
+#include "cli/run_json.h"
 #include "cli/run_status_exit.h"
 #include "cli/spec_options.h"
 #include "jobc/compile.h"
@@ -31,18 +32,34 @@ struct SubmitArgs {
   bool detach = false;
   bool detach_on_interrupt = false;
   bool rebuild = false;
+  std::string output = "text";
+  bool quiet = false;
 };
+
+// Where the run's log streams: stdout, unless stdout is kept for the JSON object.
+std::ostream& log_stream(const SubmitArgs& args) {
+  return args.output == "json" ? std::cerr : std::cout;
+}
+
+// --output json: the run as `jobc runs show --output json` shows it, read back from the store
+// (its final state after streaming), as one object on stdout.
+void print_run_json(RunStore& store, const RunRecord& run) {
+  RunRecord now = store.find(run.id).value_or(run);
+  nlohmann::json out = run_json(now, store.run_dir(now.id));
+  std::cout << out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+}
 
 // Streams the run until it ends, or its monitor is found gone; Ctrl-C or SIGTERM cancels it
 // (or only detaches, when asked).
-int stream_run(RunStore& store, const Submission& submission, bool detach_on_interrupt) {
+int stream_run(RunStore& store, const Submission& submission, const SubmitArgs& args) {
   catch_interrupts();
   RunEndWatch watch(store, submission.run.id);
   auto finished = [&] { return watch.ended(); };
   fs::path log = submission.run_dir / "std_log.txt";
-  size_t offset = follow_log(log, std::cout, finished, interrupt_signal());
+  std::ostream& out = log_stream(args);
+  size_t offset = follow_log(log, out, finished, interrupt_signal());
   if (*interrupt_signal()) {
-    if (detach_on_interrupt) {
+    if (args.detach_on_interrupt) {
       std::cerr << fmt::format("\njobc: detached; the run goes on: jobc runs logs --follow {}\n",
                                submission.run.id);
       return kExitOk;
@@ -50,9 +67,10 @@ int stream_run(RunStore& store, const Submission& submission, bool detach_on_int
     std::cerr << "\njobc: interrupted: canceling the run\n";
     cancel_run(store, submission.run.id);
     clear_interrupt();
-    follow_log(log, std::cout, finished, interrupt_signal(), offset);
+    follow_log(log, out, finished, interrupt_signal(), offset);
   }
-  return report_run_end(store, submission.run.id, watch);
+  out.flush();
+  return report_run_end(store, submission.run.id, watch, args.quiet);
 }
 
 int run_submit(const SubmitArgs& args) {
@@ -85,7 +103,8 @@ int run_submit(const SubmitArgs& args) {
     std::cerr << "jobc submit: " << error << "\n";
     return kExitUsage;
   }
-  SubmitOptions submit_options{args.compute, &std::cerr, args.rebuild};
+  std::ostream no_progress(nullptr);  // -q: writes to it go nowhere
+  SubmitOptions submit_options{args.compute, args.quiet ? &no_progress : &std::cerr, args.rebuild};
   DiagnosticSink submit_sink;
   auto submission = submit_job(*spec, result, submit_options, *store, submit_sink, error);
   if (!submission) {
@@ -93,22 +112,34 @@ int run_submit(const SubmitArgs& args) {
     if (!error.empty()) std::cerr << "jobc submit: " << error << "\n";
     return submit_sink.has_errors() ? kExitInvalid : kExitUsage;
   }
-  for (const std::string& notice : submission->notices) std::cerr << "note: " << notice << "\n";
+  if (!args.quiet) {
+    for (const std::string& notice : submission->notices) std::cerr << "note: " << notice << "\n";
+  }
+  bool json = args.output == "json";
   if (is_terminal(submission->run.status)) {  // refused as it was handed over, or canceled
     if (!submission->start_error.empty()) {
       std::cerr << "jobc submit: the job was refused: " << submission->start_error << "\n";
     }
     print_final_status(submission->run, std::cerr);
+    if (json) print_run_json(*store, submission->run);
     return exit_status_for(submission->run);
   }
   bool stream = args.stream || (!args.detach && isatty(STDOUT_FILENO));
   if (!stream) {
-    std::cout << submission->run.id << "\n";
+    if (json) {
+      print_run_json(*store, submission->run);
+    } else {
+      std::cout << submission->run.id << "\n";
+    }
     return kExitOk;
   }
-  std::cerr << fmt::format("jobc: run {} ({}) started on {}\n", submission->run.id,
-                           submission->run.experiment, submission->run.backend);
-  return stream_run(*store, *submission, args.detach_on_interrupt);
+  if (!args.quiet) {
+    std::cerr << fmt::format("jobc: run {} ({}) started on {}\n", submission->run.id,
+                             submission->run.experiment, submission->run.backend);
+  }
+  int ended = stream_run(*store, *submission, args);
+  if (json) print_run_json(*store, submission->run);
+  return ended;
 }
 
 }  // namespace
@@ -127,13 +158,23 @@ Command add_submit_command(CLI::App& app) {
       ->excludes(stream);
   command->add_flag("--detach-on-interrupt", args->detach_on_interrupt,
                     "Ctrl-C stops streaming but leaves the run going (default: cancel it)");
+  command
+      ->add_option("--output,--output-format", args->output,
+                   "text, or json: one object on stdout (what runs show prints: id, name, "
+                   "status, exit_code, folder, ...), the job's output on stderr")
+      ->check(CLI::IsMember({"text", "json"}));
+  command->add_flag("-q,--quiet", args->quiet,
+                    "say nothing but errors and warnings: no notes, progress, or final status "
+                    "of a Completed run");
   command->add_flag("--rebuild", args->rebuild,
                     "docker: build the environment's image even if jobc-env:<hash> exists, "
                     "without the engine's layer cache");
   command->footer(
       "Runs are kept under $JOBC_HOME (default ~/.local/share/jobc): see 'jobc runs'.\n"
       "Exit status: 0 the run Completed, 1 it Failed (or the spec is invalid), 130 it was\n"
-      "Canceled, 2 usage or I/O error. With --detach: 0 once the run has started.");
+      "Canceled, 2 usage or I/O error. With --detach: 0 once the run has started.\n"
+      "--output json prints the object once the run has ended (or, with --detach, started);\n"
+      "nothing when no run was made (an invalid spec, a backend that cannot prepare the job).");
   return {command, [args]() { return run_submit(*args); }};
 }
 

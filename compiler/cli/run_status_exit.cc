@@ -29,7 +29,7 @@ void print_final_status(const RunRecord& run, std::ostream& out) {
                      seconds);
 }
 
-int report_run_end(RunStore& store, const std::string& id, const RunEndWatch& watch) {
+int report_run_end(RunStore& store, const std::string& id, const RunEndWatch& watch, bool quiet) {
   const std::string& lost = watch.monitor_lost();
   if (!lost.empty()) std::cerr << "jobc: " << lost << "\n";
   auto run = store.find(id);
@@ -40,7 +40,9 @@ int report_run_end(RunStore& store, const std::string& id, const RunEndWatch& wa
               << "\n";
     return kExitUsage;
   }
-  print_final_status(*run, std::cerr);
+  if (!quiet || run->status != RunStatus::Completed || !lost.empty()) {
+    print_final_status(*run, std::cerr);
+  }
   int status = exit_status_for(*run);
   return !lost.empty() && status == kExitOk ? kExitInvalid : status;
 }

@@ -18,6 +18,7 @@ fs::path run_record_file(const fs::path& run_dir) {
 bool write_run_record_file(const fs::path& run_dir, const RunRecord& run, std::string& error) {
   json record = {{"id", run.id},
                  {"name", run.name},
+                 {"display_name", run.display_name},
                  {"experiment", run.experiment},
                  {"status", status_name(run.status)},
                  {"created_ms", run.created_ms},
@@ -45,6 +46,7 @@ std::optional<RunRecord> read_run_record_file(const fs::path& run_dir) {
     RunRecord run;
     run.id = record["id"].get<std::string>();
     run.name = record.value("name", run.id);
+    run.display_name = record.value("display_name", "");
     run.experiment = record.value("experiment", "");
     run.status = *status;
     run.created_ms = record.value("created_ms", int64_t{0});

@@ -34,14 +34,15 @@ CREATE TABLE IF NOT EXISTS runs (
   backend TEXT NOT NULL,
   backend_job_id TEXT NOT NULL DEFAULT '',
   monitor_pid INTEGER NOT NULL DEFAULT 0,
-  monitor_start INTEGER NOT NULL DEFAULT 0
+  monitor_start INTEGER NOT NULL DEFAULT 0,
+  display_name TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS runs_by_created ON runs (created_ms);
 )";
 
 constexpr const char* kColumns =
     "id, name, experiment, status, created_ms, started_ms, ended_ms, exit_code, reason, "
-    "spec_hash, backend, backend_job_id, monitor_pid, monitor_start";
+    "spec_hash, backend, backend_job_id, monitor_pid, monitor_start, display_name";
 
 const char* text_column(sqlite3_stmt* statement, int column) {
   const unsigned char* text = sqlite3_column_text(statement, column);
@@ -66,6 +67,7 @@ RunRecord read_row(sqlite3_stmt* statement) {
   run.backend_job_id = text_column(statement, 11);
   run.monitor_pid = sqlite3_column_int64(statement, 12);
   run.monitor_start = sqlite3_column_int64(statement, 13);
+  run.display_name = text_column(statement, 14);
   return run;
 }
 
@@ -199,6 +201,7 @@ struct RunStore::Db {
     sqlite3_bind_text(s, 12, run.backend_job_id.c_str(), -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(s, 13, run.monitor_pid);
     sqlite3_bind_int64(s, 14, run.monitor_start);
+    sqlite3_bind_text(s, 15, run.display_name.c_str(), -1, SQLITE_TRANSIENT);
   }
 
   // Moves a run to a terminal status unless it is terminal already, and with `monitor_pid`
@@ -271,6 +274,18 @@ struct RunStore::Db {
   bool step_done(sqlite3_stmt* statement, std::string& error) {
     int rc = sqlite3_step(statement);
     return rc == SQLITE_DONE || fail(rc, error);
+  }
+
+  // A store made before jobc recorded display names gets the column (its runs have none).
+  // Two processes may add it at once: the second one's "duplicate column" is no failure.
+  bool add_display_name_column(std::string& error) {
+    Statement probe;
+    std::string missing;
+    if (prepare("SELECT display_name FROM runs LIMIT 0", probe, missing)) return true;
+    if (exec("ALTER TABLE runs ADD COLUMN display_name TEXT NOT NULL DEFAULT ''", error)) {
+      return true;
+    }
+    return error.find("duplicate column") != std::string::npos;
   }
 };
 
@@ -405,6 +420,7 @@ std::unique_ptr<RunStore> RunStore::open_at(const std::filesystem::path& home, b
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(10 + attempt % 40));
   }
+  if (!database.add_display_name_column(error)) return nullptr;
   keep_space_reserve(home);
   return store;
 }
@@ -415,7 +431,7 @@ bool RunStore::insert(const RunRecord& run, std::string& error) {
   Db::Statement statement;
   std::string sql = fmt::format(
       "INSERT INTO runs ({}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
-      "?9, ?10, ?11, ?12, ?13, ?14)",
+      "?9, ?10, ?11, ?12, ?13, ?14, ?15)",
       kColumns);
   if (!db_->prepare(sql, statement, error)) return false;
   Db::bind_run(statement.raw, run);
@@ -431,7 +447,8 @@ bool RunStore::update(const RunRecord& run, std::string& error) {
     const char* sql =
         "UPDATE runs SET name=?2, experiment=?3, status=?4, created_ms=?5, started_ms=?6, "
         "ended_ms=?7, exit_code=?8, reason=?9, spec_hash=?10, backend=?11, backend_job_id=?12, "
-        "monitor_pid=?13, monitor_start=?14 WHERE id=?1 AND status NOT IN ('Completed', "
+        "monitor_pid=?13, monitor_start=?14, display_name=?15 WHERE id=?1 AND status NOT IN "
+        "('Completed', "
         "'Failed', 'Canceled')";
     if (!db_->prepare(sql, statement, message)) return false;
     Db::bind_run(statement.raw, run);
@@ -463,23 +480,29 @@ bool RunStore::finish_unwatched(const RunRecord& seen, RunStatus status, const s
 }
 
 std::optional<RunRecord> RunStore::find(const std::string& id_or_name) {
+  std::vector<RunRecord> found = matches(id_or_name, 2);
+  if (found.size() == 1) return found.front();
+  return std::nullopt;
+}
+
+std::vector<RunRecord> RunStore::matches(const std::string& id_or_name, size_t limit) {
   read_failure_.clear();
-  for (const char* where : {"id = ?1", "name = ?1", "id LIKE ?1 || '%' ESCAPE '\\'"}) {
+  // An exact id first: a run's id may be the prefix of another's. A prefix is compared
+  // exactly (LIKE would take '_' in an id for any character, and ignore case).
+  for (const char* where : {"id = ?1", "name = ?1 OR substr(id, 1, length(?1)) = ?1"}) {
     Db::Statement statement;
-    std::string sql = fmt::format("SELECT {} FROM runs WHERE {} ORDER BY created_ms DESC LIMIT 2",
-                                  kColumns, where);
+    std::string sql = fmt::format(
+        "SELECT {} FROM runs WHERE {} ORDER BY created_ms DESC, id DESC LIMIT ?2", kColumns, where);
     std::vector<RunRecord> found;
     if (db_->prepare(sql, statement, read_failure_)) {
       sqlite3_bind_text(statement.raw, 1, id_or_name.c_str(), -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int64(statement.raw, 2, static_cast<int64_t>(limit));
       db_->read_rows(statement.raw, found, read_failure_);
     }
-    if (!read_failure_.empty()) return note_read_failure(), std::nullopt;
-    // A prefix must be unique; a name means its newest run.
-    if (found.size() == 1 || (!found.empty() && std::string(where) == "name = ?1")) {
-      return found.front();
-    }
+    if (!read_failure_.empty()) return note_read_failure(), std::vector<RunRecord>{};
+    if (!found.empty() || id_or_name.empty()) return found;
   }
-  return std::nullopt;
+  return {};
 }
 
 std::vector<RunRecord> RunStore::list(const RunFilter& filter) {
@@ -488,12 +511,14 @@ std::vector<RunRecord> RunStore::list(const RunFilter& filter) {
   Db::Statement statement;
   std::string sql = fmt::format(
       "SELECT {} FROM runs WHERE (?1 = '' OR experiment = ?1) AND (?2 = '' OR status = ?2) "
-      "ORDER BY created_ms DESC, id DESC",
+      "AND created_ms >= ?3 ORDER BY created_ms DESC, id DESC LIMIT ?4",
       kColumns);
   if (db_->prepare(sql, statement, read_failure_)) {
     sqlite3_bind_text(statement.raw, 1, filter.experiment.c_str(), -1, SQLITE_TRANSIENT);
     std::string status = filter.status ? std::string(status_name(*filter.status)) : "";
     sqlite3_bind_text(statement.raw, 2, status.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(statement.raw, 3, filter.created_since_ms);
+    sqlite3_bind_int64(statement.raw, 4, filter.limit ? static_cast<int64_t>(filter.limit) : -1);
     db_->read_rows(statement.raw, runs, read_failure_);
   }
   if (!read_failure_.empty()) note_read_failure();
@@ -504,6 +529,26 @@ bool RunStore::finish_unwatched(const RunRecord& seen, RunStatus status,
                                 std::optional<int> exit_code, const std::string& reason,
                                 std::string& error) {
   return db_->end_run(seen.id, seen.monitor_pid, status, exit_code, reason, error);
+}
+
+bool RunStore::delete_ended_record(const std::string& id,
+                                   const std::function<bool(std::string&)>& while_locked,
+                                   std::string& error) {
+  return db_->write_transaction(
+      [&](std::string& message) {
+        auto run = db_->row(id);
+        if (run && !is_terminal(run->status)) {
+          message = fmt::format("run {} is {}: it has not ended (jobc runs cancel {} stops it)", id,
+                                status_name(run->status), id);
+          return false;
+        }
+        if (!while_locked(message)) return false;
+        Db::Statement statement;
+        if (!db_->prepare("DELETE FROM runs WHERE id = ?1", statement, message)) return false;
+        sqlite3_bind_text(statement.raw, 1, id.c_str(), -1, SQLITE_TRANSIENT);
+        return db_->step_done(statement.raw, message);
+      },
+      error);
 }
 
 bool RunStore::reads_fine() {

@@ -1,5 +1,6 @@
 // `jobc runs repair`: a damaged run store is moved aside, never deleted, and rebuilt from the
-// run folders, whose run.json holds each run's record as the store last wrote it.
+// run folders, whose run.json holds each run's record as the store last wrote it. Deletes a
+// crash interrupted (folders left in trash/) are finished.
 #include <fmt/format.h>
 #include <sys/stat.h>
 
@@ -104,7 +105,10 @@ bool RunStore::repair(const fs::path& home, StoreRepair& report, std::string& er
   report = {};
   bool damaged = false;
   if (auto store = open_at(home, false, error, &damaged)) {
-    if (store->reads_fine()) return true;
+    if (store->reads_fine()) {
+      report.deletes_finished = store->finish_interrupted_removals();
+      return true;
+    }
   } else if (!damaged) {
     return false;  // not damage (say, no permission): nothing to repair
   }
@@ -126,6 +130,7 @@ bool RunStore::repair(const fs::path& home, StoreRepair& report, std::string& er
     }
     ++report.restored;
   }
+  report.deletes_finished = store->finish_interrupted_removals();
   return true;
 }
 

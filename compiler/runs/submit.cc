@@ -128,6 +128,10 @@ std::optional<Submission> submit_job(const LoadedSpec& spec, const CompileResult
   run.experiment = experiment_of(spec);
   run.id = new_run_id(run.experiment);
   run.name = spec.doc.root.value("name", run.id);
+  if (auto shown = spec.doc.root.find("display_name");
+      shown != spec.doc.root.end() && shown->is_string()) {
+    run.display_name = shown->get<std::string>();
+  }
   run.created_ms = now_ms();
   run.backend = target->backend;
   run.spec_hash = sha256_hex(spec.doc.root.dump());

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -19,6 +20,7 @@ bool is_terminal(RunStatus status);
 struct RunRecord {
   std::string id;
   std::string name;
+  std::string display_name;  // the spec's display_name, or empty
   std::string experiment;
   RunStatus status = RunStatus::Queued;
   int64_t created_ms = 0;  // milliseconds since the epoch
@@ -36,6 +38,8 @@ struct RunRecord {
 struct RunFilter {
   std::string experiment;
   std::optional<RunStatus> status;
+  int64_t created_since_ms = 0;  // only runs created at or after this time (0: any)
+  size_t limit = 0;              // at most this many, the newest (0: all)
 };
 
 // The folder jobc keeps runs in: $JOBC_HOME, else $XDG_DATA_HOME/jobc, else ~/.local/share/jobc.
@@ -48,10 +52,11 @@ std::string home_privacy_warning(const std::filesystem::path& home);
 
 // What `jobc runs repair` did.
 struct StoreRepair {
-  bool was_damaged = false;                 // false: the store read fine, nothing was changed
-  std::filesystem::path kept_as;            // where the damaged runs.db was moved, if it existed
-  int restored = 0;                         // runs recorded again from their folders
-  std::vector<std::string> without_record;  // folders under runs/ that hold no run to restore
+  bool was_damaged = false;                   // false: the store read fine, it was not rebuilt
+  std::filesystem::path kept_as;              // where the damaged runs.db was moved, if it existed
+  int restored = 0;                           // runs recorded again from their folders
+  std::vector<std::string> without_record;    // folders under runs/ that hold no run to restore
+  std::vector<std::string> deletes_finished;  // runs whose interrupted delete was finished
 };
 
 class RunStore {
@@ -82,13 +87,27 @@ class RunStore {
   // run again to know which happened.
   bool finish_unwatched(const RunRecord& seen, RunStatus status, const std::string& reason,
                         std::string& error);
-  // By id, or by a unique id prefix, or by name (the newest run with that name).
+  // By id, else the one run whose name is `id_or_name` or whose id starts with it; nullopt
+  // when none or several match (matches() tells which).
   std::optional<RunRecord> find(const std::string& id_or_name);
+  // The run with id `id_or_name`, else every run (newest first, at most `limit`) whose name
+  // is `id_or_name` or whose id starts with it.
+  std::vector<RunRecord> matches(const std::string& id_or_name, size_t limit = 20);
   std::vector<RunRecord> list(const RunFilter& filter);
   // finish_unwatched(), recording the job's exit code (a job that ended on its own while no
   // monitor watched it).
   bool finish_unwatched(const RunRecord& seen, RunStatus status, std::optional<int> exit_code,
                         const std::string& reason, std::string& error);
+  // Deletes an ended run: its folder is moved to HOME/trash/<id> (one rename), then its record
+  // is deleted, then the folder is removed. A crash in between leaves a folder in trash/,
+  // which repair() (or deleting the run again) finishes deleting. `freed_bytes`: the disk
+  // space its files used. False with `error` (nothing deleted) for a run not recorded or not
+  // ended.
+  bool remove(const std::string& id, uint64_t& freed_bytes, std::string& error);
+  // The disk space run `id`'s folder holds (as du counts it).
+  uint64_t disk_usage(const std::string& id) const;
+  // Finishes the deletes a crash interrupted (HOME/trash/<id>); the ids it finished.
+  std::vector<std::string> finish_interrupted_removals();
   // Why the last find() or list() could not read the store (say it is damaged), else empty:
   // their answer is then incomplete and must not be shown as the history.
   const std::string& read_failure() const { return read_failure_; }
@@ -103,6 +122,12 @@ class RunStore {
   // `damaged` tells a failure that is damage from one that is not.
   static std::unique_ptr<RunStore> open_at(const std::filesystem::path& home, bool rebuilding,
                                            std::string& error, bool* damaged = nullptr);
+  // Deletes run `id`'s record if it has ended (and none is no error), in one write
+  // transaction that first runs `while_locked`; false with `error` when the run has not
+  // ended or a step failed (nothing is deleted).
+  bool delete_ended_record(const std::string& id,
+                           const std::function<bool(std::string&)>& while_locked,
+                           std::string& error);
   void note_read_failure();
   bool reads_fine();  // every page of the database reads back, and every run  // read_failure_ from
                       // SQLite's message, with what to do

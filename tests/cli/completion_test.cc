@@ -127,7 +127,7 @@ TEST_SUITE("cli") {
     fs::path script = write_script(dir, "bash", "jobc.bash");
     CHECK(bash_complete(script, {"jobc", "va"}) == Words{"validate"});
     CHECK(bash_complete(script, {"jobc", "runs", ""}) ==
-          Words{"list", "show", "logs", "cancel", "download", "repair"});
+          Words{"list", "show", "logs", "cancel", "download", "delete", "prune", "repair"});
     CHECK(bash_complete(script, {"jobc", "validate", "--format", ""}) ==
           Words{"gcc", "json", "github"});
     // bash splits --format=j at '=' into three words.
@@ -183,7 +183,7 @@ TEST_SUITE("cli") {
     CHECK(run_command("fish --no-config -n " + shell_quote(script.string())).status == 0);
     CHECK(fish_complete(script, "jobc va") == Words{"validate"});
     CHECK(fish_complete(script, "jobc runs ") ==
-          Words{"cancel", "download", "list", "logs", "repair", "show"});
+          Words{"cancel", "delete", "download", "list", "logs", "prune", "repair", "show"});
     CHECK(fish_complete(script, "jobc validate --format ") == Words{"gcc", "github", "json"});
   }
 
@@ -197,7 +197,7 @@ TEST_SUITE("cli") {
     CHECK(run_command("zsh -n " + shell_quote(script.string())).status == 0);
     CHECK(zsh_complete(script, "jobc va") == Words{"validate"});
     CHECK(zsh_complete(script, "jobc runs ") ==
-          Words{"list", "show", "logs", "cancel", "download", "repair"});
+          Words{"list", "show", "logs", "cancel", "download", "delete", "prune", "repair"});
     CHECK(zsh_complete(script, "jobc validate --format ") == Words{"gcc", "json", "github"});
     fs::create_directories(dir.path / "home/runs/mnist_1700000000_0a1b2c3d");
     CHECK(zsh_complete(script, "jobc runs logs ", (dir.path / "home").string()) ==

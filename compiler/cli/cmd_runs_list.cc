@@ -1,0 +1,102 @@
+// `jobc runs list`: the runs, newest first, filtered by experiment, status and age.
+#include <fmt/format.h>
+
+#include <iostream>
+
+#include "cli/cmd_runs.h"
+#include "cli/run_json.h"
+#include "cli/time_arguments.h"
+#include "runs/unrecorded_runs.h"
+
+namespace jobc::cli {
+namespace {
+
+struct ListArgs {
+  std::string experiment;
+  std::string status;
+  std::string since;
+  size_t limit = 0;
+  std::string output = "table";
+};
+
+// What the NAME column shows: the display name, else a name the user gave (not the id).
+std::string shown_name(const RunRecord& run) {
+  if (!run.display_name.empty()) return run.display_name;
+  return run.name == run.id ? "" : run.name;
+}
+
+void print_table(const std::vector<RunRecord>& runs) {
+  constexpr const char* kRow = "{:<40} {:<20} {:<20} {:<10} {:<21} {:>9} {}\n";
+  std::cout << fmt::format(kRow, "ID", "DISPLAY NAME", "EXPERIMENT", "STATUS", "CREATED",
+                           "DURATION", "BACKEND");
+  int64_t now = now_ms();
+  for (const RunRecord& run : runs) {
+    auto duration = run_duration_ms(run, now);
+    std::cout << fmt::format(kRow, run.id, shown_name(run), run.experiment, status_name(run.status),
+                             iso_time(run.created_ms), duration ? format_duration(*duration) : "",
+                             run.backend);
+  }
+}
+
+int list_runs(const ListArgs& args) {
+  RunFilter filter{args.experiment, std::nullopt, 0, args.limit};
+  if (!args.status.empty()) {
+    filter.status = parse_status(args.status);
+    if (!filter.status) {
+      std::cerr << "jobc runs list: unknown status '" << args.status
+                << "' (Queued, Running, Completed, Failed, Canceled)\n";
+      return kExitUsage;
+    }
+  }
+  if (!args.since.empty()) {
+    auto since = parse_time_ms(args.since, now_ms());
+    if (!since) {
+      std::cerr << "jobc runs list: --since '" << args.since
+                << "' is neither a duration (30m, 2h, 3d, 1w) nor a date (2026-11-30, "
+                   "2026-11-30T12:00, UTC)\n";
+      return kExitUsage;
+    }
+    filter.created_since_ms = *since;
+  }
+  auto store = open_runs_store();
+  if (!store) return kExitUsage;
+  auto runs = store->list(filter);
+  if (!store->read_failure().empty()) {
+    std::cerr << "jobc runs list: " << store->read_failure() << "\n";
+    return kExitUsage;
+  }
+  for (const std::filesystem::path& folder : unrecorded_run_folders(*store)) {
+    std::cerr << "jobc runs list: warning: " << folder.string()
+              << " has no record in runs.db (not listed; remove it if it is not needed)\n";
+  }
+  if (args.output == "json") {
+    nlohmann::json out = nlohmann::json::array();
+    for (const RunRecord& run : runs) out.push_back(run_json(run, store->run_dir(run.id)));
+    std::cout << out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+    return kExitOk;
+  }
+  print_table(runs);
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_runs_list_command(CLI::App& runs, const ChosenAction& chosen) {
+  auto args = std::make_shared<ListArgs>();
+  CLI::App* list = runs.add_subcommand("list", "List runs, newest first");
+  list->add_option("--experiment", args->experiment, "only this experiment");
+  list->add_option("--status", args->status, "only runs in this status")
+      ->check(CLI::IsMember({"Queued", "Running", "Completed", "Failed", "Canceled"},
+                            CLI::ignore_case));
+  list->add_option("--since", args->since,
+                   "only runs created since then: a duration ago (30m, 2h, 3d, 1w) or a UTC "
+                   "date or time (2026-11-30, 2026-11-30T12:00)");
+  list->add_option("--limit", args->limit, "at most this many runs, the newest")
+      ->check(CLI::PositiveNumber);
+  list->add_option("--output,--output-format", args->output,
+                   "table, or json (an array of what runs show prints)")
+      ->check(CLI::IsMember({"table", "json"}));
+  list->callback([=] { *chosen = [args] { return list_runs(*args); }; });
+}
+
+}  // namespace jobc::cli

@@ -1,0 +1,49 @@
+// `jobc runs show RUN`: every field of one run, as text or one JSON object.
+#include <fmt/format.h>
+
+#include <iostream>
+
+#include "cli/cmd_runs.h"
+#include "cli/run_json.h"
+
+namespace jobc::cli {
+namespace {
+
+struct ShowArgs {
+  std::string run;
+  std::string output = "table";
+};
+
+int show_run(const ShowArgs& args) {
+  auto store = open_runs_store();
+  if (!store) return kExitUsage;
+  auto run = find_run(*store, args.run, "show");
+  if (!run) return kExitUsage;
+  nlohmann::json info = run_json(*run, store->run_dir(run->id));
+  run_folder(*store, *run);  // a note when it is gone; the record is still shown
+  if (args.output == "json") {
+    std::cout << info.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+    return kExitOk;
+  }
+  for (const auto& [key, value] : info.items()) {
+    std::string text = value.is_string() ? value.get<std::string>()
+                       : value.is_null() ? ""
+                                         : value.dump();
+    std::cout << fmt::format("{:<15} {}\n", key + ":", text);
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_runs_show_command(CLI::App& runs, const ChosenAction& chosen) {
+  auto args = std::make_shared<ShowArgs>();
+  CLI::App* show = runs.add_subcommand("show", "Show one run");
+  add_run_argument(*show, args->run);
+  show->add_option("--output,--output-format", args->output,
+                   "table, or json (one object with the same fields)")
+      ->check(CLI::IsMember({"table", "json"}));
+  show->callback([=] { *chosen = [args] { return show_run(*args); }; });
+}
+
+}  // namespace jobc::cli
