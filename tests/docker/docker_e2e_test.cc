@@ -662,7 +662,7 @@ TEST_SUITE("docker") {
                                "'}\n"
                                "  ro: {type: uri_file, path: ro.txt, mode: ro_mount}\n"
                                "  rw: {type: uri_file, path: rw.txt, mode: rw_mount}\n"));
-    auto result = box.submit(spec, "SSL_CERT_FILE=" + shell_quote(server.ca_file().string()));
+    auto result = box.submit(spec, "CURL_CA_BUNDLE=" + shell_quote(server.ca_file().string()));
     CHECK_MESSAGE(result.status == 0, result.err);
     CHECK(result.out.find("from the web") != std::string::npos);
     CHECK(result.out.find("at=/jobc/inputs/web/weights.txt") != std::string::npos);

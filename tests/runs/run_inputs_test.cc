@@ -23,14 +23,16 @@ using json = nlohmann::json;
 
 namespace {
 
-// Submits `yaml` in `box` and waits for the run to end; the server's CA is trusted through
-// SSL_CERT_FILE.
+// Submits `yaml` in `box` and waits for the run to end. The server's CA is trusted through
+// `variable` (curl's CURL_CA_BUNDLE, which wins, or SSL_CERT_FILE); with no server, neither
+// variable is set and only the system's CAs are.
 CommandResult submit(const JobcSandbox& box, const std::string& yaml, const HttpsServer* server,
-                     const std::string& more = "") {
+                     const std::string& variable = "CURL_CA_BUNDLE") {
   fs::path spec = box.job(yaml);
-  std::string environment = server ? "SSL_CERT_FILE=" + shell_quote(server->ca_file()) + " " : "";
+  std::string trust = "env -u CURL_CA_BUNDLE -u SSL_CERT_FILE ";
+  if (server) trust += variable + "=" + shell_quote(server->ca_file()) + " ";
   return jobc::testing::run_command(
-      environment + more + " JOBC_HOME=" + shell_quote(box.home().string()) + " " +
+      trust + "JOBC_HOME=" + shell_quote(box.home().string()) + " " +
       jobc::testing::jobc_command("submit --stream " + shell_quote(spec.string())));
 }
 
@@ -145,7 +147,7 @@ TEST_SUITE("inputs") {
     JobcSandbox box;
     std::string url = server.url("/data.csv?sig=QUERYSECRET");
     url.insert(url.find("127.0.0.1"), "user:PASSWORDSECRET@");
-    auto result = submit(box, download_job(url), &server);
+    auto result = submit(box, download_job(url), &server, "SSL_CERT_FILE");
     REQUIRE_MESSAGE(result.status == 0, result.err);
     CHECK(result.out.find("rows") != std::string::npos);
     for (const std::string& text : {result.out, result.err}) {

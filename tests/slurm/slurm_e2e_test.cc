@@ -444,7 +444,7 @@ TEST_SUITE("slurm") {
         "'}\n"
         "  ro: {type: uri_file, path: ro.txt, mode: ro_mount}\n");
     auto result = box.jobc("submit --stream " + shell_quote(spec.string()),
-                           "SSL_CERT_FILE=" + shell_quote(server.ca_file().string()));
+                           "CURL_CA_BUNDLE=" + shell_quote(server.ca_file().string()));
     CHECK_MESSAGE(result.status == 0, result.err);
     CHECK(result.out.find("from the web") != std::string::npos);
     CHECK(result.out.find("at=" + (cluster_dir() / "staging").string()) != std::string::npos);
