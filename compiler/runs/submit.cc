@@ -6,7 +6,6 @@
 #include <iostream>
 
 #include "backends/make_backend.h"
-#include "codegen/launch_script.h"
 #include "jobc/artifact_writer.h"
 #include "jobc/snapshot.h"
 #include "runs/monitor.h"
@@ -14,7 +13,6 @@
 #include "runs/run_credentials.h"
 #include "runs/run_inputs.h"
 #include "runs/unrecorded_runs.h"
-#include "spec/checks/check_context.h"
 #include "support/hash.h"
 #include "support/private_files.h"
 
