@@ -17,6 +17,7 @@ bool write_monitor_config(const std::filesystem::path& home, const RunContext& c
                            {"log_file", context.log_file.string()},
                            {"timeout_seconds", context.timeout_seconds},
                            {"environment", context.environment},
+                           {"input_read_only", context.input_read_only},
                            {"withheld_variables", context.withheld_variables},
                            {"compute", context.compute},
                            {"backend_state", context.backend_state}};
@@ -46,6 +47,7 @@ RunContext context_from_config(const nlohmann::json& config, const RunRecord& ru
   context.log_file = config.value("log_file", "");
   context.timeout_seconds = config.value("timeout_seconds", 0LL);
   context.environment = config.value("environment", std::map<std::string, std::string>{});
+  context.input_read_only = config.value("input_read_only", std::map<std::string, bool>{});
   context.withheld_variables = config.value("withheld_variables", std::vector<std::string>{});
   context.compute = config.value("compute", nlohmann::json::object());
   context.backend_state = config.value("backend_state", nlohmann::json::object());

@@ -1,18 +1,18 @@
 #include "jobc/submit.h"
 
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <iostream>
 
 #include "backends/make_backend.h"
-#include "codegen/launch_script.h"
 #include "jobc/artifact_writer.h"
 #include "jobc/snapshot.h"
 #include "runs/monitor.h"
 #include "runs/monitor_config.h"
 #include "runs/run_credentials.h"
+#include "runs/run_inputs.h"
 #include "runs/unrecorded_runs.h"
-#include "spec/checks/check_context.h"
 #include "support/hash.h"
 #include "support/private_files.h"
 
@@ -29,22 +29,6 @@ std::string experiment_of(const LoadedSpec& spec) {
   fs::path folder = fs::absolute(spec.doc.dir.empty() ? "." : spec.doc.dir).lexically_normal();
   if (folder.filename().empty()) folder = folder.parent_path();
   return folder.filename().string();
-}
-
-std::map<std::string, std::string> input_paths(const LoadedSpec& spec) {
-  std::map<std::string, std::string> environment;
-  json inputs = spec.doc.root.value("inputs", json::object());
-  if (!inputs.is_object()) return environment;
-  for (const auto& [name, input] : inputs.items()) {
-    if (!input.is_object() || !input.contains("path") || !input["path"].is_string()) continue;
-    std::string path = input["path"].get<std::string>();
-    if (is_remote_reference(path)) continue;
-    environment[input_variable(name)] =
-        fs::absolute(spec.doc.dir.empty() ? fs::path(path) : spec.doc.dir / path)
-            .lexically_normal()
-            .string();
-  }
-  return environment;
 }
 
 // A new run's folder, removed again unless the run gets recorded: a submit that fails before
@@ -117,6 +101,7 @@ std::optional<Submission> submit_job(const LoadedSpec& spec, const CompileResult
   SourceManager sources;
   auto target = resolve_compute(spec, options.compute, sources, sink);
   if (!target || !check_job_for_backend(*target, spec, sink)) return std::nullopt;
+  if (!check_inputs_for_backend(spec, target->backend, sink)) return std::nullopt;
   std::unique_ptr<Backend> backend = make_backend(target->backend, json::object());
   if (!backend) {
     error = "the " + target->backend + " backend is not available in this build of jobc";
@@ -143,13 +128,16 @@ std::optional<Submission> submit_job(const LoadedSpec& spec, const CompileResult
   context.artifacts_dir = submission.run_dir / "artifacts";
   context.log_file = submission.run_dir / "std_log.txt";
   context.timeout_seconds = spec.doc.root.value("limits", json::object()).value("timeout", 0LL);
-  context.environment = input_paths(spec);
   context.compute = target->compute;
   RunCredentials credentials = run_credentials(spec, target->backend, target->compute);
   context.withheld_variables = credentials.all();
 
   UnrecordedRunFolder folder(submission.run_dir);
   if (!folder.claim(error)) return std::nullopt;
+  std::ostream& progress = options.progress ? *options.progress : std::cerr;
+  InputPreparation inputs{store.home(), &progress, &progress == &std::cerr && isatty(STDERR_FILENO),
+                          &submission.notices};
+  if (!prepare_run_inputs(spec, target->backend, inputs, context, error)) return std::nullopt;
   WriteReport written = write_artifacts(compiled.outputs, context.artifacts_dir, WriteMode::Write);
   if (!written.errors.empty()) {
     error = written.errors.front();
@@ -164,8 +152,7 @@ std::optional<Submission> submit_job(const LoadedSpec& spec, const CompileResult
   } else {
     fs::create_directories(context.work_dir);
   }
-  SubmitContext prepare{spec, compiled, context, options.progress ? *options.progress : std::cerr,
-                        options.rebuild};
+  SubmitContext prepare{spec, compiled, context, progress, options.rebuild};
   if (options.rebuild && target->backend != "docker") {
     submission.notices.push_back("--rebuild: the " + target->backend +
                                  " backend builds no image; nothing to rebuild");

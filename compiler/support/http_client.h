@@ -38,6 +38,12 @@ struct HttpRequest {
   long timeout_ms = 60000;  // the whole transfer; 0 = none (a followed log stream)
   // Called now and then during the transfer; returning true aborts it (a stop request).
   std::function<bool()> should_abort;
+  // For downloads from the internet: a CA bundle to verify the server with instead of the
+  // system's; follow up to 5 redirects (https only); give up on a transfer slower than one
+  // byte per second for this long (0: never).
+  std::string ca_bundle;
+  bool follow_redirects = false;
+  long stall_timeout_ms = 0;
 };
 
 struct HttpResponse {

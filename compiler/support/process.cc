@@ -13,6 +13,9 @@
 #include <fstream>
 #include <limits>
 #include <sstream>
+#include <string_view>
+
+#include "support/read_only_mounts.h"
 
 extern char** environ;
 
@@ -87,6 +90,11 @@ pid_t spawn_process(const SpawnOptions& options, std::string& error) {
   for (std::string& arg : args) argv.push_back(arg.data());
   argv.push_back(nullptr);
 
+  ReadOnlyMounts mounts = plan_read_only_mounts(options.read_only_paths);
+  static constexpr std::string_view kWritableWarning =
+      "[jobc] warning: the ro_mount inputs are writable: no private mount namespace could be "
+      "made for the job\n";
+
   int report[2];
   if (pipe2(report, O_CLOEXEC) != 0) {
     error = fmt::format("pipe: {}", std::strerror(errno));
@@ -108,6 +116,10 @@ pid_t spawn_process(const SpawnOptions& options, std::string& error) {
     if (options.stderr_fd >= 0) dup2(options.stderr_fd, STDERR_FILENO);
     int devnull = open("/dev/null", O_RDONLY);
     if (devnull >= 0) dup2(devnull, STDIN_FILENO);
+    if (!mounts.paths.empty() && enter_read_only_mounts(mounts) != 0) {
+      ssize_t ignored = write(STDERR_FILENO, kWritableWarning.data(), kWritableWarning.size());
+      (void)ignored;
+    }
     int code = 0;
     if (!options.cwd.empty() && chdir(options.cwd.c_str()) != 0) {
       code = errno;

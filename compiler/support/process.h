@@ -22,6 +22,9 @@ struct SpawnOptions {
   int stdout_fd = -1;                                // -1: inherit
   int stderr_fd = -1;
   bool new_process_group = true;  // so the whole job can be signalled at once
+  // Paths the child and its descendants see read-only (support/read_only_mounts.h); when
+  // that fails, the child says so on its stderr and runs with them writable.
+  std::vector<std::string> read_only_paths;
 };
 
 // Forks and execs; returns the child's pid, or -1 with `error` set. The exec failure of the

@@ -29,6 +29,10 @@ struct RunContext {
   long long timeout_seconds = 0;        // limits.timeout; 0 = none
   // Variables the job's processes get, e.g. JOBC_INPUT_<name> for local input paths.
   std::map<std::string, std::string> environment;
+  // Whether the job may change an input's path, by its JOBC_INPUT_<name> variable: false for
+  // mode rw_mount or download, true for ro_mount; an input not named here gets the backend's
+  // default (writable on local, read-only on Docker).
+  std::map<std::string, bool> input_read_only;
   // Names of the credentials jobc uses for this run (the registry's password_env, a Slurm
   // token_env): the job's processes never get these variables. Names only, never values.
   std::vector<std::string> withheld_variables;

@@ -4,6 +4,7 @@
 //   (a) a base image with user-managed dependencies   (d) a 2-rank mpi job in one container
 //   (b) a custom Dockerfile with RUN apt-get install    (e) failing, timed-out, canceled jobs
 //   (c) the private registry: right, wrong, no password (f) no rebuild of an unchanged image
+//   (g) inputs: an https:// download, ro_mount and rw_mount
 #include <doctest/doctest.h>
 #include <signal.h>
 
@@ -18,6 +19,7 @@
 #include "backends/docker/engine_client.h"
 #include "backends/docker/registry_auth.h"
 #include "common/child_process.h"
+#include "common/https_server.h"
 #include "common/run_command.h"
 #include "common/temp_dir.h"
 
@@ -638,5 +640,36 @@ TEST_SUITE("docker") {
         box.jobc("submit --stream --rebuild --compute docker " + shell_quote(spec.string()));
     CHECK_MESSAGE(forced.status == 0, forced.err);
     CHECK(forced.err.find("built jobc-env:") != std::string::npos);
+  }
+
+  TEST_CASE("(g) an https input is downloaded and mounted; ro_mount is read-only, rw_mount not") {
+    REQUIRE_INFRA();
+    jobc::testing::HttpsServer server;
+    server.serve("weights.txt", "from the web\n", "\"w1\"");
+    Sandbox box;
+    box.file("ro.txt", "original\n");
+    box.file("rw.txt", "original\n");
+    auto spec =
+        box.job(python_job(infra,
+                           "command: >-\n"
+                           "  cat ${{inputs.web}}; echo at=$JOBC_INPUT_web;\n"
+                           "  (echo x >>${{inputs.web}}) 2>/dev/null || echo web-read-only;\n"
+                           "  (echo x >${{inputs.ro}}) 2>/dev/null || echo ro-read-only;\n"
+                           "  echo changed >${{inputs.rw}} && echo rw-written\n"
+                           "inputs:\n"
+                           "  web: {type: uri_file, path: '" +
+                               server.url("/weights.txt") +
+                               "'}\n"
+                               "  ro: {type: uri_file, path: ro.txt, mode: ro_mount}\n"
+                               "  rw: {type: uri_file, path: rw.txt, mode: rw_mount}\n"));
+    auto result = box.submit(spec, "CURL_CA_BUNDLE=" + shell_quote(server.ca_file().string()));
+    CHECK_MESSAGE(result.status == 0, result.err);
+    CHECK(result.out.find("from the web") != std::string::npos);
+    CHECK(result.out.find("at=/jobc/inputs/web/weights.txt") != std::string::npos);
+    CHECK(result.out.find("web-read-only") != std::string::npos);
+    CHECK(result.out.find("ro-read-only") != std::string::npos);
+    CHECK(result.out.find("rw-written") != std::string::npos);
+    CHECK(slurp(box.dir.path / "ro.txt") == "original\n");
+    CHECK(slurp(box.dir.path / "rw.txt") == "changed\n");
   }
 }

@@ -17,6 +17,7 @@
 #include <set>
 #include <thread>
 
+#include "common/https_server.h"
 #include "common/run_command.h"
 #include "common/temp_dir.h"
 
@@ -426,5 +427,28 @@ TEST_SUITE("slurm") {
       std::error_code ec;
       fs::remove_all(stage, ec);
     }
+  }
+
+  TEST_CASE(
+      "an https input is downloaded, staged and read by the job; ro_mount stages it read-only") {
+    if (!cluster_up()) return;
+    jobc::testing::HttpsServer server;
+    server.serve("weights.txt", "from the web\n", "\"w1\"");
+    Sandbox box;
+    std::ofstream(box.dir.path / "ro.txt") << "original\n";
+    auto spec = box.job(
+        "command: cat ${{inputs.web}}; echo at=$JOBC_INPUT_web; stat -c 'ro=%A' ${{inputs.ro}}\n"
+        "inputs:\n"
+        "  web: {type: uri_file, path: '" +
+        server.url("/weights.txt") +
+        "'}\n"
+        "  ro: {type: uri_file, path: ro.txt, mode: ro_mount}\n");
+    auto result = box.jobc("submit --stream " + shell_quote(spec.string()),
+                           "CURL_CA_BUNDLE=" + shell_quote(server.ca_file().string()));
+    CHECK_MESSAGE(result.status == 0, result.err);
+    CHECK(result.out.find("from the web") != std::string::npos);
+    CHECK(result.out.find("at=" + (cluster_dir() / "staging").string()) != std::string::npos);
+    CHECK(result.out.find("/inputs/web/weights.txt") != std::string::npos);
+    CHECK(result.out.find("ro=-r--r--r--") != std::string::npos);
   }
 }

@@ -131,16 +131,20 @@ TEST_SUITE("slurm_payload") {
     CHECK(script.find("--cpus-per-task=2") != std::string::npos);
   }
 
-  TEST_CASE("local inputs are staged; their variables point into the staging folder") {
+  TEST_CASE(
+      "local and downloaded inputs are staged; their variables point into the staging folder") {
     jobc::testing::TempDir dir;
     fs::create_directories(dir.path / "data");
-    auto compiled = compile_job(dir.path,
-                                "command: ls ${{inputs.training}}\ncompute: hpc.yml\n"
-                                "inputs:\n  training: {type: uri_folder, path: data/}\n"
-                                "  remote: {type: uri_file, path: https://example.com/x.csv}\n");
+    auto compiled =
+        compile_job(dir.path,
+                    "command: ls ${{inputs.training}}\ncompute: hpc.yml\n"
+                    "inputs:\n  training: {type: uri_folder, path: data/}\n"
+                    "  remote: {type: uri_file, path: 'https://example.com/x.csv?sig=s'}\n"
+                    "  asset: {type: uri_file, path: 'azureml:rows:1'}\n");
     json environment = payload_of(compiled)["job"]["environment"];
     CHECK(environment["JOBC_INPUT_training"] == "/shared/stage/@JOBC_RUN_ID@/inputs/training/data");
-    CHECK(!environment.contains("JOBC_INPUT_remote"));
+    CHECK(environment["JOBC_INPUT_remote"] == "/shared/stage/@JOBC_RUN_ID@/inputs/remote/x.csv");
+    CHECK(!environment.contains("JOBC_INPUT_asset"));  // refused by submit
   }
 
   TEST_CASE("root gets Open MPI's permission to run as root") {

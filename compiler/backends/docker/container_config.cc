@@ -402,10 +402,13 @@ json container_create_body(const RunContext& context, const std::string& image,
     fs::path host(value);
     std::error_code ec;
     if (name.starts_with("JOBC_INPUT_") && host.is_absolute() && fs::exists(host, ec)) {
-      // Each local input is mounted read-only under /jobc/inputs; a file keeps its name.
+      // Each input is mounted under /jobc/inputs (a file keeps its name): read-only unless
+      // its mode is rw_mount (the job changes the source) or download (a private copy).
       std::string target = std::string(kContainerInputsDir) + "/" + name.substr(11);
       if (!fs::is_directory(host, ec)) target += "/" + host.filename().string();
-      binds.push_back(host.string() + ":" + target + ":ro");
+      auto access = context.input_read_only.find(name);
+      bool read_only = access == context.input_read_only.end() || access->second;
+      binds.push_back(host.string() + ":" + target + (read_only ? ":ro" : ""));
       env.push_back(name + "=" + target);
     } else {
       env.push_back(name + "=" + value);

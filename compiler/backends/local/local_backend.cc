@@ -65,6 +65,12 @@ bool LocalBackend::start(RunContext& context, std::string& error) {
                            {"JOBC_RUN_ID", context.run.id},
                            {"JOBC_MPIRUN_ARGS", "--oversubscribe"}};
   for (const auto& [key, value] : context.environment) options.env_overrides[key] = value;
+  for (const auto& [variable, read_only] : context.input_read_only) {
+    auto path = context.environment.find(variable);
+    if (read_only && path != context.environment.end()) {
+      options.read_only_paths.push_back(path->second);  // mode: ro_mount
+    }
+  }
   if (geteuid() == 0) {  // Open MPI refuses root unless told it is intended
     options.env_overrides["OMPI_ALLOW_RUN_AS_ROOT"] = "1";
     options.env_overrides["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1";

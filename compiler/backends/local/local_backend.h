@@ -2,7 +2,8 @@
 // group on this machine, with no daemon. The monitor is a child subreaper, so what the job
 // orphans stays its own; every job process carries JOBC_RUN_ID=<run id>, which finds those
 // that left the group once the monitor is gone. A wrapper keeps the job's exit status in
-// the run's folder (local_job_files.h).
+// the run's folder (local_job_files.h). Inputs with mode ro_mount are read-only for the job's
+// processes alone (support/read_only_mounts.h).
 #pragma once
 
 #include <sys/types.h>

@@ -5,8 +5,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "codegen/launch_script.h"
 #include "codegen/slurm/slurm_job.h"
-#include "spec/checks/check_context.h"
 
 namespace jobc::slurm {
 namespace {
@@ -26,6 +26,23 @@ bool copy_tree(const fs::path& from, const fs::path& to, std::string& error,
     return false;
   }
   return true;
+}
+
+// mode: ro_mount on Slurm: the staged files lose their write permissions (a job running as
+// root can still write; the source is never affected: the job only has the copy). Folders
+// keep theirs, so that the staging folder can still be removed after the run.
+void make_read_only(const fs::path& staged) {
+  std::error_code ec;
+  constexpr auto kWrite = fs::perms::owner_write | fs::perms::group_write | fs::perms::others_write;
+  auto protect = [&](const fs::path& path) {
+    if (fs::is_regular_file(fs::symlink_status(path, ec))) {
+      fs::permissions(path, kWrite, fs::perm_options::remove, ec);
+    }
+  };
+  protect(staged);
+  for (fs::recursive_directory_iterator it(staged, ec), end; !ec && it != end; it.increment(ec)) {
+    protect(it->path());
+  }
 }
 
 }  // namespace
@@ -51,14 +68,18 @@ bool stage_run(const LoadedSpec& spec, const RunContext& context, const fs::path
   if (!inputs.is_object()) return true;
   for (const auto& [name, input] : inputs.items()) {
     if (!input.is_object() || !input.contains("path") || !input["path"].is_string()) continue;
-    std::string path = input["path"].get<std::string>();
-    if (is_remote_reference(path)) continue;
-    fs::path source = fs::absolute(spec.doc.dir / path).lexically_normal();
+    // Where submit put the input: its local path, or its download in the run's folder.
+    auto prepared = context.environment.find(input_variable(name));
+    if (prepared == context.environment.end()) continue;
+    fs::path source = prepared->second;
     if (!fs::exists(source, ec)) {
       error = fmt::format("input '{}': {} does not exist", name, source.string());
       return false;
     }
-    if (!copy_tree(source, stage / slurm_staged_input(name, path), error)) return false;
+    fs::path staged = stage / slurm_staged_input(name, input["path"].get<std::string>());
+    if (!copy_tree(source, staged, error)) return false;
+    auto access = context.input_read_only.find(input_variable(name));
+    if (access != context.input_read_only.end() && access->second) make_read_only(staged);
   }
   return true;
 }

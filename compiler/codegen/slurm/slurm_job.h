@@ -48,7 +48,8 @@ void emit_slurm_job(const LoadedSpec& spec, const std::string& job_name, OutputS
 // STAGE for a run (`run_id` may be the placeholder).
 std::filesystem::path slurm_stage_dir(const nlohmann::json& compute, std::string_view run_id);
 
-// Where a local input is staged, relative to STAGE: inputs/NAME/<last part of its path>.
+// Where an input is staged, relative to STAGE: inputs/NAME/<last part of its path> (of the
+// URL's path for an https:// file, which submit downloaded).
 std::string slurm_staged_input(const std::string& name, const std::string& path);
 
 // `payload` with the run-id placeholder replaced in every string value.

@@ -1,0 +1,36 @@
+// A job's inputs as a jobc backend (local, Docker, Slurm) provides them: local paths as they
+// are, https:// files downloaded (through the cache in jobc's home) into the run's folder,
+// `mode: download` inputs copied there; and inputs no backend here can fetch (azureml: data
+// assets, azureml:// datastores, other schemes, folders over https) refused with their
+// location before anything starts.
+#pragma once
+
+#include <filesystem>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "jobc/backend.h"
+#include "jobc/compile.h"
+
+namespace jobc {
+
+// Reports each input of `spec` that `backend` cannot provide; false when there was one.
+bool check_inputs_for_backend(const LoadedSpec& spec, const std::string& backend,
+                              DiagnosticSink& sink);
+
+struct InputPreparation {
+  std::filesystem::path home;  // jobc's home: the download cache is home/downloads
+  std::ostream* progress = nullptr;
+  bool live_progress = false;                   // progress goes to a terminal
+  std::vector<std::string>* notices = nullptr;  // warnings said once to the user
+};
+
+// Fills context.environment (JOBC_INPUT_<name>) and context.input_read_only for the inputs
+// of a spec that passed check_inputs_for_backend, downloading and copying into
+// context.run_dir / "inputs". False with `error` when a download or a copy fails.
+bool prepare_run_inputs(const LoadedSpec& spec, const std::string& backend,
+                        const InputPreparation& preparation, RunContext& context,
+                        std::string& error);
+
+}  // namespace jobc

@@ -1,0 +1,294 @@
+#include "support/url_download.h"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cctype>
+#include <cerrno>
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "support/char_scan.h"
+#include "support/hash.h"
+#include "support/http_client.h"
+#include "support/private_files.h"
+
+namespace jobc {
+namespace {
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+constexpr size_t kMaxUrlLength = 8192;
+constexpr size_t kMaxFileNameLength = 100;
+// Room left on the cache's disk after a download, so that the run still has space.
+constexpr uint64_t kFreeSpaceMargin = 64ull << 20;
+
+std::string safe_file_name(std::string_view segment) {
+  std::string name;
+  for (char c : segment.substr(0, kMaxFileNameLength)) {
+    name += is_ascii_alnum(c) || c == '.' || c == '-' || c == '_' ? c : '_';
+  }
+  if (name.find_first_not_of('.') == std::string::npos) return "download";  // "", ".", ".."
+  return name;
+}
+
+std::string megabytes(uint64_t bytes) {
+  return fmt::format("{:.1f} MB", static_cast<double>(bytes) / 1e6);
+}
+
+// One progress line: redrawn in place on a terminal (at most 5 times a second), otherwise a
+// line every 10 seconds, so a log is not flooded.
+class ProgressLine {
+ public:
+  ProgressLine(const DownloadOptions& options, std::string what)
+      : out_(options.progress), live_(options.live_progress), what_(std::move(what)) {}
+
+  void update(uint64_t bytes) {
+    if (!out_) return;
+    auto now = Clock::now();
+    if (now - last_ < (live_ ? std::chrono::milliseconds(200) : std::chrono::seconds(10))) return;
+    last_ = now;
+    *out_ << (live_ ? "\r\x1b[K" : "")
+          << fmt::format("jobc: downloading {}: {}, {}/s", what_, megabytes(bytes),
+                         megabytes(rate(bytes)))
+          << (live_ ? "" : "\n") << std::flush;
+    drawn_ = live_;
+  }
+  void done(uint64_t bytes) {
+    if (!out_) return;
+    *out_ << (drawn_ ? "\r\x1b[K" : "")
+          << fmt::format("jobc: downloaded {} ({}, {}/s)\n", what_, megabytes(bytes),
+                         megabytes(rate(bytes)));
+  }
+  void abandon() {
+    if (out_ && drawn_) *out_ << "\n";
+  }
+
+ private:
+  uint64_t rate(uint64_t bytes) const {
+    double seconds = std::chrono::duration<double>(Clock::now() - start_).count();
+    return seconds > 0.001 ? static_cast<uint64_t>(static_cast<double>(bytes) / seconds) : bytes;
+  }
+
+  std::ostream* out_;
+  bool live_;
+  std::string what_;
+  Clock::time_point start_ = Clock::now();
+  Clock::time_point last_ = start_;
+  bool drawn_ = false;
+};
+
+// The cache's record of one URL: its file, and that file's ETag ("" when the server sent
+// none: then the file is never reused, only removed by the next download).
+struct CacheEntry {
+  std::string etag;
+  std::string file;
+};
+
+fs::path entry_file(const fs::path& dir) {
+  return dir / "entry.json";
+}
+
+std::optional<CacheEntry> read_entry(const fs::path& dir) {
+  std::ifstream in(entry_file(dir));
+  json entry = json::parse(in, nullptr, false);
+  if (!entry.is_object() || !entry.value("etag", json()).is_string()) return std::nullopt;
+  CacheEntry found{entry.value("etag", ""), entry.value("file", "")};
+  std::error_code ec;
+  if (found.file.empty() || !fs::is_regular_file(dir / found.file, ec)) {
+    return std::nullopt;
+  }
+  return found;
+}
+
+std::string ca_bundle_from_environment() {
+  for (const char* name : {"CURL_CA_BUNDLE", "SSL_CERT_FILE"}) {
+    if (const char* value = std::getenv(name); value && *value) return value;
+  }
+  return "";
+}
+
+// Why a transfer failed, in words that never hold the URL (it may carry credentials).
+std::string transfer_failure(const HttpResponse& response, const std::string& url) {
+  std::string text = response.error;
+  if (text.starts_with(url + ": ")) text.erase(0, url.size() + 2);
+  if (size_t at = text.find(url); at != std::string::npos) text.replace(at, url.size(), "<url>");
+  return text;
+}
+
+// Writes the body to a temporary file in the cache; the file is removed unless kept.
+class PartialFile {
+ public:
+  explicit PartialFile(const fs::path& dir) : path_((dir / ".partial-XXXXXX").string()) {
+    fd_ = ::mkostemp(path_.data(), O_CLOEXEC);
+  }
+  ~PartialFile() {
+    if (fd_ >= 0) ::close(fd_);
+    if (!kept_) ::unlink(path_.c_str());
+  }
+  PartialFile(const PartialFile&) = delete;
+  PartialFile& operator=(const PartialFile&) = delete;
+
+  bool open() const { return fd_ >= 0; }
+  bool write(std::string_view bytes) {
+    while (!bytes.empty()) {
+      ssize_t n = ::write(fd_, bytes.data(), bytes.size());
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        errno_ = errno;
+        return false;
+      }
+      bytes.remove_prefix(static_cast<size_t>(n));
+      written_ += static_cast<uint64_t>(n);
+    }
+    return true;
+  }
+  int write_errno() const { return errno_; }
+  uint64_t written() const { return written_; }
+  // Closes the file, makes it read-only and renames it to `to`.
+  bool keep_as(const fs::path& to) {
+    bool ok = ::fchmod(fd_, 0444) == 0 && ::fsync(fd_) == 0;
+    ok = ::close(fd_) == 0 && ok;
+    fd_ = -1;
+    kept_ = ok && ::rename(path_.c_str(), to.c_str()) == 0;
+    return kept_;
+  }
+
+ private:
+  std::string path_;
+  int fd_ = -1;
+  int errno_ = 0;
+  uint64_t written_ = 0;
+  bool kept_ = false;
+};
+
+uint64_t free_bytes(const fs::path& dir) {
+  std::error_code ec;
+  fs::space_info space = fs::space(dir, ec);
+  return ec ? UINT64_MAX : space.available;
+}
+
+}  // namespace
+
+std::optional<HttpsUrl> parse_https_url(std::string_view text, std::string& error) {
+  constexpr std::string_view kScheme = "https://";
+  auto same_letter = [](char a, char b) {
+    return a == std::tolower(static_cast<unsigned char>(b));
+  };
+  if (text.size() < kScheme.size() ||
+      !std::equal(kScheme.begin(), kScheme.end(), text.begin(), same_letter)) {
+    error = "only https:// URLs can be downloaded";
+    return std::nullopt;
+  }
+  if (text.size() > kMaxUrlLength) {
+    error = fmt::format("the URL is longer than {} characters", kMaxUrlLength);
+    return std::nullopt;
+  }
+  for (char c : text) {
+    if (static_cast<unsigned char>(c) <= ' ' || c == '\x7f') {
+      error = "the URL holds a space or a control character (write it percent-encoded)";
+      return std::nullopt;
+    }
+  }
+  std::string_view rest = text.substr(kScheme.size());
+  size_t authority_end = rest.find_first_of("/?#");
+  std::string_view authority = rest.substr(0, authority_end);
+  std::string_view after =
+      authority_end == std::string_view::npos ? "" : rest.substr(authority_end);
+  if (size_t at = authority.rfind('@'); at != std::string_view::npos) {
+    authority.remove_prefix(at + 1);  // user:password@ is never shown
+  }
+  if (authority.empty() || authority.front() == ':') {
+    error = "the URL names no host";
+    return std::nullopt;
+  }
+  std::string_view path = after.substr(0, after.find_first_of("?#"));
+  bool query = after.find('?') != std::string_view::npos && after.find('?') < after.find('#');
+  HttpsUrl url;
+  url.display = fmt::format("https://{}{}{}", authority, path, query ? "?…" : "");
+  std::string_view last = path.substr(path.find_last_of('/') + 1);
+  url.file_name = safe_file_name(last);
+  return url;
+}
+
+std::optional<Download> download_to_cache(const std::string& url, const DownloadOptions& options,
+                                          std::string& error) {
+  auto parsed = parse_https_url(url, error);
+  if (!parsed) return std::nullopt;
+  const std::string& shown = parsed->display;
+  fs::path dir = options.cache_dir / sha256_hex(url);  // the URL itself is never stored
+  if (!create_private_folder(options.cache_dir, error) || !create_private_folder(dir, error)) {
+    return std::nullopt;
+  }
+  std::optional<CacheEntry> cached = read_entry(dir);
+  PartialFile partial(dir);
+  if (!partial.open()) {
+    error = fmt::format("cannot create a file in {}: {}", dir.string(), std::strerror(errno));
+    return std::nullopt;
+  }
+
+  HttpRequest request;
+  request.url = url;
+  request.ca_bundle = ca_bundle_from_environment();
+  request.follow_redirects = true;
+  request.timeout_ms = 0;  // a large file takes as long as it takes, while it moves
+  request.connect_timeout_ms = 30000;
+  request.stall_timeout_ms = 60000;
+  bool revalidating = cached && !cached->etag.empty();
+  if (revalidating) request.headers.emplace_back("If-None-Match", cached->etag);
+  ProgressLine progress(options, shown);
+  long status = 0;
+  std::string refusal;
+  request.on_headers = [&](long code) { status = code; };
+  request.on_chunk = [&](std::string_view chunk) {
+    if (status < 200 || status >= 300) return true;  // an error page: read, never kept
+    if (!partial.write(chunk)) {
+      refusal = fmt::format("cannot write the download into {}: {}", dir.string(),
+                            std::strerror(partial.write_errno()));
+      return false;
+    }
+    if (partial.written() + kFreeSpaceMargin > free_bytes(dir) + chunk.size()) {
+      refusal = fmt::format("the disk under {} has too little room left for it", dir.string());
+      return false;
+    }
+    progress.update(partial.written());
+    return true;
+  };
+  HttpResponse response = make_curl_transport()->perform(request);
+  if (!refusal.empty() || !response.error.empty()) {
+    progress.abandon();
+    error = fmt::format("cannot download {}: {}", shown,
+                        refusal.empty() ? transfer_failure(response, url) : refusal);
+    return std::nullopt;
+  }
+  if (response.status == 304 && revalidating) return Download{dir / cached->file, true};
+  if (response.status < 200 || response.status >= 300) {
+    error = fmt::format("cannot download {}: the server answered {}", shown, response.status);
+    return std::nullopt;
+  }
+  std::string etag = response.header("ETag");
+  std::string name = "body-" + sha256_hex(etag.empty() ? std::to_string(::getpid()) : etag);
+  fs::path file = dir / name;
+  if (!partial.keep_as(file)) {
+    error = fmt::format("cannot keep the download in {}: {}", file.string(), std::strerror(errno));
+    return std::nullopt;
+  }
+  progress.done(partial.written());
+  std::string previous = cached ? cached->file : "";
+  json entry = {{"url", shown}, {"etag", etag}, {"file", name}};
+  if (!write_private_file_atomically(entry_file(dir), entry.dump() + "\n", error)) {
+    return std::nullopt;
+  }
+  std::error_code ec;
+  if (!previous.empty() && previous != name) fs::remove(dir / previous, ec);
+  return Download{file, false};
+}
+
+}  // namespace jobc

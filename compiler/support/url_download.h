@@ -1,0 +1,44 @@
+// Downloads of https:// inputs into a cache kept by URL and ETag: a second download of the
+// same URL asks the server with If-None-Match and reuses the cached file on 304. A body is
+// written to a temporary file and renamed into the cache only when complete. URLs may carry
+// credentials (user:password@, a SAS token in the query): only their display form, without
+// those, ever reaches a message or a file.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <string_view>
+
+namespace jobc {
+
+// An https:// URL taken apart: what may be shown and what a downloaded file is called.
+struct HttpsUrl {
+  std::string display;    // https://host[:port]/path, "?…" for a query; no user, no password
+  std::string file_name;  // the path's last segment, made safe as a file name ("download")
+};
+
+// Parses `text`; nullopt with `error` (which never repeats the URL) when it is not a
+// well-formed https:// URL.
+std::optional<HttpsUrl> parse_https_url(std::string_view text, std::string& error);
+
+struct DownloadOptions {
+  std::filesystem::path cache_dir;   // $JOBC_HOME/downloads
+  std::ostream* progress = nullptr;  // progress lines; nullptr: none
+  bool live_progress = false;        // progress is a terminal: one line redrawn in place
+};
+
+struct Download {
+  std::filesystem::path file;  // in the cache: never written again, mode 0444
+  bool reused = false;         // the server answered 304 Not Modified
+};
+
+// The file at `url` (https only), fresh from the server or revalidated from the cache.
+// Certificates are verified against the system's CAs, or the bundle CURL_CA_BUNDLE or
+// SSL_CERT_FILE names (as curl does).
+std::optional<Download> download_to_cache(const std::string& url, const DownloadOptions& options,
+                                          std::string& error);
+
+}  // namespace jobc
