@@ -12,6 +12,7 @@
 #include "spec/secret_names.h"
 #include "spec/text_checks.h"
 #include "spec/yaml_scalar_extent.h"
+#include "spec/yaml_syntax_message.h"
 #include "support/yaml11_scalar.h"
 #include "support/yaml_cpp.h"
 
@@ -68,7 +69,9 @@ class Converter {
       return false;
     }
     Location value = to_location(doc_.display_path, node.Mark());
-    if (value.line == 0) value = key;
+    // An empty value (`key:` and nothing) is marked where the next token starts, a line
+    // below: its key is where the user looks.
+    if (value.line == 0 || (node.IsNull() && value.line > key.line)) value = key;
     doc_.map.set(pointer, {key, value, {}});
     switch (node.Type()) {
       case YAML::NodeType::Map:
@@ -179,16 +182,19 @@ class Converter {
   static constexpr size_t kMaxScalar = 16384;
 };
 
-// Records where the first document starts and ignores everything else.
+// Records where a document starts and where its last quoted scalar does.
 class DocumentStart : public YAML::EventHandler {
  public:
   YAML::Mark mark = YAML::Mark::null_mark();
+  YAML::Mark last_quoted = YAML::Mark::null_mark();
   void OnDocumentStart(const YAML::Mark& at) override { mark = at; }
   void OnDocumentEnd() override {}
   void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
   void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
-  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
-                const std::string&) override {}
+  void OnScalar(const YAML::Mark& at, const std::string& tag, YAML::anchor_t,
+                const std::string&) override {
+    if (tag == "!") last_quoted = at;
+  }
   void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
                        YAML::EmitterStyle::value) override {}
   void OnSequenceEnd() override {}
@@ -196,6 +202,27 @@ class DocumentStart : public YAML::EventHandler {
                   YAML::EmitterStyle::value) override {}
   void OnMapEnd() override {}
 };
+
+// yaml-cpp takes an unclosed quote's value to the end of the file, keys and all; PyYAML
+// (the Azure ML SDK's loader) refuses it, and so does jobc. Only the last quoted scalar can
+// be unclosed.
+bool quotes_closed(const SpecDocument& doc, const YAML::Mark& last_quoted, DiagnosticSink& sink) {
+  if (last_quoted.is_null() || last_quoted.pos < 0) return true;
+  // yaml-cpp counts positions after a byte order mark, which the text still holds.
+  size_t begin =
+      static_cast<size_t>(last_quoted.pos) + (doc.text.starts_with("\xEF\xBB\xBF") ? 3 : 0);
+  if (begin >= doc.text.size() || (doc.text[begin] != '"' && doc.text[begin] != '\'') ||
+      quoted_scalar_end(doc.text, begin) != std::string::npos) {
+    return true;
+  }
+  Location at = to_location(doc.display_path, last_quoted);
+  at.length = 1;
+  sink.report(
+      DiagCode::YamlSyntax, at,
+      fmt::format("this {} opens a quoted value that is never closed", doc.text[begin]),
+      {fmt::format("the value runs to the end of the file; end it with {}", doc.text[begin])});
+  return false;
+}
 
 bool parse_yaml(const SpecDocument& doc, DiagnosticSink& sink, YAML::Node& out) {
   try {
@@ -211,12 +238,16 @@ bool parse_yaml(const SpecDocument& doc, DiagnosticSink& sink, YAML::Node& out) 
                   {"split the documents into separate files"});
       return false;
     }
-    return true;
+    return quotes_closed(doc, first.last_quoted, sink);
   } catch (const YAML::DeepRecursion& e) {
     sink.report(DiagCode::InputTooLarge, to_location(doc.display_path, e.mark),
                 "nesting is too deep for a spec", {"jobc stops at 2000 levels"});
   } catch (const YAML::Exception& e) {
-    sink.report(DiagCode::YamlSyntax, to_location(doc.display_path, e.mark), e.msg);
+    Location at = to_location(doc.display_path, e.mark);
+    YamlSyntaxProblem problem = explain_yaml_error(doc.text, at.line, at.column, e.msg);
+    sink.report(DiagCode::YamlSyntax,
+                {doc.display_path, problem.line, problem.column, problem.length}, problem.message,
+                std::move(problem.notes));
   } catch (const std::exception& e) {
     sink.report(DiagCode::YamlSyntax, {doc.display_path, 0, 0}, e.what());
   }

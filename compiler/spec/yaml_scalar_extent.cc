@@ -1,10 +1,11 @@
 #include "spec/yaml_scalar_extent.h"
 
+#include <algorithm>
+
 namespace jobc {
-namespace {
 
 // Past the closing quote: "..." with backslash escapes, '...' with '' for a quote.
-size_t quoted_end(std::string_view text, size_t begin) {
+size_t quoted_scalar_end(std::string_view text, size_t begin) {
   char quote = text[begin];
   for (size_t i = begin + 1; i < text.size(); ++i) {
     if (quote == '"' && text[i] == '\\') {
@@ -17,8 +18,10 @@ size_t quoted_end(std::string_view text, size_t begin) {
       }
     }
   }
-  return text.size();
+  return std::string_view::npos;
 }
+
+namespace {
 
 // The first line's end, before a comment (" #" or "\t#"), in one pass.
 size_t first_line_end(std::string_view text, size_t begin) {
@@ -39,7 +42,7 @@ size_t line_end(std::string_view text, size_t from) {
 size_t scalar_text_end(std::string_view text, size_t begin, size_t parent_indent, size_t& scanned) {
   if (begin >= text.size()) return text.size();
   if (text[begin] == '"' || text[begin] == '\'') {
-    size_t end = quoted_end(text, begin);
+    size_t end = std::min(quoted_scalar_end(text, begin), text.size());
     scanned += end - begin;
     return end;
   }

@@ -14,4 +14,8 @@ namespace jobc {
 // scalars in block context. Adds the bytes it read to `scanned`.
 size_t scalar_text_end(std::string_view text, size_t begin, size_t parent_indent, size_t& scanned);
 
+// The offset just past the closing quote of the '...' or "..." scalar starting at `begin`, or
+// npos when it has none (yaml-cpp then takes the rest of the file as its value).
+size_t quoted_scalar_end(std::string_view text, size_t begin);
+
 }  // namespace jobc

@@ -1,13 +1,11 @@
 #include "backends/docker/container_config.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cctype>
-#include <charconv>
-#include <cmath>
 #include <filesystem>
-#include <map>
 
 namespace jobc::docker {
 namespace {
@@ -20,17 +18,6 @@ std::string lower(std::string_view text) {
   for (char c : text) out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out;
 }
-
-std::optional<int64_t> parse_integer(std::string_view text) {
-  int64_t value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
-  return value;
-}
-
-const char* kSupported =
-    "--network host|none, --shm-size, --gpus, -e/--env NAME=VALUE, --ipc, --memory/-m, "
-    "--memory-swap, --cpus, --pids-limit, --ulimit, --user/-u";
 
 }  // namespace
 
@@ -81,139 +68,14 @@ RunOptions RunOptions::from_json(const json& in) {
   return options;
 }
 
-std::optional<int64_t> parse_byte_size(std::string_view text) {
-  std::string value = lower(text);
-  size_t digits = 0;
-  while (digits < value.size() &&
-         (std::isdigit(static_cast<unsigned char>(value[digits])) || value[digits] == '.')) {
-    ++digits;
-  }
-  if (digits == 0) return std::nullopt;
-  double number = 0;
-  try {
-    number = std::stod(value.substr(0, digits));
-  } catch (...) {
-    return std::nullopt;
-  }
-  std::string unit = value.substr(digits);
-  if (unit.size() > 1 && (unit.ends_with("b") || unit.ends_with("ib"))) {
-    unit = unit.substr(0, unit.ends_with("ib") ? unit.size() - 2 : unit.size() - 1);
-  }
-  static const std::map<std::string, double> units = {{"", 1},
-                                                      {"b", 1},
-                                                      {"k", 1024.0},
-                                                      {"m", 1024.0 * 1024},
-                                                      {"g", 1024.0 * 1024 * 1024},
-                                                      {"t", 1024.0 * 1024 * 1024 * 1024}};
-  auto it = units.find(unit);
-  if (it == units.end()) return std::nullopt;
-  return static_cast<int64_t>(std::llround(number * it->second));
-}
-
-std::optional<std::vector<std::string>> split_arguments(std::string_view text, std::string& error) {
-  std::vector<std::string> out;
-  std::string current;
-  bool in_word = false;
-  char quote = 0;
-  for (size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (quote) {
-      if (c == quote) {
-        quote = 0;
-      } else if (c == '\\' && quote == '"' && i + 1 < text.size()) {
-        current += text[++i];
-      } else {
-        current += c;
-      }
-    } else if (c == '\'' || c == '"') {
-      quote = c;
-      in_word = true;
-    } else if (c == '\\' && i + 1 < text.size()) {
-      current += text[++i];
-      in_word = true;
-    } else if (std::isspace(static_cast<unsigned char>(c))) {
-      if (in_word) out.push_back(current);
-      current.clear();
-      in_word = false;
-    } else {
-      current += c;
-      in_word = true;
-    }
-  }
-  if (quote) {
-    error = "resources.docker_args has an unclosed quote";
-    return std::nullopt;
-  }
-  if (in_word) out.push_back(current);
-  return out;
-}
-
-std::optional<json> parse_gpus(std::string_view text, std::string& error) {
-  std::string value(text);
-  if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') &&
-      value.back() == value.front()) {
-    value = value.substr(1, value.size() - 2);
-  }
-  json request = {{"Driver", "nvidia"},
-                  {"Count", 0},
-                  {"DeviceIDs", json::array()},
-                  {"Capabilities", json::array({json::array({"gpu"})})},
-                  {"Options", json::object()}};
-  auto bad = [&] {
-    error = fmt::format("--gpus '{}': give all, a count, or device=ID[,ID...]", text);
-    return std::nullopt;
-  };
-  if (value == "all") {
-    request["Count"] = -1;
-    return json::array({request});
-  }
-  if (auto count = parse_integer(value)) {
-    if (*count <= 0) return bad();
-    request["Count"] = *count;
-    return json::array({request});
-  }
-  // key=value pairs separated by commas; device= takes the rest of the list.
-  size_t start = 0;
-  bool any = false;
-  while (start < value.size()) {
-    size_t comma = value.find(',', start);
-    std::string part =
-        value.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-    start = comma == std::string::npos ? value.size() : comma + 1;
-    auto equals = part.find('=');
-    if (equals == std::string::npos) return bad();
-    std::string key = part.substr(0, equals);
-    std::string item = part.substr(equals + 1);
-    any = true;
-    if (key == "device") {
-      request["DeviceIDs"].push_back(item);
-      // device=0,1: the ids after a comma without '=' belong to it.
-      while (start < value.size()) {
-        size_t next = value.find(',', start);
-        std::string id =
-            value.substr(start, next == std::string::npos ? std::string::npos : next - start);
-        if (id.find('=') != std::string::npos) break;
-        request["DeviceIDs"].push_back(id);
-        start = next == std::string::npos ? value.size() : next + 1;
-      }
-    } else if (key == "count") {
-      if (item == "all") {
-        request["Count"] = -1;
-      } else if (auto count = parse_integer(item); count && *count > 0) {
-        request["Count"] = *count;
-      } else {
-        return bad();
-      }
-    } else if (key == "driver") {
-      request["Driver"] = item;
-    } else if (key == "capabilities") {
-      request["Capabilities"] = json::array({json::array({item})});
-    } else {
-      return bad();
-    }
-  }
-  if (!any) return bad();
-  return json::array({request});
+json device_requests(const GpuRequest& gpus) {
+  json ids = json::array();
+  for (const std::string& id : gpus.device_ids) ids.push_back(id);
+  return json::array({{{"Driver", gpus.driver},
+                       {"Count", gpus.count},
+                       {"DeviceIDs", ids},
+                       {"Capabilities", json::array({json::array({gpus.capability})})},
+                       {"Options", json::object()}}});
 }
 
 bool is_gpu_instance_type(std::string_view instance_type) {
@@ -240,137 +102,35 @@ bool parse_run_options(const json& job, RunOptions& options, std::string& error)
   }
   if (auto type = resources.find("instance_type"); type != resources.end() && type->is_string()) {
     if (is_gpu_instance_type(type->get<std::string>())) {
-      std::string ignored;
-      options.device_requests = *parse_gpus("all", ignored);
+      GpuRequest all;
+      all.count = -1;
+      options.device_requests = device_requests(all);
     }
   }
   auto args_it = resources.find("docker_args");
   if (args_it == resources.end() || !args_it->is_string()) return true;
-  auto args = split_arguments(args_it->get<std::string>(), error);
-  if (!args) return false;
-  for (size_t i = 0; i < args->size(); ++i) {
-    std::string arg = (*args)[i];
-    std::string value;
-    bool has_value = false;
-    if (auto equals = arg.find('='); arg.starts_with("--") && equals != std::string::npos) {
-      value = arg.substr(equals + 1);
-      arg = arg.substr(0, equals);
-      has_value = true;
-    } else if (arg.size() > 2 && arg[0] == '-' && arg[1] != '-' &&
-               (arg[1] == 'e' || arg[1] == 'm' || arg[1] == 'u')) {
-      value = arg.substr(2);  // -eNAME=VALUE, -m4g
-      arg = arg.substr(0, 2);
-      has_value = true;
-    }
-    auto take_value = [&]() -> bool {
-      if (has_value) return true;
-      if (i + 1 >= args->size()) {
-        error = fmt::format("resources.docker_args: {} needs a value", arg);
-        return false;
-      }
-      value = (*args)[++i];
-      return true;
-    };
-    auto size_of = [&](int64_t& out) -> bool {
-      auto bytes = parse_byte_size(value);
-      if (!bytes) {
-        error = fmt::format("resources.docker_args: {} '{}' is not a size", arg, value);
-        return false;
-      }
-      out = *bytes;
-      return true;
-    };
-    if (arg == "--network" || arg == "--net") {
-      if (!take_value()) return false;
-      if (value != "host" && value != "none") {
-        error = fmt::format(
-            "resources.docker_args: --network {}: jobc runs containers with network none, or "
-            "host when asked (--network host)",
-            value);
-        return false;
-      }
-      options.network = value;
-    } else if (arg == "--shm-size") {
-      if (!take_value() || !size_of(options.shm_size)) return false;
-    } else if (arg == "--gpus") {
-      if (!take_value()) return false;
-      auto gpus = parse_gpus(value, error);
-      if (!gpus) {
-        error = "resources.docker_args: " + error;
-        return false;
-      }
-      options.device_requests = *gpus;
-    } else if (arg == "-e" || arg == "--env") {
-      if (!take_value()) return false;
-      auto equals = value.find('=');
-      if (equals == std::string::npos || equals == 0) {
-        error = fmt::format(
-            "resources.docker_args: {} {}: give NAME=VALUE (jobc does not copy variables from "
-            "the submitting shell into the container)",
-            arg, value);
-        return false;
-      }
-      options.env.push_back(value);
-    } else if (arg == "--ipc") {
-      if (!take_value()) return false;
-      if (value != "host" && value != "private" && value != "shareable" && value != "none") {
-        error = fmt::format(
-            "resources.docker_args: --ipc {}: give host, private, shareable or none", value);
-        return false;
-      }
-      options.ipc_mode = value;
-    } else if (arg == "--memory" || arg == "-m") {
-      if (!take_value() || !size_of(options.memory)) return false;
-    } else if (arg == "--memory-swap") {
-      if (!take_value()) return false;
-      if (value == "-1") {
-        options.memory_swap = -1;
-      } else if (!size_of(options.memory_swap)) {
-        return false;
-      }
-    } else if (arg == "--cpus") {
-      if (!take_value()) return false;
-      try {
-        size_t used = 0;
-        double cpus = std::stod(value, &used);
-        if (used != value.size() || cpus <= 0) throw std::invalid_argument(value);
-        options.nano_cpus = static_cast<int64_t>(std::llround(cpus * 1e9));
-      } catch (...) {
-        error = fmt::format("resources.docker_args: --cpus '{}' is not a number", value);
-        return false;
-      }
-    } else if (arg == "--pids-limit") {
-      if (!take_value()) return false;
-      auto limit = parse_integer(value);
-      if (!limit) {
-        error = fmt::format("resources.docker_args: --pids-limit '{}' is not a number", value);
-        return false;
-      }
-      options.pids_limit = *limit;
-    } else if (arg == "--ulimit") {
-      if (!take_value()) return false;
-      auto equals = value.find('=');
-      std::string name = value.substr(0, equals);
-      std::string limits = equals == std::string::npos ? "" : value.substr(equals + 1);
-      auto colon = limits.find(':');
-      auto soft = parse_integer(limits.substr(0, colon));
-      auto hard = colon == std::string::npos ? soft : parse_integer(limits.substr(colon + 1));
-      if (name.empty() || !soft || !hard) {
-        error = fmt::format("resources.docker_args: --ulimit '{}': give name=soft[:hard]", value);
-        return false;
-      }
-      options.ulimits.push_back({{"Name", name}, {"Soft", *soft}, {"Hard", *hard}});
-    } else if (arg == "--user" || arg == "-u") {
-      if (!take_value()) return false;
-      options.user = value;
-    } else {
-      error = fmt::format(
-          "resources.docker_args: '{}' is not supported by jobc's docker backend; it takes {} "
-          "(host mounts, devices, capabilities and privileged mode are left out on purpose)",
-          (*args)[i], kSupported);
-      return false;
-    }
+  // The same parse `jobc validate` reports from; here the first problem refuses the run.
+  ParsedDockerArgs parsed = parse_docker_args(args_it->get<std::string>());
+  if (!parsed.problems.empty()) {
+    const DockerArgsProblem& problem = parsed.problems.front();
+    error = "resources.docker_args: " + problem.message;
+    if (!problem.notes.empty()) error += fmt::format("; {}", fmt::join(problem.notes, "; "));
+    return false;
   }
+  const DockerArgs& args = parsed.args;
+  if (!args.network.empty()) options.network = args.network;
+  if (args.shm_size) options.shm_size = *args.shm_size;
+  if (args.gpus) options.device_requests = device_requests(*args.gpus);
+  options.env = args.env;
+  options.ipc_mode = args.ipc_mode;
+  options.memory = args.memory;
+  options.memory_swap = args.memory_swap;
+  options.nano_cpus = args.nano_cpus;
+  options.pids_limit = args.pids_limit;
+  for (const Ulimit& limit : args.ulimits) {
+    options.ulimits.push_back({{"Name", limit.name}, {"Soft", limit.soft}, {"Hard", limit.hard}});
+  }
+  options.user = args.user;
   return true;
 }
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "jobc/backend.h"
+#include "spec/docker_args.h"
 
 namespace jobc::docker {
 
@@ -38,21 +39,15 @@ struct RunOptions {
   static RunOptions from_json(const nlohmann::json& json);
 };
 
-// "2g", "512m", "1.5GB", "100000" -> bytes (units b, k, m, g, t: powers of 1024, as docker).
-std::optional<int64_t> parse_byte_size(std::string_view text);
-
-// Splits docker_args like a shell would (spaces, '...' and "..." quotes, '\' escapes).
-std::optional<std::vector<std::string>> split_arguments(std::string_view text, std::string& error);
-
-// DeviceRequests for `--gpus VALUE`: all, a count, device=0,1, or count=/driver=/capabilities=.
-std::optional<nlohmann::json> parse_gpus(std::string_view value, std::string& error);
+// DeviceRequests for a `--gpus` request (see spec/docker_args.h).
+nlohmann::json device_requests(const GpuRequest& gpus);
 
 // True for instance types that mean a GPU: names with "gpu", and Azure's N-series VM sizes
 // (Standard_NC*, Standard_ND*, Standard_NV*).
 bool is_gpu_instance_type(std::string_view instance_type);
 
 // The options of a command job (its resources), or false with `error` naming what jobc's docker
-// backend does not take in docker_args and what it does.
+// backend does not take in docker_args and what it does (the rules `jobc validate` checks).
 bool parse_run_options(const nlohmann::json& job, RunOptions& options, std::string& error);
 
 // The body of POST /containers/create for the run.

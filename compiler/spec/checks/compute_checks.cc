@@ -11,18 +11,26 @@ static std::string lowercase_type(const nlohmann::json* type) {
   return text;
 }
 
-static void check_amlcompute(const CheckContext& context) {
-  check_count(context, "/min_instances", 0);
-  check_count(context, "/max_instances", 1);
-  check_count(context, "/idle_time_before_scale_down", 0);
+// min_instances against max_instances, or against max_instances' default (1) when it is not
+// written. A written value of the wrong type ("4", an empty value) is the schema's to report:
+// comparing with the default instead would blame a value the user never wrote.
+static void check_instance_range(const CheckContext& context) {
   const nlohmann::json* min = context.find("/min_instances");
   const nlohmann::json* max = context.find("/max_instances");
-  long long max_value = max && max->is_number_integer() ? max->get<long long>() : 1;
-  if (min && min->is_number_integer() && min->get<long long>() > max_value) {
+  if (!min || !min->is_number_integer() || (max && !max->is_number_integer())) return;
+  long long max_value = max ? max->get<long long>() : 1;
+  if (min->get<long long>() > max_value) {
     context.sink.report(DiagCode::MinAboveMax, context.at("/min_instances"),
                         fmt::format("min_instances ({}) is greater than max_instances ({}{})",
                                     min->get<long long>(), max_value, max ? "" : ", the default"));
   }
+}
+
+static void check_amlcompute(const CheckContext& context) {
+  check_count(context, "/min_instances", 0);
+  check_count(context, "/max_instances", 1);
+  check_count(context, "/idle_time_before_scale_down", 0);
+  check_instance_range(context);
   if (context.find("/ssh_settings/admin_password")) {
     context.sink.report(DiagCode::SecretLikeValue, context.key_at("/ssh_settings/admin_password"),
                         "admin_password is written inline in the spec",

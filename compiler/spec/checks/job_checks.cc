@@ -210,6 +210,7 @@ void check_command_job(const CheckContext& context, const std::string& base) {
   check_job_environment(context, base + "/environment");
   check_job_compute(context, base + "/compute");
   check_distribution_and_resources(context, base);
+  check_docker_args(context, base + "/resources", base + "/compute");
   check_count(context, base + "/limits/timeout", 1);
 }
 
@@ -224,6 +225,8 @@ void check_sweep_job(const CheckContext& context) {
   check_job_compute(context, "/compute");
   check_distribution_and_resources(context, "/trial");
   check_distribution_and_resources(context, "");
+  check_docker_args(context, "/trial/resources", "/compute");
+  check_docker_args(context, "/resources", "/compute");
   for (const char* limit : {"/limits/max_total_trials", "/limits/max_concurrent_trials",
                             "/limits/timeout", "/limits/trial_timeout"}) {
     check_count(context, limit, 1);
