@@ -7,6 +7,7 @@
 #include "codegen/template_renderer.h"
 #include "codegen/tensorflow_workers.h"
 #include "spec/checks/command_references.h"
+#include "spec/checks/optional_arguments.h"
 #include "support/python_text.h"
 
 namespace jobc {
@@ -21,9 +22,7 @@ std::string variable_for(const std::string& prefix, const std::string& name) {
 }
 
 bool is_literal_input(const json& input) {
-  if (!input.is_object()) return true;
-  std::string type = input.value("type", "uri_folder");
-  return type == "string" || type == "integer" || type == "number" || type == "boolean";
+  return !input.is_object() || is_typed_literal(input);
 }
 
 // What ${{inputs.NAME}} becomes: a literal is quoted in place; a path input refers to the
@@ -38,26 +37,57 @@ std::string input_default(const json& input) {
   return shell_quote(input.is_object() && input.contains("path") ? python_str(input["path"]) : "");
 }
 
-// Replaces ${{inputs.x}} and ${{outputs.y}} in one pass: replacement text is never rescanned,
-// so a value containing "${{" cannot expand again.
-std::string substitute_command(const std::string& command, const json& inputs) {
-  std::string out;
-  size_t last = 0;
-  for (const CommandReference& reference : find_command_references(command)) {
-    out.append(command, last, reference.offset - last);
-    last = reference.offset + reference.text.size();
-    // Only a plain ${{inputs.x}} / ${{outputs.y}}; ${{inputs.x.path}} and others stay as text.
-    if (reference.has_parts) {
-      out += reference.text;
-    } else if (reference.scope == "inputs" && inputs.contains(reference.name)) {
-      out += input_replacement(reference.name, inputs[reference.name]);
-    } else if (reference.scope == "outputs") {
-      out += "\"$" + output_variable(reference.name) + "\"";
-    } else {
-      out += reference.text;
+// What a reference becomes: only a plain ${{inputs.x}} / ${{outputs.y}} is replaced;
+// ${{inputs.x.path}} and others stay as text, and so does an input without a value (validate
+// refuses it outside $[[...]]): never the text None.
+std::string replacement(const CommandReference& reference, const json& inputs) {
+  if (reference.has_parts) return reference.text;
+  if (reference.scope == "inputs" && input_has_value(inputs, reference.name)) {
+    return input_replacement(reference.name, inputs[reference.name]);
+  }
+  if (reference.scope == "outputs") return "\"$" + output_variable(reference.name) + "\"";
+  return reference.text;
+}
+
+// An optional argument is kept when every input it refers to has a value (outputs always do).
+bool keeps(const OptionalArgument& argument, const std::vector<CommandReference>& references,
+           const json& inputs) {
+  for (const CommandReference& reference : references) {
+    if (reference.offset >= argument.offset && reference.offset < argument.end &&
+        reference.scope == "inputs" && !input_has_value(inputs, reference.name)) {
+      return false;
     }
   }
-  out.append(command, last);
+  return true;
+}
+
+// Replaces ${{inputs.x}} and ${{outputs.y}}, and keeps or drops each $[[...]], in one pass:
+// replacement text is never rescanned, so a value holding "${{" or "$[[" cannot expand again.
+std::string substitute_command(const std::string& command, const json& inputs) {
+  std::vector<CommandReference> references = find_command_references(command);
+  std::string out;
+  size_t last = 0;
+  auto next = references.begin();
+  // Copies the command up to `end`, its references replaced.
+  auto copy_until = [&](size_t end) {
+    for (; next != references.end() && next->offset < end; ++next) {
+      out.append(command, last, next->offset - last);
+      out += replacement(*next, inputs);
+      last = next->offset + next->text.size();
+    }
+    if (end > last) out.append(command, last, end - last);
+    last = std::max(last, end);
+  };
+  for (const OptionalArgument& argument : find_optional_arguments(command).arguments) {
+    copy_until(argument.offset);
+    if (keeps(argument, references, inputs)) {
+      last = argument.offset + 3;  // without "$[["
+      copy_until(argument.end - 2);
+    }
+    while (next != references.end() && next->offset < argument.end) ++next;
+    last = argument.end;  // without "]]", or without the whole argument
+  }
+  copy_until(command.size());
   return out;
 }
 

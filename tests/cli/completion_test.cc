@@ -137,7 +137,8 @@ TEST_SUITE("cli") {
     CHECK(bash_complete(script, {"jobc", "runs", "list", "--output", ""}) ==
           Words{"table", "json"});
     CHECK(bash_complete(script, {"jobc", "completion", "z"}) == Words{"zsh"});
-    CHECK(bash_complete(script, {"jobc", "explain", "W00"}) == Words{"W001", "W002", "W003"});
+    CHECK(bash_complete(script, {"jobc", "explain", "W00"}) ==
+          Words{"W001", "W002", "W003", "W004"});
   }
 
   TEST_CASE("bash offers every command --help lists and no hidden one") {

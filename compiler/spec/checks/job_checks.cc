@@ -7,6 +7,7 @@
 
 #include "spec/checks/check_context.h"
 #include "spec/checks/command_references.h"
+#include "spec/checks/optional_arguments.h"
 #include "spec/did_you_mean.h"
 #include "spec/secret_names.h"
 #include "support/char_scan.h"
@@ -37,17 +38,29 @@ void check_inputs(const CheckContext& context, const std::string& inputs) {
   }
 }
 
-// The location of `needle` inside the command's source text, when it can be found there.
+// How many times `needle` occurs in `text` before `offset`.
+size_t occurrences_before(std::string_view text, std::string_view needle, size_t offset) {
+  size_t count = 0;
+  for (size_t at = text.find(needle); at < offset; at = text.find(needle, at + needle.size())) {
+    ++count;
+  }
+  return count;
+}
+
+// The location of the `skip`+1-th `needle` inside the command's source text, when it can be
+// found there.
 Location reference_location(const CheckContext& context, const std::string& command,
-                            const std::string& needle) {
+                            const std::string& needle, size_t skip = 0) {
   Location start = context.at(command);
   for (int line = start.line; line > 0 && line < start.line + 200; ++line) {
     auto text = context.sources.line(start.file, line);
     if (!text) break;
     size_t from = line == start.line ? static_cast<size_t>(std::max(0, start.column - 1)) : 0;
-    if (size_t found = text->find(needle, std::min(from, text->size()));
-        found != std::string_view::npos) {
-      return {start.file, line, static_cast<int>(found) + 1, static_cast<int>(needle.size())};
+    for (size_t found = text->find(needle, std::min(from, text->size()));
+         found != std::string_view::npos; found = text->find(needle, found + needle.size())) {
+      if (skip-- == 0) {
+        return {start.file, line, static_cast<int>(found) + 1, static_cast<int>(needle.size())};
+      }
     }
   }
   return start;
@@ -61,43 +74,113 @@ std::vector<std::string> keys_of(const nlohmann::json* node) {
   return keys;
 }
 
+// Where reference `ref` of `text` (the command at pointer `command`) is in the source.
+Location located(const CheckContext& context, const std::string& command, const std::string& text,
+                 const CommandReference& ref) {
+  return reference_location(context, command, ref.text,
+                            occurrences_before(text, ref.text, ref.offset));
+}
+
+void report_undeclared(const CheckContext& context, const std::string& command,
+                       const std::string& text, const CommandReference& ref,
+                       const std::string& declarations, bool optional) {
+  std::vector<std::string> declared = keys_of(context.find(declarations));
+  std::vector<std::string> notes;
+  if (auto suggestion = closest_match(ref.name, declared)) {
+    notes.push_back(fmt::format("did you mean '{}'?", *suggestion));
+  }
+  if (optional) {
+    // Azure ML accepts it (the argument is always left out); a misspelt name would be silent.
+    notes.push_back(
+        fmt::format("declare it under '{}:' with 'optional: true' to give it a value "
+                    "with --set",
+                    pointer_to_dotted(declarations)));
+    context.sink.report(DiagCode::UndeclaredOptionalInput, located(context, command, text, ref),
+                        fmt::format("'{}' refers to input '{}', which is not declared: its "
+                                    "optional argument is always left out",
+                                    ref.text, ref.name),
+                        std::move(notes));
+    return;
+  }
+  notes.push_back(fmt::format("declare it under '{}:'", pointer_to_dotted(declarations)));
+  context.sink.report(DiagCode::UndeclaredReference, located(context, command, text, ref),
+                      fmt::format("'{}' refers to {} '{}', which is not declared", ref.text,
+                                  ref.scope == "search_space" ? "search space parameter"
+                                  : ref.scope == "inputs"     ? "input"
+                                                              : "output",
+                                  ref.name),
+                      std::move(notes));
+}
+
+// An input without a value cannot be used outside $[[...]]: Azure ML refuses it, and a
+// launch script would have no text to put there.
+void report_missing_value(const CheckContext& context, const std::string& command,
+                          const std::string& text, const CommandReference& ref,
+                          const nlohmann::json& input) {
+  bool optional = input.is_object() && input.value("optional", nlohmann::json(false)) == true;
+  context.sink.report(
+      DiagCode::InputWithoutValue, located(context, command, text, ref),
+      fmt::format("'{}' is outside $[[...]], but {}input '{}' has no value", ref.text,
+                  optional ? "optional " : "", ref.name),
+      {fmt::format("put the argument inside $[[...]], as in $[[--{} {}]], to leave it out when "
+                   "the input has no value",
+                   ref.name, ref.text),
+       fmt::format("or give the input a value: a 'default:', or --set inputs.{}=VALUE", ref.name)});
+}
+
+// `$[[` without its `]]`, or inside another `$[[...]]`.
+void check_optional_arguments(const CheckContext& context, const std::string& command,
+                              const std::string& text, const OptionalArguments& optional) {
+  for (const OptionalArgumentProblem& problem : optional.problems) {
+    context.sink.report(
+        DiagCode::BadFormat,
+        reference_location(context, command, "$[[",
+                           occurrences_before(text, "$[[", problem.offset)),
+        problem.message,
+        {"an optional argument is $[[text with ${{inputs.NAME}}]]: kept when its inputs have "
+         "values, left out otherwise"});
+  }
+}
+
 // `scopes` maps "inputs"/"outputs"/"search_space" to the pointer of their declarations.
 void check_command(const CheckContext& context, const std::string& command,
                    const std::map<std::string, std::string>& scopes) {
   const nlohmann::json* node = context.find(command);
   if (!node || !node->is_string()) return;
+  const std::string& text = node->get_ref<const std::string&>();
+  OptionalArguments optional = find_optional_arguments(text);
+  check_optional_arguments(context, command, text, optional);
+  auto inputs = scopes.find("inputs");
+  const nlohmann::json* declared_inputs =
+      inputs == scopes.end() ? nullptr : context.find(inputs->second);
   std::set<std::string> used_inputs;
-  for (const CommandReference& ref : find_command_references(node->get<std::string>())) {
+  for (const CommandReference& ref : find_command_references(text)) {
     auto scope = scopes.find(ref.scope);
     if (scope == scopes.end()) {
       context.sink.report(
-          DiagCode::UndeclaredReference, reference_location(context, command, ref.text),
+          DiagCode::UndeclaredReference, located(context, command, text, ref),
           fmt::format("'{}' refers to '{}', which a job does not have", ref.text, ref.scope),
           {"a command can refer to ${{inputs.NAME}} and ${{outputs.NAME}}"});
       continue;
     }
+    bool in_optional = inside_optional_argument(optional.arguments, ref.offset);
     std::vector<std::string> declared = keys_of(context.find(scope->second));
-    if (std::find(declared.begin(), declared.end(), ref.name) != declared.end()) {
-      if (ref.scope == "inputs") used_inputs.insert(ref.name);
+    if (std::find(declared.begin(), declared.end(), ref.name) == declared.end()) {
+      report_undeclared(context, command, text, ref, scope->second,
+                        in_optional && ref.scope == "inputs");
       continue;
     }
-    std::vector<std::string> notes;
-    if (auto suggestion = closest_match(ref.name, declared)) {
-      notes.push_back(fmt::format("did you mean '{}'?", *suggestion));
+    if (ref.scope != "inputs") continue;
+    used_inputs.insert(ref.name);
+    // Only a typed input without a default lacks a value by design; a null or a data input
+    // without a path is the schema's to report.
+    const nlohmann::json& input = (*declared_inputs)[ref.name];
+    if (!in_optional && is_typed_literal(input) && !input_has_value(*declared_inputs, ref.name)) {
+      report_missing_value(context, command, text, ref, input);
     }
-    notes.push_back(fmt::format("declare it under '{}:'", pointer_to_dotted(scope->second)));
-    context.sink.report(DiagCode::UndeclaredReference,
-                        reference_location(context, command, ref.text),
-                        fmt::format("'{}' refers to {} '{}', which is not declared", ref.text,
-                                    ref.scope == "search_space" ? "search space parameter"
-                                    : ref.scope == "inputs"     ? "input"
-                                                                : "output",
-                                    ref.name),
-                        std::move(notes));
   }
-  auto inputs = scopes.find("inputs");
   if (inputs == scopes.end()) return;
-  for (const std::string& name : keys_of(context.find(inputs->second))) {
+  for (const std::string& name : keys_of(declared_inputs)) {
     if (!used_inputs.count(name)) {
       context.sink.report(DiagCode::UnusedInput,
                           context.key_at(pointer_append(inputs->second, name)),
