@@ -14,11 +14,8 @@ packages=(
   sqlite3 procps clang-14 libclang-rt-14-dev
   zsh fish groff-base  # the completion scripts and man page are checked in their own tools
 )
-missing=()
-for package in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" ||
-    missing+=("$package")
-done
+. scripts/lib/debian_packages.sh
+mapfile -t missing < <(missing_debian_packages "${packages[@]}")
 if ((${#missing[@]})); then
   echo "setup: installing ${missing[*]}"
   sudo_cmd=""

@@ -9,30 +9,11 @@ STATE="${JOBC_AZURE_TEST_STATE:-/tmp/jobc-azure-test}"
 
 say() { echo "azurite_down: $*" >&2; }
 
-# stop PIDFILE NAME: ends the recorded process if it is still the program we started.
-stop() {
-  local pidfile=$1 name=$2 pid
-  [ -f "$pidfile" ] || return 0
-  pid=$(cat "$pidfile")
-  if [ -n "$pid" ] && [ -r "/proc/$pid/cmdline" ] &&
-    tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q -- "$name"; then
-    say "stopping $name (pid $pid)"
-    kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 1 40); do
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.25
-    done
-    if kill -0 "$pid" 2>/dev/null; then
-      say "$name did not stop within 10 s: SIGKILL"
-      kill -KILL "$pid" 2>/dev/null || true
-    fi
-  fi
-  rm -f "$pidfile"
-}
+. "$(dirname "$0")/stop_recorded_process.sh"
 
 [ -d "$STATE" ] || exit 0
-stop "$STATE/fake.pid" azureml_fake/fake.py
-stop "$STATE/azurite.pid" azurite-blob
+stop_recorded_process "$STATE/fake.pid" azureml_fake/fake.py 10
+stop_recorded_process "$STATE/azurite.pid" azurite-blob 10
 rm -rf "$STATE"/azurite-data.* "$STATE/env" "$STATE/storage-key" "$STATE/fake-secrets.json" \
   "$STATE/fake.port"
 say "stopped"

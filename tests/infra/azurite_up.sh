@@ -36,11 +36,8 @@ chmod 700 "$STATE"
 # ---- packages (root only; without them the SDK cross-check skips and says why) ----
 packages=(python3 python3-azure python3-yaml curl)
 command -v npm >/dev/null || packages+=(nodejs npm)
-missing=()
-for package in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" ||
-    missing+=("$package")
-done
+. "$(dirname "$0")/../../scripts/lib/debian_packages.sh"
+mapfile -t missing < <(missing_debian_packages "${packages[@]}")
 if ((${#missing[@]})); then
   if [ "$(id -u)" -eq 0 ]; then
     say "installing ${missing[*]}"

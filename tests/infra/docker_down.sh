@@ -14,26 +14,7 @@ if [ "$(id -u)" -ne 0 ]; then
   exit 0  # docker_up.sh started nothing either
 fi
 
-# stop PIDFILE NAME: ends the recorded process if it is still the program we started.
-stop() {
-  local pidfile=$1 name=$2 pid
-  [ -f "$pidfile" ] || return 0
-  pid=$(cat "$pidfile")
-  if [ -n "$pid" ] && [ -r "/proc/$pid/cmdline" ] &&
-    tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q -- "$name"; then
-    say "stopping $name (pid $pid)"
-    kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 1 40); do
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.5
-    done
-    if kill -0 "$pid" 2>/dev/null; then
-      say "$name did not stop within 20 s: SIGKILL"
-      kill -KILL "$pid" 2>/dev/null || true
-    fi
-  fi
-  rm -f "$pidfile"
-}
+. "$(dirname "$0")/stop_recorded_process.sh"
 
 if [ -f "$STATE/dockerd.pid" ] && [ -S /var/run/docker.sock ]; then
   # Containers the tests left behind (jobc labels its containers with the run id).
@@ -47,7 +28,7 @@ if [ -f "$STATE/dockerd.pid" ] && [ -S /var/run/docker.sock ]; then
   done
 fi
 
-stop "$STATE/registry/registry.pid" docker-registry
-stop "$STATE/dockerd.pid" dockerd
+stop_recorded_process "$STATE/registry/registry.pid" docker-registry 20
+stop_recorded_process "$STATE/dockerd.pid" dockerd 20
 rm -f "$STATE/env" "$STATE/registry/password" "$STATE/registry/htpasswd"
 say "stopped"

@@ -37,11 +37,8 @@ chmod 700 "$STATE"
 
 # ---- packages ----
 packages=(docker.io docker-registry apache2-utils debootstrap curl openssl)
-missing=()
-for package in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" ||
-    missing+=("$package")
-done
+. "$(dirname "$0")/../../scripts/lib/debian_packages.sh"
+mapfile -t missing < <(missing_debian_packages "${packages[@]}")
 if ((${#missing[@]})); then
   say "installing ${missing[*]}"
   # Another infra script may be installing at the same time: wait for dpkg's lock.

@@ -39,11 +39,8 @@ alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
 # Packages.
 packages=(slurm-wlm slurm-wlm-jwt-plugin slurmrestd munge openmpi-bin curl)
-missing=()
-for package in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" ||
-    missing+=("$package")
-done
+. "$(dirname "$0")/../../scripts/lib/debian_packages.sh"
+mapfile -t missing < <(missing_debian_packages "${packages[@]}")
 if ((${#missing[@]})); then
   log "installing ${missing[*]}"
   apt-get update -qq
