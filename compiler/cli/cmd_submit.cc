@@ -112,6 +112,8 @@ int run_submit(const SubmitArgs& args) {
     if (!error.empty()) std::cerr << "jobc submit: " << error << "\n";
     return submit_sink.has_errors() ? kExitInvalid : kExitUsage;
   }
+  for (const std::string& warning : submission->warnings)
+    std::cerr << "warning: " << warning << "\n";
   if (!args.quiet) {
     for (const std::string& notice : submission->notices) std::cerr << "note: " << notice << "\n";
   }

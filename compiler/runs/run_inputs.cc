@@ -146,15 +146,15 @@ bool check_inputs_for_backend(const LoadedSpec& spec, const std::string& backend
 bool prepare_run_inputs(const LoadedSpec& spec, const std::string& backend,
                         const InputPreparation& preparation, RunContext& context,
                         std::string& error) {
-  auto notice = [&](std::string text) {
-    if (preparation.notices) preparation.notices->push_back(std::move(text));
+  auto warn = [&](std::string text) {
+    if (preparation.warnings) preparation.warnings->push_back(std::move(text));
   };
   for (const PathInput& input : path_inputs(spec)) {
     std::string variable = input_variable(input.name);
     bool writable_mode = input.mode == "rw_mount" || input.mode == "download";
     bool read_only = input.mode == "ro_mount" || (backend == "docker" && !writable_mode);
     if (backend == "local" && input.mode == "ro_mount" && !private_mounts_allowed()) {
-      notice(
+      warn(
           fmt::format("input '{}' is writable: mode ro_mount needs a private mount namespace, "
                       "which this machine does not allow (jobc is not root and user "
                       "namespaces are disabled)",
@@ -162,7 +162,7 @@ bool prepare_run_inputs(const LoadedSpec& spec, const std::string& backend,
       read_only = false;
     }
     if (backend == "slurm" && input.mode == "rw_mount") {
-      notice(
+      warn(
           fmt::format("input '{}' (mode rw_mount): the Slurm job gets a staged copy; what it "
                       "writes there is not copied back",
                       input.name));

@@ -22,8 +22,8 @@ bool check_inputs_for_backend(const LoadedSpec& spec, const std::string& backend
 struct InputPreparation {
   std::filesystem::path home;  // jobc's home: the download cache is home/downloads
   std::ostream* progress = nullptr;
-  bool live_progress = false;                   // progress goes to a terminal
-  std::vector<std::string>* notices = nullptr;  // warnings said once to the user
+  bool live_progress = false;                    // progress goes to a terminal
+  std::vector<std::string>* warnings = nullptr;  // said once to the user, even with -q
 };
 
 // Fills context.environment (JOBC_INPUT_<name>) and context.input_read_only for the inputs

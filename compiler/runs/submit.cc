@@ -136,7 +136,7 @@ std::optional<Submission> submit_job(const LoadedSpec& spec, const CompileResult
   if (!folder.claim(error)) return std::nullopt;
   std::ostream& progress = options.progress ? *options.progress : std::cerr;
   InputPreparation inputs{store.home(), &progress, &progress == &std::cerr && isatty(STDERR_FILENO),
-                          &submission.notices};
+                          &submission.warnings};
   if (!prepare_run_inputs(spec, target->backend, inputs, context, error)) return std::nullopt;
   WriteReport written = write_artifacts(compiled.outputs, context.artifacts_dir, WriteMode::Write);
   if (!written.errors.empty()) {
@@ -147,7 +147,7 @@ std::optional<Submission> submit_job(const LoadedSpec& spec, const CompileResult
     auto snapshot = snapshot_code(spec.doc.dir / code->get<std::string>(),
                                   store.home() / "snapshots", store.home(), error);
     if (!snapshot) return std::nullopt;
-    for (const std::string& warning : snapshot->warnings) submission.notices.push_back(warning);
+    for (const std::string& warning : snapshot->warnings) submission.warnings.push_back(warning);
     if (!materialize_snapshot(*snapshot, context.work_dir, error)) return std::nullopt;
   } else {
     fs::create_directories(context.work_dir);

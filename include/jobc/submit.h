@@ -20,7 +20,8 @@ struct SubmitOptions {
 struct Submission {
   RunRecord run;
   std::filesystem::path run_dir;
-  std::vector<std::string> notices;  // said once to the user (e.g. the image is not used)
+  std::vector<std::string> notices;   // said once to the user (e.g. the image is not used)
+  std::vector<std::string> warnings;  // risks the user should act on; -q never hides them
   // Set when the backend refused the job as it was handed over (Backend::QuickStart::Refused):
   // the run is recorded Failed and no monitor runs.
   std::string start_error;

@@ -200,6 +200,17 @@ TEST_SUITE("local") {
           2);
   }
 
+  TEST_CASE("-q never hides a warning: a likely secret in the code folder is still reported") {
+    JobcSandbox box;
+    fs::create_directories(box.dir.path / "src");
+    std::ofstream(box.dir.path / "src" / ".env") << "API_KEY=not-a-real-one\n";
+    auto spec = box.job("command: echo job\ncode: src\n");
+    auto quiet = box.jobc("submit --stream -q " + shell_quote(spec.string()));
+    CHECK_MESSAGE(quiet.status == 0, quiet.err);
+    CHECK(has(quiet.err, "warning: '.env' looks like a secret"));  // before: a note, hidden by -q
+    CHECK(!has(quiet.err, "note: "));
+  }
+
   TEST_CASE("-q silences notes, progress and final status, never errors") {
     JobcSandbox box;
     auto spec = box.job("command: echo quiet job\n");
