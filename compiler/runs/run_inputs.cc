@@ -28,13 +28,14 @@ std::vector<PathInput> path_inputs(const LoadedSpec& spec) {
   std::vector<PathInput> found;
   json inputs = spec.doc.root.value("inputs", json::object());
   if (!inputs.is_object()) return found;
-  for (const auto& [name, input] : inputs.items()) {
+  for (const auto& item : inputs.items()) {
+    const json& input = item.value();  // a lambda cannot capture a structured binding in clang 14
     if (!input.is_object() || !input.contains("path") || !input["path"].is_string()) continue;
     auto text = [&](const char* key) {
       return input.contains(key) && input[key].is_string() ? input[key].get<std::string>() : "";
     };
-    found.push_back({name, text("path"), text("type"), text("mode"),
-                     (json::json_pointer("/inputs") / name / "path").to_string()});
+    found.push_back({item.key(), text("path"), text("type"), text("mode"),
+                     (json::json_pointer("/inputs") / item.key() / "path").to_string()});
   }
   return found;
 }
