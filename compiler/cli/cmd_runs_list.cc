@@ -1,7 +1,9 @@
 // `jobc runs list`: the runs, newest first, filtered by experiment, status and age.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <iostream>
+#include <string_view>
 
 #include "cli/cmd_runs.h"
 #include "cli/run_json.h"
@@ -25,16 +27,27 @@ std::string shown_name(const RunRecord& run) {
   return run.name == run.id ? "" : run.name;
 }
 
+// Columns are as wide as their longest value, so a long name never shifts the ones after it.
 void print_table(const std::vector<RunRecord>& runs) {
-  constexpr const char* kRow = "{:<40} {:<20} {:<20} {:<10} {:<21} {:>9} {}\n";
-  std::cout << fmt::format(kRow, "ID", "DISPLAY NAME", "EXPERIMENT", "STATUS", "CREATED",
-                           "DURATION", "BACKEND");
+  size_t id_width = 2, name_width = 12, experiment_width = 10;
+  for (const RunRecord& run : runs) {
+    id_width = std::max(id_width, run.id.size());
+    name_width = std::max(name_width, shown_name(run).size());
+    experiment_width = std::max(experiment_width, run.experiment.size());
+  }
+  auto row = [&](std::string_view id, std::string_view name, std::string_view experiment,
+                 std::string_view status, std::string_view created, std::string_view duration,
+                 std::string_view backend) {
+    std::cout << fmt::format("{:<{}}  {:<{}}  {:<{}}  {:<10} {:<21} {:>9} {}\n", id, id_width, name,
+                             name_width, experiment, experiment_width, status, created, duration,
+                             backend);
+  };
+  row("ID", "DISPLAY NAME", "EXPERIMENT", "STATUS", "CREATED", "DURATION", "BACKEND");
   int64_t now = now_ms();
   for (const RunRecord& run : runs) {
     auto duration = run_duration_ms(run, now);
-    std::cout << fmt::format(kRow, run.id, shown_name(run), run.experiment, status_name(run.status),
-                             iso_time(run.created_ms), duration ? format_duration(*duration) : "",
-                             run.backend);
+    row(run.id, shown_name(run), run.experiment, status_name(run.status), iso_time(run.created_ms),
+        duration ? format_duration(*duration) : "", run.backend);
   }
 }
 

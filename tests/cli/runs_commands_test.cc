@@ -200,6 +200,25 @@ TEST_SUITE("local") {
           2);
   }
 
+  TEST_CASE("runs list lines its columns up whatever the length of a display name") {
+    JobcSandbox box;
+    ended_run(box, "command: echo a\ndisplay_name: A display name longer than twenty-five\n");
+    ended_run(box, "command: echo b\ndisplay_name: short\n");
+    auto table = box.jobc("runs list");
+    REQUIRE(table.status == 0);
+    std::vector<size_t> status_columns;
+    for (size_t start = 0; start < table.out.size();) {
+      size_t end = table.out.find('\n', start);
+      std::string line = table.out.substr(start, end - start);
+      size_t column = line.find("STATUS");
+      status_columns.push_back(column != std::string::npos ? column : line.find("Completed"));
+      start = end == std::string::npos ? end : end + 1;
+    }
+    REQUIRE(status_columns.size() == 3);  // before: the long name pushed its row's STATUS right
+    CHECK(status_columns[0] == status_columns[1]);
+    CHECK(status_columns[1] == status_columns[2]);
+  }
+
   TEST_CASE("-q never hides a warning: a likely secret in the code folder is still reported") {
     JobcSandbox box;
     fs::create_directories(box.dir.path / "src");
