@@ -1,0 +1,110 @@
+// The one table of backends (see jobc/backend_registry.h). Adding a backend: its folder under
+// compiler/backends/, one entry here, and its compute schema.
+#include "jobc/backend_registry.h"
+
+#include "backends/docker/docker_backend.h"
+#include "backends/local/local_backend.h"
+#include "backends/slurm/slurm_backend.h"
+
+namespace jobc {
+namespace {
+
+template <class B>
+std::unique_ptr<Backend> make() {
+  return std::make_unique<B>();
+}
+
+std::vector<BackendEntry> make_registry() {
+  std::vector<BackendEntry> entries;
+  {
+    BackendEntry local;
+    local.name = "local";
+    local.compute_types = {"local"};
+    local.builtin_names = {"local"};
+    local.capabilities.max_instances = 1;
+    local.capabilities.distributions = {"mpi", "pytorch", "tensorflow"};
+    local.capabilities.on_this_machine = true;
+    local.make = make<LocalBackend>;
+    entries.push_back(std::move(local));
+  }
+  {
+    BackendEntry docker;
+    docker.name = "docker";
+    docker.compute_types = {"docker"};
+    docker.builtin_names = {"docker"};
+    docker.capabilities.max_instances = 1;
+    docker.capabilities.distributions = {"mpi", "pytorch", "tensorflow"};
+    docker.capabilities.on_this_machine = true;
+    docker.capabilities.builds_images = true;
+    docker.make = make<DockerBackend>;
+    entries.push_back(std::move(docker));
+  }
+  {
+    BackendEntry slurm;
+    slurm.name = "slurm";
+    slurm.compute_types = {"slurm"};
+    slurm.capabilities.max_instances = 0;
+    slurm.capabilities.distributions = {"mpi", "pytorch", "tensorflow"};
+    slurm.make = make<SlurmBackend>;
+    entries.push_back(std::move(slurm));
+  }
+  {
+    BackendEntry azureml;
+    azureml.name = "azureml";
+    azureml.compute_types = {"amlcompute"};
+    azureml.reference_prefix = "azureml:";
+    azureml.capabilities.max_instances = 0;
+    azureml.capabilities.distributions = {"mpi", "pytorch", "tensorflow"};
+    azureml.capabilities.native_sweeps = true;
+    azureml.capabilities.can_submit = false;  // issue 14
+    entries.push_back(std::move(azureml));
+  }
+  return entries;
+}
+
+std::string lower_ascii(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+bool contains(const std::vector<std::string>& names, std::string_view name) {
+  for (const std::string& candidate : names)
+    if (candidate == name) return true;
+  return false;
+}
+
+}  // namespace
+
+const std::vector<BackendEntry>& backend_registry() {
+  static const std::vector<BackendEntry> entries = make_registry();
+  return entries;
+}
+
+const BackendEntry* find_backend(std::string_view name) {
+  for (const BackendEntry& entry : backend_registry())
+    if (entry.name == name) return &entry;
+  return nullptr;
+}
+
+const BackendEntry* backend_for_compute_type(std::string_view type) {
+  std::string wanted = lower_ascii(type);
+  for (const BackendEntry& entry : backend_registry())
+    if (contains(entry.compute_types, wanted)) return &entry;
+  return nullptr;
+}
+
+const BackendEntry* backend_for_builtin_name(std::string_view name) {
+  for (const BackendEntry& entry : backend_registry())
+    if (contains(entry.builtin_names, name)) return &entry;
+  return nullptr;
+}
+
+const BackendEntry* backend_for_reference(std::string_view written) {
+  for (const BackendEntry& entry : backend_registry())
+    if (!entry.reference_prefix.empty() && written.starts_with(entry.reference_prefix))
+      return &entry;
+  return nullptr;
+}
+
+}  // namespace jobc

@@ -1,0 +1,51 @@
+// The backend registry: the one table of the backends jobc has (compiler/backends/registry.cc).
+// Each entry names its backend, the compute types and built-in compute names it answers to,
+// what it can run, how to make it, and the artifacts only it needs. Generic code asks the
+// registry; nothing outside a backend's own folder and the registry names a backend.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "jobc/backend.h"
+#include "jobc/diagnostics.h"
+#include "jobc/generator.h"
+#include "jobc/model/spec.h"
+
+namespace jobc {
+
+struct BackendCapabilities {
+  long long max_instances = 1;             // instance_count it runs; 0: any
+  std::vector<std::string> distributions;  // distribution types it runs ("mpi", ...)
+  bool native_sweeps = false;              // runs a sweep job itself (Azure ML)
+  bool on_this_machine = false;            // the job runs where jobc runs (local, docker)
+  bool can_submit = true;                  // false: compile only (not built yet)
+  bool builds_images = false;              // uses the environment's image (submit --rebuild)
+};
+
+struct BackendEntry {
+  std::string name;                        // "local", "docker", "slurm", "azureml"
+  std::vector<std::string> compute_types;  // compute spec `type:` values it runs
+  std::vector<std::string> builtin_names;  // `compute: NAME` with no spec ("local", "docker")
+  std::string reference_prefix;            // `compute: PREFIX:NAME` ("azureml:")
+  BackendCapabilities capabilities;
+  // A new Backend object; null when this build of jobc does not have it.
+  std::unique_ptr<Backend> (*make)() = nullptr;
+  // The backend's own rules for a job about to run on it (located diagnostics), e.g. the
+  // docker_args options the Docker backend refuses. `compute` is null for a built-in name.
+  void (*check_job)(const model::CommandBody& body, const model::Compute* compute,
+                    DiagnosticSink& sink) = nullptr;
+  // The artifacts only this backend needs (the Slurm job, the Azure ML requests).
+  GeneratorList (*generators)() = nullptr;
+};
+
+// Every backend, in a fixed order.
+const std::vector<BackendEntry>& backend_registry();
+const BackendEntry* find_backend(std::string_view name);
+const BackendEntry* backend_for_compute_type(std::string_view type);
+const BackendEntry* backend_for_builtin_name(std::string_view name);
+const BackendEntry* backend_for_reference(std::string_view written);  // "azureml:cpu" -> azureml
+
+}  // namespace jobc
