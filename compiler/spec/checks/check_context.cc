@@ -50,16 +50,6 @@ bool check_local_path(const CheckContext& context, const std::string& pointer, P
   return true;
 }
 
-void check_count(const CheckContext& context, const std::string& pointer, long long minimum) {
-  const nlohmann::json* value = context.find(pointer);
-  if (!value || !value->is_number_integer()) return;  // the schema reports wrong types
-  if (value->get<long long>() < minimum) {
-    context.sink.report(DiagCode::NonPositiveCount, context.at(pointer),
-                        fmt::format("'{}' must be at least {}, not {}", pointer_to_dotted(pointer),
-                                    minimum, value->get<long long>()));
-  }
-}
-
 bool looks_like_placeholder(const std::string& text) {
   // Optional spaces, then "<...>" with no '<', '>' or newline inside, then optional spaces.
   std::string_view view(text);

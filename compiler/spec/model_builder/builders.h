@@ -24,6 +24,17 @@ model::CommandBody build_command_body(const Reader& reader, const std::string& b
 std::optional<model::Resources> build_resources(const Reader& reader, const std::string& pointer);
 
 model::CommandJob build_command_job(const Reader& reader);
+// The checks that need the model's meaning, run as it is built (each in its own file).
+// `search_space`: a sweep's, null for a command job.
+void check_command(const Reader& reader, const std::string& pointer, const model::Command& command,
+                   const model::JobCommon& job,
+                   const std::vector<model::SearchParameter>* search_space);
+void check_docker_args(const Reader& reader, const std::string& resources,
+                       const model::ComputeRef& compute);
+// Reports E024 unless the integer at `pointer` is at least `minimum` (when present).
+void check_at_least(const Reader& reader, const std::string& pointer, long long minimum);
+// Instances, processes and workers of the resources and distribution under `base`.
+void check_distribution_counts(const Reader& reader, const std::string& base);
 model::SweepJob build_sweep_job(const Reader& reader);
 
 }  // namespace jobc::model_builder

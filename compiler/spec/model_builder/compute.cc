@@ -4,6 +4,7 @@
 #include <cctype>
 #include <memory>
 
+#include "jobc/backend_registry.h"
 #include "spec/model_builder/builders.h"
 
 namespace jobc::model_builder {
@@ -39,6 +40,9 @@ model::Compute build_compute(const Reader& reader) {
     }
     compute.settings.members.emplace_back(key, reader.value(pointer_append("", key)));
   }
+  // The rules of one compute type are its backend's (a Slurm token, AmlCompute's instances).
+  const BackendEntry* backend = backend_for_compute_type(compute.type.value_or(""));
+  if (backend && backend->check_compute) backend->check_compute(compute, reader.sink());
   return compute;
 }
 

@@ -169,6 +169,10 @@ model::CommandJob build_command_job(const Reader& reader) {
   build_job_common(reader, job);
   job.body = build_command_body(reader, "");
   job.timeout = reader.integer("/limits/timeout");
+  check_command(reader, "/command", job.body.command, job, nullptr);
+  check_distribution_counts(reader, "");
+  check_docker_args(reader, "/resources", job.compute);
+  check_at_least(reader, "/limits/timeout", 1);
   return job;
 }
 

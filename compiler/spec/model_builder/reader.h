@@ -31,6 +31,9 @@ class Reader {
   Location key_at(const std::string& pointer) const { return doc().map.key_location(pointer); }
   // The keys of the mapping at `pointer`, sorted; none when it is not a mapping.
   std::vector<std::string> keys(const std::string& pointer) const;
+  // The place of characters [offset, offset + length) of the text value at `pointer`; the
+  // value's start when they cannot be found in the source.
+  Location within(const std::string& pointer, size_t offset, size_t length) const;
 
   model::Value value(const std::string& pointer) const;  // null (at its parent) when absent
   model::Field<std::string> text(const std::string& pointer) const;

@@ -72,6 +72,17 @@ model::SweepJob build_sweep_job(const Reader& reader) {
   }
   job.early_termination = early_termination(reader, "/early_termination");
   job.resources = build_resources(reader, "/resources");
+  check_command(reader, "/trial/command", job.trial.command, job, &job.search_space);
+  check_distribution_counts(reader, "/trial");
+  check_distribution_counts(reader, "");
+  check_docker_args(reader, "/trial/resources", job.compute);
+  check_docker_args(reader, "/resources", job.compute);
+  for (const char* limit : {"/limits/max_total_trials", "/limits/max_concurrent_trials",
+                            "/limits/timeout", "/limits/trial_timeout"}) {
+    check_at_least(reader, limit, 1);
+  }
+  check_at_least(reader, "/early_termination/evaluation_interval", 1);
+  check_at_least(reader, "/early_termination/delay_evaluation", 0);
   return job;
 }
 
