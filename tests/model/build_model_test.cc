@@ -296,3 +296,42 @@ TEST_SUITE("model") {
     CHECK(loaded->model == nullptr);
   }
 }
+
+TEST_SUITE("model") {
+  TEST_CASE("a compute spec a job names by path is checked by its type's backend") {
+    jobc::testing::TempDir dir;
+    write(dir.path / "hpc.yml",
+          "type: slurm\nname: hpc\nendpoint: http://localhost:6820\nstaging_dir: /s\nuser: a\n");
+    write(dir.path / "job.yml",
+          "command: echo hi\nenvironment:\n  image: python\n"
+          "compute: hpc.yml\n");
+    jobc::SourceManager sources;
+    jobc::DiagnosticSink sink;
+    auto loaded = jobc::load_and_validate((dir.path / "job.yml").string(), {}, sources, sink);
+    REQUIRE(loaded.has_value());
+    REQUIRE(sink.error_count() == 1);
+    CHECK(sink.diagnostics()[0].code == jobc::DiagCode::MissingKey);
+    CHECK(sink.diagnostics()[0].location.file == (dir.path / "hpc.yml").string());
+    CHECK(loaded->model == nullptr);
+  }
+
+  TEST_CASE("docker_args a backend refuses are errors only for a job that names it") {
+    jobc::testing::TempDir dir;
+    auto codes = [&dir](const std::string& compute) {
+      write(dir.path / "job.yml",
+            "command: echo hi\nenvironment:\n  image: python\n"
+            "resources:\n  docker_args: --privileged\n" +
+                compute);
+      jobc::SourceManager sources;
+      jobc::DiagnosticSink sink;
+      auto loaded = jobc::load_and_validate((dir.path / "job.yml").string(), {}, sources, sink);
+      REQUIRE(loaded.has_value());
+      std::vector<std::string> out;
+      for (const auto& d : sink.diagnostics()) out.emplace_back(jobc::info(d.code).code);
+      return out;
+    };
+    CHECK(codes("compute: docker\n") == std::vector<std::string>{"E013"});
+    CHECK(codes("compute: local\n") == std::vector<std::string>{"W003"});
+    CHECK(codes("") == std::vector<std::string>{"W003"});
+  }
+}
