@@ -155,9 +155,9 @@ int main(int argc, char** argv) {
 
   std::string error;
   auto snapshot = [&](const fs::path& store) {
-    auto s = jobc::snapshot_code(tree, store, {}, error);
+    auto s = jobc::snapshot_code(tree, store, {});
     if (!s) {
-      std::printf("FAIL: snapshot_code: %s\n", error.c_str());
+      std::printf("FAIL: snapshot_code: %s\n", s.error().message.c_str());
       std::exit(check ? 1 : 0);
     }
     return *s;

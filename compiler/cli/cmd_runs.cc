@@ -22,16 +22,16 @@ void add_quiet_flag(CLI::App& command, bool& quiet, const std::string& what) {
 }
 
 std::unique_ptr<RunStore> open_runs_store() {
-  std::string error;
   fs::path home = jobc_home();
   if (std::string warning = home_privacy_warning(home); !warning.empty()) {
     std::cerr << "warning: " << warning << "\n";
   }
-  auto store = RunStore::open(home, error);
-  if (!store) {
-    std::cerr << "jobc runs: " << error << "\n";
+  auto opened = RunStore::open(home);
+  if (!opened) {
+    std::cerr << "jobc runs: " << opened.error().message << "\n";
     return nullptr;
   }
+  std::unique_ptr<RunStore> store = std::move(opened).value();
   reconcile_runs(*store);
   if (!store->read_failure().empty()) {
     std::cerr << "jobc runs: " << store->read_failure() << "\n";

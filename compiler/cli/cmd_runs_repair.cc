@@ -19,12 +19,12 @@ void report_finished_deletes(const StoreRepair& report) {
 
 int repair() {
   fs::path home = jobc_home();
-  StoreRepair report;
-  std::string error;
-  if (!RunStore::repair(home, report, error)) {
-    std::cerr << "jobc runs repair: " << error << "\n";
+  auto repaired = RunStore::repair(home);
+  if (!repaired) {
+    std::cerr << "jobc runs repair: " << repaired.error().message << "\n";
     return kExitUsage;
   }
+  const StoreRepair& report = *repaired;
   report_finished_deletes(report);
   if (!report.was_damaged) {
     std::cerr << fmt::format("jobc runs repair: {} reads fine; nothing to repair\n",

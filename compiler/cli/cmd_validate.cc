@@ -32,20 +32,20 @@ bool is_yaml_file(const fs::path& path) {
 
 // A folder's specs: YAML files whose kind can be recognised (conda files and other YAML
 // are skipped), found recursively, skipping hidden folders; sorted for stable output.
-std::vector<std::string> specs_in_folder(const fs::path& folder) {
+std::vector<std::string> specs_in_folder(const fs::path& folder, SourceManager& sources) {
   std::vector<std::string> out;
   std::error_code error;
   fs::recursive_directory_iterator it(folder, fs::directory_options::skip_permission_denied, error);
   for (; !error && it != fs::recursive_directory_iterator(); it.increment(error)) {
     const fs::path& path = it->path();
-    if (it->is_directory() && path.filename().string().starts_with(".")) {
+    std::error_code kind;  // an entry that cannot be stat'ed is no spec
+    if (it->is_directory(kind) && path.filename().string().starts_with(".")) {
       it.disable_recursion_pending();
       continue;
     }
-    if (!it->is_regular_file() || !is_yaml_file(path)) continue;
-    SourceManager scratch_sources;
+    if (!it->is_regular_file(kind) || !is_yaml_file(path)) continue;
     DiagnosticSink scratch;
-    auto doc = load_spec_file(path, path.string(), scratch_sources, scratch);
+    auto doc = load_spec_file(path, path.string(), sources, scratch);
     if (!doc || detect_kind(*doc, scratch)) out.push_back(path.string());
   }
   std::sort(out.begin(), out.end());
@@ -88,7 +88,7 @@ int run_validate(const ValidateArgs& args) {
   for (const std::string& path : args.paths) {
     std::error_code error;
     if (fs::is_directory(path, error)) {
-      std::vector<std::string> found = specs_in_folder(path);
+      std::vector<std::string> found = specs_in_folder(path, sources);
       // A mistyped folder in CI must not pass as "0 specs, 0 errors".
       if (found.empty()) {
         std::cerr << "jobc validate: no specs found in '" << path << "'\n";

@@ -62,11 +62,13 @@ int delete_runs(RunStore& store, const std::vector<RunRecord>& runs, bool dry_ru
   size_t deleted = 0;
   for (const RunRecord& run : runs) {
     uint64_t freed = 0;
-    std::string error;
     if (dry_run) {
       freed = store.disk_usage(run.id);
-    } else if (!store.remove(run.id, freed, error)) {
-      std::cerr << fmt::format("{}cannot delete run {}: {}\n", prefix, run.id, error);
+    } else if (Result<uint64_t> removed = store.remove(run.id); removed) {
+      freed = *removed;
+    } else {
+      std::cerr << fmt::format("{}cannot delete run {}: {}\n", prefix, run.id,
+                               removed.error().message);
       return kExitUsage;
     }
     total += freed;

@@ -76,11 +76,10 @@ void load_build_context(EnvironmentRecipe& recipe, InputRecord& inputs, Diagnost
   }
   // Links stay links in the Docker build context: each counts by where it points (inside the
   // context, by the tree walk's rules), a file by its content.
-  std::vector<TreeEntry> entries;
-  std::string error;
   try {
-    if (!walk_tree(root, {}, entries, error)) throw std::runtime_error(error);
-    for (const TreeEntry& entry : entries) {
+    auto entries = walk_tree(root);
+    if (!entries) throw std::runtime_error(entries.error().message);
+    for (const TreeEntry& entry : *entries) {
       if (!entry.is_link() && !S_ISREG(entry.info.st_mode)) continue;
       ContextFile file{entry.relative, "", entry.link_target};
       if (!entry.is_link()) file.sha256 = sha256_file_hex(entry.path);

@@ -39,7 +39,8 @@ bool cancel_run(RunStore& store, const std::string& id, std::string& error,
         reason = how.empty() ? "ended before it was canceled" : how;
       }
     }
-    if (!store.finish_unwatched(*run, status, code, reason, error)) {
+    if (Status finished = store.finish_unwatched(*run, status, code, reason); !finished) {
+      error = finished.error().message;
       return false;
     }
     run = store.find(run->id);

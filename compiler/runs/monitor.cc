@@ -54,17 +54,17 @@ std::optional<JobExit> stop_job(Backend& backend, RunContext& context) {
 // being recorded by cancel_run and then overwritten here. False when the run already ended
 // (canceled before the monitor began).
 bool record_monitor(RunStore& store, RunContext& context, const JobPhase& phase) {
-  std::string error;
   RunRecord& run = context.run;
   apply_phase(run, phase);
   run.monitor_pid = getpid();
   run.monitor_start = process_start_time(getpid());
-  if (store.update(run, error)) return true;
+  Status updated = store.update(run);
+  if (updated) return true;
   if (auto now = store.find(run.id); now && is_terminal(now->status)) {
     run = *now;
     return false;
   }
-  append_run_log(context, "could not record the run: " + error);
+  append_run_log(context, "could not record the run: " + updated.error().message);
   return true;
 }
 
@@ -91,8 +91,8 @@ void run_to_completion(RunStore& store, RunContext& context, Backend& backend) {
   // monitor's back (recorded before this monitor was): stop the job as for a cancel.
   recorded = backend.phase();
   apply_phase(run, recorded);
-  if (!store.update(run, error)) {
-    append_run_log(context, "could not record the job's id: " + error);
+  if (Status updated = store.update(run); !updated) {
+    append_run_log(context, "could not record the job's id: " + updated.error().message);
     auto now = store.find(run.id);
     if (now && is_terminal(now->status)) g_cancel_requested = 1;
   }
@@ -123,13 +123,17 @@ void run_to_completion(RunStore& store, RunContext& context, Backend& backend) {
     if (!exit && backend.phase() != recorded) {
       recorded = backend.phase();
       apply_phase(run, recorded);
-      if (!store.update(run, error)) append_run_log(context, "could not record the run: " + error);
+      if (Status updated = store.update(run); !updated) {
+        append_run_log(context, "could not record the run: " + updated.error().message);
+      }
     }
   }
   // A job that ended between two polls was never seen Running: its start, if known.
   if (run.started_ms == 0 && backend.phase().started_ms > 0) {
     run.started_ms = backend.phase().started_ms;
-    if (!store.update(run, error)) append_run_log(context, "could not record the run: " + error);
+    if (Status updated = store.update(run); !updated) {
+      append_run_log(context, "could not record the run: " + updated.error().message);
+    }
   }
   backend.collect(context);
   if (outcome == RunStatus::Completed && exit) outcome = outcome_of_exit(*exit, reason);
@@ -140,7 +144,7 @@ void run_to_completion(RunStore& store, RunContext& context, Backend& backend) {
   }
   std::optional<int> code;
   if (exit) code = exit->code;
-  store.finish(run.id, outcome, code, reason, error);
+  (void)store.finish(run.id, outcome, code, reason);  // the record says how it ended
   if (auto final_run = store.find(run.id)) run = *final_run;
 }
 
@@ -184,8 +188,7 @@ void apply_phase(RunRecord& run, const JobPhase& phase) {
 void end_unstarted_run(RunStore& store, RunContext& context, RunStatus status,
                        const std::string& reason, const std::string& log_line) {
   append_run_log(context, log_line);
-  std::string error;
-  store.finish(context.run.id, status, std::nullopt, reason, error);
+  (void)store.finish(context.run.id, status, std::nullopt, reason);
   if (auto ended = store.find(context.run.id)) context.run = *ended;
 }
 
@@ -242,16 +245,16 @@ pid_t start_monitor(const std::filesystem::path& run_dir_path,
 int monitor_main(const std::filesystem::path& run_dir, const BackendFactory& make) {
   auto config = read_monitor_config(run_dir);
   if (!config) return 2;
-  std::string error;
-  auto store = RunStore::open(config->value("home", ""), error);
-  if (!store) return 2;
+  auto opened = RunStore::open(config->value("home", ""));
+  if (!opened) return 2;
+  std::unique_ptr<RunStore> store = std::move(opened).value();
   auto run = store->find(config->value("run_id", ""));
   if (!run) return 2;
   RunContext context = context_from_config(*config, *run, run_dir);
   std::unique_ptr<Backend> backend = make(run->backend, *config);
   if (!backend) {
-    store->finish(run->id, RunStatus::Failed, std::nullopt, "unknown backend " + run->backend,
-                  error);
+    (void)store->finish(run->id, RunStatus::Failed, std::nullopt,
+                        "unknown backend " + run->backend);
     return 2;
   }
   struct sigaction action {};
@@ -268,7 +271,6 @@ int monitor_main(const std::filesystem::path& run_dir, const BackendFactory& mak
 void reconcile_runs(RunStore& store, const BackendFactory& make) {
   remove_stale_staging(store.home() / "snapshots");
   remove_abandoned_run_folders(store);
-  std::string error;
   for (RunRecord& run : store.list({})) {
     if (is_terminal(run.status)) continue;
     bool never_started = run.monitor_pid == 0;
@@ -301,7 +303,7 @@ void reconcile_runs(RunStore& store, const BackendFactory& make) {
       }
     }
     // Unless a monitor has just taken the run over.
-    store.finish_unwatched(run, status, code, reason, error);
+    (void)store.finish_unwatched(run, status, code, reason);
   }
 }
 

@@ -84,8 +84,9 @@ std::string unfetchable(const PathInput& input, const std::string& backend,
                        input.name,
                        input.type.empty() ? "uri_folder (the default type)" : input.type);
   }
-  std::string error;
-  if (!parse_https_url(path, error)) return fmt::format("input '{}': {}", input.name, error);
+  if (auto url = parse_https_url(path); !url) {
+    return fmt::format("input '{}': {}", input.name, url.error().message);
+  }
   return "";
 }
 
@@ -173,13 +174,12 @@ bool prepare_run_inputs(const LoadedSpec& spec, const std::string& backend,
     if (is_https(input.path)) {
       DownloadOptions options{preparation.home / "downloads", preparation.progress,
                               preparation.live_progress};
-      auto download = download_to_cache(input.path, options, error);
+      auto download = download_to_cache(input.path, options);
       if (!download) {
-        error = fmt::format("input '{}': {}", input.name, error);
+        error = fmt::format("input '{}': {}", input.name, download.error().message);
         return false;
       }
-      std::string unused;
-      HttpsUrl url = *parse_https_url(input.path, unused);
+      HttpsUrl url = *parse_https_url(input.path);
       if (download->reused && preparation.progress) {
         *preparation.progress << fmt::format("jobc: {} is unchanged; using the cached copy\n",
                                              url.display);

@@ -15,7 +15,7 @@ fs::path run_record_file(const fs::path& run_dir) {
   return run_dir / "run.json";
 }
 
-bool write_run_record_file(const fs::path& run_dir, const RunRecord& run, std::string& error) {
+Status write_run_record_file(const fs::path& run_dir, const RunRecord& run) {
   json record = {{"id", run.id},
                  {"name", run.name},
                  {"display_name", run.display_name},
@@ -31,7 +31,7 @@ bool write_run_record_file(const fs::path& run_dir, const RunRecord& run, std::s
                  {"backend_job_id", run.backend_job_id},
                  {"monitor_pid", run.monitor_pid},
                  {"monitor_start", run.monitor_start}};
-  return write_private_file_atomically(run_record_file(run_dir), record.dump(2) + "\n", error);
+  return write_private_file_atomically(run_record_file(run_dir), record.dump(2) + "\n");
 }
 
 std::optional<RunRecord> read_run_record_file(const fs::path& run_dir) {

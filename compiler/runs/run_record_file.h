@@ -14,10 +14,9 @@ namespace jobc {
 // RUN_DIR/run.json.
 std::filesystem::path run_record_file(const std::filesystem::path& run_dir);
 
-// Writes RUN_DIR/run.json atomically (mode 0600). False with `error` when it cannot, e.g.
-// because the run's folder does not exist.
-bool write_run_record_file(const std::filesystem::path& run_dir, const RunRecord& run,
-                           std::string& error);
+// Writes RUN_DIR/run.json atomically (mode 0600). An error when it cannot, e.g. because the
+// run's folder does not exist.
+Status write_run_record_file(const std::filesystem::path& run_dir, const RunRecord& run);
 
 // RUN_DIR/run.json, or nullopt when it is missing or is not a run record.
 std::optional<RunRecord> read_run_record_file(const std::filesystem::path& run_dir);

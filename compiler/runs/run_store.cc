@@ -15,6 +15,7 @@
 #include "runs/run_record_file.h"
 #include "runs/space_reserve.h"
 #include "support/private_files.h"
+#include "support/text.h"
 
 namespace jobc {
 namespace {
@@ -95,6 +96,12 @@ bool holds_run_folders(const std::filesystem::path& runs) {
   return false;
 }
 
+// The Status of a step that reported failure the SQLite way (false, and why in `error`).
+Status status_of(bool ok, std::string& error) {
+  if (ok) return {};
+  return fail(std::move(error));
+}
+
 // Owner-only access for files and folders jobc made before it kept them private.
 void make_private(const std::filesystem::path& path, mode_t mode) {
   struct stat info {};
@@ -162,11 +169,10 @@ struct RunStore::Db {
   // runs without one). A final status written for want of space uses the space reserve.
   void write_record_file(const RunRecord& run, bool final_status) {
     std::filesystem::path dir = run_dir(run.id);
-    std::string error;
-    if (write_run_record_file(dir, run, error)) return;
+    if (write_run_record_file(dir, run)) return;
     std::error_code ec;
     if (final_status && std::filesystem::is_directory(dir, ec) && release_space_reserve(home)) {
-      write_run_record_file(dir, run, error);
+      (void)write_run_record_file(dir, run);  // best effort: the store has the record
     }
   }
 
@@ -308,12 +314,7 @@ std::string_view status_name(RunStatus status) {
 std::optional<RunStatus> parse_status(std::string_view text) {
   for (RunStatus status : {RunStatus::Queued, RunStatus::Running, RunStatus::Completed,
                            RunStatus::Failed, RunStatus::Canceled}) {
-    std::string name(status_name(status));
-    if (text.size() == name.size() &&
-        std::equal(text.begin(), text.end(), name.begin(),
-                   [](char a, char b) { return std::tolower(a) == std::tolower(b); })) {
-      return status;
-    }
+    if (iequals(text, status_name(status))) return status;
   }
   return std::nullopt;
 }
@@ -354,14 +355,19 @@ std::string home_privacy_warning(const std::filesystem::path& home) {
       home.string(), info.st_mode & 07777, home.string());
 }
 
-std::unique_ptr<RunStore> RunStore::open(const std::filesystem::path& home, std::string& error) {
-  return open_at(home, false, error);
+Result<std::unique_ptr<RunStore>> RunStore::open(const std::filesystem::path& home) {
+  std::string error;
+  if (auto store = open_at(home, false, error)) return store;
+  return fail(std::move(error));
 }
 
 std::unique_ptr<RunStore> RunStore::open_at(const std::filesystem::path& home, bool rebuilding,
                                             std::string& error, bool* damaged) {
-  if (!create_private_folder(home, error) || !create_private_folder(home / "runs", error)) {
-    return nullptr;
+  for (const std::filesystem::path& folder : {home, home / "runs"}) {
+    if (Status created = create_private_folder(folder); !created) {
+      error = created.error().message;
+      return nullptr;
+    }
   }
   make_private(home / "runs", 0700);
   std::filesystem::path db = home / "runs.db";
@@ -427,20 +433,22 @@ std::unique_ptr<RunStore> RunStore::open_at(const std::filesystem::path& home, b
 
 RunStore::~RunStore() = default;
 
-bool RunStore::insert(const RunRecord& run, std::string& error) {
+Status RunStore::insert(const RunRecord& run) {
+  std::string error;
   Db::Statement statement;
   std::string sql = fmt::format(
       "INSERT INTO runs ({}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
       "?9, ?10, ?11, ?12, ?13, ?14, ?15)",
       kColumns);
-  if (!db_->prepare(sql, statement, error)) return false;
+  if (!db_->prepare(sql, statement, error)) return fail(std::move(error));
   Db::bind_run(statement.raw, run);
-  if (!db_->step_done(statement.raw, error)) return false;
+  if (!db_->step_done(statement.raw, error)) return fail(std::move(error));
   db_->write_record_file(run, false);  // no one else knows the run yet: no lock needed
-  return true;
+  return {};
 }
 
-bool RunStore::update(const RunRecord& run, std::string& error) {
+Status RunStore::update(const RunRecord& run) {
+  std::string error;
   bool ended = false;
   auto write = [&](std::string& message) {
     Db::Statement statement;
@@ -461,22 +469,24 @@ bool RunStore::update(const RunRecord& run, std::string& error) {
     db_->write_record_file(run, false);
     return true;
   };
-  if (db_->write_transaction(write, error)) return true;
+  if (db_->write_transaction(write, error)) return {};
   if (!ended) {
     db_->write_record_file_only(run.id,
                                 [&](RunRecord& recorded) { return (recorded = run), true; });
   }
-  return false;
+  return fail(std::move(error));
 }
 
-bool RunStore::finish(const std::string& id, RunStatus status, std::optional<int> exit_code,
-                      const std::string& reason, std::string& error) {
-  return db_->end_run(id, std::nullopt, status, exit_code, reason, error);
+Status RunStore::finish(const std::string& id, RunStatus status, std::optional<int> exit_code,
+                        const std::string& reason) {
+  std::string error;
+  bool ok = db_->end_run(id, std::nullopt, status, exit_code, reason, error);
+  return status_of(ok, error);
 }
 
-bool RunStore::finish_unwatched(const RunRecord& seen, RunStatus status, const std::string& reason,
-                                std::string& error) {
-  return finish_unwatched(seen, status, std::nullopt, reason, error);
+Status RunStore::finish_unwatched(const RunRecord& seen, RunStatus status,
+                                  const std::string& reason) {
+  return finish_unwatched(seen, status, std::nullopt, reason);
 }
 
 std::optional<RunRecord> RunStore::find(const std::string& id_or_name) {
@@ -525,10 +535,11 @@ std::vector<RunRecord> RunStore::list(const RunFilter& filter) {
   return runs;
 }
 
-bool RunStore::finish_unwatched(const RunRecord& seen, RunStatus status,
-                                std::optional<int> exit_code, const std::string& reason,
-                                std::string& error) {
-  return db_->end_run(seen.id, seen.monitor_pid, status, exit_code, reason, error);
+Status RunStore::finish_unwatched(const RunRecord& seen, RunStatus status,
+                                  std::optional<int> exit_code, const std::string& reason) {
+  std::string error;
+  bool ok = db_->end_run(seen.id, seen.monitor_pid, status, exit_code, reason, error);
+  return status_of(ok, error);
 }
 
 bool RunStore::delete_ended_record(const std::string& id,

@@ -31,12 +31,10 @@ uint64_t folder_disk_usage(const fs::path& folder) {
 
 }  // namespace
 
-bool RunStore::remove(const std::string& id, uint64_t& freed_bytes, std::string& error) {
-  freed_bytes = 0;
+Result<uint64_t> RunStore::remove(const std::string& id) {
   std::vector<RunRecord> found = matches(id, 1);
   if (found.empty() || found.front().id != id) {
-    error = read_failure_.empty() ? fmt::format("no run '{}'", id) : read_failure_;
-    return false;
+    return fail(read_failure_.empty() ? fmt::format("no run '{}'", id) : read_failure_);
   }
   fs::path folder = run_dir(id);
   fs::path trash = home_ / "trash" / id;
@@ -44,7 +42,10 @@ bool RunStore::remove(const std::string& id, uint64_t& freed_bytes, std::string&
   auto move_to_trash = [&](std::string& message) {
     std::error_code ec;
     if (!fs::exists(folder, ec)) return true;  // deleted by hand, or by an interrupted delete
-    if (!create_private_folder(home_ / "trash", message)) return false;
+    if (Status created = create_private_folder(home_ / "trash"); !created) {
+      message = created.error().message;
+      return false;
+    }
     remove_folder_forcibly(trash);  // what an earlier delete of the same id left
     fs::rename(folder, trash, ec);
     if (ec) {
@@ -55,20 +56,19 @@ bool RunStore::remove(const std::string& id, uint64_t& freed_bytes, std::string&
     moved = true;
     return true;
   };
-  if (!delete_ended_record(id, move_to_trash, error)) {
+  if (std::string error; !delete_ended_record(id, move_to_trash, error)) {
     std::error_code ignored;
     if (moved) fs::rename(trash, folder, ignored);  // the record stays: so does its folder
-    return false;
+    return fail(std::move(error));
   }
-  freed_bytes = folder_disk_usage(trash);
+  uint64_t freed_bytes = folder_disk_usage(trash);
   remove_folder_forcibly(trash);
   std::error_code ec;
   if (fs::exists(trash, ec)) {
-    error =
-        fmt::format("its record is deleted, but {} could not be removed entirely", trash.string());
-    return false;
+    return fail(
+        fmt::format("its record is deleted, but {} could not be removed entirely", trash.string()));
   }
-  return true;
+  return freed_bytes;
 }
 
 uint64_t RunStore::disk_usage(const std::string& id) const {

@@ -65,7 +65,8 @@ fs::path damaged_name(const fs::path& home) {
   char stamp[32];
   std::strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &utc);
   fs::path name = home / fmt::format("runs.db.damaged-{}", stamp);
-  for (int n = 2; fs::exists(name); ++n) {
+  std::error_code ec;
+  for (int n = 2; fs::exists(name, ec); ++n) {
     name = home / fmt::format("runs.db.damaged-{}-{}", stamp, n);
   }
   return name;
@@ -74,7 +75,7 @@ fs::path damaged_name(const fs::path& home) {
 // Moves runs.db with its -wal and -shm files (which may hold its newest pages) aside.
 bool move_aside(const fs::path& home, fs::path& kept_as, std::string& error) {
   fs::path db = home / "runs.db";
-  if (!fs::exists(db)) return true;
+  if (std::error_code ec; !fs::exists(db, ec)) return true;
   kept_as = damaged_name(home);
   for (const char* suffix : {"-wal", "-shm", ""}) {
     std::error_code ec;
@@ -101,21 +102,22 @@ std::vector<fs::path> run_folders(const fs::path& runs) {
 
 }  // namespace
 
-bool RunStore::repair(const fs::path& home, StoreRepair& report, std::string& error) {
-  report = {};
+Result<StoreRepair> RunStore::repair(const fs::path& home) {
+  StoreRepair report;
+  std::string error;
   bool damaged = false;
   if (auto store = open_at(home, false, error, &damaged)) {
     if (store->reads_fine()) {
       report.deletes_finished = store->finish_interrupted_removals();
-      return true;
+      return report;
     }
   } else if (!damaged) {
-    return false;  // not damage (say, no permission): nothing to repair
+    return fail(std::move(error));  // not damage (say, no permission): nothing to repair
   }
   report.was_damaged = true;
-  if (!move_aside(home, report.kept_as, error)) return false;
+  if (!move_aside(home, report.kept_as, error)) return fail(std::move(error));
   auto store = open_at(home, true, error);
-  if (!store) return false;
+  if (!store) return fail(std::move(error));
   for (const fs::path& folder : run_folders(home / "runs")) {
     auto run = read_run_record_file(folder);
     if (!run) run = record_from_older_files(folder);
@@ -124,14 +126,13 @@ bool RunStore::repair(const fs::path& home, StoreRepair& report, std::string& er
       continue;
     }
     run->id = folder.filename().string();  // the folder is what the record must lead to
-    if (!store->insert(*run, error)) {
-      error = fmt::format("cannot record run {}: {}", run->id, error);
-      return false;
+    if (Status inserted = store->insert(*run); !inserted) {
+      return fail(fmt::format("cannot record run {}: {}", run->id, inserted.error().message));
     }
     ++report.restored;
   }
   report.deletes_finished = store->finish_interrupted_removals();
-  return true;
+  return report;
 }
 
 }  // namespace jobc

@@ -13,6 +13,7 @@
 #include <map>
 #include <thread>
 
+#include "support/file_text.h"
 #include "support/hash.h"
 #include "support/ignore_rules.h"
 #include "support/tree_walk.h"
@@ -68,12 +69,11 @@ struct CodeTree {
 };
 
 // Lists the files to snapshot, sorted, with the tree walk's rules (support/tree_walk.h).
-bool collect(const fs::path& root, const fs::path& exclude, CodeTree& tree, std::string& error) {
+Result<CodeTree> collect(const fs::path& root, const fs::path& exclude) {
   IgnoreRules rules;
   for (const char* name : {".amlignore", ".gitignore"}) {
-    std::ifstream in(root / name);
-    if (in) {
-      rules = IgnoreRules::parse(std::string(std::istreambuf_iterator<char>(in), {}));
+    if (auto text = read_text(root / name)) {
+      rules = IgnoreRules::parse(*text);
       break;
     }
   }
@@ -87,15 +87,17 @@ bool collect(const fs::path& root, const fs::path& exclude, CodeTree& tree, std:
     if (folder && (entry.name() == ".git" || jobc_home)) return TreeVisit::Leave;
     return rules.ignored(entry.relative, folder) ? TreeVisit::Leave : TreeVisit::Keep;
   };
-  std::vector<TreeEntry> walked;
   struct stat root_info {};
-  if (::stat(root.c_str(), &root_info) != 0 || !walk_tree(root, options, walked, error)) {
-    if (error.empty()) error = fmt::format("cannot read '{}': {}", root.string(), strerror(errno));
-    return false;
+  if (::stat(root.c_str(), &root_info) != 0) {
+    return fail(fmt::format("cannot read '{}': {}", root.string(), strerror(errno)));
   }
+  auto walked = walk_tree(root, options);
+  if (!walked) return walked.error();
+  CodeTree tree;
   tree.folders[""] = stored_folder_mode(root_info.st_mode);
-  const fs::path canonical_root = fs::canonical(root);
-  for (TreeEntry& walked_entry : walked) {
+  std::error_code ec;
+  const fs::path canonical_root = fs::canonical(root, ec);  // the walk has resolved it already
+  for (TreeEntry& walked_entry : *walked) {
     const mode_t mode = walked_entry.info.st_mode;
     if (S_ISDIR(mode)) {
       tree.folders[walked_entry.relative] = stored_folder_mode(mode);
@@ -113,7 +115,7 @@ bool collect(const fs::path& root, const fs::path& exclude, CodeTree& tree, std:
   }
   std::sort(tree.files.begin(), tree.files.end(),
             [](const Entry& a, const Entry& b) { return a.relative < b.relative; });
-  return true;
+  return tree;
 }
 
 // The "stat key" of a tree (paths, sizes, mtimes, inodes, modes): when it matches an earlier
@@ -221,11 +223,11 @@ std::optional<size_t> copy_all(const std::vector<Entry>& entries, const fs::path
 
 }  // namespace
 
-std::optional<Snapshot> snapshot_code(const fs::path& code, const fs::path& store,
-                                      const fs::path& exclude, std::string& error,
-                                      const SnapshotLimits& limits) {
-  CodeTree tree;
-  if (!collect(code, exclude, tree, error)) return std::nullopt;
+Result<Snapshot> snapshot_code(const fs::path& code, const fs::path& store, const fs::path& exclude,
+                               const SnapshotLimits& limits) {
+  auto collected = collect(code, exclude);
+  if (!collected) return collected.error();
+  const CodeTree& tree = *collected;
   const std::vector<Entry>& entries = tree.files;
   Snapshot snapshot;
   snapshot.files = entries.size();
@@ -259,18 +261,16 @@ std::optional<Snapshot> snapshot_code(const fs::path& code, const fs::path& stor
   fs::create_directories(staging, ec);  // an empty code folder is a valid snapshot too
   std::vector<std::string> lines;
   std::optional<size_t> failed;
-  bool copied = false;
+  std::string error;
   if (!make_folders(staging, tree)) {
     error =
         fmt::format("cannot create folders in '{}': {}", staging.string(), std::strerror(errno));
   } else if ((failed = copy_all(entries, staging, lines))) {
     error = fmt::format("cannot copy '{}'", entries[*failed].relative);
-  } else {
-    copied = true;
   }
-  if (!copied) {
+  if (!error.empty()) {
     fs::remove_all(staging, ec);
-    return std::nullopt;
+    return fail(std::move(error));
   }
   Hasher listing(HashKind::Sha256);
   listing.update(folder_records(tree));
@@ -282,24 +282,27 @@ std::optional<Snapshot> snapshot_code(const fs::path& code, const fs::path& stor
     fs::remove_all(staging, ec);  // its folders are all writable by their owner
   } else {
     fs::rename(staging, snapshot.dir, ec);
-    if (ec && !fs::is_directory(snapshot.dir)) {
-      error = fmt::format("cannot store the snapshot: {}", ec.message());
-      return std::nullopt;
+    if (std::error_code again; ec && !fs::is_directory(snapshot.dir, again)) {
+      return fail(fmt::format("cannot store the snapshot: {}", ec.message()));
     }
   }
   std::ofstream(stat_file) << snapshot.hash;
   return snapshot;
 }
 
-bool materialize_snapshot(const Snapshot& snapshot, const fs::path& work, std::string& error) {
+Status materialize_snapshot(const Snapshot& snapshot, const fs::path& work) {
   std::error_code ec;
   struct stat root {};
-  std::vector<TreeEntry> entries;
-  if (::stat(snapshot.dir.c_str(), &root) != 0 || !walk_tree(snapshot.dir, {}, entries, error)) {
-    error = fmt::format("cannot read the snapshot '{}': {}", snapshot.dir.string(),
-                        error.empty() ? std::strerror(errno) : error);
-    return false;
+  if (::stat(snapshot.dir.c_str(), &root) != 0) {
+    return fail(fmt::format("cannot read the snapshot '{}': {}", snapshot.dir.string(),
+                            std::strerror(errno)));
   }
+  auto walked = walk_tree(snapshot.dir);
+  if (!walked) {
+    return fail(fmt::format("cannot read the snapshot '{}': {}", snapshot.dir.string(),
+                            walked.error().message));
+  }
+  const std::vector<TreeEntry>& entries = *walked;
   // Folders keep the snapshot's modes (owner-only stays owner-only); files are hard links.
   fs::create_directories(work, ec);
   if (!ec && ::chmod(work.c_str(), root.st_mode & 07777) != 0) {
@@ -323,8 +326,8 @@ bool materialize_snapshot(const Snapshot& snapshot, const fs::path& work, std::s
       }
     }
   }
-  if (ec) error = fmt::format("cannot prepare the run's folder: {}", ec.message());
-  return !ec;
+  if (ec) return fail(fmt::format("cannot prepare the run's folder: {}", ec.message()));
+  return {};
 }
 
 }  // namespace jobc

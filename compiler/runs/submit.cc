@@ -45,7 +45,11 @@ class UnrecordedRunFolder {
   }
   UnrecordedRunFolder(const UnrecordedRunFolder&) = delete;
   UnrecordedRunFolder& operator=(const UnrecordedRunFolder&) = delete;
-  bool claim(std::string& error) { return claim_run_folder(dir_, error); }
+  bool claim(std::string& error) {
+    Status claimed = claim_run_folder(dir_);
+    if (!claimed) error = claimed.error().message;
+    return claimed.ok();
+  }
   void recorded() {
     recorded_ = true;
     release_run_folder(dir_);
@@ -60,7 +64,7 @@ class UnrecordedRunFolder {
 // monitor to do: the job was refused (the run is recorded Failed and `submission` says why),
 // or its id could not be recorded (the run was canceled meanwhile; the job is stopped).
 bool start_from_submitter(Backend& backend, RunContext& context, RunStore& store,
-                          Submission& submission, std::string& error) {
+                          Submission& submission) {
   std::string why;
   switch (backend.start_from_submitter(context, why)) {
     case Backend::QuickStart::Deferred:
@@ -76,15 +80,16 @@ bool start_from_submitter(Backend& backend, RunContext& context, RunStore& store
   }
   apply_phase(context.run, backend.phase());
   submission.run = context.run;
-  std::string update_error;
-  if (store.update(context.run, update_error)) return true;
+  Status updated = store.update(context.run);
+  if (updated) return true;
+  std::string update_error = updated.error().message;
   // The job's id is not on the run: it was canceled meanwhile (a cancel that could not reach
   // the job), or the store failed. No job may run unrecorded: stop it, and fail the run
   // unless the cancel ended it first.
   std::string stop_error;
   backend.stop_orphaned(context, stop_error);
-  store.finish(context.run.id, RunStatus::Failed, std::nullopt,
-               "could not record the job's id: " + update_error, error);
+  (void)store.finish(context.run.id, RunStatus::Failed, std::nullopt,
+                     "could not record the job's id: " + update_error);
   if (auto ended = store.find(context.run.id)) submission.run = *ended;
   return false;
 }
@@ -145,10 +150,12 @@ std::optional<Submission> submit_job(const LoadedSpec& spec, const CompileResult
   }
   if (auto code = spec.doc.root.find("code"); code != spec.doc.root.end() && code->is_string()) {
     auto snapshot = snapshot_code(spec.doc.dir / code->get<std::string>(),
-                                  store.home() / "snapshots", store.home(), error);
-    if (!snapshot) return std::nullopt;
+                                  store.home() / "snapshots", store.home());
+    if (!snapshot) return error = snapshot.error().message, std::nullopt;
     for (const std::string& warning : snapshot->warnings) submission.warnings.push_back(warning);
-    if (!materialize_snapshot(*snapshot, context.work_dir, error)) return std::nullopt;
+    if (Status made = materialize_snapshot(*snapshot, context.work_dir); !made) {
+      return error = made.error().message, std::nullopt;
+    }
   } else {
     fs::create_directories(context.work_dir);
   }
@@ -166,13 +173,15 @@ std::optional<Submission> submit_job(const LoadedSpec& spec, const CompileResult
   context.run = run;
   // monitor.json before the record: its time tells a reconcile that the run is just starting.
   if (!write_monitor_config(store.home(), context, error)) return std::nullopt;
-  if (!store.insert(run, error)) return std::nullopt;
+  if (Status inserted = store.insert(run); !inserted) {
+    return error = inserted.error().message, std::nullopt;
+  }
   folder.recorded();
-  if (!start_from_submitter(*backend, context, store, submission, error)) return submission;
+  if (!start_from_submitter(*backend, context, store, submission)) return submission;
   // The monitor has no use for the registry's password (the image is ready by now).
   pid_t monitor = start_monitor(submission.run_dir, credentials.submitter_only, error);
   if (monitor < 0) {
-    store.finish(run.id, RunStatus::Failed, std::nullopt, error, error);
+    (void)store.finish(run.id, RunStatus::Failed, std::nullopt, error);
     return std::nullopt;
   }
   return submission;

@@ -29,9 +29,8 @@ std::optional<json> read_claim(const fs::path& run_dir) {
   return claim.is_object() ? claim : json::object();
 }
 
-bool write_claim(const fs::path& run_dir, const json& claim) {
-  std::string ignored;
-  return write_private_file_atomically(claim_file(run_dir), claim.dump() + "\n", ignored);
+Status write_claim(const fs::path& run_dir, const json& claim) {
+  return write_private_file_atomically(claim_file(run_dir), claim.dump() + "\n");
 }
 
 bool claimant_alive(const json& claim) {
@@ -61,21 +60,18 @@ std::vector<RunFolder> run_folders(RunStore& store) {
 
 }  // namespace
 
-bool claim_run_folder(const fs::path& run_dir, std::string& error) {
+Status claim_run_folder(const fs::path& run_dir) {
   // The run's folder is its owner's alone (it holds the job's code and outputs).
-  if (!create_private_folder(run_dir, error)) return false;
+  if (Status created = create_private_folder(run_dir); !created) return created;
   json claim = {{"pid", getpid()}, {"start_time", process_start_time(getpid())}};
-  if (!write_claim(run_dir, claim)) {
-    error = "cannot write " + claim_file(run_dir).string();
-    return false;
-  }
-  return true;
+  if (!write_claim(run_dir, claim)) return fail("cannot write " + claim_file(run_dir).string());
+  return {};
 }
 
 void note_run_staging(const fs::path& run_dir, const fs::path& staging) {
   json claim = read_claim(run_dir).value_or(json::object());
   claim["staging"].push_back(staging.string());
-  write_claim(run_dir, claim);
+  (void)write_claim(run_dir, claim);  // best effort: an unnoted staging is only left behind
 }
 
 void release_run_folder(const fs::path& run_dir) {

@@ -16,7 +16,7 @@ namespace jobc {
 
 // Claims `run_dir` (created if needed, owner-only: 0700) for this process until
 // release_run_folder().
-bool claim_run_folder(const std::filesystem::path& run_dir, std::string& error);
+Status claim_run_folder(const std::filesystem::path& run_dir);
 // Adds `staging` (a folder outside the run's, made for it) to the claim on `run_dir`: it is
 // removed with the folder if the submit is abandoned.
 void note_run_staging(const std::filesystem::path& run_dir, const std::filesystem::path& staging);

@@ -8,23 +8,15 @@
 #include <set>
 #include <sstream>
 
+#include "support/file_text.h"
+
 namespace jobc {
 namespace {
 
 namespace fs = std::filesystem;
 
-bool read_text(const fs::path& path, std::string& out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  out = buffer.str();
-  return true;
-}
-
 // Writes through a temporary file and a rename, so a crash never leaves half a file.
-bool write_atomically(const fs::path& path, const std::string& content, bool executable,
-                      std::string& error) {
+Status write_atomically(const fs::path& path, const std::string& content, bool executable) {
   std::error_code ec;
   fs::create_directories(path.parent_path(), ec);
   fs::path temporary = path;
@@ -32,20 +24,17 @@ bool write_atomically(const fs::path& path, const std::string& content, bool exe
   {
     std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
     out << content;
-    if (!out.flush()) {
-      error = fmt::format("cannot write '{}'", temporary.string());
-      return false;
-    }
+    if (!out.flush()) return fail(fmt::format("cannot write '{}'", temporary.string()));
   }
   fs::perms perms = executable ? fs::perms(0755) : fs::perms(0644);
   fs::permissions(temporary, perms, ec);
   fs::rename(temporary, path, ec);
   if (ec) {
-    error = fmt::format("cannot replace '{}': {}", path.string(), ec.message());
+    std::string why = ec.message();
     fs::remove(temporary, ec);
-    return false;
+    return fail(fmt::format("cannot replace '{}': {}", path.string(), why));
   }
-  return true;
+  return {};
 }
 
 std::vector<std::string> split_lines(const std::string& text) {
@@ -59,9 +48,9 @@ std::vector<std::string> split_lines(const std::string& text) {
 // The artifacts an earlier compilation listed in its manifest: the only files jobc may remove.
 std::set<std::string> previous_artifacts(const fs::path& dir) {
   std::set<std::string> out;
-  std::string text;
-  if (!read_text(dir / "manifest.json", text)) return out;
-  auto manifest = nlohmann::json::parse(text, nullptr, false);
+  Result<std::string> text = read_text(dir / "manifest.json");
+  if (!text) return out;
+  auto manifest = nlohmann::json::parse(*text, nullptr, false);
   if (!manifest.is_object() || !manifest["artifacts"].is_array()) return out;
   for (const auto& artifact : manifest["artifacts"]) {
     if (artifact.is_object() && artifact["path"].is_string()) {
@@ -119,26 +108,26 @@ WriteReport write_artifacts(const OutputSet& outputs, const fs::path& dir, Write
   std::set<std::string> obsolete = previous_artifacts(dir);
   for (const auto& [path, file] : outputs.files()) {
     obsolete.erase(path);
-    std::string existing;
-    bool exists = read_text(dir / path, existing);
+    Result<std::string> read = read_text(dir / path);
+    bool exists = read.ok();
+    std::string existing = exists ? std::move(*read) : std::string();
     ArtifactChange change{exists ? ArtifactChange::Updated : ArtifactChange::Created, path, ""};
     if (exists && existing == file.content) {
       change.kind = ArtifactChange::Unchanged;
     } else if (mode == WriteMode::Check) {
       change.diff = unified_diff(existing, file.content, path);
     } else if (mode == WriteMode::Write) {
-      std::string error;
-      if (!write_atomically(dir / path, file.content, file.executable, error)) {
-        report.errors.push_back(error);
+      if (Status written = write_atomically(dir / path, file.content, file.executable); !written) {
+        report.errors.push_back(written.error().message);
       }
     }
     report.changes.push_back(std::move(change));
   }
   for (const std::string& path : obsolete) {
-    std::string existing;
-    if (!read_text(dir / path, existing)) continue;
+    Result<std::string> existing = read_text(dir / path);
+    if (!existing) continue;
     ArtifactChange change{ArtifactChange::Removed, path, ""};
-    if (mode == WriteMode::Check) change.diff = unified_diff(existing, "", path);
+    if (mode == WriteMode::Check) change.diff = unified_diff(*existing, "", path);
     if (mode == WriteMode::Write) {
       std::error_code ec;
       fs::remove(dir / path, ec);

@@ -57,10 +57,9 @@ std::optional<StatKey> stat_key(const fs::path& path, const TreeWalkOptions& wal
     return key;
   }
   if (!S_ISDIR(info.st_mode)) return std::nullopt;
-  std::vector<TreeEntry> entries;
-  std::string error;
-  if (!walk_tree(path, walk, entries, error)) return std::nullopt;
-  for (const TreeEntry& entry : entries) {
+  auto entries = walk_tree(path, walk);
+  if (!entries) return std::nullopt;
+  for (const TreeEntry& entry : *entries) {
     if (entry.is_link()) return std::nullopt;
     append_stat(key.text, entry.relative, entry.info);
     if (S_ISREG(entry.info.st_mode)) key.bytes += static_cast<uint64_t>(entry.info.st_size);

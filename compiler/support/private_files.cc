@@ -12,21 +12,19 @@ namespace jobc {
 
 namespace fs = std::filesystem;
 
-bool create_private_folder(const fs::path& folder, std::string& error) {
+Status create_private_folder(const fs::path& folder) {
   std::error_code ec;
-  if (fs::is_directory(folder, ec)) return true;
+  if (fs::is_directory(folder, ec)) return {};
   if (folder.has_parent_path()) fs::create_directories(folder.parent_path(), ec);
   // mkdir(0700) rather than create_directories and a chmod: never readable by others, even
   // for a moment.
   if (mkdir(folder.c_str(), 0700) != 0 && errno != EEXIST) {
-    error = fmt::format("cannot create {}: {}", folder.string(), std::strerror(errno));
-    return false;
+    return fail(fmt::format("cannot create {}: {}", folder.string(), std::strerror(errno)));
   }
-  return true;
+  return {};
 }
 
-bool write_private_file_atomically(const fs::path& file, const std::string& content,
-                                   std::string& error) {
+Status write_private_file_atomically(const fs::path& file, const std::string& content) {
   fs::path temporary = file;
   temporary += fmt::format(".{}.tmp", ::getpid());
   int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
@@ -43,12 +41,11 @@ bool write_private_file_atomically(const fs::path& file, const std::string& cont
     saved = errno;
   }
   if (!written || ::rename(temporary.c_str(), file.c_str()) != 0) {
-    error =
-        fmt::format("cannot write {}: {}", file.string(), std::strerror(written ? errno : saved));
+    int why = written ? errno : saved;
     ::unlink(temporary.c_str());
-    return false;
+    return fail(fmt::format("cannot write {}: {}", file.string(), std::strerror(why)));
   }
-  return true;
+  return {};
 }
 
 }  // namespace jobc

@@ -5,16 +5,17 @@
 #include <filesystem>
 #include <string>
 
+#include "jobc/result.h"
+
 namespace jobc {
 
 // Creates `folder` (and missing parents, as usual) with mode 0700 when it does not exist; an
-// existing folder is left as it is. False with `error` when it cannot be created.
-bool create_private_folder(const std::filesystem::path& folder, std::string& error);
+// existing folder is left as it is.
+Status create_private_folder(const std::filesystem::path& folder);
 
 // Writes `content` to `file` with mode 0600 through a temporary file (named after this
 // process, so concurrent writers never share one) and a rename: a reader sees the old
 // content or the new, never half of it.
-bool write_private_file_atomically(const std::filesystem::path& file, const std::string& content,
-                                   std::string& error);
+Status write_private_file_atomically(const std::filesystem::path& file, const std::string& content);
 
 }  // namespace jobc

@@ -74,7 +74,7 @@ std::vector<std::string> environment_without(const std::vector<std::string>& rem
   return kept;
 }
 
-pid_t spawn_process(const SpawnOptions& options, std::string& error) {
+Result<pid_t> spawn_process(const SpawnOptions& options) {
   // Build everything the child needs before fork: only async-signal-safe calls after it.
   std::vector<std::string> env_strings;
   for (std::string& item : environment_without(options.env_remove)) {
@@ -97,15 +97,14 @@ pid_t spawn_process(const SpawnOptions& options, std::string& error) {
 
   int report[2];
   if (pipe2(report, O_CLOEXEC) != 0) {
-    error = fmt::format("pipe: {}", std::strerror(errno));
-    return -1;
+    return fail(fmt::format("pipe: {}", std::strerror(errno)));
   }
   pid_t pid = fork();
   if (pid < 0) {
-    error = fmt::format("fork: {}", std::strerror(errno));
+    std::string why = std::strerror(errno);
     close(report[0]);
     close(report[1]);
-    return -1;
+    return fail("fork: " + why);
   }
   if (pid == 0) {
     if (options.new_process_group) setpgid(0, 0);
@@ -136,10 +135,9 @@ pid_t spawn_process(const SpawnOptions& options, std::string& error) {
   ssize_t n = read(report[0], &code, sizeof code);
   close(report[0]);
   if (n == sizeof code) {
-    error = fmt::format("cannot start '{}': {}", options.argv.front(), std::strerror(code));
     int status = 0;
     waitpid(pid, &status, 0);
-    return -1;
+    return fail(fmt::format("cannot start '{}': {}", options.argv.front(), std::strerror(code)));
   }
   if (options.new_process_group) setpgid(pid, pid);  // no race with the child's own setpgid
   return pid;

@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "jobc/result.h"
+
 namespace jobc {
 
 struct SpawnOptions {
@@ -27,9 +29,9 @@ struct SpawnOptions {
   std::vector<std::string> read_only_paths;
 };
 
-// Forks and execs; returns the child's pid, or -1 with `error` set. The exec failure of the
-// child is reported through a close-on-exec pipe, so a missing program is an error here.
-pid_t spawn_process(const SpawnOptions& options, std::string& error);
+// Forks and execs; returns the child's pid. The exec failure of the child is reported
+// through a close-on-exec pipe, so a missing program is an error here.
+Result<pid_t> spawn_process(const SpawnOptions& options);
 
 // This process's environment ("NAME=value" strings) without the variables `remove` names.
 std::vector<std::string> environment_without(const std::vector<std::string>& remove);

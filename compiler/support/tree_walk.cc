@@ -169,9 +169,11 @@ class Walk {
 
 }  // namespace
 
-bool walk_tree(const fs::path& root, const TreeWalkOptions& options,
-               std::vector<TreeEntry>& entries, std::string& error) {
-  return Walk(root, options, entries, error).run();
+Result<std::vector<TreeEntry>> walk_tree(const fs::path& root, const TreeWalkOptions& options) {
+  std::vector<TreeEntry> entries;
+  std::string error;
+  if (!Walk(root, options, entries, error).run()) return jobc::fail(std::move(error));
+  return entries;
 }
 
 }  // namespace jobc

@@ -21,6 +21,8 @@
 #include <string_view>
 #include <vector>
 
+#include "jobc/result.h"
+
 namespace jobc {
 
 struct TreeEntry {
@@ -55,9 +57,9 @@ struct TreeWalkOptions {
   bool follow_folder_links = false;
 };
 
-// Walks `root` (a folder). False with `error` set when a rule above is broken or a folder
-// cannot be read; `entries` then holds what was found before.
-bool walk_tree(const std::filesystem::path& root, const TreeWalkOptions& options,
-               std::vector<TreeEntry>& entries, std::string& error);
+// Walks `root` (a folder): its entries, or an error when a rule above is broken or a folder
+// cannot be read.
+Result<std::vector<TreeEntry>> walk_tree(const std::filesystem::path& root,
+                                         const TreeWalkOptions& options = {});
 
 }  // namespace jobc

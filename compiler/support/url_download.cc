@@ -17,6 +17,7 @@
 #include "support/hash.h"
 #include "support/http_client.h"
 #include "support/private_files.h"
+#include "support/text.h"
 
 namespace jobc {
 namespace {
@@ -177,24 +178,17 @@ uint64_t free_bytes(const fs::path& dir) {
 
 }  // namespace
 
-std::optional<HttpsUrl> parse_https_url(std::string_view text, std::string& error) {
+Result<HttpsUrl> parse_https_url(std::string_view text) {
   constexpr std::string_view kScheme = "https://";
-  auto same_letter = [](char a, char b) {
-    return a == std::tolower(static_cast<unsigned char>(b));
-  };
-  if (text.size() < kScheme.size() ||
-      !std::equal(kScheme.begin(), kScheme.end(), text.begin(), same_letter)) {
-    error = "only https:// URLs can be downloaded";
-    return std::nullopt;
+  if (!iequals(text.substr(0, kScheme.size()), kScheme)) {
+    return fail("only https:// URLs can be downloaded");
   }
   if (text.size() > kMaxUrlLength) {
-    error = fmt::format("the URL is longer than {} characters", kMaxUrlLength);
-    return std::nullopt;
+    return fail(fmt::format("the URL is longer than {} characters", kMaxUrlLength));
   }
   for (char c : text) {
     if (static_cast<unsigned char>(c) <= ' ' || c == '\x7f') {
-      error = "the URL holds a space or a control character (write it percent-encoded)";
-      return std::nullopt;
+      return fail("the URL holds a space or a control character (write it percent-encoded)");
     }
   }
   std::string_view rest = text.substr(kScheme.size());
@@ -206,8 +200,7 @@ std::optional<HttpsUrl> parse_https_url(std::string_view text, std::string& erro
     authority.remove_prefix(at + 1);  // user:password@ is never shown
   }
   if (authority.empty() || authority.front() == ':') {
-    error = "the URL names no host";
-    return std::nullopt;
+    return fail("the URL names no host");
   }
   std::string_view path = after.substr(0, after.find_first_of("?#"));
   bool query = after.find('?') != std::string_view::npos && after.find('?') < after.find('#');
@@ -218,20 +211,18 @@ std::optional<HttpsUrl> parse_https_url(std::string_view text, std::string& erro
   return url;
 }
 
-std::optional<Download> download_to_cache(const std::string& url, const DownloadOptions& options,
-                                          std::string& error) {
-  auto parsed = parse_https_url(url, error);
-  if (!parsed) return std::nullopt;
+Result<Download> download_to_cache(const std::string& url, const DownloadOptions& options) {
+  auto parsed = parse_https_url(url);
+  if (!parsed) return parsed.error();
   const std::string& shown = parsed->display;
   fs::path dir = options.cache_dir / sha256_hex(url);  // the URL itself is never stored
-  if (!create_private_folder(options.cache_dir, error) || !create_private_folder(dir, error)) {
-    return std::nullopt;
+  for (const fs::path& folder : {options.cache_dir, dir}) {
+    if (Status created = create_private_folder(folder); !created) return created.error();
   }
   std::optional<CacheEntry> cached = read_entry(dir);
   PartialFile partial(dir);
   if (!partial.open()) {
-    error = fmt::format("cannot create a file in {}: {}", dir.string(), std::strerror(errno));
-    return std::nullopt;
+    return fail(fmt::format("cannot create a file in {}: {}", dir.string(), std::strerror(errno)));
   }
 
   HttpRequest request;
@@ -264,27 +255,26 @@ std::optional<Download> download_to_cache(const std::string& url, const Download
   HttpResponse response = make_curl_transport()->perform(request);
   if (!refusal.empty() || !response.error.empty()) {
     progress.abandon();
-    error = fmt::format("cannot download {}: {}", shown,
-                        refusal.empty() ? transfer_failure(response, url) : refusal);
-    return std::nullopt;
+    return fail(fmt::format("cannot download {}: {}", shown,
+                            refusal.empty() ? transfer_failure(response, url) : refusal));
   }
   if (response.status == 304 && revalidating) return Download{dir / cached->file, true};
   if (response.status < 200 || response.status >= 300) {
-    error = fmt::format("cannot download {}: the server answered {}", shown, response.status);
-    return std::nullopt;
+    return fail(fmt::format("cannot download {}: the server answered {}", shown, response.status));
   }
   std::string etag = response.header("ETag");
   std::string name = "body-" + sha256_hex(etag.empty() ? std::to_string(::getpid()) : etag);
   fs::path file = dir / name;
   if (!partial.keep_as(file)) {
-    error = fmt::format("cannot keep the download in {}: {}", file.string(), std::strerror(errno));
-    return std::nullopt;
+    return fail(
+        fmt::format("cannot keep the download in {}: {}", file.string(), std::strerror(errno)));
   }
   progress.done(partial.written());
   std::string previous = cached ? cached->file : "";
   json entry = {{"url", shown}, {"etag", etag}, {"file", name}};
-  if (!write_private_file_atomically(entry_file(dir), entry.dump() + "\n", error)) {
-    return std::nullopt;
+  if (Status written = write_private_file_atomically(entry_file(dir), entry.dump() + "\n");
+      !written) {
+    return written.error();
   }
   std::error_code ec;
   if (!previous.empty() && previous != name) fs::remove(dir / previous, ec);

@@ -12,6 +12,8 @@
 #include <string>
 #include <string_view>
 
+#include "jobc/result.h"
+
 namespace jobc {
 
 // An https:// URL taken apart: what may be shown and what a downloaded file is called.
@@ -20,9 +22,9 @@ struct HttpsUrl {
   std::string file_name;  // the path's last segment, made safe as a file name ("download")
 };
 
-// Parses `text`; nullopt with `error` (which never repeats the URL) when it is not a
-// well-formed https:// URL.
-std::optional<HttpsUrl> parse_https_url(std::string_view text, std::string& error);
+// Parses `text`; an error (which never repeats the URL) when it is not a well-formed
+// https:// URL.
+Result<HttpsUrl> parse_https_url(std::string_view text);
 
 struct DownloadOptions {
   std::filesystem::path cache_dir;   // $JOBC_HOME/downloads
@@ -38,7 +40,6 @@ struct Download {
 // The file at `url` (https only), fresh from the server or revalidated from the cache.
 // Certificates are verified against the system's CAs, or the bundle CURL_CA_BUNDLE or
 // SSL_CERT_FILE names (as curl does).
-std::optional<Download> download_to_cache(const std::string& url, const DownloadOptions& options,
-                                          std::string& error);
+Result<Download> download_to_cache(const std::string& url, const DownloadOptions& options);
 
 }  // namespace jobc

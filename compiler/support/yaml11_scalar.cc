@@ -12,6 +12,8 @@
 #include <optional>
 #include <string>
 
+#include "support/text.h"
+
 namespace jobc {
 namespace {
 
@@ -253,8 +255,7 @@ double parse_double(std::string_view digits) {
 
 // Python's float() with SafeConstructor's extras: .inf, .nan, base 60 with ':'.
 double construct_float(std::string_view text) {
-  std::string digits = without_underscores(text);
-  for (char& c : digits) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::string digits = lower(without_underscores(text));
   int sign = take_sign(digits);
   if (digits == ".inf") return sign * std::numeric_limits<double>::infinity();
   if (digits == ".nan") return std::numeric_limits<double>::quiet_NaN();

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "jobc/result.h"
+
 namespace jobc {
 
 enum class RunStatus { Queued, Running, Completed, Failed, Canceled };
@@ -61,32 +63,30 @@ struct StoreRepair {
 
 class RunStore {
  public:
-  // Opens (creating if needed) home/runs.db. nullptr with `error` set on failure; a damaged
-  // store (not a database, a damaged page, emptied while runs/ holds run folders) is a
-  // failure whose `error` says so and how to repair it.
-  static std::unique_ptr<RunStore> open(const std::filesystem::path& home, std::string& error);
+  // Opens (creating if needed) home/runs.db. A damaged store (not a database, a damaged page,
+  // emptied while runs/ holds run folders) is an error that says so and how to repair it.
+  static Result<std::unique_ptr<RunStore>> open(const std::filesystem::path& home);
   // Checks home/runs.db and, when it is damaged, moves it aside (never deletes it) and
-  // records every run again from the run.json in its folder. False with `error` when the
-  // store could not be rebuilt.
-  static bool repair(const std::filesystem::path& home, StoreRepair& report, std::string& error);
+  // records every run again from the run.json in its folder. An error when the store could
+  // not be rebuilt.
+  static Result<StoreRepair> repair(const std::filesystem::path& home);
   ~RunStore();
 
   const std::filesystem::path& home() const { return home_; }
   std::filesystem::path run_dir(const std::string& id) const { return home_ / "runs" / id; }
 
-  bool insert(const RunRecord& run, std::string& error);
+  Status insert(const RunRecord& run);
   // Writes every mutable field of `run` (status, times, exit code, reason, ids, monitor),
   // unless the run has already ended in the store: an ended run stays ended (a cancel
-  // recorded meanwhile is not overwritten). False with `error` when nothing was written.
-  bool update(const RunRecord& run, std::string& error);
+  // recorded meanwhile is not overwritten). An error when nothing was written.
+  Status update(const RunRecord& run);
   // Moves a run to a terminal status unless it already is terminal (first writer wins).
-  bool finish(const std::string& id, RunStatus status, std::optional<int> exit_code,
-              const std::string& reason, std::string& error);
+  Status finish(const std::string& id, RunStatus status, std::optional<int> exit_code,
+                const std::string& reason);
   // finish(), but only while the run's monitor is still the one `seen` records (0: none
   // yet): a run that a monitor has taken over since `seen` was read is left to it. Read the
   // run again to know which happened.
-  bool finish_unwatched(const RunRecord& seen, RunStatus status, const std::string& reason,
-                        std::string& error);
+  Status finish_unwatched(const RunRecord& seen, RunStatus status, const std::string& reason);
   // By id, else the one run whose name is `id_or_name` or whose id starts with it; nullopt
   // when none or several match (matches() tells which).
   std::optional<RunRecord> find(const std::string& id_or_name);
@@ -96,14 +96,13 @@ class RunStore {
   std::vector<RunRecord> list(const RunFilter& filter);
   // finish_unwatched(), recording the job's exit code (a job that ended on its own while no
   // monitor watched it).
-  bool finish_unwatched(const RunRecord& seen, RunStatus status, std::optional<int> exit_code,
-                        const std::string& reason, std::string& error);
+  Status finish_unwatched(const RunRecord& seen, RunStatus status, std::optional<int> exit_code,
+                          const std::string& reason);
   // Deletes an ended run: its folder is moved to HOME/trash/<id> (one rename), then its record
   // is deleted, then the folder is removed. A crash in between leaves a folder in trash/,
-  // which repair() (or deleting the run again) finishes deleting. `freed_bytes`: the disk
-  // space its files used. False with `error` (nothing deleted) for a run not recorded or not
-  // ended.
-  bool remove(const std::string& id, uint64_t& freed_bytes, std::string& error);
+  // which repair() (or deleting the run again) finishes deleting. The disk space its files
+  // used, or an error (nothing deleted) for a run not recorded or not ended.
+  Result<uint64_t> remove(const std::string& id);
   // The disk space run `id`'s folder holds (as du counts it).
   uint64_t disk_usage(const std::string& id) const;
   // Finishes the deletes a crash interrupted (HOME/trash/<id>); the ids it finished.

@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "jobc/result.h"
+
 namespace jobc {
 
 struct SnapshotLimits {
@@ -28,16 +30,15 @@ struct Snapshot {
   std::vector<std::string> warnings;
 };
 
-// Snapshots `code` into `store`. On a refusal (a symlink leaving the folder, an unreadable
-// file) returns nullopt with `error` set; the store is left as it was.
-std::optional<Snapshot> snapshot_code(const std::filesystem::path& code,
-                                      const std::filesystem::path& store,
-                                      const std::filesystem::path& exclude, std::string& error,
-                                      const SnapshotLimits& limits = {});
+// Snapshots `code` into `store`. A refusal (a symlink leaving the folder, an unreadable file)
+// is an error; the store is then left as it was.
+Result<Snapshot> snapshot_code(const std::filesystem::path& code,
+                               const std::filesystem::path& store,
+                               const std::filesystem::path& exclude,
+                               const SnapshotLimits& limits = {});
 
 // Makes `work` a writable working folder holding the snapshot's files (hard links where
 // possible, copies otherwise), its folders with the snapshot's modes.
-bool materialize_snapshot(const Snapshot& snapshot, const std::filesystem::path& work,
-                          std::string& error);
+Status materialize_snapshot(const Snapshot& snapshot, const std::filesystem::path& work);
 
 }  // namespace jobc

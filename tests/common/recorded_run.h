@@ -22,8 +22,9 @@ struct RecordedRun {
   // `context.run` is the record to insert (its id, name and experiment are filled in).
   explicit RecordedRun(RunContext context) {
     std::string error;
-    store = RunStore::open(home.path, error);
-    REQUIRE_MESSAGE(store, error);
+    auto opened = RunStore::open(home.path);
+    REQUIRE_MESSAGE(opened, (opened ? "" : opened.error().message));
+    store = std::move(opened).value();
     run = context.run;
     run.id = new_run_id("exp");
     run.name = run.id;
@@ -36,7 +37,8 @@ struct RecordedRun {
     context.log_file = run_dir / "std_log.txt";
     std::filesystem::create_directories(context.work_dir);
     REQUIRE_MESSAGE(write_monitor_config(home.path, context, error), error);
-    REQUIRE_MESSAGE(store->insert(run, error), error);
+    Status inserted = store->insert(run);
+    REQUIRE_MESSAGE(inserted, (inserted ? "" : inserted.error().message));
   }
 
   RunRecord now() const { return *store->find(run.id); }

@@ -45,8 +45,9 @@ TEST_SUITE("local") {
     jobc::SpawnOptions options;
     options.argv = {"sh", "-c", "sleep 60 & sleep 60"};
     std::string error;
-    pid_t leader = jobc::spawn_process(options, error);
-    REQUIRE_MESSAGE(leader > 0, error);
+    auto spawned = jobc::spawn_process(options);
+    REQUIRE_MESSAGE(spawned, (spawned ? "" : spawned.error().message));
+    pid_t leader = *spawned;
     jobc::testing::TempDir run_dir;
     jobc::RunContext context;
     context.run_dir = run_dir.path;
@@ -74,8 +75,9 @@ TEST_SUITE("local") {
     jobc::SpawnOptions options;
     options.argv = {"sleep", "30"};
     std::string error;
-    pid_t unrelated = jobc::spawn_process(options, error);
-    REQUIRE_MESSAGE(unrelated > 0, error);
+    auto spawned = jobc::spawn_process(options);
+    REQUIRE_MESSAGE(spawned, (spawned ? "" : spawned.error().message));
+    pid_t unrelated = *spawned;
     jobc::testing::TempDir run_dir;
     jobc::RunContext context;
     context.run_dir = run_dir.path;

@@ -7,6 +7,7 @@
 
 #include "common/temp_dir.h"
 #include "jobc/run_store.h"
+#include "runs/store_calls.h"
 
 namespace fs = std::filesystem;
 
@@ -22,8 +23,7 @@ jobc::RunRecord recorded(jobc::RunStore& store, const std::string& id, jobc::Run
   run.backend = "local";
   fs::create_directories(store.run_dir(id) / "work/outputs");
   std::ofstream(store.run_dir(id) / "work/outputs/model.bin") << std::string(100000, 'x');
-  std::string error;
-  REQUIRE_MESSAGE(store.insert(run, error), error);
+  REQUIRE(store.insert(run));
   return run;
 }
 
@@ -32,14 +32,12 @@ jobc::RunRecord recorded(jobc::RunStore& store, const std::string& id, jobc::Run
 TEST_SUITE("runs") {
   TEST_CASE("remove deletes an ended run's folder and record and says the space freed") {
     jobc::testing::TempDir home;
-    std::string error;
-    auto store = jobc::RunStore::open(home.path, error);
-    REQUIRE_MESSAGE(store, error);
+    auto store = jobc::testing::open_store(home.path);
     recorded(*store, "done_1_00000000", jobc::RunStatus::Completed);
     CHECK(store->disk_usage("done_1_00000000") >= 100000);
-    uint64_t freed = 0;
-    REQUIRE_MESSAGE(store->remove("done_1_00000000", freed, error), error);
-    CHECK(freed >= 100000);
+    auto freed = store->remove("done_1_00000000");
+    REQUIRE_MESSAGE(freed, jobc::testing::message_of(freed));
+    CHECK(*freed >= 100000);
     CHECK(!store->find("done_1_00000000"));
     CHECK(!fs::exists(store->run_dir("done_1_00000000")));
     CHECK(fs::is_empty(home.path / "trash"));
@@ -47,24 +45,20 @@ TEST_SUITE("runs") {
 
   TEST_CASE("remove refuses a run that has not ended and keeps all of it") {
     jobc::testing::TempDir home;
-    std::string error;
-    auto store = jobc::RunStore::open(home.path, error);
-    REQUIRE_MESSAGE(store, error);
+    auto store = jobc::testing::open_store(home.path);
     recorded(*store, "busy_1_00000000", jobc::RunStatus::Running);
-    uint64_t freed = 0;
-    CHECK(!store->remove("busy_1_00000000", freed, error));
-    CHECK(error.find("has not ended") != std::string::npos);
+    auto refused = store->remove("busy_1_00000000");
+    CHECK(!refused);
+    CHECK(jobc::testing::message_of(refused).find("has not ended") != std::string::npos);
     CHECK(store->find("busy_1_00000000"));
     CHECK(fs::exists(store->run_dir("busy_1_00000000") / "work/outputs/model.bin"));
-    CHECK(!store->remove("no_such_run", freed, error));
+    CHECK(!store->remove("no_such_run"));
   }
 
   TEST_CASE("repair finishes a delete interrupted before or after its record went") {
     jobc::testing::TempDir home;
-    std::string error;
     {
-      auto store = jobc::RunStore::open(home.path, error);
-      REQUIRE_MESSAGE(store, error);
+      auto store = jobc::testing::open_store(home.path);
       recorded(*store, "a_1_00000000", jobc::RunStatus::Completed);
       recorded(*store, "b_1_00000000", jobc::RunStatus::Failed);
       recorded(*store, "kept_1_00000000", jobc::RunStatus::Completed);
@@ -73,16 +67,16 @@ TEST_SUITE("runs") {
       fs::create_directories(home.path / "trash");
       fs::rename(store->run_dir("a_1_00000000"), home.path / "trash/a_1_00000000");
       fs::rename(store->run_dir("b_1_00000000"), home.path / "trash/b_1_00000000");
-      uint64_t freed = 0;
-      REQUIRE(store->remove("b_1_00000000", freed, error));  // the record only
+      REQUIRE(store->remove("b_1_00000000"));  // the record only
       fs::create_directories(home.path / "trash/b_1_00000000/work");
     }
     jobc::StoreRepair report;
-    REQUIRE_MESSAGE(jobc::RunStore::repair(home.path, report, error), error);
+    auto repaired = jobc::RunStore::repair(home.path);
+    REQUIRE_MESSAGE(repaired, jobc::testing::message_of(repaired));
+    report = *repaired;
     std::sort(report.deletes_finished.begin(), report.deletes_finished.end());
     CHECK(report.deletes_finished == std::vector<std::string>{"a_1_00000000", "b_1_00000000"});
-    auto store = jobc::RunStore::open(home.path, error);
-    REQUIRE_MESSAGE(store, error);
+    auto store = jobc::testing::open_store(home.path);
     CHECK(!store->find("a_1_00000000"));
     CHECK(store->find("kept_1_00000000"));
     CHECK(fs::is_empty(home.path / "trash"));

@@ -7,6 +7,7 @@
 #include "common/run_command.h"
 #include "common/temp_dir.h"
 #include "jobc/run_store.h"
+#include "runs/store_calls.h"
 
 namespace {
 
@@ -18,8 +19,7 @@ jobc::RunRecord recorded(jobc::RunStore& store, const std::string& id, int64_t c
   run.experiment = "exp";
   run.created_ms = created;
   run.backend = "local";
-  std::string error;
-  REQUIRE_MESSAGE(store.insert(run, error), error);
+  REQUIRE(store.insert(run));
   return run;
 }
 
@@ -36,9 +36,7 @@ using Ids = std::vector<std::string>;
 TEST_SUITE("runs") {
   TEST_CASE("a prefix or name several runs share is ambiguous and finds none; matches lists them") {
     jobc::testing::TempDir home;
-    std::string error;
-    auto store = jobc::RunStore::open(home.path, error);
-    REQUIRE_MESSAGE(store, error);
+    auto store = jobc::testing::open_store(home.path);
     recorded(*store, "exp_100_aaaa0001", 1000, "twin");
     recorded(*store, "exp_100_aaaa0002", 2000, "twin");
     recorded(*store, "exp_100_bbbb0003", 3000);
@@ -54,9 +52,7 @@ TEST_SUITE("runs") {
 
   TEST_CASE("an id prefix is compared exactly: '_' is no wildcard and case matters") {
     jobc::testing::TempDir home;
-    std::string error;
-    auto store = jobc::RunStore::open(home.path, error);
-    REQUIRE_MESSAGE(store, error);
+    auto store = jobc::testing::open_store(home.path);
     recorded(*store, "expX100_cccc0001", 1000);
     recorded(*store, "exp_100_cccc0002", 2000);
     CHECK(store->find("exp_")->id == "exp_100_cccc0002");  // before: both matched (LIKE)
@@ -65,9 +61,7 @@ TEST_SUITE("runs") {
 
   TEST_CASE("list keeps runs created since a time, and the newest up to a limit") {
     jobc::testing::TempDir home;
-    std::string error;
-    auto store = jobc::RunStore::open(home.path, error);
-    REQUIRE_MESSAGE(store, error);
+    auto store = jobc::testing::open_store(home.path);
     recorded(*store, "r1", 1000);
     recorded(*store, "r2", 2000);
     recorded(*store, "r3", 3000);
@@ -95,9 +89,7 @@ TEST_SUITE("runs") {
         "NOT NULL DEFAULT 0); INSERT INTO runs (id, name, experiment, status, created_ms, "
         "backend) VALUES ('old_1_00000000', 'old', 'exp', 'Completed', 5, 'local');\"");
     REQUIRE_MESSAGE(made.status == 0, made.err);
-    std::string error;
-    auto store = jobc::RunStore::open(home.path, error);
-    REQUIRE_MESSAGE(store, error);
+    auto store = jobc::testing::open_store(home.path);
     CHECK(store->find("old")->display_name.empty());
     jobc::RunRecord run;
     run.id = "new_2_00000000";
@@ -105,8 +97,8 @@ TEST_SUITE("runs") {
     run.display_name = "Learning rate 0.1";
     run.created_ms = 6;
     run.backend = "local";
-    REQUIRE_MESSAGE(store->insert(run, error), error);
+    REQUIRE(store->insert(run));
     CHECK(store->find(run.id)->display_name == "Learning rate 0.1");
-    CHECK(jobc::RunStore::open(home.path, error));  // opened again: the column is there
+    CHECK(jobc::RunStore::open(home.path));  // opened again: the column is there
   }
 }

@@ -10,6 +10,7 @@
 #include "runs/monitor.h"
 #include "runs/monitor_config.h"
 #include "runs/run_record_file.h"
+#include "runs/store_calls.h"
 
 namespace fs = std::filesystem;
 
@@ -21,9 +22,7 @@ struct EndedRuns {
   std::vector<std::string> ids;
 
   EndedRuns() {
-    std::string error;
-    auto store = jobc::RunStore::open(home.path, error);
-    REQUIRE_MESSAGE(store, error);
+    auto store = jobc::testing::open_store(home.path);
     const jobc::RunStatus ends[] = {jobc::RunStatus::Completed, jobc::RunStatus::Failed,
                                     jobc::RunStatus::Canceled};
     for (int i = 0; i < 3; ++i) {
@@ -34,12 +33,12 @@ struct EndedRuns {
       run.created_ms = 1000 + i;
       run.backend = "local";
       fs::create_directories(store->run_dir(run.id));
-      REQUIRE(store->insert(run, error));
+      REQUIRE(store->insert(run));
       run.status = jobc::RunStatus::Running;
-      REQUIRE(store->update(run, error));
+      REQUIRE(store->update(run));
       std::optional<int> code;
       if (i < 2) code = i == 0 ? 0 : 3;
-      REQUIRE(store->finish(run.id, ends[i], code, i == 1 ? "exit code 3" : "", error));
+      REQUIRE(store->finish(run.id, ends[i], code, i == 1 ? "exit code 3" : ""));
       ids.push_back(run.id);
     }
   }  // the store closes: SQLite folds its WAL back into runs.db
@@ -56,11 +55,10 @@ struct EndedRuns {
 
 // The store's answer to opening and listing it: the error, or "" with the runs it listed.
 std::string open_and_list(const fs::path& home, size_t& listed) {
-  std::string error;
-  auto store = jobc::RunStore::open(home, error);
-  if (!store) return error;
-  listed = store->list({}).size();
-  return store->read_failure();
+  auto store = jobc::RunStore::open(home);
+  if (!store) return store.error().message;
+  listed = (*store)->list({}).size();
+  return (*store)->read_failure();
 }
 
 void check_reported_then_repaired(const EndedRuns& runs) {
@@ -70,15 +68,15 @@ void check_reported_then_repaired(const EndedRuns& runs) {
   CHECK(failure.find("jobc runs repair") != std::string::npos);
 
   jobc::StoreRepair report;
-  std::string error;
-  REQUIRE_MESSAGE(jobc::RunStore::repair(runs.home.path, report, error), error);
+  auto repaired = jobc::RunStore::repair(runs.home.path);
+  REQUIRE_MESSAGE(repaired, jobc::testing::message_of(repaired));
+  report = *repaired;
   CHECK(report.was_damaged);
   CHECK(report.restored == 3);
   CHECK(fs::exists(report.kept_as));  // kept, never deleted
   CHECK(report.kept_as.filename().string().rfind("runs.db.damaged-", 0) == 0);
 
-  auto store = jobc::RunStore::open(runs.home.path, error);
-  REQUIRE_MESSAGE(store, error);
+  auto store = jobc::testing::open_store(runs.home.path);
   REQUIRE(store->list({}).size() == 3);
   auto completed = store->find(runs.ids[0]);
   auto failed = store->find(runs.ids[1]);
@@ -99,23 +97,21 @@ void check_reported_then_repaired(const EndedRuns& runs) {
 TEST_SUITE("runs") {
   TEST_CASE("a run's folder holds its record as the store last wrote it") {
     jobc::testing::TempDir home;
-    std::string error;
-    auto store = jobc::RunStore::open(home.path, error);
-    REQUIRE_MESSAGE(store, error);
+    auto store = jobc::testing::open_store(home.path);
     jobc::RunRecord run;
     run.id = jobc::new_run_id("exp");
     run.name = "first";
     run.experiment = "exp";
     run.backend = "local";
     fs::create_directories(store->run_dir(run.id));
-    REQUIRE(store->insert(run, error));
+    REQUIRE(store->insert(run));
     CHECK(jobc::read_run_record_file(store->run_dir(run.id))->name == "first");
     run.status = jobc::RunStatus::Running;
     run.monitor_pid = 4242;
-    REQUIRE(store->update(run, error));
+    REQUIRE(store->update(run));
     CHECK(jobc::read_run_record_file(store->run_dir(run.id))->monitor_pid == 4242);
-    REQUIRE(store->finish(run.id, jobc::RunStatus::Failed, 7, "exit code 7", error));
-    REQUIRE(store->finish(run.id, jobc::RunStatus::Completed, 0, "", error));  // too late
+    REQUIRE(store->finish(run.id, jobc::RunStatus::Failed, 7, "exit code 7"));
+    REQUIRE(store->finish(run.id, jobc::RunStatus::Completed, 0, ""));  // too late
     auto recorded = jobc::read_run_record_file(store->run_dir(run.id));
     REQUIRE(recorded);
     CHECK(recorded->status == jobc::RunStatus::Failed);
@@ -149,8 +145,9 @@ TEST_SUITE("runs") {
   TEST_CASE("repair leaves a store that reads fine as it is") {
     EndedRuns runs;
     jobc::StoreRepair report;
-    std::string error;
-    REQUIRE_MESSAGE(jobc::RunStore::repair(runs.home.path, report, error), error);
+    auto repaired = jobc::RunStore::repair(runs.home.path);
+    REQUIRE_MESSAGE(repaired, jobc::testing::message_of(repaired));
+    report = *repaired;
     CHECK_FALSE(report.was_damaged);
     CHECK(report.kept_as.empty());
     size_t listed = 0;
@@ -163,8 +160,9 @@ TEST_SUITE("runs") {
     fs::create_directories(runs.home.path / "runs" / "stray");
     fs::resize_file(runs.db(), 0);
     jobc::StoreRepair report;
-    std::string error;
-    REQUIRE_MESSAGE(jobc::RunStore::repair(runs.home.path, report, error), error);
+    auto repaired = jobc::RunStore::repair(runs.home.path);
+    REQUIRE_MESSAGE(repaired, jobc::testing::message_of(repaired));
+    report = *repaired;
     CHECK(report.restored == 3);
     CHECK(report.without_record == std::vector<std::string>{"stray"});
   }
@@ -181,11 +179,11 @@ TEST_SUITE("runs") {
     std::ofstream(jobc::monitor_config_file(unfinished)) << R"({"backend": "local"})";
     fs::resize_file(runs.db(), 0);
     jobc::StoreRepair report;
-    std::string error;
-    REQUIRE_MESSAGE(jobc::RunStore::repair(runs.home.path, report, error), error);
+    auto repaired = jobc::RunStore::repair(runs.home.path);
+    REQUIRE_MESSAGE(repaired, jobc::testing::message_of(repaired));
+    report = *repaired;
     CHECK(report.restored == 5);
-    auto store = jobc::RunStore::open(runs.home.path, error);
-    REQUIRE_MESSAGE(store, error);
+    auto store = jobc::testing::open_store(runs.home.path);
     auto old_run = store->find("old_exp_1700000000_0123abcd");
     REQUIRE(old_run);
     CHECK(old_run->experiment == "old_exp");

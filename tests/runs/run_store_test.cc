@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "common/temp_dir.h"
+#include "runs/store_calls.h"
 
 namespace {
 
@@ -24,14 +25,12 @@ jobc::RunRecord make_run(const std::string& experiment, int64_t created) {
 TEST_SUITE("runs") {
   TEST_CASE("runs are recorded, found, filtered and listed newest first") {
     jobc::testing::TempDir home;
-    std::string error;
-    auto store = jobc::RunStore::open(home.path, error);
-    REQUIRE_MESSAGE(store, error);
+    auto store = jobc::testing::open_store(home.path);
     auto a = make_run("exp-a", 1000);
     auto b = make_run("exp-b", 2000);
     b.name = "named";
-    REQUIRE(store->insert(a, error));
-    REQUIRE(store->insert(b, error));
+    REQUIRE(store->insert(a));
+    REQUIRE(store->insert(b));
     CHECK(store->find(a.id)->experiment == "exp-a");
     CHECK(store->find("named")->id == b.id);
     CHECK(!store->find("no-such-run"));
@@ -45,12 +44,11 @@ TEST_SUITE("runs") {
 
   TEST_CASE("the first terminal status wins") {
     jobc::testing::TempDir home;
-    std::string error;
-    auto store = jobc::RunStore::open(home.path, error);
+    auto store = jobc::testing::open_store(home.path);
     auto run = make_run("x", 1);
-    REQUIRE(store->insert(run, error));
-    REQUIRE(store->finish(run.id, jobc::RunStatus::Canceled, std::nullopt, "canceled", error));
-    REQUIRE(store->finish(run.id, jobc::RunStatus::Completed, 0, "", error));
+    REQUIRE(store->insert(run));
+    REQUIRE(store->finish(run.id, jobc::RunStatus::Canceled, std::nullopt, "canceled"));
+    REQUIRE(store->finish(run.id, jobc::RunStatus::Completed, 0, ""));
     auto found = store->find(run.id);
     CHECK(found->status == jobc::RunStatus::Canceled);
     CHECK(found->reason == "canceled");
@@ -59,36 +57,32 @@ TEST_SUITE("runs") {
 
   TEST_CASE("an ended run is not overwritten; finish_unwatched yields to a new monitor") {
     jobc::testing::TempDir home;
-    std::string error;
-    auto store = jobc::RunStore::open(home.path, error);
-    REQUIRE_MESSAGE(store, error);
+    auto store = jobc::testing::open_store(home.path);
     auto run = make_run("exp", 1000);
-    REQUIRE(store->insert(run, error));
+    REQUIRE(store->insert(run));
     auto seen = *store->find(run.id);  // no monitor yet
     run.status = jobc::RunStatus::Running;
     run.monitor_pid = 4242;
-    REQUIRE(store->update(run, error));  // a monitor takes the run over
-    REQUIRE(store->finish_unwatched(seen, jobc::RunStatus::Canceled, "canceled", error));
+    REQUIRE(store->update(run));  // a monitor takes the run over
+    REQUIRE(store->finish_unwatched(seen, jobc::RunStatus::Canceled, "canceled"));
     CHECK(store->find(run.id)->status == jobc::RunStatus::Running);
-    REQUIRE(store->finish_unwatched(*store->find(run.id), jobc::RunStatus::Canceled, "x", error));
+    REQUIRE(store->finish_unwatched(*store->find(run.id), jobc::RunStatus::Canceled, "x"));
     CHECK(store->find(run.id)->status == jobc::RunStatus::Canceled);
-    CHECK_FALSE(store->update(run, error));  // Running again? no: it has ended
+    CHECK_FALSE(store->update(run));  // Running again? no: it has ended
     CHECK(store->find(run.id)->status == jobc::RunStatus::Canceled);
   }
 
   TEST_CASE("concurrent writers from several processes do not collide") {
     jobc::testing::TempDir home;
-    std::string error;
-    REQUIRE(jobc::RunStore::open(home.path, error));
+    REQUIRE(jobc::RunStore::open(home.path));
     std::vector<pid_t> children;
     for (int p = 0; p < 4; ++p) {
       pid_t pid = fork();
       if (pid == 0) {
-        std::string child_error;
-        auto store = jobc::RunStore::open(home.path, child_error);
-        bool ok = store != nullptr;
+        auto store = jobc::RunStore::open(home.path);
+        bool ok = store.ok();
         for (int i = 0; ok && i < 50; ++i) {
-          ok = store->insert(make_run("concurrent", i), child_error);
+          ok = (*store)->insert(make_run("concurrent", i)).ok();
         }
         _exit(ok ? 0 : 1);
       }
@@ -100,7 +94,7 @@ TEST_SUITE("runs") {
       CHECK(WIFEXITED(status));
       CHECK(WEXITSTATUS(status) == 0);
     }
-    auto store = jobc::RunStore::open(home.path, error);
+    auto store = jobc::testing::open_store(home.path);
     CHECK(store->list({"concurrent", std::nullopt}).size() == 200);
   }
 
@@ -112,12 +106,10 @@ TEST_SUITE("runs") {
       return info.st_mode & 07777;
     };
     std::filesystem::path home = dir.path / "new" / "jobc";
-    std::string error;
     {
-      auto store = jobc::RunStore::open(home, error);
-      REQUIRE_MESSAGE(store, error);
+      auto store = jobc::testing::open_store(home);
       auto run = make_run("exp", 1);
-      REQUIRE(store->insert(run, error));
+      REQUIRE(store->insert(run));
     }
     CHECK(mode(home) == 0700);
     CHECK(mode(home / "runs") == 0700);
@@ -128,7 +120,7 @@ TEST_SUITE("runs") {
     chmod(home.c_str(), 0755);
     chmod((home / "runs").c_str(), 0755);
     chmod((home / "runs.db").c_str(), 0644);
-    REQUIRE(jobc::RunStore::open(home, error));
+    REQUIRE(jobc::RunStore::open(home));
     CHECK(mode(home) == 0755);
     CHECK(mode(home / "runs") == 0700);
     CHECK(mode(home / "runs.db") == 0600);

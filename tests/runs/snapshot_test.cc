@@ -29,6 +29,18 @@ fs::perms perms_of(const fs::path& path) {
   return fs::symlink_status(path).permissions();
 }
 
+// snapshot_code, with its error (if any) in `error`: the tests check the messages.
+std::optional<jobc::Snapshot> snapshot_code(const fs::path& code, const fs::path& store,
+                                            const fs::path& exclude, std::string& error,
+                                            const jobc::SnapshotLimits& limits = {}) {
+  auto snapshot = jobc::snapshot_code(code, store, exclude, limits);
+  if (!snapshot) {
+    error = snapshot.error().message;
+    return std::nullopt;
+  }
+  return std::move(snapshot).value();
+}
+
 constexpr fs::perms kGroupOrOther = fs::perms::group_all | fs::perms::others_all;
 
 std::set<std::string> files_in(const fs::path& dir) {
@@ -54,7 +66,7 @@ TEST_SUITE("runs") {
     write(code / ".amlignore", "data/\n!data/keep.txt\n*.log\n");
     write(code / ".gitignore", "train.py\n");  // ignored: .amlignore takes precedence
     std::string error;
-    auto snapshot = jobc::snapshot_code(code, dir.path / "store", code / ".jobc-home", error);
+    auto snapshot = snapshot_code(code, dir.path / "store", code / ".jobc-home", error);
     REQUIRE_MESSAGE(snapshot, error);
     CHECK(files_in(snapshot->dir) == std::set<std::string>{".amlignore", ".gitignore", "train.py"});
     CHECK(snapshot->files == 3);
@@ -69,7 +81,7 @@ TEST_SUITE("runs") {
     write(code / "main.py", "x");
     write(code / ".gitignore", "**/*.tmp\n/build/\n");
     std::string error;
-    auto snapshot = jobc::snapshot_code(code, dir.path / "store", {}, error);
+    auto snapshot = snapshot_code(code, dir.path / "store", {}, error);
     REQUIRE(snapshot);
     CHECK(files_in(snapshot->dir) ==
           std::set<std::string>{".gitignore", "main.py", "src/build/keep.py"});
@@ -80,15 +92,15 @@ TEST_SUITE("runs") {
     fs::path code = dir.path / "code";
     write(code / "train.py", "v1\n");
     std::string error;
-    auto first = jobc::snapshot_code(code, dir.path / "store", {}, error);
-    auto second = jobc::snapshot_code(code, dir.path / "store", {}, error);
+    auto first = snapshot_code(code, dir.path / "store", {}, error);
+    auto second = snapshot_code(code, dir.path / "store", {}, error);
     REQUIRE(first);
     REQUIRE(second);
     CHECK(!first->reused);
     CHECK(second->reused);
     CHECK(first->hash == second->hash);
     write(code / "train.py", "v2 changed\n");
-    auto third = jobc::snapshot_code(code, dir.path / "store", {}, error);
+    auto third = snapshot_code(code, dir.path / "store", {}, error);
     CHECK(third->hash != first->hash);
     CHECK(jobc::testing::slurp(third->dir / "train.py") == "v2 changed\n");
     CHECK(jobc::testing::slurp(first->dir / "train.py") == "v1\n");  // old snapshot intact
@@ -126,8 +138,8 @@ TEST_SUITE("runs") {
                                       relative.size(), relative, jobc::sha256_hex(text));
     }
     std::string error;
-    auto first = jobc::snapshot_code(code, dir.path / "a", {}, error);
-    auto second = jobc::snapshot_code(code, dir.path / "b", {}, error);
+    auto first = snapshot_code(code, dir.path / "a", {}, error);
+    auto second = snapshot_code(code, dir.path / "b", {}, error);
     REQUIRE_MESSAGE(first, error);
     REQUIRE_MESSAGE(second, error);
     CHECK(first->hash == jobc::sha256_hex(expected_listing));
@@ -145,11 +157,11 @@ TEST_SUITE("runs") {
     write(dir.path / "secret.txt", "outside");
     fs::create_symlink("real.py", code / "alias.py");
     std::string error;
-    auto ok = jobc::snapshot_code(code, dir.path / "store", {}, error);
+    auto ok = snapshot_code(code, dir.path / "store", {}, error);
     REQUIRE(ok);
     CHECK(fs::is_symlink(ok->dir / "alias.py"));
     fs::create_symlink("../secret.txt", code / "leak.txt");
-    auto refused = jobc::snapshot_code(code, dir.path / "store", {}, error);
+    auto refused = snapshot_code(code, dir.path / "store", {}, error);
     CHECK(!refused);
     CHECK(error.find("leak.txt") != std::string::npos);
     CHECK(error.find("'leak.txt' is a symbolic link to '../secret.txt', outside the folder") !=
@@ -165,7 +177,7 @@ TEST_SUITE("runs") {
     for (int i = 0; i < 5; ++i) write(code / ("f" + std::to_string(i)), "x");
     std::string error;
     jobc::SnapshotLimits limits{1u << 20, 4};
-    auto snapshot = jobc::snapshot_code(code, dir.path / "store", {}, error, limits);
+    auto snapshot = snapshot_code(code, dir.path / "store", {}, error, limits);
     REQUIRE(snapshot);
     std::string all;
     for (const auto& warning : snapshot->warnings) all += warning + "\n";
@@ -180,10 +192,10 @@ TEST_SUITE("runs") {
     fs::path code = dir.path / "code";
     write(code / "pkg/mod.py", "x = 1\n");
     std::string error;
-    auto snapshot = jobc::snapshot_code(code, dir.path / "store", {}, error);
+    auto snapshot = snapshot_code(code, dir.path / "store", {}, error);
     REQUIRE(snapshot);
     fs::path work = dir.path / "work";
-    REQUIRE(jobc::materialize_snapshot(*snapshot, work, error));
+    REQUIRE(jobc::materialize_snapshot(*snapshot, work));
     CHECK(jobc::testing::slurp(work / "pkg/mod.py") == "x = 1\n");
     write(work / "outputs/model.txt", "m");  // the job can write next to its code
     CHECK(fs::exists(work / "outputs/model.txt"));
@@ -200,9 +212,9 @@ TEST_SUITE("runs") {
     write(dir.path / "one/b", "2");
     write(dir.path / "other" / forged, "2");
     std::string error;
-    auto one = jobc::snapshot_code(dir.path / "one", dir.path / "store", {}, error);
+    auto one = snapshot_code(dir.path / "one", dir.path / "store", {}, error);
     REQUIRE_MESSAGE(one, error);
-    auto other = jobc::snapshot_code(dir.path / "other", dir.path / "store", {}, error);
+    auto other = snapshot_code(dir.path / "other", dir.path / "store", {}, error);
     REQUIRE_MESSAGE(other, error);
     CHECK(one->hash != other->hash);
     CHECK(files_in(other->dir) == std::set<std::string>{forged});
@@ -220,10 +232,10 @@ TEST_SUITE("runs") {
     fs::permissions(code / "key.pem", fs::perms::owner_read | fs::perms::owner_write);
     fs::permissions(code / "run.sh", fs::perms::owner_all);
     std::string error;
-    auto snapshot = jobc::snapshot_code(code, dir.path / "store", {}, error);
+    auto snapshot = snapshot_code(code, dir.path / "store", {}, error);
     REQUIRE_MESSAGE(snapshot, error);
     fs::path work = dir.path / "work";
-    REQUIRE(jobc::materialize_snapshot(*snapshot, work, error));
+    REQUIRE(jobc::materialize_snapshot(*snapshot, work));
     for (const fs::path& root : {snapshot->dir, work}) {
       CAPTURE(root);
       CHECK(perms_of(root / "key.pem") == fs::perms::owner_read);
@@ -235,7 +247,7 @@ TEST_SUITE("runs") {
     // The mode is part of the identity: opening the file up later makes another snapshot.
     fs::permissions(code / "key.pem", fs::perms::owner_read | fs::perms::owner_write |
                                           fs::perms::group_read | fs::perms::others_read);
-    auto opened = jobc::snapshot_code(code, dir.path / "store", {}, error);
+    auto opened = snapshot_code(code, dir.path / "store", {}, error);
     REQUIRE_MESSAGE(opened, error);
     CHECK(opened->hash != snapshot->hash);
     CHECK((perms_of(opened->dir / "key.pem") & kGroupOrOther) != fs::perms::none);
@@ -249,13 +261,13 @@ TEST_SUITE("runs") {
     fs::create_symlink("b", code / "a");
     fs::create_symlink("a", code / "b");
     std::string error;
-    CHECK_FALSE(jobc::snapshot_code(code, dir.path / "store", {}, error));
+    CHECK_FALSE(snapshot_code(code, dir.path / "store", {}, error));
     CHECK(error == "'a' -> 'b' is a symbolic link loop");
     fs::remove(code / "a");
     fs::remove(code / "b");
     fs::create_directories(code / "pkg");
     fs::create_directory_symlink("..", code / "pkg/parent");
-    CHECK_FALSE(jobc::snapshot_code(code, dir.path / "store", {}, error));
+    CHECK_FALSE(snapshot_code(code, dir.path / "store", {}, error));
     CHECK(error.find("'pkg/parent' is a symbolic link to '..', a folder that holds the link") !=
           std::string::npos);
     CHECK_FALSE(fs::exists(dir.path / "store"));  // refused before anything is written
@@ -268,7 +280,7 @@ TEST_SUITE("runs") {
     fs::create_directories(code / "bin");
     fs::create_symlink(fs::absolute(code / "lib/real.py"), code / "bin/tool.py");
     std::string error;
-    auto snapshot = jobc::snapshot_code(code, dir.path / "store", {}, error);
+    auto snapshot = snapshot_code(code, dir.path / "store", {}, error);
     REQUIRE_MESSAGE(snapshot, error);
     CHECK(fs::read_symlink(snapshot->dir / "bin/tool.py") == "../lib/real.py");
   }
@@ -279,10 +291,10 @@ TEST_SUITE("runs") {
     write(code / "train.py", "x");
     write(code / "caf\xff.txt", "x");
     std::string error;
-    CHECK_FALSE(jobc::snapshot_code(code, dir.path / "store", {}, error));
+    CHECK_FALSE(snapshot_code(code, dir.path / "store", {}, error));
     CHECK(error == "'caf\\xff.txt': the name is not valid UTF-8; rename it");
     write(code / ".amlignore", "*.txt\n");
-    auto ignored = jobc::snapshot_code(code, dir.path / "store", {}, error);
+    auto ignored = snapshot_code(code, dir.path / "store", {}, error);
     REQUIRE_MESSAGE(ignored, error);
     CHECK(files_in(ignored->dir) == std::set<std::string>{".amlignore", "train.py"});
   }
@@ -300,7 +312,7 @@ TEST_SUITE("runs") {
     {
       jobc::testing::WithoutReadOverride obey_permissions;
       unreadable = !jobc::testing::can_list(code / "cache");
-      snapshot = jobc::snapshot_code(code, dir.path / "store", {}, error);
+      snapshot = snapshot_code(code, dir.path / "store", {}, error);
     }
     fs::permissions(code / "cache", fs::perms::owner_all);
     if (!unreadable) {

@@ -12,6 +12,7 @@
 #include <sstream>
 #include <string>
 
+#include "support/file_text.h"
 #include "support/yaml11_test_loader.h"
 
 namespace {
@@ -153,13 +154,6 @@ const FloatCase kFloats[] = {
     {123456789.125, "123456789.125\n...\n"},
 };
 
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
 }  // namespace
 
 TEST_SUITE("support") {
@@ -191,7 +185,7 @@ TEST_SUITE("support") {
     int checked = 0;
     for (const auto& entry : std::filesystem::recursive_directory_iterator(corpus / "expected")) {
       if (entry.path().extension() != ".json") continue;
-      nlohmann::json expected = nlohmann::json::parse(read_file(entry.path()));
+      nlohmann::json expected = nlohmann::json::parse(jobc::read_text(entry.path()).value());
       if (!expected.contains("conda_file")) continue;
       // expected/<spec>.json describes specs/<spec>
       std::filesystem::path relative = entry.path().lexically_relative(corpus / "expected");

@@ -29,10 +29,9 @@ std::vector<std::string> relative_paths(const std::vector<jobc::TreeEntry>& entr
 
 // The walk's result, or its error prefixed with "error: ".
 std::vector<std::string> walk(const fs::path& root, const jobc::TreeWalkOptions& options = {}) {
-  std::vector<jobc::TreeEntry> entries;
-  std::string error;
-  if (!jobc::walk_tree(root, options, entries, error)) return {"error: " + error};
-  return relative_paths(entries);
+  auto entries = jobc::walk_tree(root, options);
+  if (!entries) return {"error: " + entries.error().message};
+  return relative_paths(*entries);
 }
 
 }  // namespace
@@ -44,9 +43,9 @@ TEST_SUITE("support") {
     write(dir.path / "a/z.txt", "z");
     write(dir.path / "a.txt", "a");
     fs::create_symlink("a.txt", dir.path / "c.txt");
-    std::vector<jobc::TreeEntry> entries;
-    std::string error;
-    REQUIRE(jobc::walk_tree(dir.path, {}, entries, error));
+    auto walked = jobc::walk_tree(dir.path);
+    REQUIRE(walked);
+    const std::vector<jobc::TreeEntry>& entries = *walked;
     CHECK(relative_paths(entries) ==
           std::vector<std::string>{"a", "a/z.txt", "a.txt", "b.txt", "c.txt"});
     CHECK(entries[0].is_folder());

@@ -207,12 +207,13 @@ bool list_build_context(const BuildContextInputs& inputs, std::vector<BuildConte
       return S_ISDIR(item.info.st_mode) && ignore.has_exceptions() ? TreeVisit::LeaveNotBelow
                                                                    : TreeVisit::Leave;
     };
-    std::vector<TreeEntry> found;
-    if (!walk_tree(root, options, found, error)) {
-      error = fmt::format("cannot read the build context '{}': {}", root.string(), error);
+    auto found = walk_tree(root, options);
+    if (!found) {
+      error = fmt::format("cannot read the build context '{}': {}", root.string(),
+                          found.error().message);
       return false;
     }
-    for (const TreeEntry& item : found) {
+    for (const TreeEntry& item : *found) {
       if (item.relative == ".jobc" || item.relative.starts_with(".jobc/")) {
         error = fmt::format(
             "the build context '{}' has a '.jobc' folder; jobc keeps its own "

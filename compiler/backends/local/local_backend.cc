@@ -78,9 +78,13 @@ bool LocalBackend::start(RunContext& context, std::string& error) {
   options.env_remove = context.withheld_variables;
   options.stdout_fd = log;
   options.stderr_fd = log;
-  pid_ = spawn_process(options, error);
+  Result<pid_t> spawned = spawn_process(options);
   ::close(log);
-  if (pid_ < 0) return false;
+  if (!spawned) {
+    error = spawned.error().message;
+    return false;
+  }
+  pid_ = *spawned;
   context.run.backend_job_id = std::to_string(pid_);  // also the process group id
   write_job_leader(context.run_dir, {pid_, process_start_time(pid_)});
   return true;

@@ -17,8 +17,7 @@ std::filesystem::path leader_file(const std::filesystem::path& run_dir) {
 
 bool write_job_leader(const std::filesystem::path& run_dir, const LocalJobLeader& leader) {
   nlohmann::json record = {{"pgid", leader.pgid}, {"start_time", leader.start_time}};
-  std::string ignored;
-  return write_private_file_atomically(leader_file(run_dir), record.dump() + "\n", ignored);
+  return write_private_file_atomically(leader_file(run_dir), record.dump() + "\n").ok();
 }
 
 std::optional<LocalJobLeader> read_job_leader(const std::filesystem::path& run_dir) {

@@ -87,10 +87,9 @@ std::vector<TreeEntry> sdk_walk(const fs::path& root, const IgnoreRules& rules,
     }
     return filter(entry);
   };
-  std::vector<TreeEntry> entries;
-  std::string error;
-  if (!walk_tree(root, options, entries, error)) throw std::runtime_error(error);
-  return entries;
+  auto entries = walk_tree(root, options);
+  if (!entries) throw std::runtime_error(entries.error().message);
+  return std::move(entries).value();
 }
 
 // _get_dir_hash: each entry's name, then its bytes or its own entries (the walk's pre-order).

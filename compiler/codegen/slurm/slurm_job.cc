@@ -84,9 +84,8 @@ fs::path slurm_stage_dir(const json& compute, std::string_view run_id) {
 std::string slurm_staged_input(const std::string& name, const std::string& path) {
   fs::path normal = fs::path(path).lexically_normal();
   std::string last = normal.filename().string();
-  std::string unused;
-  if (auto url = parse_https_url(path, unused)) last = url->file_name;  // a downloaded file
-  if (last.empty()) last = normal.parent_path().filename().string();    // "data/"
+  if (auto url = parse_https_url(path)) last = url->file_name;        // a downloaded file
+  if (last.empty()) last = normal.parent_path().filename().string();  // "data/"
   if (last.empty() || last == "." || last == "..") last = "data";
   std::string folder;
   for (char c : name) folder += std::isalnum(static_cast<unsigned char>(c)) || c == '-' ? c : '_';
@@ -114,12 +113,11 @@ json slurm_job_payload(const LoadedSpec& spec, const json& compute, const std::s
     environment["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1";
   }
   json inputs = root.value("inputs", json::object());
-  std::string unused;
   if (inputs.is_object()) {
     for (const auto& [name, input] : inputs.items()) {
       if (!input.is_object() || !input.contains("path") || !input["path"].is_string()) continue;
       std::string path = input["path"].get<std::string>();
-      if (is_remote_reference(path) && !parse_https_url(path, unused)) continue;  // refused
+      if (is_remote_reference(path) && !parse_https_url(path)) continue;  // refused
       environment[input_variable(name)] = stage + "/" + slurm_staged_input(name, path);
     }
   }
