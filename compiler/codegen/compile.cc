@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "codegen/azureml/requests.h"
+#include "backends/azureml/requests.h"
 #include "codegen/dockerfile_emitter.h"
 #include "codegen/environment_recipe.h"
 #include "codegen/launch_script.h"

@@ -2,7 +2,7 @@
 // running the SDK's own functions (get_object_hash, get_content_hash, Environment(...,
 // is_anonymous=True)) on the same trees, and the conformance corpus, where every uploaded
 // blob, code version and anonymous environment must come out as the SDK made them.
-#include "codegen/azureml/asset_hashes.h"
+#include "backends/azureml/asset_hashes.h"
 
 #include <doctest/doctest.h>
 #include <unistd.h>

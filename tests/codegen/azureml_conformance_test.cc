@@ -8,7 +8,7 @@
 #include <memory>
 #include <sstream>
 
-#include "codegen/azureml/requests.h"
+#include "backends/azureml/requests.h"
 #include "codegen/digest_prefetch.h"
 #include "codegen/environment_recipe.h"
 #include "common/conformance_cases.h"

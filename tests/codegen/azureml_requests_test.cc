@@ -7,11 +7,11 @@
 
 #include <fstream>
 
-#include "codegen/azureml/arm_paths.h"
-#include "codegen/azureml/asset_references.h"
-#include "codegen/azureml/job_common.h"
-#include "codegen/azureml/requests.h"
-#include "codegen/azureml/rest_values.h"
+#include "backends/azureml/arm_paths.h"
+#include "backends/azureml/asset_references.h"
+#include "backends/azureml/job_common.h"
+#include "backends/azureml/requests.h"
+#include "backends/azureml/rest_values.h"
 #include "codegen/environment_recipe.h"
 #include "common/json_diff.h"
 #include "common/run_command.h"

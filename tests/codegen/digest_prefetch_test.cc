@@ -6,7 +6,7 @@
 
 #include <fstream>
 
-#include "codegen/azureml/asset_hashes.h"
+#include "backends/azureml/asset_hashes.h"
 #include "common/temp_dir.h"
 #include "support/hash.h"
 

@@ -2,12 +2,12 @@
 // version, then its anonymous environment, then the job; for an environment or a compute
 // spec, its one PUT. Blob uploads and datastore lookups happen in between but are not ARM
 // resources jobc describes: the submitter performs them for the LocalUpload paths named here.
-#include "codegen/azureml/requests.h"
+#include "backends/azureml/requests.h"
 
-#include "codegen/azureml/arm_paths.h"
-#include "codegen/azureml/compute_payload.h"
-#include "codegen/azureml/job_payload.h"
-#include "codegen/azureml/sweep_payload.h"
+#include "backends/azureml/arm_paths.h"
+#include "backends/azureml/compute_payload.h"
+#include "backends/azureml/job_payload.h"
+#include "backends/azureml/sweep_payload.h"
 
 namespace jobc {
 

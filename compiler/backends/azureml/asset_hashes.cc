@@ -1,6 +1,6 @@
 // Ports of the SDK's hashing walks (azure/ai/ml/_utils/_asset_utils.py) and of the anonymous
 // environment version (entities/_assets/environment.py), with its Python str.join quirk.
-#include "codegen/azureml/asset_hashes.h"
+#include "backends/azureml/asset_hashes.h"
 
 #include "support/python_text.h"
 

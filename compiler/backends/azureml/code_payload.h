@@ -5,7 +5,7 @@
 #include <optional>
 #include <string>
 
-#include "codegen/azureml/requests.h"
+#include "backends/azureml/requests.h"
 
 namespace jobc::azureml {
 

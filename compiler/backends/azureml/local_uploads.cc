@@ -1,10 +1,10 @@
-#include "codegen/azureml/local_uploads.h"
+#include "backends/azureml/local_uploads.h"
 
 #include <fmt/format.h>
 
 #include <stdexcept>
 
-#include "codegen/azureml/asset_hashes.h"
+#include "backends/azureml/asset_hashes.h"
 #include "codegen/digest_prefetch.h"
 #include "support/utf8.h"
 

@@ -1,7 +1,7 @@
 // The body of a command job PUT (RestCommandJob), as CommandJob._to_rest_object builds it.
 #pragma once
 
-#include "codegen/azureml/job_common.h"
+#include "backends/azureml/job_common.h"
 
 namespace jobc::azureml {
 

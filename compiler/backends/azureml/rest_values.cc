@@ -1,4 +1,4 @@
-#include "codegen/azureml/rest_values.h"
+#include "backends/azureml/rest_values.h"
 
 #include <cctype>
 

@@ -7,10 +7,10 @@
 #include <optional>
 #include <string>
 
-#include "codegen/azureml/asset_references.h"
-#include "codegen/azureml/code_payload.h"
-#include "codegen/azureml/environment_payload.h"
-#include "codegen/azureml/requests.h"
+#include "backends/azureml/asset_references.h"
+#include "backends/azureml/code_payload.h"
+#include "backends/azureml/environment_payload.h"
+#include "backends/azureml/requests.h"
 
 namespace jobc::azureml {
 

@@ -2,7 +2,7 @@
 // objective, limits and early termination, as SweepJob._to_rest_object builds them.
 #pragma once
 
-#include "codegen/azureml/job_common.h"
+#include "backends/azureml/job_common.h"
 
 namespace jobc::azureml {
 

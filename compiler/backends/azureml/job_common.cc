@@ -1,9 +1,9 @@
-#include "codegen/azureml/job_common.h"
+#include "backends/azureml/job_common.h"
 
-#include "codegen/azureml/arm_paths.h"
-#include "codegen/azureml/job_inputs_outputs.h"
-#include "codegen/azureml/job_settings.h"
-#include "codegen/azureml/rest_values.h"
+#include "backends/azureml/arm_paths.h"
+#include "backends/azureml/job_inputs_outputs.h"
+#include "backends/azureml/job_settings.h"
+#include "backends/azureml/rest_values.h"
 
 namespace jobc::azureml {
 

@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "codegen/azureml/requests.h"
+#include "backends/azureml/requests.h"
 
 namespace jobc::azureml {
 

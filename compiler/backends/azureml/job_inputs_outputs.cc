@@ -1,11 +1,11 @@
-#include "codegen/azureml/job_inputs_outputs.h"
+#include "backends/azureml/job_inputs_outputs.h"
 
 #include <map>
 
-#include "codegen/azureml/arm_paths.h"
-#include "codegen/azureml/asset_references.h"
-#include "codegen/azureml/local_uploads.h"
-#include "codegen/azureml/rest_values.h"
+#include "backends/azureml/arm_paths.h"
+#include "backends/azureml/asset_references.h"
+#include "backends/azureml/local_uploads.h"
+#include "backends/azureml/rest_values.h"
 #include "support/char_scan.h"
 
 namespace jobc::azureml {

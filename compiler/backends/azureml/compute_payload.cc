@@ -1,9 +1,9 @@
-#include "codegen/azureml/compute_payload.h"
+#include "backends/azureml/compute_payload.h"
 
 #include <regex>
 
-#include "codegen/azureml/arm_paths.h"
-#include "codegen/azureml/rest_values.h"
+#include "backends/azureml/arm_paths.h"
+#include "backends/azureml/rest_values.h"
 
 namespace jobc::azureml {
 namespace {

@@ -1,7 +1,7 @@
-#include "codegen/azureml/sweep_payload.h"
+#include "backends/azureml/sweep_payload.h"
 
-#include "codegen/azureml/job_settings.h"
-#include "codegen/azureml/rest_values.h"
+#include "backends/azureml/job_settings.h"
+#include "backends/azureml/rest_values.h"
 
 namespace jobc::azureml {
 namespace {

@@ -1,10 +1,10 @@
-#include "codegen/azureml/environment_payload.h"
+#include "backends/azureml/environment_payload.h"
 
-#include "codegen/azureml/arm_paths.h"
-#include "codegen/azureml/asset_hashes.h"
-#include "codegen/azureml/asset_references.h"
-#include "codegen/azureml/local_uploads.h"
-#include "codegen/azureml/rest_values.h"
+#include "backends/azureml/arm_paths.h"
+#include "backends/azureml/asset_hashes.h"
+#include "backends/azureml/asset_references.h"
+#include "backends/azureml/local_uploads.h"
+#include "backends/azureml/rest_values.h"
 #include "support/hash.h"
 #include "support/pyyaml_dump.h"
 

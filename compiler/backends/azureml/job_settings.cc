@@ -1,9 +1,9 @@
-#include "codegen/azureml/job_settings.h"
+#include "backends/azureml/job_settings.h"
 
 #include <map>
 #include <string>
 
-#include "codegen/azureml/rest_values.h"
+#include "backends/azureml/rest_values.h"
 
 namespace jobc::azureml {
 namespace {

@@ -1,9 +1,9 @@
-#include "codegen/azureml/code_payload.h"
+#include "backends/azureml/code_payload.h"
 
-#include "codegen/azureml/arm_paths.h"
-#include "codegen/azureml/asset_hashes.h"
-#include "codegen/azureml/asset_references.h"
-#include "codegen/azureml/local_uploads.h"
+#include "backends/azureml/arm_paths.h"
+#include "backends/azureml/asset_hashes.h"
+#include "backends/azureml/asset_references.h"
+#include "backends/azureml/local_uploads.h"
 
 namespace jobc::azureml {
 namespace {
