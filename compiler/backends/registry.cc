@@ -2,6 +2,7 @@
 // compiler/backends/, one entry here, and its compute schema.
 #include "jobc/backend_registry.h"
 
+#include "backends/azureml/requests_generator.h"
 #include "backends/docker/docker_backend.h"
 #include "backends/local/local_backend.h"
 #include "backends/slurm/slurm_backend.h"
@@ -57,6 +58,11 @@ std::vector<BackendEntry> make_registry() {
     azureml.capabilities.distributions = {"mpi", "pytorch", "tensorflow"};
     azureml.capabilities.native_sweeps = true;
     azureml.capabilities.can_submit = false;  // issue 14
+    azureml.generators = [] {
+      GeneratorList generators;
+      generators.push_back(std::make_unique<AzureMlRequestsGenerator>());
+      return generators;
+    };
     entries.push_back(std::move(azureml));
   }
   return entries;

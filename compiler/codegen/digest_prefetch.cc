@@ -5,7 +5,7 @@
 
 #include <set>
 
-#include "backends/azureml/asset_hashes.h"
+#include "support/folder_hashes.h"
 #include "spec/checks/check_context.h"
 #include "support/hash.h"
 

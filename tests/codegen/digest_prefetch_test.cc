@@ -6,7 +6,7 @@
 
 #include <fstream>
 
-#include "backends/azureml/asset_hashes.h"
+#include "support/folder_hashes.h"
 #include "common/temp_dir.h"
 #include "support/hash.h"
 

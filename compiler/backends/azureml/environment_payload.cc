@@ -24,31 +24,25 @@ struct Built {
   bool ok = true;
 };
 
-const nlohmann::json& mapping_of(const EnvironmentRecipe& recipe) {
-  return recipe.doc->root.at(nlohmann::json::json_pointer(recipe.pointer));
-}
-
 // build.contextUri: a URL as given; a local folder uploaded (with a trailing '/', which the
 // service requires) to the environment's datastore.
-void add_build(const AzureMlContext& context, const EnvironmentRecipe& recipe,
-               const nlohmann::json& build, Built& built) {
-  std::string path = build.value("path", "");
-  if (const nlohmann::json* dockerfile = truthy_member(build, "dockerfile_path")) {
-    built.dockerfile_path = text_of(*dockerfile);
+void add_build(const AzureMlContext& context, const model::Environment& environment,
+               const model::BuildContext& build, Built& built) {
+  std::string path = build.path.value_or("");
+  if (const std::string* dockerfile = truthy_text(build.dockerfile_path)) {
+    built.dockerfile_path = *dockerfile;
   }
   nlohmann::json rest;
   if (path.find("://") != std::string::npos) {
     rest["contextUri"] = path;
     built.context_hash = md5_hex(path);  // nothing to upload; the URL stands for the content
   } else {
-    fs::path local = fs::path(path).is_absolute() ? fs::path(path) : recipe.doc->dir / path;
-    auto upload = local_upload(context, local, recipe.build_path_text, *recipe.doc,
-                               pointer_append(recipe.pointer, "build"));
+    auto upload = local_upload(context, environment.source.resolve(path), path, build.path.at);
     if (!upload) {
       built.ok = false;
       return;
     }
-    std::string datastore = datastore_name(mapping_of(recipe).value("datastore", ""));
+    std::string datastore = datastore_name(environment.datastore.value_or(""));
     rest["contextUri"] = blob_url(context, datastore, upload->relative_path) + "/";
     built.context_hash = upload->hash;
   }
@@ -56,48 +50,62 @@ void add_build(const AzureMlContext& context, const EnvironmentRecipe& recipe,
   built.properties["build"] = rest;
 }
 
-nlohmann::json inference_config(const nlohmann::json& config) {
+// The routes an inference_config gives, by their names in the spec: {port, path} each.
+std::vector<std::pair<const char*, nlohmann::json>> inference_routes(
+    const model::InferenceConfig& config) {
+  std::vector<std::pair<const char*, nlohmann::json>> routes;
+  for (auto [key, route] : {std::pair{"liveness_route", &config.liveness_route},
+                            std::pair{"readiness_route", &config.readiness_route},
+                            std::pair{"scoring_route", &config.scoring_route}}) {
+    if (!*route) continue;
+    nlohmann::json rest = nlohmann::json::object();
+    if ((*route)->port) rest["port"] = *(*route)->port;
+    if ((*route)->path) rest["path"] = *(*route)->path;
+    routes.emplace_back(key, std::move(rest));
+  }
+  return routes;
+}
+
+// {livenessRoute, readinessRoute, scoringRoute}: {port, path}, the same names in REST.
+nlohmann::json inference_config(const model::InferenceConfig& config) {
   nlohmann::json out = nlohmann::json::object();
-  for (auto [key, rest_key] : {std::pair{"liveness_route", "livenessRoute"},
-                               std::pair{"readiness_route", "readinessRoute"},
-                               std::pair{"scoring_route", "scoringRoute"}}) {
-    if (auto route = config.find(key); route != config.end() && route->is_object()) {
-      out[rest_key] = *route;  // {port, path}: the same names in REST
-    }
+  for (const auto& [key, route] : inference_routes(config)) {
+    std::string name = key;
+    out[name == "liveness_route"    ? "livenessRoute"
+        : name == "readiness_route" ? "readinessRoute"
+                                    : "scoringRoute"] = route;
   }
   return out;
 }
 
+// The SDK sends an inference_config only when truthy: a mapping with a route in it.
+const model::InferenceConfig* truthy_inference_config(const model::Environment& environment) {
+  const auto& config = environment.inference_config;
+  return config && !inference_routes(*config).empty() ? &*config : nullptr;
+}
+
 // Environment._to_rest_object: every member only when truthy, plus isAnonymous/isArchived.
-Built environment_properties(const AzureMlContext& context, const EnvironmentRecipe& recipe,
+Built environment_properties(const AzureMlContext& context, const model::Environment& environment,
                              bool anonymous) {
-  const nlohmann::json& env = mapping_of(recipe);
   Built built;
   built.properties = nlohmann::json::object();
-  if (recipe.conda && truthy(*recipe.conda)) {
-    built.conda_yaml = pyyaml_dump(*recipe.conda);
+  if (environment.conda_file && environment.conda_file->content.truthy()) {
+    built.conda_yaml = pyyaml_dump(json_of(environment.conda_file->content));
     built.properties["condaFile"] = built.conda_yaml;
   }
-  if (const nlohmann::json* image = truthy_member(env, "image")) {
-    built.properties["image"] = text_of(*image);
+  if (const std::string* image = truthy_text(environment.image)) {
+    built.properties["image"] = *image;
   }
-  if (auto build = env.find("build"); build != env.end() && build->is_object()) {
-    add_build(context, recipe, *build, built);
+  if (environment.build) add_build(context, environment, *environment.build, built);
+  if (const std::string* os_type = truthy_text(environment.os_type)) {
+    built.properties["osType"] = lower(*os_type);
   }
-  if (const nlohmann::json* os_type = truthy_member(env, "os_type")) {
-    built.properties["osType"] = lower(text_of(*os_type));
-  }
-  if (const nlohmann::json* tags = truthy_member(env, "tags")) {
-    built.properties["tags"] = string_map(tags);
-  }
-  if (const nlohmann::json* config = truthy_member(env, "inference_config")) {
+  if (environment.tags.truthy()) built.properties["tags"] = string_map(environment.tags);
+  if (const model::InferenceConfig* config = truthy_inference_config(environment)) {
     built.properties["inferenceConfig"] = inference_config(*config);
   }
-  if (const nlohmann::json* description = truthy_member(env, "description")) {
-    built.properties["description"] = text_of(*description);
-  }
-  if (const nlohmann::json* properties = truthy_member(env, "properties")) {
-    built.properties["properties"] = string_map(properties);
+  if (const std::string* description = truthy_text(environment.description)) {
+    built.properties["description"] = *description;
   }
   built.properties["isAnonymous"] = anonymous;
   built.properties["isArchived"] = false;
@@ -107,16 +115,16 @@ Built environment_properties(const AzureMlContext& context, const EnvironmentRec
 // What the SDK hashes for an inference_config: yaml.dump() of the object its schema made of
 // it (msrest models of api 2022-05-01), so PyYAML tags the mapping and each route with their
 // Python classes and adds their empty additional_properties.
-std::string inference_config_yaml(const nlohmann::json& config) {
+std::string inference_config_yaml(const model::InferenceConfig& config) {
   const std::string models =
       "!!python/object:azure.ai.ml._restclient.v2022_05_01.models._models_py3.";
   nlohmann::json plain = {{"additional_properties", nlohmann::json::object()}};
-  std::vector<std::string> routes;
   for (const char* key : {"liveness_route", "readiness_route", "scoring_route"}) {
-    auto route = config.find(key);
     plain[key] = nullptr;
-    if (route == config.end() || !route->is_object()) continue;
-    plain[key] = *route;
+  }
+  std::vector<std::string> routes;
+  for (const auto& [key, route] : inference_routes(config)) {
+    plain[key] = route;
     plain[key]["additional_properties"] = nlohmann::json::object();
     routes.push_back(key);
   }
@@ -131,18 +139,8 @@ std::string inference_config_yaml(const nlohmann::json& config) {
   return models + "InferenceContainerProperties\n" + text;
 }
 
-// Python's separator.join(text): text's characters with the separator between each pair.
-std::string python_join(const std::string& separator, const std::string& text) {
-  std::string out;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (i > 0) out += separator;
-    out.push_back(text[i]);
-  }
-  return out;
-}
-
 // Environment._generate_anonymous_name_version, on what the body holds.
-std::string anonymous_version(const nlohmann::json& env, const Built& built) {
+std::string anonymous_version(const model::Environment& environment, const Built& built) {
   if (built.properties.contains("build")) {
     return anonymous_environment_version(
         BuildEnvironmentIdentity{built.context_hash, built.dockerfile_path});
@@ -150,7 +148,7 @@ std::string anonymous_version(const nlohmann::json& env, const Built& built) {
   ImageEnvironmentIdentity identity;
   identity.image = built.properties.value("image", "");
   identity.conda_yaml = built.conda_yaml;
-  const nlohmann::json* config = truthy_member(env, "inference_config");
+  const model::InferenceConfig* config = truthy_inference_config(environment);
   if (!config) return anonymous_environment_version(identity);
   // asset_hashes would dump the mapping itself; the SDK hashes the object dump.
   std::string hash = python_join(md5_hex(identity.image), md5_hex(inference_config_yaml(*config)));
@@ -166,32 +164,33 @@ EnvironmentAsset versioned_request(const AzureMlContext& context, const std::str
 
 }  // namespace
 
-std::optional<EnvironmentAsset> job_environment(const AzureMlContext& context) {
-  const EnvironmentRecipe* recipe = context.environment;
-  if (!recipe || !recipe->doc) return std::nullopt;
-  if (!recipe->buildable())
-    return EnvironmentAsset{environment_id(context.scope, recipe->reference), nullptr};
+std::optional<EnvironmentAsset> job_environment(const AzureMlContext& context,
+                                                const model::CommandBody& body) {
+  if (!body.environment) return std::nullopt;
+  const model::EnvironmentRef& reference = *body.environment;
+  if (reference.form == model::EnvironmentRef::Form::Registered || !reference.spec) {
+    return EnvironmentAsset{environment_id(context.scope, reference.written.value_or("")),
+                            nullptr};
+  }
   // An inline environment, or a file named by path (a jobc extension): the SDK's anonymous
   // registration, so the job never overwrites a named version and the same content maps to
   // the same version. Its name: and version: are ignored, as the SDK ignores them inline.
-  Built built = environment_properties(context, *recipe, true);
+  Built built = environment_properties(context, *reference.spec, true);
   if (!built.ok) return std::nullopt;
-  std::string version = anonymous_version(mapping_of(*recipe), built);
+  std::string version = anonymous_version(*reference.spec, built);
   return versioned_request(context, kAnonymousName, version, std::move(built.properties));
 }
 
-std::optional<EnvironmentAsset> named_environment(const AzureMlContext& context) {
-  const EnvironmentRecipe* recipe = context.environment;
-  if (!recipe || !recipe->doc || !recipe->buildable()) return std::nullopt;
-  const nlohmann::json& env = mapping_of(*recipe);
-  Built built = environment_properties(context, *recipe, false);
+std::optional<EnvironmentAsset> named_environment(const AzureMlContext& context,
+                                                  const model::Environment& environment) {
+  Built built = environment_properties(context, environment, false);
   if (!built.ok) return std::nullopt;
   // VersionField: str() of what was given; none means the next version, "1" in a workspace
   // that has none yet.
-  auto given = env.find("version");
-  std::string version = given != env.end() && !given->is_null() ? text_of(*given) : "";
-  return versioned_request(context, text_of(env.value("name", nlohmann::json(""))),
-                           version.empty() ? "1" : version, std::move(built.properties));
+  std::string version =
+      environment.version && !environment.version->is_null() ? text_of(*environment.version) : "";
+  return versioned_request(context, environment.name.value_or(""), version.empty() ? "1" : version,
+                           std::move(built.properties));
 }
 
 }  // namespace jobc::azureml

@@ -15,12 +15,15 @@ struct EnvironmentAsset {
   nlohmann::json request;  // the environment version PUT; null for a reference
 };
 
-// A job's environment (context.environment): a reference resolves to an id; an inline
-// mapping, or an environment file the job names by path, becomes an anonymous version.
-std::optional<EnvironmentAsset> job_environment(const AzureMlContext& context);
+// The environment of a command job or a sweep's trial: a reference resolves to an id; an
+// inline mapping, or an environment file the job names by path, becomes an anonymous version.
+// nullopt when there is none, or a local build context cannot be read (reported).
+std::optional<EnvironmentAsset> job_environment(const AzureMlContext& context,
+                                                const model::CommandBody& body);
 
-// An environment spec (context.environment of an Environment spec): its named version, the
-// given `version:` or "1" (the first version in a workspace that has none yet).
-std::optional<EnvironmentAsset> named_environment(const AzureMlContext& context);
+// An environment spec: its named version, the given `version:` or "1" (the first version in a
+// workspace that has none yet).
+std::optional<EnvironmentAsset> named_environment(const AzureMlContext& context,
+                                                  const model::Environment& environment);
 
 }  // namespace jobc::azureml

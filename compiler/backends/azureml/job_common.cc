@@ -1,41 +1,39 @@
 #include "backends/azureml/job_common.h"
 
 #include "backends/azureml/arm_paths.h"
+#include "backends/azureml/backend_name.h"
 #include "backends/azureml/job_inputs_outputs.h"
 #include "backends/azureml/job_settings.h"
 #include "backends/azureml/rest_values.h"
+#include "jobc/backend_registry.h"
 
 namespace jobc::azureml {
 
 namespace fs = std::filesystem;
 
-const nlohmann::json* member_at(const AzureMlContext& context, const std::string& pointer) {
-  nlohmann::json::json_pointer at(pointer);
-  const nlohmann::json& root = context.spec.doc.root;
-  return root.contains(at) ? &root.at(at) : nullptr;
-}
-
-JobAssets job_assets(const AzureMlContext& context, const std::string& base) {
+JobAssets job_assets(const AzureMlContext& context, const model::CommandBody& body) {
   JobAssets assets;
-  assets.code = code_asset(context, base + "/code");
-  assets.environment = job_environment(context);
-  assets.compute = job_compute_target(context);
+  assets.code = code_asset(context, body);
+  assets.environment = job_environment(context, body);
+  if (const model::JobCommon* job = context.spec.job()) {
+    assets.compute = job_compute_target(context, job->compute);
+  }
   return assets;
 }
 
-ComputeTarget job_compute_target(const AzureMlContext& context) {
-  const nlohmann::json* compute = member_at(context, "/compute");
-  if (!compute || !compute->is_string()) return {};
-  auto reference = context.spec.references.find("/compute");
-  if (reference != context.spec.references.end() && reference->second) {
-    const nlohmann::json& spec = reference->second->doc.root;
-    std::string type = lower(spec.value("type", ""));
-    if (type == "local" || type == "docker") return {ComputeTarget::Local, ""};
-    if (type != "amlcompute") return {};
-    return compute_target(context.scope, text_of(spec.value("name", nlohmann::json(""))));
+ComputeTarget job_compute_target(const AzureMlContext& context, const model::ComputeRef& compute) {
+  using Form = model::ComputeRef::Form;
+  if (compute.form == Form::Default || !compute.written) return {};
+  if (compute.form == Form::File) {
+    if (!compute.spec) return {};
+    const BackendEntry* owner = backend_for_compute_type(compute.spec->type.value_or(""));
+    if (owner && owner->capabilities.on_this_machine) return {ComputeTarget::Local, ""};
+    if (!owner || owner->name != kBackendName) return {};
+    return compute_target(context.scope, compute.spec->name.value_or(""));
   }
-  if (lower(compute->get<std::string>()) == "docker") return {ComputeTarget::Local, ""};
-  return compute_target(context.scope, compute->get<std::string>());
+  const BackendEntry* builtin = backend_for_builtin_name(lower(*compute.written));
+  if (builtin && builtin->capabilities.on_this_machine) return {ComputeTarget::Local, ""};
+  return compute_target(context.scope, *compute.written);
 }
 
 std::string default_experiment_name(const fs::path& spec_dir) {
@@ -83,32 +81,29 @@ std::string map_single_brackets(std::string command) {
   return command;
 }
 
-nlohmann::json job_base_properties(const AzureMlContext& context, const char* job_type,
-                                   const JobAssets& assets) {
-  const nlohmann::json& root = context.spec.doc.root;
+nlohmann::json job_base_properties(const AzureMlContext& context, const model::JobCommon& job,
+                                   const char* job_type, const JobAssets& assets) {
   nlohmann::json out = {
       {"jobType", job_type},
       {"isArchived", false},
-      {"tags", string_map(member_at(context, "/tags"))},
-      {"properties", string_map(member_at(context, "/properties"))},
-      {"inputs", rest_inputs(context, "/inputs")},
-      {"outputs", rest_outputs(member_at(context, "/outputs"))},
+      {"tags", string_map(job.tags)},
+      {"properties", string_map(job.properties)},
+      {"inputs", rest_inputs(context, job.inputs)},
+      {"outputs", rest_outputs(job.outputs)},
   };
   // generate_defaults: the display name falls back to the job's name, the experiment to the
   // working folder's name.
-  const nlohmann::json* display_name = truthy_member(root, "display_name");
-  out["displayName"] = display_name ? text_of(*display_name) : context.job_name;
-  const nlohmann::json* experiment = truthy_member(root, "experiment_name");
-  out["experimentName"] =
-      experiment ? text_of(*experiment) : default_experiment_name(context.spec.doc.dir);
-  if (const nlohmann::json* description = truthy_member(root, "description")) {
-    out["description"] = text_of(*description);
+  const std::string* display_name = truthy_text(job.display_name);
+  out["displayName"] = display_name ? *display_name : context.job_name;
+  const std::string* experiment = truthy_text(job.experiment_name);
+  out["experimentName"] = experiment ? *experiment : default_experiment_name(job.source.dir);
+  if (const std::string* description = truthy_text(job.description)) {
+    out["description"] = *description;
   }
   if (assets.compute.kind == ComputeTarget::Workspace) out["computeId"] = assets.compute.id;
-  for (auto [key, rest] :
-       {std::pair{"identity", rest_identity(member_at(context, "/identity"))},
-        std::pair{"services", rest_services(member_at(context, "/services"))},
-        std::pair{"queueSettings", rest_queue_settings(member_at(context, "/queue_settings"))}}) {
+  for (auto [key, rest] : {std::pair{"identity", rest_identity(job.identity)},
+                           std::pair{"services", rest_services(job.services)},
+                           std::pair{"queueSettings", rest_queue_settings(job.queue_settings)}}) {
     if (!rest.is_null()) out[key] = rest;
   }
   return out;

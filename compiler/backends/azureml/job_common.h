@@ -20,17 +20,18 @@ struct JobAssets {
   ComputeTarget compute;
 };
 
-// `base` is where the job's command sits: "" for a command job, "/trial" for a sweep.
-JobAssets job_assets(const AzureMlContext& context, const std::string& base);
+// `body` is what the job runs: a command job's body or a sweep's trial.
+JobAssets job_assets(const AzureMlContext& context, const model::CommandBody& body);
 
-// Where the job runs. `local` and `docker` (and compute specs of those types) run on this
-// machine: the SDK's local-run form, without a computeId. An amlcompute spec named by path is
-// its cluster. A Slurm spec is not an Azure ML target: no computeId at all.
-ComputeTarget job_compute_target(const AzureMlContext& context);
+// Where the job runs. A compute of a backend that runs jobs on this machine (a built-in name or
+// a compute spec of its type) gets the SDK's local-run form, without a computeId. A compute
+// spec of this backend's type, named by path, is its cluster; one of another backend is not an
+// Azure ML target: no computeId at all. Any other name is a workspace compute.
+ComputeTarget job_compute_target(const AzureMlContext& context, const model::ComputeRef& compute);
 
 // The members every job body has, for `job_type` "Command" or "Sweep".
-nlohmann::json job_base_properties(const AzureMlContext& context, const char* job_type,
-                                   const JobAssets& assets);
+nlohmann::json job_base_properties(const AzureMlContext& context, const model::JobCommon& job,
+                                   const char* job_type, const JobAssets& assets);
 
 // The default experiment: the spec folder's name as Path.stem gives it, without spaces, or
 // "Default" (the SDK uses its working directory; jobc compiles as if run from the spec's).
@@ -38,8 +39,5 @@ std::string default_experiment_name(const std::filesystem::path& spec_dir);
 
 // map_single_brackets_and_warn: "{inputs.x}" -> "${{inputs.x}}" (and outputs, search_space).
 std::string map_single_brackets(std::string command);
-
-// The spec's value at `pointer` (a JSON pointer such as "/trial/command"), or null.
-const nlohmann::json* member_at(const AzureMlContext& context, const std::string& pointer);
 
 }  // namespace jobc::azureml

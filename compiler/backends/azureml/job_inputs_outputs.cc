@@ -26,10 +26,6 @@ const std::map<std::string, std::string> kOutputModes = {
     {"direct", "Direct"},
 };
 
-bool is_literal_type(const std::string& type) {
-  return type == "string" || type == "integer" || type == "number" || type == "boolean";
-}
-
 // urlparse(path) has both a scheme and a host: https://, wasbs://, azureml://...
 bool is_url(const std::string& path) {
   size_t scheme = url_scheme_length(path);
@@ -46,88 +42,82 @@ bool is_binding(const std::string& path) {
   return skip_while(inside, last, is_regex_space) == inside.size();
 }
 
-std::string mode_of(const nlohmann::json& node, const std::map<std::string, std::string>& modes) {
-  auto it = node.find("mode");
-  if (it == node.end() || !it->is_string()) return "";
-  auto mapped = modes.find(lower(it->get<std::string>()));
-  return mapped == modes.end() ? it->get<std::string>() : mapped->second;
+std::string mode_of(const model::Field<std::string>& mode,
+                    const std::map<std::string, std::string>& modes) {
+  if (!mode) return "";
+  auto mapped = modes.find(lower(*mode));
+  return mapped == modes.end() ? *mode : mapped->second;
 }
 
-nlohmann::json literal(const nlohmann::json& value) {
+nlohmann::json literal(const model::Value& value) {
   return {{"jobInputType", "literal"}, {"value", text_of(value)}};
 }
 
 // Where a path input's data is: sent as is, an asset id, or the URI of its upload.
-std::string input_uri(const AzureMlContext& context, const nlohmann::json& input,
-                      const std::string& pointer, const std::string& type) {
-  std::string path = input.at("path").get<std::string>();
+std::string input_uri(const AzureMlContext& context, const model::Input& input,
+                      const std::string& type) {
+  const std::string& path = *input.path;
   if (is_url(path) || is_arm_id(path)) return path;
   if (path.rfind("azureml:", 0) == 0) return input_asset_id(context.scope, path, type);
-  const SpecDocument& doc = context.spec.doc;
-  fs::path local = fs::path(path).is_absolute() ? fs::path(path) : doc.dir / path;
-  auto upload = local_upload(context, local, path, doc, pointer_append(pointer, "path"));
+  auto upload = local_upload(context, context.spec.source().resolve(path), path, input.path.at);
   if (!upload) return path;
-  std::string datastore = datastore_name(input.value("datastore", ""));
+  std::string datastore = datastore_name(input.datastore.value_or(""));
   std::string uri = datastore_uri(datastore, upload->relative_path);
   // A folder's URI ends in '/' (the SDK adds it for uri_folder only).
   return type == "uri_folder" ? uri + "/" : uri;
 }
 
-nlohmann::json path_input(const AzureMlContext& context, const nlohmann::json& input,
-                          const std::string& pointer) {
-  std::string type = input.value("type", "uri_folder");
-  std::string path = input.at("path").get<std::string>();
-  std::string mode = mode_of(input, kInputModes);
+nlohmann::json path_input(const AzureMlContext& context, const model::Input& input) {
+  std::string type = input.type.value_or("uri_folder");
+  const std::string& path = *input.path;
+  std::string mode = mode_of(input.mode, kInputModes);
   if (is_binding(path)) {
     nlohmann::json out = {{"jobInputType", "literal"}, {"value", path}};
     if (!mode.empty()) out["mode"] = mode;
     return out;
   }
-  nlohmann::json out = {{"jobInputType", type}, {"uri", input_uri(context, input, pointer, type)}};
+  nlohmann::json out = {{"jobInputType", type}, {"uri", input_uri(context, input, type)}};
   if (!mode.empty()) out["mode"] = mode;
   return out;
 }
 
 }  // namespace
 
-nlohmann::json rest_inputs(const AzureMlContext& context, const std::string& pointer) {
+nlohmann::json rest_inputs(const AzureMlContext& context, const std::vector<model::Input>& inputs) {
   nlohmann::json out = nlohmann::json::object();
-  nlohmann::json::json_pointer at(pointer);
-  const nlohmann::json& root = context.spec.doc.root;
-  if (!root.contains(at) || !root.at(at).is_object()) return out;
-  for (const auto& [name, input] : root.at(at).items()) {
-    if (!input.is_object()) {
-      out[name] = literal(input);
-    } else if (is_literal_type(input.value("type", ""))) {
-      // A typed literal (newer CLI syntax) sends its default; without one there is no value.
-      if (input.contains("default")) out[name] = literal(input["default"]);
-    } else if (input.contains("path") && input["path"].is_string()) {
-      out[name] = path_input(context, input, pointer_append(pointer, name));
+  for (const model::Input& input : inputs) {
+    switch (input.form) {
+      case model::Input::Form::Literal:
+        out[input.name] = literal(input.value);
+        break;
+      case model::Input::Form::TypedLiteral:
+        // A typed literal (newer CLI syntax) sends its default; without one there is no value.
+        if (!input.value.is_null()) out[input.name] = literal(input.value);
+        break;
+      case model::Input::Form::Data:
+        if (input.path) out[input.name] = path_input(context, input);
+        break;
     }
   }
   return out;
 }
 
-nlohmann::json rest_outputs(const nlohmann::json* outputs) {
+nlohmann::json rest_outputs(const std::vector<model::Output>& outputs) {
   nlohmann::json out = nlohmann::json::object();
-  if (!outputs || !outputs->is_object()) return out;
-  for (const auto& [name, output] : outputs->items()) {
-    if (!output.is_object()) {  // `name:` alone: a uri_folder the service places
-      out[name] = {{"jobOutputType", "uri_folder"}};
+  for (const model::Output& output : outputs) {
+    if (output.empty) {  // `name:` alone: a uri_folder the service places
+      out[output.name] = {{"jobOutputType", "uri_folder"}};
       continue;
     }
-    nlohmann::json rest = {{"jobOutputType", output.value("type", "uri_folder")}};
-    if (auto path = output.find("path"); path != output.end() && path->is_string()) {
-      rest["uri"] = *path;
-    }
-    if (std::string mode = mode_of(output, kOutputModes); !mode.empty()) rest["mode"] = mode;
+    nlohmann::json rest = {{"jobOutputType", output.type.value_or("uri_folder")}};
+    if (output.path) rest["uri"] = *output.path;
+    if (std::string mode = mode_of(output.mode, kOutputModes); !mode.empty()) rest["mode"] = mode;
     // Registering the output as an asset (newer CLI syntax).
-    if (const nlohmann::json* asset = truthy_member(output, "name"))
-      rest["assetName"] = text_of(*asset);
-    if (const nlohmann::json* version = truthy_member(output, "version")) {
-      rest["assetVersion"] = text_of(*version);
+    if (const std::string* asset = truthy_text(output.asset_name)) rest["assetName"] = *asset;
+    if (output.version && output.version->truthy()) {
+      rest["assetVersion"] = text_of(*output.version);
     }
-    out[name] = rest;
+    out[output.name] = rest;
   }
   return out;
 }

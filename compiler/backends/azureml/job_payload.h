@@ -5,6 +5,7 @@
 
 namespace jobc::azureml {
 
-nlohmann::json command_job_body(const AzureMlContext& context, const JobAssets& assets);
+nlohmann::json command_job_body(const AzureMlContext& context, const model::CommandJob& job,
+                                const JobAssets& assets);
 
 }  // namespace jobc::azureml

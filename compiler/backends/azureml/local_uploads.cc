@@ -4,7 +4,7 @@
 
 #include <stdexcept>
 
-#include "backends/azureml/asset_hashes.h"
+#include "support/folder_hashes.h"
 #include "codegen/digest_prefetch.h"
 #include "support/utf8.h"
 
@@ -13,8 +13,7 @@ namespace jobc::azureml {
 namespace fs = std::filesystem;
 
 std::optional<LocalUpload> local_upload(const AzureMlContext& context, const fs::path& path,
-                                        const std::string& shown, const SpecDocument& doc,
-                                        const std::string& pointer) {
+                                        const std::string& shown, const Location& at) {
   try {
     // Path.resolve(): the blob is named after the real folder ("." uploads as its own name).
     fs::path resolved = fs::canonical(path);
@@ -35,7 +34,7 @@ std::optional<LocalUpload> local_upload(const AzureMlContext& context, const fs:
     }
     return upload;
   } catch (const std::exception& error) {
-    context.sink.report(DiagCode::FileUnreadable, doc.map.value_location(pointer),
+    context.sink.report(DiagCode::FileUnreadable, at,
                         fmt::format("cannot upload '{}': {}", shown, error.what()));
     return std::nullopt;
   }

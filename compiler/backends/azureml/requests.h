@@ -1,19 +1,21 @@
-// Emits azureml/requests.json: the Azure ML ARM requests a job, environment or compute
-// spec becomes, in the order they must be sent, each {"method", "path", "api_version",
-// "body"} – exactly what the official SDK (azure-ai-ml 1.4.0) would send.
+// The Azure ML ARM requests a job, environment or compute spec becomes, in the order they must
+// be sent, each {"method", "path", "api_version", "body"}: exactly what the official SDK
+// (azure-ai-ml 1.4.0) would send. Built from the typed model (jobc/model/).
 #pragma once
 
-#include "codegen/environment_recipe.h"
+#include <nlohmann/json.hpp>
+#include <string>
+
 #include "jobc/compile.h"
+#include "jobc/model/spec.h"
 
 namespace jobc {
 
 struct AzureMlContext {
-  const LoadedSpec& spec;
+  const model::Spec& spec;
   const WorkspaceScope& scope;
-  std::string job_name;                  // for jobs: the name to PUT under
-  const EnvironmentRecipe* environment;  // the job's or the spec's environment, or null
-  InputRecord& inputs;                   // record every file read (code, contexts)
+  std::string job_name;  // for jobs: the name to PUT under
+  InputRecord& inputs;   // record every file read (code, inputs, build contexts)
   DiagnosticSink& sink;
   const DigestPrefetch* prefetch = nullptr;  // upload hashes already under way, if any
   // The workspace's default datastore (workspaceblobstore): its storage account and blob
@@ -23,8 +25,9 @@ struct AzureMlContext {
   std::string blob_container = "{blobContainer}";
 };
 
-// The requests as a JSON array (also written to azureml/requests.json by emit_azureml).
-nlohmann::json azureml_requests(AzureMlContext& context);
-void emit_azureml(AzureMlContext& context, OutputSet& outputs);
+// The requests as a JSON array; empty when nothing of the spec is an Azure ML resource (a
+// compute spec of another backend). AzureMlRequestsGenerator writes them to
+// azureml/requests.json.
+nlohmann::json azureml_requests(const AzureMlContext& context);
 
 }  // namespace jobc

@@ -1,5 +1,7 @@
 #include "backends/azureml/sweep_payload.h"
 
+#include <functional>
+
 #include "backends/azureml/job_settings.h"
 #include "backends/azureml/rest_values.h"
 
@@ -16,27 +18,54 @@ std::vector<const char*> parameter_arguments(const std::string& type) {
   return {};
 }
 
-nlohmann::json choice_values(const nlohmann::json& values) {
+nlohmann::json nested_search_parameter(const model::Value& parameter);
+
+nlohmann::json choice_values(const model::Value& values) {
   nlohmann::json items = nlohmann::json::array();
-  if (!values.is_array()) return items;
-  for (const nlohmann::json& value : values) {
-    if (!value.is_object()) {
-      items.push_back(value);
+  if (!values.is_list()) return items;
+  for (const model::Value& value : values.items) {
+    if (!value.is_map()) {
+      items.push_back(json_of(value));
       continue;
     }
     // A choice option maps names to values or to nested distributions.
     nlohmann::json option = nlohmann::json::object();
-    for (const auto& [key, member] : value.items()) {
+    for (const auto& [key, member] : value.members) {
       option[key] =
-          member.is_object() && member.contains("type") ? rest_search_parameter(member) : member;
+          member.is_map() && member.find("type") ? nested_search_parameter(member) : json_of(member);
     }
     items.push_back(option);
   }
   return items;
 }
 
-nlohmann::json sampling_algorithm(const nlohmann::json* algorithm) {
-  if (!algorithm || algorithm->is_null()) return nullptr;
+// [type, [arguments]] from the parameter's arguments, each as written (the SDK keeps 1 and 1.0
+// apart) or null when missing.
+nlohmann::json search_parameter(const std::string& type, const model::Value& values,
+                                const std::function<nlohmann::json(const char*)>& argument) {
+  nlohmann::json arguments = nlohmann::json::array();
+  if (type == "choice") {
+    arguments.push_back(choice_values(values));
+  } else {
+    for (const char* key : parameter_arguments(type)) arguments.push_back(argument(key));
+  }
+  return nlohmann::json::array({type, arguments});
+}
+
+// A parameter inside a choice option: a free-form mapping of the model.
+nlohmann::json nested_search_parameter(const model::Value& parameter) {
+  const model::Value* type = parameter.find("type");
+  const model::Value* values = parameter.find("values");
+  static const model::Value kNone;
+  return search_parameter(lower(type ? text_of(*type) : ""), values ? *values : kNone,
+                          [&parameter](const char* key) {
+                            const model::Value* value = parameter.find(key);
+                            return value ? json_of(*value) : nlohmann::json();
+                          });
+}
+
+nlohmann::json sampling_algorithm(const std::optional<model::SamplingAlgorithm>& algorithm) {
+  if (!algorithm) return nullptr;
   // "random" -> "Random" (str.lower().capitalize()).
   auto capitalized = [](std::string text) {
     text = lower(text);
@@ -44,92 +73,69 @@ nlohmann::json sampling_algorithm(const nlohmann::json* algorithm) {
       text[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(text[0])));
     return text;
   };
-  if (algorithm->is_string()) {
-    return {{"samplingAlgorithmType", capitalized(algorithm->get<std::string>())}};
+  if (algorithm->written_as_string) {
+    return {{"samplingAlgorithmType", capitalized(algorithm->type.value_or(""))}};
   }
-  if (!algorithm->is_object()) return nullptr;
-  std::string type = lower(algorithm->value("type", "random"));
+  std::string type = lower(algorithm->type.value_or("random"));
   nlohmann::json out = {{"samplingAlgorithmType", capitalized(type)}};
   if (type == "random") {
-    if (auto rule = algorithm->find("rule"); rule != algorithm->end() && !rule->is_null()) {
-      out["rule"] = lower(text_of(*rule));
-    }
-    if (auto seed = algorithm->find("seed"); seed != algorithm->end() && !seed->is_null()) {
-      out["seed"] = *seed;
-    }
-    if (auto base = algorithm->find("logbase"); base != algorithm->end() && !base->is_null()) {
-      out["logbase"] = text_of(*base);
+    if (algorithm->rule) out["rule"] = lower(*algorithm->rule);
+    if (algorithm->seed) out["seed"] = *algorithm->seed;
+    if (algorithm->logbase && !algorithm->logbase->is_null()) {
+      out["logbase"] = text_of(*algorithm->logbase);
     }
   }
   return out;
 }
 
-nlohmann::json objective(const nlohmann::json* given) {
-  if (!given || !given->is_object()) return nullptr;
+nlohmann::json objective(const std::optional<model::Objective>& given) {
+  if (!given) return nullptr;
   nlohmann::json out = nlohmann::json::object();
-  if (auto goal = given->find("goal"); goal != given->end()) out["goal"] = lower(text_of(*goal));
-  if (auto metric = given->find("primary_metric"); metric != given->end()) {
-    out["primaryMetric"] = text_of(*metric);
-  }
+  if (given->goal) out["goal"] = lower(*given->goal);
+  if (given->primary_metric) out["primaryMetric"] = *given->primary_metric;
   return out;
 }
 
-nlohmann::json sweep_limits(const nlohmann::json* limits) {
-  if (!limits || !limits->is_object()) return nullptr;
+nlohmann::json sweep_limits(const std::optional<model::SweepLimits>& limits) {
+  if (!limits) return nullptr;
   nlohmann::json out = {{"jobLimitsType", "Sweep"}};
-  for (auto [key, rest_key] : {std::pair{"max_total_trials", "maxTotalTrials"},
-                               std::pair{"max_concurrent_trials", "maxConcurrentTrials"}}) {
-    if (auto value = limits->find(key); value != limits->end() && !value->is_null()) {
-      out[rest_key] = *value;
-    }
-  }
-  for (auto [key, rest_key] :
-       {std::pair{"timeout", "timeout"}, std::pair{"trial_timeout", "trialTimeout"}}) {
-    if (const nlohmann::json* seconds = truthy_member(*limits, key);
-        seconds && seconds->is_number()) {
-      out[rest_key] = iso_duration(seconds->get<long long>());
-    }
+  if (limits->max_total_trials) out["maxTotalTrials"] = *limits->max_total_trials;
+  if (limits->max_concurrent_trials) out["maxConcurrentTrials"] = *limits->max_concurrent_trials;
+  // Durations only when truthy, as the SDK sends them.
+  if (limits->timeout && *limits->timeout != 0) out["timeout"] = iso_duration(*limits->timeout);
+  if (limits->trial_timeout && *limits->trial_timeout != 0) {
+    out["trialTimeout"] = iso_duration(*limits->trial_timeout);
   }
   return out;
 }
 
 // EarlyTerminationPolicy subclasses: every count defaults to 0, bandit slacks to 0.0.
-nlohmann::json early_termination(const nlohmann::json* policy) {
-  if (!policy || !policy->is_object()) return nullptr;
-  std::string type = lower(policy->value("type", ""));
-  auto integer = [&](const char* key) {
-    auto it = policy->find(key);
-    return it != policy->end() && it->is_number() ? *it : nlohmann::json(0);
-  };
-  auto real = [&](const char* key) {
-    auto it = policy->find(key);
-    return it != policy->end() && it->is_number() ? it->get<double>() : 0.0;
-  };
-  nlohmann::json out = {{"delayEvaluation", integer("delay_evaluation")},
-                        {"evaluationInterval", integer("evaluation_interval")}};
+nlohmann::json early_termination(const std::optional<model::EarlyTermination>& policy) {
+  if (!policy) return nullptr;
+  std::string type = lower(policy->type.value_or(""));
+  nlohmann::json out = {{"delayEvaluation", policy->delay_evaluation.value_or(0)},
+                        {"evaluationInterval", policy->evaluation_interval.value_or(0)}};
   if (type == "bandit") {
     out["policyType"] = "Bandit";
-    out["slackAmount"] = real("slack_amount");
-    out["slackFactor"] = real("slack_factor");
+    out["slackAmount"] = policy->slack_amount.value_or(0.0);
+    out["slackFactor"] = policy->slack_factor.value_or(0.0);
   } else if (type == "median_stopping") {
     out["policyType"] = "MedianStopping";
   } else {
     out["policyType"] = "TruncationSelection";
-    out["truncationPercentage"] = integer("truncation_percentage");
+    out["truncationPercentage"] = policy->truncation_percentage.value_or(0);
   }
   return out;
 }
 
-nlohmann::json trial(const AzureMlContext& context, const JobAssets& assets) {
+nlohmann::json trial(const model::CommandBody& body, const JobAssets& assets) {
   nlohmann::json out = nlohmann::json::object();
-  const nlohmann::json* command = member_at(context, "/trial/command");
-  out["command"] = map_single_brackets(command ? text_of(*command) : "");
+  out["command"] = map_single_brackets(body.command.text.value_or(""));
   if (assets.code) out["codeId"] = assets.code->id;
   if (assets.environment) out["environmentId"] = assets.environment->id;
-  out["environmentVariables"] = string_map(member_at(context, "/trial/environment_variables"));
-  for (auto [key, rest] :
-       {std::pair{"distribution", rest_distribution(member_at(context, "/trial/distribution"))},
-        std::pair{"resources", rest_resources(member_at(context, "/trial/resources"))}}) {
+  out["environmentVariables"] = string_map(body.environment_variables);
+  for (auto [key, rest] : {std::pair{"distribution", rest_distribution(body.distribution)},
+                           std::pair{"resources", rest_resources(body.resources)}}) {
     if (!rest.is_null()) out[key] = rest;
   }
   return out;
@@ -137,39 +143,39 @@ nlohmann::json trial(const AzureMlContext& context, const JobAssets& assets) {
 
 }  // namespace
 
-nlohmann::json rest_search_parameter(const nlohmann::json& parameter) {
-  std::string type = lower(parameter.value("type", ""));
-  nlohmann::json arguments = nlohmann::json::array();
-  if (type == "choice") {
-    arguments.push_back(choice_values(parameter.value("values", nlohmann::json::array())));
-  } else {
-    for (const char* key : parameter_arguments(type)) {
-      arguments.push_back(parameter.value(key, nlohmann::json()));
-    }
-  }
-  return nlohmann::json::array({type, arguments});
+nlohmann::json rest_search_parameter(const model::SearchParameter& parameter) {
+  // Written numbers keep their type (the SDK sends 1 for 1 and 1.0 for 1.0); a parameter's
+  // typed fields give them when the model has no written form.
+  auto argument = [&parameter](const char* key) -> nlohmann::json {
+    if (const model::Value* written = parameter.written.find(key)) return json_of(*written);
+    std::string_view name = key;
+    if (name == "upper") return parameter.upper ? nlohmann::json(*parameter.upper) : nullptr;
+    const model::Field<double>* field = name == "min_value"   ? &parameter.min_value
+                                        : name == "max_value" ? &parameter.max_value
+                                        : name == "q"         ? &parameter.q
+                                        : name == "mu"        ? &parameter.mu
+                                                              : &parameter.sigma;
+    return *field ? nlohmann::json(**field) : nullptr;
+  };
+  return search_parameter(lower(parameter.type.value_or("")), parameter.values, argument);
 }
 
-nlohmann::json sweep_job_body(const AzureMlContext& context, const JobAssets& assets) {
-  nlohmann::json properties = job_base_properties(context, "Sweep", assets);
+nlohmann::json sweep_job_body(const AzureMlContext& context, const model::SweepJob& sweep,
+                              const JobAssets& assets) {
+  nlohmann::json properties = job_base_properties(context, sweep, "Sweep", assets);
   nlohmann::json search_space = nlohmann::json::object();
-  if (const nlohmann::json* given = member_at(context, "/search_space");
-      given && given->is_object()) {
-    for (const auto& [name, parameter] : given->items()) {
-      search_space[name] = rest_search_parameter(parameter);
-    }
+  for (const model::SearchParameter& parameter : sweep.search_space) {
+    search_space[parameter.name] = rest_search_parameter(parameter);
   }
   properties["searchSpace"] = search_space;
-  properties["trial"] = trial(context, assets);
+  properties["trial"] = trial(sweep.trial, assets);
   for (auto [key, rest] : {
-           std::pair{"samplingAlgorithm",
-                     sampling_algorithm(member_at(context, "/sampling_algorithm"))},
-           std::pair{"objective", objective(member_at(context, "/objective"))},
-           std::pair{"limits", sweep_limits(member_at(context, "/limits"))},
-           std::pair{"earlyTermination",
-                     early_termination(member_at(context, "/early_termination"))},
+           std::pair{"samplingAlgorithm", sampling_algorithm(sweep.sampling_algorithm)},
+           std::pair{"objective", objective(sweep.objective)},
+           std::pair{"limits", sweep_limits(sweep.limits)},
+           std::pair{"earlyTermination", early_termination(sweep.early_termination)},
            // Newer SDKs send job-level resources for a sweep; 1.4.0 had none to send.
-           std::pair{"resources", rest_resources(member_at(context, "/resources"))},
+           std::pair{"resources", rest_resources(sweep.resources)},
        }) {
     if (!rest.is_null()) properties[key] = rest;
   }
