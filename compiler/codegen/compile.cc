@@ -103,8 +103,9 @@ CompileResult compile_spec(const LoadedSpec& spec, const CompileOptions& options
   }
   if (spec.kind == SpecKind::CommandJob) emit_slurm_job(spec, job_name, result.outputs);
   if (spec.model) {  // the backends' own artifacts (the Azure ML requests), from the model
-    GeneratorContext context{*spec.model,   options,        recipe ? &*recipe : nullptr, job_name,
-                             result.inputs, result.outputs, sink};
+    GeneratorContext context{*spec.model, options,       recipe ? &*recipe : nullptr,
+                             job_name,    result.inputs, result.outputs,
+                             sink};
     for (const BackendEntry& backend : backend_registry()) {
       if (!backend.generators) continue;
       for (const auto& generator : backend.generators()) generator->generate(context);

@@ -5,8 +5,8 @@
 
 #include <set>
 
-#include "support/folder_hashes.h"
 #include "spec/checks/check_context.h"
+#include "support/folder_hashes.h"
 #include "support/hash.h"
 
 namespace jobc {

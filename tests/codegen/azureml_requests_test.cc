@@ -68,8 +68,7 @@ Compiled compile(const fs::path& spec_path, const jobc::WorkspaceScope& scope, b
   REQUIRE_MESSAGE(!out.sink.has_errors(), out.sink.diagnostics().front().message);
   REQUIRE(spec->model);
   const jobc::model::Spec& model = *spec->model;
-  std::string job_name =
-      model.job() ? model.job()->name.value_or("oracle-generated-job-name") : "";
+  std::string job_name = model.job() ? model.job()->name.value_or("oracle-generated-job-name") : "";
   jobc::AzureMlContext context{model, scope, job_name, out.inputs, out.sink};
   if (fake_storage) {
     context.storage_account = "wsstorage";

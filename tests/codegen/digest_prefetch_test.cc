@@ -6,8 +6,8 @@
 
 #include <fstream>
 
-#include "support/folder_hashes.h"
 #include "common/temp_dir.h"
+#include "support/folder_hashes.h"
 #include "support/hash.h"
 
 namespace {

@@ -6,8 +6,8 @@
 #include <stdexcept>
 
 #include "support/hash.h"
-#include "support/pyyaml_dump.h"
 #include "support/python_text.h"
+#include "support/pyyaml_dump.h"
 
 namespace jobc {
 

@@ -46,8 +46,7 @@ std::optional<CodeAsset> code_asset(const AzureMlContext& context, const model::
        {{"codeUri", blob_url(context, kDefaultDatastore, uri_path)},
         {"isAnonymous", true},
         {"isArchived", false},
-        {"properties",
-         {{"hash_sha256", content_hash}, {"hash_version", "202208"}}}}}};
+        {"properties", {{"hash_sha256", content_hash}, {"hash_version", "202208"}}}}}};
   std::string id = versioned_resource_id(context.scope, kCodes, name, version);
   return CodeAsset{id, put_request(id, kAssetsApiVersion, std::move(request_body))};
 }

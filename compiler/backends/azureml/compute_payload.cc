@@ -38,12 +38,14 @@ nlohmann::json setting_or(const model::Value& settings, std::string_view key,
 }
 
 nlohmann::json scale_settings(const model::Value& settings) {
-  nlohmann::json out = {{"maxNodeCount", setting_or(settings, "max_instances", kDefaultMaxInstances)},
-                        {"minNodeCount", setting_or(settings, "min_instances", kDefaultMinInstances)}};
+  nlohmann::json out = {
+      {"maxNodeCount", setting_or(settings, "max_instances", kDefaultMaxInstances)},
+      {"minNodeCount", setting_or(settings, "min_instances", kDefaultMinInstances)}};
   const model::Value* idle = truthy_member(settings, "idle_time_before_scale_down");
   if (idle && (idle->kind == model::Value::Kind::Int || idle->kind == model::Value::Kind::Float)) {
-    long long seconds =
-        idle->kind == model::Value::Kind::Int ? idle->integer : static_cast<long long>(idle->number);
+    long long seconds = idle->kind == model::Value::Kind::Int
+                            ? idle->integer
+                            : static_cast<long long>(idle->number);
     out["nodeIdleTimeBeforeScaleDown"] = iso_duration(seconds);
   }
   return out;
@@ -84,16 +86,14 @@ nlohmann::json identity(const model::Value& spec) {
   return out;
 }
 
-nlohmann::json aml_compute_properties(const AzureMlContext& context,
-                                      const model::Value& settings) {
+nlohmann::json aml_compute_properties(const AzureMlContext& context, const model::Value& settings) {
   const model::Value* public_ip = settings.find("enable_node_public_ip");
   nlohmann::json out = {
       {"vmSize", kDefaultVmSize},
       {"scaleSettings", scale_settings(settings)},
       {"osType", "Linux"},
-      {"enableNodePublicIp", public_ip && public_ip->kind == model::Value::Kind::Bool
-                                 ? public_ip->boolean
-                                 : true}};
+      {"enableNodePublicIp",
+       public_ip && public_ip->kind == model::Value::Kind::Bool ? public_ip->boolean : true}};
   if (const model::Value* size = truthy_member(settings, "size")) out["vmSize"] = text_of(*size);
   if (const model::Value* tier = truthy_member(settings, "tier")) {
     out["vmPriority"] = snake_to_pascal(text_of(*tier));
@@ -106,10 +106,10 @@ nlohmann::json aml_compute_properties(const AzureMlContext& context,
     out["subnet"] = {{"id", subnet_id(context.scope, *network)}};
   }
   const model::Value* ssh_access = settings.find("ssh_public_access_enabled");
-  out["remoteLoginPortPublicAccess"] =
-      !ssh_access || ssh_access->kind != model::Value::Kind::Bool ? "NotSpecified"
-      : ssh_access->boolean                                        ? "Enabled"
-                                                                   : "Disabled";
+  out["remoteLoginPortPublicAccess"] = !ssh_access || ssh_access->kind != model::Value::Kind::Bool
+                                           ? "NotSpecified"
+                                       : ssh_access->boolean ? "Enabled"
+                                                             : "Disabled";
   return out;
 }
 
@@ -134,9 +134,9 @@ std::optional<nlohmann::json> compute_request(const AzureMlContext& context,
     body["identity"] = identity(*given);
   }
   if (compute.tags.truthy()) body["tags"] = string_map(compute.tags);
-  nlohmann::json request = put_request(named_resource_id(context.scope, kComputes,
-                                                         compute.name.value_or("")),
-                                       kComputesApiVersion, body);
+  nlohmann::json request =
+      put_request(named_resource_id(context.scope, kComputes, compute.name.value_or("")),
+                  kComputesApiVersion, body);
   request["long_running"] = true;  // poll Azure-AsyncOperation until provisioning ends
   return request;
 }

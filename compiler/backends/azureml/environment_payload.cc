@@ -169,8 +169,7 @@ std::optional<EnvironmentAsset> job_environment(const AzureMlContext& context,
   if (!body.environment) return std::nullopt;
   const model::EnvironmentRef& reference = *body.environment;
   if (reference.form == model::EnvironmentRef::Form::Registered || !reference.spec) {
-    return EnvironmentAsset{environment_id(context.scope, reference.written.value_or("")),
-                            nullptr};
+    return EnvironmentAsset{environment_id(context.scope, reference.written.value_or("")), nullptr};
   }
   // An inline environment, or a file named by path (a jobc extension): the SDK's anonymous
   // registration, so the job never overwrites a named version and the same content maps to

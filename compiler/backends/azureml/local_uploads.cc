@@ -4,8 +4,8 @@
 
 #include <stdexcept>
 
-#include "support/folder_hashes.h"
 #include "codegen/digest_prefetch.h"
+#include "support/folder_hashes.h"
 #include "support/utf8.h"
 
 namespace jobc::azureml {

@@ -31,8 +31,8 @@ nlohmann::json choice_values(const model::Value& values) {
     // A choice option maps names to values or to nested distributions.
     nlohmann::json option = nlohmann::json::object();
     for (const auto& [key, member] : value.members) {
-      option[key] =
-          member.is_map() && member.find("type") ? nested_search_parameter(member) : json_of(member);
+      option[key] = member.is_map() && member.find("type") ? nested_search_parameter(member)
+                                                           : json_of(member);
     }
     items.push_back(option);
   }
