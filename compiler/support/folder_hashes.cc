@@ -124,19 +124,17 @@ std::string read_text_file(const fs::path& path) {
   return buffer.str();
 }
 
-}  // namespace
-
-IgnoreRules root_ignore_rules(const fs::path& folder) {
+IgnoreRules read_root_ignore_rules(const fs::path& folder) {
   for (const char* name : {".amlignore", ".gitignore"}) {
     if (fs::exists(folder / name)) return IgnoreRules::parse(read_text_file(folder / name));
   }
   return {};
 }
 
-std::string upload_hash(const fs::path& file_or_dir) {
+std::string compute_upload_hash(const fs::path& file_or_dir) {
   const fs::path root = fs::canonical(file_or_dir);  // the SDK resolves the path first
   const bool folder = fs::is_directory(root);
-  const IgnoreRules rules = folder ? root_ignore_rules(root) : IgnoreRules();
+  const IgnoreRules rules = folder ? read_root_ignore_rules(root) : IgnoreRules();
   // The cache key covers what the hash reads and the ignore files that choose it.
   TreeWalkOptions key_walk;
   key_walk.filter = [&rules](const TreeEntry& entry) {
@@ -161,19 +159,19 @@ std::string upload_hash(const fs::path& file_or_dir) {
   return cached_digest("azureml-upload-md5", root, compute, key_walk);
 }
 
-std::vector<SnapshotFile> snapshot_files(const fs::path& file_or_dir) {
+std::vector<SnapshotFile> list_snapshot_files(const fs::path& file_or_dir) {
   const fs::path root = fs::canonical(file_or_dir);
   if (!fs::is_directory(root)) {
     return {{root, root.filename().string(), fs::file_size(root)}};
   }
-  std::vector<SnapshotFile> files = collect_files(root, root_ignore_rules(root));
+  std::vector<SnapshotFile> files = collect_files(root, read_root_ignore_rules(root));
   sort_like_python_lower(
       files, [](const SnapshotFile& file) -> const std::string& { return file.relative_path; });
   return files;
 }
 
-std::string code_content_hash(const fs::path& file_or_dir) {
-  const std::vector<SnapshotFile> files = snapshot_files(file_or_dir);
+std::string compute_code_content_hash(const fs::path& file_or_dir) {
+  const std::vector<SnapshotFile> files = list_snapshot_files(file_or_dir);
   Hasher sha256(HashKind::Sha256);
   sha256.update(std::to_string(files.size()));
   for (const SnapshotFile& file : files) {
@@ -182,6 +180,34 @@ std::string code_content_hash(const fs::path& file_or_dir) {
   }
   for (const SnapshotFile& file : files) sha256.update_file(file.source);
   return sha256.hex();
+}
+
+// The walks, the filesystem and the hashers throw; callers get a Result.
+template <class Compute>
+auto caught(Compute compute) -> Result<decltype(compute())> {
+  try {
+    return compute();
+  } catch (const std::exception& error) {
+    return fail(error.what());
+  }
+}
+
+}  // namespace
+
+Result<IgnoreRules> root_ignore_rules(const fs::path& folder) {
+  return caught([&] { return read_root_ignore_rules(folder); });
+}
+
+Result<std::string> upload_hash(const fs::path& file_or_dir) {
+  return caught([&] { return compute_upload_hash(file_or_dir); });
+}
+
+Result<std::vector<SnapshotFile>> snapshot_files(const fs::path& file_or_dir) {
+  return caught([&] { return list_snapshot_files(file_or_dir); });
+}
+
+Result<std::string> code_content_hash(const fs::path& file_or_dir) {
+  return caught([&] { return compute_code_content_hash(file_or_dir); });
 }
 
 }  // namespace jobc

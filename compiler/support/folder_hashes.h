@@ -10,10 +10,11 @@
 // ignored directory whole but still hashes the name of a directory only `dir/` rules exclude;
 // code_content_hash looks at every file. Symbolic links inside the folder are followed, as the
 // SDK follows them; the rules of support/tree_walk.h apply (a link leading outside the folder,
-// a loop, or a name that is not UTF-8 throws std::runtime_error naming it, where the SDK would
+// a loop, or a name that is not UTF-8 is an error, where the SDK would
 // upload files from elsewhere or never end). Entries that are neither files nor folders
 // contribute their name only. A folder the rules leave out whole is never opened.
-// Unreadable files throw std::runtime_error.
+// Each fails (an Error naming the file and why) on such a link or name, on a file it cannot
+// read, or when hashing is stopped (see support/hash.h).
 #pragma once
 
 #include <cstdint>
@@ -21,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "jobc/result.h"
 #include "support/ignore_rules.h"
 
 namespace jobc {
@@ -28,7 +30,7 @@ namespace jobc {
 // md5 seeded with "Initialize for october 2021 AML CLI version". A file adds its bytes; a
 // folder adds, for each entry sorted by lower-cased name, the name then the file's bytes or
 // the subfolder's entries.
-std::string upload_hash(const std::filesystem::path& file_or_dir);
+Result<std::string> upload_hash(const std::filesystem::path& file_or_dir);
 
 // A file the SDK uploads for a code or data folder; relative_path uses '/' (for a single
 // file it is the file name). Blobs go to LocalUpload/<upload_hash>/<folder name>/<relative_path>.
@@ -39,13 +41,13 @@ struct SnapshotFile {
 };
 
 // Every file not ignored, in the SDK's order (lower-cased relative path).
-std::vector<SnapshotFile> snapshot_files(const std::filesystem::path& file_or_dir);
+Result<std::vector<SnapshotFile>> snapshot_files(const std::filesystem::path& file_or_dir);
 
 // sha256 of the file count, then "#relative_path#" and the size for each file, then all bytes.
-std::string code_content_hash(const std::filesystem::path& file_or_dir);
+Result<std::string> code_content_hash(const std::filesystem::path& file_or_dir);
 
 // The rules a folder's uploads obey: its .amlignore, else its .gitignore, else none. Callers
 // should report rules.invalid_lines() (lines the SDK itself would fail on).
-IgnoreRules root_ignore_rules(const std::filesystem::path& folder);
+Result<IgnoreRules> root_ignore_rules(const std::filesystem::path& folder);
 
 }  // namespace jobc

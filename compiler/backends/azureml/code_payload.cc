@@ -33,12 +33,10 @@ std::optional<CodeAsset> code_asset(const AzureMlContext& context, const model::
   std::string version = "1";
   // A folder's codeUri is the folder's blob prefix; a file's is the prefix it sits in.
   std::string uri_path = upload->is_file ? "LocalUpload/" + upload->hash : upload->relative_path;
-  std::string content_hash;
-  try {
-    content_hash = code_content_hash(fs::canonical(local));
-  } catch (const std::exception& error) {  // a file that went away or cannot be read
+  Result<std::string> content_hash = code_content_hash(local);
+  if (!content_hash) {  // a file that went away or cannot be read since it was uploaded
     context.sink.report(DiagCode::FileUnreadable, body.code.at,
-                        fmt::format("cannot upload '{}': {}", code, error.what()));
+                        fmt::format("cannot upload '{}': {}", code, content_hash.error().message));
     return std::nullopt;
   }
   nlohmann::json request_body = {
@@ -46,7 +44,7 @@ std::optional<CodeAsset> code_asset(const AzureMlContext& context, const model::
        {{"codeUri", blob_url(context, kDefaultDatastore, uri_path)},
         {"isAnonymous", true},
         {"isArchived", false},
-        {"properties", {{"hash_sha256", content_hash}, {"hash_version", "202208"}}}}}};
+        {"properties", {{"hash_sha256", *content_hash}, {"hash_version", "202208"}}}}}};
   std::string id = versioned_resource_id(context.scope, kCodes, name, version);
   return CodeAsset{id, put_request(id, kAssetsApiVersion, std::move(request_body))};
 }
