@@ -621,6 +621,24 @@ TEST_SUITE("azureml") {
     CHECK(actual.dump().find("None") == std::string::npos);
   }
 
+  TEST_CASE("search space numbers keep the type they were written with, as the SDK sends them") {
+    // The oracle's searchSpace for this spec (azure-ai-ml 1.4.0): 1 stays 1, 1.0 stays 1.0.
+    Project project;
+    write_file(project.dir / "sweep.yml",
+               "type: sweep\ncompute: azureml:cpu\n"
+               "trial:\n  code: src\n  environment: azureml:myenv:1\n"
+               "  command: python main.py --lr ${{search_space.lr}} --n ${{search_space.n}}\n"
+               "search_space:\n  lr: {type: uniform, min_value: 1, max_value: 2.5}\n"
+               "  n: {type: choice, values: [1, 2.0, {a: {type: quniform, min_value: 0, "
+               "max_value: 1.0, q: 1}}]}\n"
+               "sampling_algorithm: random\nobjective: {goal: maximize, primary_metric: acc}\n"
+               "limits: {max_total_trials: 2}\n");
+    Compiled compiled = compile(project.dir / "sweep.yml", fake_workspace(), true);
+    REQUIRE_FALSE(compiled.requests.empty());
+    CHECK(compiled.requests.back()["body"]["properties"]["searchSpace"].dump() ==
+          R"({"lr":["uniform",[1,2.5]],"n":["choice",[[1,2.0,{"a":["quniform",[0,1.0,1]]}]]]})");
+  }
+
   TEST_CASE("a job's code and uploaded inputs are recorded as inputs") {
     Project project;
     write_file(project.dir / "job.yml",
