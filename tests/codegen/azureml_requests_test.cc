@@ -556,8 +556,10 @@ TEST_SUITE("azureml") {
                                          {"z", jobc::model::Value()}});
     CHECK(string_map(tags) ==
           json{{"n", "1"}, {"b", "True"}, {"f", "0.5"}, {"s", "x"}, {"z", nullptr}});
-    CHECK(json_of(tags) == json{{"n", 1}, {"b", true}, {"f", 0.5}, {"s", "x"}, {"z", nullptr}});
-    CHECK(json_of(float_value(1.0)).dump() == "1.0");  // 1.0 stays a float, as the SDK sends it
+    CHECK(jobc::model::to_json(tags) ==
+          json{{"n", 1}, {"b", true}, {"f", 0.5}, {"s", "x"}, {"z", nullptr}});
+    CHECK(jobc::model::to_json(float_value(1.0)).dump() ==
+          "1.0");  // 1.0 stays a float, as the SDK sends it
     CHECK(map_single_brackets("a {inputs.x} ${{inputs.y}} {{inputs.z}} {search_space.s}") ==
           "a ${{inputs.x}} ${{inputs.y}} {{inputs.z}} ${{search_space.s}}");
     CHECK(default_experiment_name("/tmp/my project.v2") == "myproject");

@@ -34,7 +34,7 @@ std::string subnet_id(const WorkspaceScope& scope, const model::Value& network) 
 nlohmann::json setting_or(const model::Value& settings, std::string_view key,
                           nlohmann::json fallback) {
   const model::Value* value = settings.find(key);
-  return value ? json_of(*value) : fallback;
+  return value ? model::to_json(*value) : fallback;
 }
 
 nlohmann::json scale_settings(const model::Value& settings) {

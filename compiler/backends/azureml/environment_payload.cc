@@ -90,7 +90,7 @@ Built environment_properties(const AzureMlContext& context, const model::Environ
   Built built;
   built.properties = nlohmann::json::object();
   if (environment.conda_file && environment.conda_file->content.truthy()) {
-    built.conda_yaml = pyyaml_dump(json_of(environment.conda_file->content));
+    built.conda_yaml = pyyaml_dump(model::to_json(environment.conda_file->content));
     built.properties["condaFile"] = built.conda_yaml;
   }
   if (const std::string* image = truthy_text(environment.image)) {

@@ -44,10 +44,10 @@ nlohmann::json rest_resources(const std::optional<model::Resources>& resources) 
   copy_field(resources->instance_type, out, "instanceType");
   copy_field(resources->shm_size, out, "shmSize");
   copy_field(resources->docker_args_text, out, "dockerArgs");
-  if (!resources->locations.is_null()) out["locations"] = json_of(resources->locations);
+  if (!resources->locations.is_null()) out["locations"] = model::to_json(resources->locations);
   // JobResourceConfiguration always carries a properties dict, empty by default.
-  out["properties"] =
-      resources->properties.is_map() ? json_of(resources->properties) : nlohmann::json::object();
+  out["properties"] = resources->properties.is_map() ? model::to_json(resources->properties)
+                                                     : nlohmann::json::object();
   return out;
 }
 

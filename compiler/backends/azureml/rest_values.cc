@@ -26,32 +26,6 @@ nlohmann::json string_map(const model::Value& map) {
   return out;
 }
 
-nlohmann::json json_of(const model::Value& value) {
-  switch (value.kind) {
-    case model::Value::Kind::Null:
-      return nullptr;
-    case model::Value::Kind::Bool:
-      return value.boolean;
-    case model::Value::Kind::Int:
-      return value.integer;
-    case model::Value::Kind::Float:
-      return value.number;
-    case model::Value::Kind::String:
-      return value.text;
-    case model::Value::Kind::List: {
-      nlohmann::json out = nlohmann::json::array();
-      for (const model::Value& item : value.items) out.push_back(json_of(item));
-      return out;
-    }
-    case model::Value::Kind::Map: {
-      nlohmann::json out = nlohmann::json::object();
-      for (const auto& [key, member] : value.members) out[key] = json_of(member);
-      return out;
-    }
-  }
-  return nullptr;
-}
-
 std::string iso_duration(long long seconds) {
   if (seconds < 0) seconds = -seconds;  // isodate writes the magnitude
   long long days = seconds / 86400;

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "jobc/model/value.h"
+#include "model/value_json.h"  // model::to_json: free-form values as written, for the payloads
 
 namespace jobc::azureml {
 
@@ -22,9 +23,6 @@ std::string text_of(const model::Value& value);
 // A {str: str} map (tags, properties, environment variables): every value through str(),
 // null kept as null. Anything but a map gives {}.
 nlohmann::json string_map(const model::Value& map);
-
-// A free-form value as JSON, typed as written (1, 1.0, "1" and true stay apart).
-nlohmann::json json_of(const model::Value& value);
 
 // isodate.duration_isoformat(timedelta(seconds=N)): "PT2M", "PT1H1M1S", "P1DT1S", "P0D" for 0.
 std::string iso_duration(long long seconds);

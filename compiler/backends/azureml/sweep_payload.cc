@@ -25,14 +25,14 @@ nlohmann::json choice_values(const model::Value& values) {
   if (!values.is_list()) return items;
   for (const model::Value& value : values.items) {
     if (!value.is_map()) {
-      items.push_back(json_of(value));
+      items.push_back(model::to_json(value));
       continue;
     }
     // A choice option maps names to values or to nested distributions.
     nlohmann::json option = nlohmann::json::object();
     for (const auto& [key, member] : value.members) {
       option[key] = member.is_map() && member.find("type") ? nested_search_parameter(member)
-                                                           : json_of(member);
+                                                           : model::to_json(member);
     }
     items.push_back(option);
   }
@@ -60,7 +60,7 @@ nlohmann::json nested_search_parameter(const model::Value& parameter) {
   return search_parameter(lower(type ? text_of(*type) : ""), values ? *values : kNone,
                           [&parameter](const char* key) {
                             const model::Value* value = parameter.find(key);
-                            return value ? json_of(*value) : nlohmann::json();
+                            return value ? model::to_json(*value) : nlohmann::json();
                           });
 }
 
@@ -147,7 +147,7 @@ nlohmann::json rest_search_parameter(const model::SearchParameter& parameter) {
   // Written numbers keep their type (the SDK sends 1 for 1 and 1.0 for 1.0); a parameter's
   // typed fields give them when the model has no written form.
   auto argument = [&parameter](const char* key) -> nlohmann::json {
-    if (const model::Value* written = parameter.written.find(key)) return json_of(*written);
+    if (const model::Value* written = parameter.written.find(key)) return model::to_json(*written);
     std::string_view name = key;
     if (name == "upper") return parameter.upper ? nlohmann::json(*parameter.upper) : nullptr;
     const model::Field<double>* field = name == "min_value"   ? &parameter.min_value
