@@ -2,10 +2,12 @@
 // compiler/backends/, one entry here, and its compute schema.
 #include "jobc/backend_registry.h"
 
+#include "backends/azureml/azureml_compute_checks.h"
 #include "backends/azureml/requests_generator.h"
 #include "backends/docker/docker_backend.h"
 #include "backends/local/local_backend.h"
 #include "backends/slurm/slurm_backend.h"
+#include "backends/slurm/slurm_compute_checks.h"
 
 namespace jobc {
 namespace {
@@ -37,6 +39,7 @@ std::vector<BackendEntry> make_registry() {
     docker.capabilities.distributions = {"mpi", "pytorch", "tensorflow"};
     docker.capabilities.on_this_machine = true;
     docker.capabilities.builds_images = true;
+    docker.capabilities.refuses_unsupported_docker_args = true;
     docker.make = make<DockerBackend>;
     entries.push_back(std::move(docker));
   }
@@ -47,6 +50,7 @@ std::vector<BackendEntry> make_registry() {
     slurm.capabilities.max_instances = 0;
     slurm.capabilities.distributions = {"mpi", "pytorch", "tensorflow"};
     slurm.make = make<SlurmBackend>;
+    slurm.check_compute = check_slurm_compute;
     entries.push_back(std::move(slurm));
   }
   {
@@ -58,6 +62,7 @@ std::vector<BackendEntry> make_registry() {
     azureml.capabilities.distributions = {"mpi", "pytorch", "tensorflow"};
     azureml.capabilities.native_sweeps = true;
     azureml.capabilities.can_submit = false;  // issue 14
+    azureml.check_compute = check_azureml_compute;
     azureml.generators = [] {
       GeneratorList generators;
       generators.push_back(std::make_unique<AzureMlRequestsGenerator>());
