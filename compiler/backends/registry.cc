@@ -3,6 +3,7 @@
 #include "jobc/backend_registry.h"
 
 #include "backends/azureml/azureml_compute_checks.h"
+#include "backends/azureml/requests_generator.h"
 #include "backends/docker/docker_backend.h"
 #include "backends/local/local_backend.h"
 #include "backends/slurm/slurm_backend.h"
@@ -62,6 +63,11 @@ std::vector<BackendEntry> make_registry() {
     azureml.capabilities.native_sweeps = true;
     azureml.capabilities.can_submit = false;  // issue 14
     azureml.check_compute = check_azureml_compute;
+    azureml.generators = [] {
+      GeneratorList generators;
+      generators.push_back(std::make_unique<AzureMlRequestsGenerator>());
+      return generators;
+    };
     entries.push_back(std::move(azureml));
   }
   return entries;

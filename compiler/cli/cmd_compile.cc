@@ -7,9 +7,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "backends/azureml/workspace_config.h"
 #include "cli/commands.h"
 #include "cli/spec_options.h"
-#include "codegen/workspace_config.h"
 #include "jobc/artifact_writer.h"
 #include "jobc/compile.h"
 #include "jobc/diagnostic_render.h"

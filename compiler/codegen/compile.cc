@@ -4,12 +4,12 @@
 
 #include <fmt/format.h>
 
-#include "codegen/azureml/requests.h"
 #include "codegen/dockerfile_emitter.h"
 #include "codegen/environment_recipe.h"
 #include "codegen/launch_script.h"
 #include "codegen/manifest.h"
 #include "codegen/slurm/slurm_job.h"
+#include "jobc/backend_registry.h"
 #include "support/hash.h"
 #include "support/utf8.h"
 
@@ -102,9 +102,15 @@ CompileResult compile_spec(const LoadedSpec& spec, const CompileOptions& options
     job_name = derived_job_name(spec, result.inputs);
   }
   if (spec.kind == SpecKind::CommandJob) emit_slurm_job(spec, job_name, result.outputs);
-  AzureMlContext azure{spec,          options.scope, job_name,        recipe ? &*recipe : nullptr,
-                       result.inputs, sink,          options.prefetch};
-  emit_azureml(azure, result.outputs);
+  if (spec.model) {  // the backends' own artifacts (the Azure ML requests), from the model
+    GeneratorContext context{*spec.model, options,       recipe ? &*recipe : nullptr,
+                             job_name,    result.inputs, result.outputs,
+                             sink};
+    for (const BackendEntry& backend : backend_registry()) {
+      if (!backend.generators) continue;
+      for (const auto& generator : backend.generators()) generator->generate(context);
+    }
+  }
   emit_manifest(result, recipe ? recipe->image_tag() : "", result.outputs);
   return result;
 }

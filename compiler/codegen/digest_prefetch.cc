@@ -5,8 +5,8 @@
 
 #include <set>
 
-#include "codegen/azureml/asset_hashes.h"
 #include "spec/checks/check_context.h"
+#include "support/folder_hashes.h"
 #include "support/hash.h"
 
 namespace jobc {
@@ -49,11 +49,8 @@ DigestPrefetch::DigestPrefetch(const SpecDocument& doc) : paths_(local_paths(doc
                      ScopedHashStop stop(stop_);
                      std::map<fs::path, std::string> hashes;
                      for (const fs::path& path : paths_) {
-                       try {
-                         hashes[path] = jobc::upload_hash(path);
-                       } catch (const std::exception&) {
-                         // Left for upload_hash() to compute again and report where it is used.
-                       }
+                       // A failure is left for upload_hash() to meet again where it is used.
+                       if (auto hash = jobc::upload_hash(path)) hashes[path] = *hash;
                      }
                      return hashes;
                    }).share();
@@ -64,10 +61,12 @@ DigestPrefetch::DigestPrefetch(const SpecDocument& doc) : paths_(local_paths(doc
     pthread_setschedparam(pthread_self(), SCHED_IDLE, &idle);
     ScopedHashStop stop(stop_);
     for (const fs::path& path : paths_) {
+      auto files = snapshot_files(path);
+      if (!files) continue;  // as above: the manifest meets the error again and reports it
       try {
-        for (const SnapshotFile& file : snapshot_files(path)) sha256_file_hex(file.source);
+        for (const SnapshotFile& file : *files) sha256_file_hex(file.source);
       } catch (const std::exception&) {
-        // As above: the manifest hashes the file again and reports the error.
+        // As above (or hashing was stopped): the manifest hashes the file again.
       }
     }
   });
@@ -79,7 +78,7 @@ DigestPrefetch::~DigestPrefetch() {
   if (upload_hashes_.valid()) upload_hashes_.wait();
 }
 
-std::string DigestPrefetch::upload_hash(const fs::path& path) const {
+Result<std::string> DigestPrefetch::upload_hash(const fs::path& path) const {
   if (upload_hashes_.valid()) {
     std::error_code error;
     fs::path canonical = fs::canonical(path, error);

@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "jobc/result.h"
 #include "jobc/spec_document.h"
 
 namespace jobc {
@@ -27,8 +28,8 @@ class DigestPrefetch {
   DigestPrefetch& operator=(const DigestPrefetch&) = delete;
 
   // upload_hash(path): the background result when this path was prefetched and hashed
-  // without error, else computed now (errors are then thrown here, where they are reported).
-  std::string upload_hash(const std::filesystem::path& path) const;
+  // without error, else computed now (an error is then returned here, where it is reported).
+  Result<std::string> upload_hash(const std::filesystem::path& path) const;
 
   // The canonical local paths being hashed.
   const std::vector<std::filesystem::path>& paths() const { return paths_; }

@@ -8,9 +8,8 @@
 #include <memory>
 #include <sstream>
 
-#include "codegen/azureml/requests.h"
+#include "backends/azureml/requests.h"
 #include "codegen/digest_prefetch.h"
-#include "codegen/environment_recipe.h"
 #include "common/conformance_cases.h"
 #include "common/json_diff.h"
 #include "jobc/validate.h"
@@ -28,17 +27,6 @@ jobc::WorkspaceScope fake_workspace() {
   scope.workspace = "ws";
   scope.location = "eastus";
   return scope;
-}
-
-std::string recipe_pointer(jobc::SpecKind kind) {
-  switch (kind) {
-    case jobc::SpecKind::CommandJob:
-      return "/environment";
-    case jobc::SpecKind::SweepJob:
-      return "/trial/environment";
-    default:
-      return "";
-  }
 }
 
 std::string sink_errors(const jobc::DiagnosticSink& sink) {
@@ -67,17 +55,15 @@ std::vector<std::string> compare_case(const jobc::testing::ConformanceCase& row)
     prefetch = std::make_unique<jobc::DigestPrefetch>(doc);
   };
   auto spec = jobc::load_and_validate(path, options, sources, sink);
-  if (!spec || sink.has_errors()) return {"does not validate: " + sink_errors(sink)};
+  if (!spec || sink.has_errors() || !spec->model) {
+    return {"does not validate: " + sink_errors(sink)};
+  }
+  const jobc::model::Spec& model = *spec->model;
 
   jobc::InputRecord inputs;
-  std::optional<jobc::EnvironmentRecipe> recipe;
-  if (spec->kind != jobc::SpecKind::Compute) {
-    recipe = jobc::make_environment_recipe(*spec, recipe_pointer(spec->kind), inputs, sink);
-  }
   jobc::WorkspaceScope scope = fake_workspace();
-  std::string job_name = spec->doc.root.value("name", kOracleJobName);
-  jobc::AzureMlContext context{*spec,  scope, job_name,      recipe ? &*recipe : nullptr,
-                               inputs, sink,  prefetch.get()};
+  std::string job_name = model.job() ? model.job()->name.value_or(kOracleJobName) : "";
+  jobc::AzureMlContext context{model, scope, job_name, inputs, sink, prefetch.get()};
   context.storage_account = "wsstorage";
   context.blob_container = "azureml-blobstore-00000000-0000-0000-0000-000000000000";
   json requests = jobc::azureml_requests(context);

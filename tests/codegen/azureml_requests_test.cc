@@ -7,12 +7,11 @@
 
 #include <fstream>
 
-#include "codegen/azureml/arm_paths.h"
-#include "codegen/azureml/asset_references.h"
-#include "codegen/azureml/job_common.h"
-#include "codegen/azureml/requests.h"
-#include "codegen/azureml/rest_values.h"
-#include "codegen/environment_recipe.h"
+#include "backends/azureml/arm_paths.h"
+#include "backends/azureml/asset_references.h"
+#include "backends/azureml/job_common.h"
+#include "backends/azureml/requests.h"
+#include "backends/azureml/rest_values.h"
 #include "common/json_diff.h"
 #include "common/run_command.h"
 #include "common/temp_dir.h"
@@ -67,16 +66,10 @@ Compiled compile(const fs::path& spec_path, const jobc::WorkspaceScope& scope, b
   auto spec = jobc::load_and_validate(spec_path.string(), {}, sources, out.sink);
   REQUIRE(spec);
   REQUIRE_MESSAGE(!out.sink.has_errors(), out.sink.diagnostics().front().message);
-  std::string pointer = spec->kind == jobc::SpecKind::CommandJob ? "/environment"
-                        : spec->kind == jobc::SpecKind::SweepJob ? "/trial/environment"
-                                                                 : "";
-  std::optional<jobc::EnvironmentRecipe> recipe;
-  if (spec->kind != jobc::SpecKind::Compute) {
-    recipe = jobc::make_environment_recipe(*spec, pointer, out.inputs, out.sink);
-  }
-  std::string job_name = spec->doc.root.value("name", "oracle-generated-job-name");
-  jobc::AzureMlContext context{*spec,      scope,   job_name, recipe ? &*recipe : nullptr,
-                               out.inputs, out.sink};
+  REQUIRE(spec->model);
+  const jobc::model::Spec& model = *spec->model;
+  std::string job_name = model.job() ? model.job()->name.value_or("oracle-generated-job-name") : "";
+  jobc::AzureMlContext context{model, scope, job_name, out.inputs, out.sink};
   if (fake_storage) {
     context.storage_account = "wsstorage";
     context.blob_container = "azureml-blobstore-00000000-0000-0000-0000-000000000000";
@@ -435,6 +428,42 @@ false, "properties": {"hash_sha256":
 
 };
 
+// Free-form values of the model, as the front end would type them.
+jobc::model::Value bool_value(bool value) {
+  jobc::model::Value out;
+  out.kind = jobc::model::Value::Kind::Bool;
+  out.boolean = value;
+  return out;
+}
+
+jobc::model::Value int_value(long long value) {
+  jobc::model::Value out;
+  out.kind = jobc::model::Value::Kind::Int;
+  out.integer = value;
+  return out;
+}
+
+jobc::model::Value float_value(double value) {
+  jobc::model::Value out;
+  out.kind = jobc::model::Value::Kind::Float;
+  out.number = value;
+  return out;
+}
+
+jobc::model::Value string_value(std::string value) {
+  jobc::model::Value out;
+  out.kind = jobc::model::Value::Kind::String;
+  out.text = std::move(value);
+  return out;
+}
+
+jobc::model::Value map_value(std::vector<std::pair<std::string, jobc::model::Value>> members) {
+  jobc::model::Value out;
+  out.kind = jobc::model::Value::Kind::Map;
+  out.members = std::move(members);
+  return out;
+}
+
 // What the oracle recorded for `item`, and what jobc would send, in the same form.
 json expected_requests(const OracleCase& item) {
   return json::parse(replace_all(replace_all(item.expected, "$WS", kFakeWs), "$BLOB", kFakeBlob));
@@ -519,10 +548,18 @@ TEST_SUITE("azureml") {
     CHECK(snake_to_pascal("low_priority") == "LowPriority");
     CHECK(snake_to_pascal("system_assigned, user_assigned") == "SystemAssigned,UserAssigned");
     CHECK(snake_to_pascal("DEDICATED") == "Dedicated");
-    CHECK(string_map(nullptr) == json::object());
-    json tags = {{"n", 1}, {"b", true}, {"f", 0.5}, {"s", "x"}, {"z", nullptr}};
-    CHECK(string_map(&tags) ==
+    CHECK(string_map(jobc::model::Value()) == json::object());
+    jobc::model::Value tags = map_value({{"b", bool_value(true)},
+                                         {"f", float_value(0.5)},
+                                         {"n", int_value(1)},
+                                         {"s", string_value("x")},
+                                         {"z", jobc::model::Value()}});
+    CHECK(string_map(tags) ==
           json{{"n", "1"}, {"b", "True"}, {"f", "0.5"}, {"s", "x"}, {"z", nullptr}});
+    CHECK(jobc::model::to_json(tags) ==
+          json{{"n", 1}, {"b", true}, {"f", 0.5}, {"s", "x"}, {"z", nullptr}});
+    CHECK(jobc::model::to_json(float_value(1.0)).dump() ==
+          "1.0");  // 1.0 stays a float, as the SDK sends it
     CHECK(map_single_brackets("a {inputs.x} ${{inputs.y}} {{inputs.z}} {search_space.s}") ==
           "a ${{inputs.x}} ${{inputs.y}} {{inputs.z}} ${{search_space.s}}");
     CHECK(default_experiment_name("/tmp/my project.v2") == "myproject");
@@ -584,6 +621,24 @@ TEST_SUITE("azureml") {
     std::vector<std::string> diffs = jobc::testing::json_diff(expected_requests(*oracle), actual);
     CHECK_MESSAGE(diffs.empty(), joined(diffs));
     CHECK(actual.dump().find("None") == std::string::npos);
+  }
+
+  TEST_CASE("search space numbers keep the type they were written with, as the SDK sends them") {
+    // The oracle's searchSpace for this spec (azure-ai-ml 1.4.0): 1 stays 1, 1.0 stays 1.0.
+    Project project;
+    write_file(project.dir / "sweep.yml",
+               "type: sweep\ncompute: azureml:cpu\n"
+               "trial:\n  code: src\n  environment: azureml:myenv:1\n"
+               "  command: python main.py --lr ${{search_space.lr}} --n ${{search_space.n}}\n"
+               "search_space:\n  lr: {type: uniform, min_value: 1, max_value: 2.5}\n"
+               "  n: {type: choice, values: [1, 2.0, {a: {type: quniform, min_value: 0, "
+               "max_value: 1.0, q: 1}}]}\n"
+               "sampling_algorithm: random\nobjective: {goal: maximize, primary_metric: acc}\n"
+               "limits: {max_total_trials: 2}\n");
+    Compiled compiled = compile(project.dir / "sweep.yml", fake_workspace(), true);
+    REQUIRE_FALSE(compiled.requests.empty());
+    CHECK(compiled.requests.back()["body"]["properties"]["searchSpace"].dump() ==
+          R"({"lr":["uniform",[1,2.5]],"n":["choice",[[1,2.0,{"a":["quniform",[0,1.0,1]]}]]]})");
   }
 
   TEST_CASE("a job's code and uploaded inputs are recorded as inputs") {

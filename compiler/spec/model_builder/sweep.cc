@@ -18,6 +18,7 @@ model::SearchParameter parameter(const Reader& reader, const std::string& name,
   out.q = reader.number(pointer + "/q");
   out.mu = reader.number(pointer + "/mu");
   out.sigma = reader.number(pointer + "/sigma");
+  out.written = reader.value(pointer);
   return out;
 }
 

@@ -21,6 +21,9 @@ struct SearchParameter {
   Field<double> q;   // the q* kinds
   Field<double> mu;  // normal and its kin
   Field<double> sigma;
+  // The parameter's mapping as written (null when unknown): Azure ML sends its numbers as
+  // written, 1 and 1.0 apart, which the typed fields above cannot tell.
+  Value written;
 };
 
 struct SamplingAlgorithm {

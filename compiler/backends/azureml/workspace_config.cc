@@ -1,4 +1,4 @@
-#include "codegen/workspace_config.h"
+#include "backends/azureml/workspace_config.h"
 
 #include <fmt/format.h>
 

@@ -5,7 +5,7 @@
 #include <optional>
 #include <string>
 
-#include "codegen/azureml/requests.h"
+#include "backends/azureml/requests.h"
 
 namespace jobc::azureml {
 
@@ -14,8 +14,8 @@ struct CodeAsset {
   nlohmann::json request;  // the code version PUT; null for a reference
 };
 
-// `pointer` is where `code:` sits ("/code", "/trial/code"); nullopt when there is none or it
-// cannot be read (reported).
-std::optional<CodeAsset> code_asset(const AzureMlContext& context, const std::string& pointer);
+// The `code:` of a command job or a sweep's trial; nullopt when there is none or it cannot be
+// read (reported).
+std::optional<CodeAsset> code_asset(const AzureMlContext& context, const model::CommandBody& body);
 
 }  // namespace jobc::azureml

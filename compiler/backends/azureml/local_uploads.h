@@ -6,7 +6,7 @@
 #include <optional>
 #include <string>
 
-#include "codegen/azureml/requests.h"
+#include "backends/azureml/requests.h"
 
 namespace jobc::azureml {
 
@@ -20,11 +20,11 @@ struct LocalUpload {
 };
 
 // Hashes `path` (resolved like Python's Path.resolve()) and records every file it uploads in
-// context.inputs, shown as `shown`/<file>. Reports an unreadable path at `pointer` of `doc`
-// and returns nullopt.
+// context.inputs, shown as `shown`/<file>. Reports an unreadable path at `at` (where the spec
+// names it) and returns nullopt.
 std::optional<LocalUpload> local_upload(const AzureMlContext& context,
                                         const std::filesystem::path& path, const std::string& shown,
-                                        const SpecDocument& doc, const std::string& pointer);
+                                        const Location& at);
 
 // The datastore name the SDK uploads to: `name` without an "azureml:" prefix or an ARM id's
 // path, workspaceblobstore when empty.

@@ -1,9 +1,11 @@
-#include "codegen/azureml/code_payload.h"
+#include "backends/azureml/code_payload.h"
 
-#include "codegen/azureml/arm_paths.h"
-#include "codegen/azureml/asset_hashes.h"
-#include "codegen/azureml/asset_references.h"
-#include "codegen/azureml/local_uploads.h"
+#include <fmt/format.h>
+
+#include "backends/azureml/arm_paths.h"
+#include "backends/azureml/asset_hashes.h"
+#include "backends/azureml/asset_references.h"
+#include "backends/azureml/local_uploads.h"
 
 namespace jobc::azureml {
 namespace {
@@ -17,15 +19,13 @@ bool is_reference(const std::string& code) {
 
 }  // namespace
 
-std::optional<CodeAsset> code_asset(const AzureMlContext& context, const std::string& pointer) {
-  const SpecDocument& doc = context.spec.doc;
-  nlohmann::json::json_pointer at(pointer);
-  if (!doc.root.contains(at) || !doc.root.at(at).is_string()) return std::nullopt;
-  std::string code = doc.root.at(at).get<std::string>();
+std::optional<CodeAsset> code_asset(const AzureMlContext& context, const model::CommandBody& body) {
+  if (!body.code) return std::nullopt;
+  const std::string& code = *body.code;
   if (is_reference(code)) return CodeAsset{code_id(context.scope, code), nullptr};
 
-  fs::path local = fs::path(code).is_absolute() ? fs::path(code) : doc.dir / code;
-  auto upload = local_upload(context, local, code, doc, pointer);
+  fs::path local = context.spec.source().resolve(code);
+  auto upload = local_upload(context, local, code, body.code.at);
   if (!upload) return std::nullopt;
   // The SDK names an anonymous code asset with a random uuid4; jobc uses the upload hash as a
   // uuid (the conformance oracle's normalisation), so the same code gets the same name.
@@ -33,15 +33,20 @@ std::optional<CodeAsset> code_asset(const AzureMlContext& context, const std::st
   std::string version = "1";
   // A folder's codeUri is the folder's blob prefix; a file's is the prefix it sits in.
   std::string uri_path = upload->is_file ? "LocalUpload/" + upload->hash : upload->relative_path;
-  nlohmann::json body = {
+  Result<std::string> content_hash = code_content_hash(local);
+  if (!content_hash) {  // a file that went away or cannot be read since it was uploaded
+    context.sink.report(DiagCode::FileUnreadable, body.code.at,
+                        fmt::format("cannot upload '{}': {}", code, content_hash.error().message));
+    return std::nullopt;
+  }
+  nlohmann::json request_body = {
       {"properties",
        {{"codeUri", blob_url(context, kDefaultDatastore, uri_path)},
         {"isAnonymous", true},
         {"isArchived", false},
-        {"properties",
-         {{"hash_sha256", code_content_hash(fs::canonical(local))}, {"hash_version", "202208"}}}}}};
+        {"properties", {{"hash_sha256", *content_hash}, {"hash_version", "202208"}}}}}};
   std::string id = versioned_resource_id(context.scope, kCodes, name, version);
-  return CodeAsset{id, put_request(id, kAssetsApiVersion, std::move(body))};
+  return CodeAsset{id, put_request(id, kAssetsApiVersion, std::move(request_body))};
 }
 
 }  // namespace jobc::azureml

@@ -1,7 +1,7 @@
-#include "codegen/azureml/asset_references.h"
+#include "backends/azureml/asset_references.h"
 
-#include "codegen/azureml/arm_paths.h"
-#include "codegen/azureml/rest_values.h"
+#include "backends/azureml/arm_paths.h"
+#include "backends/azureml/rest_values.h"
 
 namespace jobc::azureml {
 namespace {

@@ -1,8 +1,5 @@
-// Ports of the SDK's hashing walks (azure/ai/ml/_utils/_asset_utils.py) and of the anonymous
-// environment version (entities/_assets/environment.py), with its Python str.join quirk.
-#include "codegen/azureml/asset_hashes.h"
-
-#include "support/python_text.h"
+// Ports of the SDK's hashing walks (azure/ai/ml/_utils/_asset_utils.py).
+#include "support/folder_hashes.h"
 
 #include <algorithm>
 #include <cctype>
@@ -14,7 +11,6 @@
 
 #include "support/digest_cache.h"
 #include "support/hash.h"
-#include "support/pyyaml_dump.h"
 #include "support/tree_walk.h"
 #include "support/utf8.h"
 
@@ -127,29 +123,17 @@ std::string read_text_file(const fs::path& path) {
   return buffer.str();
 }
 
-// Python's separator.join(text): text's characters with the separator between each pair.
-std::string python_join(std::string_view separator, std::string_view text) {
-  std::string out;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (i > 0) out += separator;
-    out.push_back(text[i]);
-  }
-  return out;
-}
-
-}  // namespace
-
-IgnoreRules root_ignore_rules(const fs::path& folder) {
+IgnoreRules read_root_ignore_rules(const fs::path& folder) {
   for (const char* name : {".amlignore", ".gitignore"}) {
     if (fs::exists(folder / name)) return IgnoreRules::parse(read_text_file(folder / name));
   }
   return {};
 }
 
-std::string upload_hash(const fs::path& file_or_dir) {
+std::string compute_upload_hash(const fs::path& file_or_dir) {
   const fs::path root = fs::canonical(file_or_dir);  // the SDK resolves the path first
   const bool folder = fs::is_directory(root);
-  const IgnoreRules rules = folder ? root_ignore_rules(root) : IgnoreRules();
+  const IgnoreRules rules = folder ? read_root_ignore_rules(root) : IgnoreRules();
   // The cache key covers what the hash reads and the ignore files that choose it.
   TreeWalkOptions key_walk;
   key_walk.filter = [&rules](const TreeEntry& entry) {
@@ -174,19 +158,19 @@ std::string upload_hash(const fs::path& file_or_dir) {
   return cached_digest("azureml-upload-md5", root, compute, key_walk);
 }
 
-std::vector<SnapshotFile> snapshot_files(const fs::path& file_or_dir) {
+std::vector<SnapshotFile> list_snapshot_files(const fs::path& file_or_dir) {
   const fs::path root = fs::canonical(file_or_dir);
   if (!fs::is_directory(root)) {
     return {{root, root.filename().string(), fs::file_size(root)}};
   }
-  std::vector<SnapshotFile> files = collect_files(root, root_ignore_rules(root));
+  std::vector<SnapshotFile> files = collect_files(root, read_root_ignore_rules(root));
   sort_like_python_lower(
       files, [](const SnapshotFile& file) -> const std::string& { return file.relative_path; });
   return files;
 }
 
-std::string code_content_hash(const fs::path& file_or_dir) {
-  const std::vector<SnapshotFile> files = snapshot_files(file_or_dir);
+std::string compute_code_content_hash(const fs::path& file_or_dir) {
+  const std::vector<SnapshotFile> files = list_snapshot_files(file_or_dir);
   Hasher sha256(HashKind::Sha256);
   sha256.update(std::to_string(files.size()));
   for (const SnapshotFile& file : files) {
@@ -197,45 +181,32 @@ std::string code_content_hash(const fs::path& file_or_dir) {
   return sha256.hex();
 }
 
-std::string anonymous_environment_version(const ImageEnvironmentIdentity& environment) {
-  std::string hash = md5_hex(environment.image);
-  if (python_truthy(environment.inference_config)) {
-    hash = python_join(hash, md5_hex(pyyaml_dump(environment.inference_config)));
+// The walks, the filesystem and the hashers throw; callers get a Result.
+template <class Compute>
+auto caught(Compute compute) -> Result<decltype(compute())> {
+  try {
+    return compute();
+  } catch (const std::exception& error) {
+    return fail(error.what());
   }
-  if (!environment.conda_yaml.empty()) {
-    hash = python_join(hash, md5_hex(environment.conda_yaml));
-  }
-  return md5_hex(hash);
 }
 
-std::string anonymous_environment_version(const BuildEnvironmentIdentity& environment) {
-  std::string hash = md5_hex(environment.context_upload_hash);
-  if (!environment.dockerfile_path.empty()) {
-    hash = python_join(hash, md5_hex(environment.dockerfile_path));
-  }
-  return md5_hex(hash);
+}  // namespace
+
+Result<IgnoreRules> root_ignore_rules(const fs::path& folder) {
+  return caught([&] { return read_root_ignore_rules(folder); });
 }
 
-std::string uuid_from_md5_hex(std::string_view hex) {
-  // uuid.UUID(hex): drops "urn:" and "uuid:", outer braces, and every hyphen.
-  std::string text(hex);
-  for (std::string_view prefix : {"urn:", "uuid:"}) {
-    for (size_t at; (at = text.find(prefix)) != std::string::npos;) text.erase(at, prefix.size());
-  }
-  size_t first = text.find_first_not_of("{}");
-  size_t last = text.find_last_not_of("{}");
-  text = first == std::string::npos ? "" : text.substr(first, last - first + 1);
-  std::string digits;
-  for (char c : text) {
-    if (c == '-') continue;
-    if (!std::isxdigit(static_cast<unsigned char>(c))) {
-      throw std::invalid_argument("not a uuid: " + std::string(hex));
-    }
-    digits.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-  }
-  if (digits.size() != 32) throw std::invalid_argument("not a uuid: " + std::string(hex));
-  return digits.substr(0, 8) + "-" + digits.substr(8, 4) + "-" + digits.substr(12, 4) + "-" +
-         digits.substr(16, 4) + "-" + digits.substr(20);
+Result<std::string> upload_hash(const fs::path& file_or_dir) {
+  return caught([&] { return compute_upload_hash(file_or_dir); });
+}
+
+Result<std::vector<SnapshotFile>> snapshot_files(const fs::path& file_or_dir) {
+  return caught([&] { return list_snapshot_files(file_or_dir); });
+}
+
+Result<std::string> code_content_hash(const fs::path& file_or_dir) {
+  return caught([&] { return compute_code_content_hash(file_or_dir); });
 }
 
 }  // namespace jobc

@@ -4,14 +4,13 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
-#include <string>
+#include <vector>
 
-#include "codegen/azureml/requests.h"
+#include "backends/azureml/requests.h"
 
 namespace jobc::azureml {
 
-// `pointer` is where the inputs mapping sits in the spec ("/inputs").
-nlohmann::json rest_inputs(const AzureMlContext& context, const std::string& pointer);
-nlohmann::json rest_outputs(const nlohmann::json* outputs);
+nlohmann::json rest_inputs(const AzureMlContext& context, const std::vector<model::Input>& inputs);
+nlohmann::json rest_outputs(const std::vector<model::Output>& outputs);
 
 }  // namespace jobc::azureml

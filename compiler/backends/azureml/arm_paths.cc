@@ -1,4 +1,4 @@
-#include "codegen/azureml/arm_paths.h"
+#include "backends/azureml/arm_paths.h"
 
 #include <fmt/format.h>
 

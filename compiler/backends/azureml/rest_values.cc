@@ -1,29 +1,26 @@
-#include "codegen/azureml/rest_values.h"
+#include "backends/azureml/rest_values.h"
 
 #include <cctype>
 
-#include "support/python_text.h"
-
 namespace jobc::azureml {
 
-bool truthy(const nlohmann::json& value) {
-  return python_truthy(value);
+const model::Value* truthy_member(const model::Value& map, std::string_view key) {
+  const model::Value* member = map.find(key);
+  return member && member->truthy() ? member : nullptr;
 }
 
-const nlohmann::json* truthy_member(const nlohmann::json& object, std::string_view key) {
-  if (!object.is_object()) return nullptr;
-  auto it = object.find(key);
-  return it != object.end() && truthy(*it) ? &*it : nullptr;
+const std::string* truthy_text(const model::Field<std::string>& field) {
+  return field && !field->empty() ? &*field : nullptr;
 }
 
-std::string text_of(const nlohmann::json& value) {
-  return value.is_string() ? value.get<std::string>() : python_str(value);
+std::string text_of(const model::Value& value) {
+  return value.is_string() ? value.text : value.python_str();
 }
 
-nlohmann::json string_map(const nlohmann::json* node) {
+nlohmann::json string_map(const model::Value& map) {
   nlohmann::json out = nlohmann::json::object();
-  if (!node || !node->is_object()) return out;
-  for (const auto& [key, value] : node->items()) {
+  if (!map.is_map()) return out;
+  for (const auto& [key, value] : map.members) {
     out[key] = value.is_null() ? nlohmann::json() : nlohmann::json(text_of(value));
   }
   return out;

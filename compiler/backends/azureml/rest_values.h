@@ -6,20 +6,23 @@
 #include <string>
 #include <string_view>
 
+#include "jobc/model/value.h"
+#include "model/value_json.h"  // model::to_json: free-form values as written, for the payloads
+
 namespace jobc::azureml {
 
-// Python's bool(value): false for null, false, 0, "", [] and {}.
-bool truthy(const nlohmann::json& value);
+// The member `key` of a map when it is present and truthy (Python's bool()), else null.
+const model::Value* truthy_member(const model::Value& map, std::string_view key);
 
-// The member `key` of `object` when it is present and truthy, else null.
-const nlohmann::json* truthy_member(const nlohmann::json& object, std::string_view key);
+// A field the SDK sends only when truthy: present and not empty.
+const std::string* truthy_text(const model::Field<std::string>& field);
 
 // A value as text: strings as they are, anything else as Python's str() would write it.
-std::string text_of(const nlohmann::json& value);
+std::string text_of(const model::Value& value);
 
 // A {str: str} map (tags, properties, environment variables): every value through str(),
-// null kept as null. A missing or non-object node gives {}.
-nlohmann::json string_map(const nlohmann::json* node);
+// null kept as null. Anything but a map gives {}.
+nlohmann::json string_map(const model::Value& map);
 
 // isodate.duration_isoformat(timedelta(seconds=N)): "PT2M", "PT1H1M1S", "P1DT1S", "P0D" for 0.
 std::string iso_duration(long long seconds);
