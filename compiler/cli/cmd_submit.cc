@@ -89,11 +89,12 @@ int run_submit(const SubmitArgs& args) {
     }
   };
   int status = kExitOk;
-  auto compiled = load_and_compile("submit", args.spec, args.spec_options, {}, status, on_loaded);
+  SourceManager sources;
+  auto compiled =
+      load_and_compile("submit", args.spec, args.spec_options, {}, sources, status, on_loaded);
   if (!compiled) return status;
   const LoadedSpec* spec = &compiled->spec;
   const CompileResult& result = compiled->result;
-  SourceManager sources;
   std::string error;
   if (std::string warning = home_privacy_warning(jobc_home()); !warning.empty()) {
     std::cerr << "warning: " << warning << "\n";
