@@ -188,8 +188,9 @@ std::string artifacts_help() {
                       : fmt::format("each backend's own files ({}), ", fmt::join(folders, ", "));
   return fmt::format(
       "Artifacts: Dockerfile, conda.yaml and requirements.txt (when the environment has conda or\n"
-      "pip packages), launch.sh, {}manifest.json. Files are written only\n"
-      "when their content changes. Without --subscription/--resource-group/--workspace-name,\n"
+      "pip packages), launch.sh, {}manifest.json.\n"
+      "Files are written only when their content changes. Without\n"
+      "--subscription/--resource-group/--workspace-name,\n"
       "a config.json (current folder, its .azureml/, then parents) names the workspace; without\n"
       "either, request paths keep {{subscriptionId}}-style placeholders.\n"
       "Exit status: 0 success, 1 invalid spec or (--check) stale artifacts, 2 usage or I/O error.",
