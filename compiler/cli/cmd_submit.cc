@@ -89,12 +89,15 @@ int run_submit(const SubmitArgs& args) {
     }
   };
   int status = kExitOk;
-  SourceManager sources;
+  // Only so this builds with load_and_compile taking the command's SourceManager; helper
+  // "submit" makes `sources` below the one SourceManager of the command.
+  SourceManager load_sources;
   auto compiled =
-      load_and_compile("submit", args.spec, args.spec_options, {}, sources, status, on_loaded);
+      load_and_compile("submit", args.spec, args.spec_options, {}, load_sources, status, on_loaded);
   if (!compiled) return status;
   const LoadedSpec* spec = &compiled->spec;
   const CompileResult& result = compiled->result;
+  SourceManager sources;
   std::string error;
   if (std::string warning = home_privacy_warning(jobc_home()); !warning.empty()) {
     std::cerr << "warning: " << warning << "\n";
