@@ -2,9 +2,11 @@
 // compiler/backends/, one entry here, and its compute schema.
 #include "jobc/backend_registry.h"
 
+#include "backends/azureml/azureml_compute_checks.h"
 #include "backends/docker/docker_backend.h"
 #include "backends/local/local_backend.h"
 #include "backends/slurm/slurm_backend.h"
+#include "backends/slurm/slurm_compute_checks.h"
 
 namespace jobc {
 namespace {
@@ -36,6 +38,7 @@ std::vector<BackendEntry> make_registry() {
     docker.capabilities.distributions = {"mpi", "pytorch", "tensorflow"};
     docker.capabilities.on_this_machine = true;
     docker.capabilities.builds_images = true;
+    docker.capabilities.refuses_unsupported_docker_args = true;
     docker.make = make<DockerBackend>;
     entries.push_back(std::move(docker));
   }
@@ -46,6 +49,7 @@ std::vector<BackendEntry> make_registry() {
     slurm.capabilities.max_instances = 0;
     slurm.capabilities.distributions = {"mpi", "pytorch", "tensorflow"};
     slurm.make = make<SlurmBackend>;
+    slurm.check_compute = check_slurm_compute;
     entries.push_back(std::move(slurm));
   }
   {
@@ -57,6 +61,7 @@ std::vector<BackendEntry> make_registry() {
     azureml.capabilities.distributions = {"mpi", "pytorch", "tensorflow"};
     azureml.capabilities.native_sweeps = true;
     azureml.capabilities.can_submit = false;  // issue 14
+    azureml.check_compute = check_azureml_compute;
     entries.push_back(std::move(azureml));
   }
   return entries;

@@ -23,6 +23,9 @@ struct BackendCapabilities {
   bool on_this_machine = false;            // the job runs where jobc runs (local, docker)
   bool can_submit = true;                  // false: compile only (not built yet)
   bool builds_images = false;              // uses the environment's image (submit --rebuild)
+  // docker_args options it does not implement are errors (E013) for a job that names it;
+  // elsewhere they are warnings (W003), since Azure ML passes them on to `docker run`.
+  bool refuses_unsupported_docker_args = false;
 };
 
 struct BackendEntry {
@@ -37,6 +40,9 @@ struct BackendEntry {
   // docker_args options the Docker backend refuses. `compute` is null for a built-in name.
   void (*check_job)(const model::CommandBody& body, const model::Compute* compute,
                     DiagnosticSink& sink) = nullptr;
+  // The backend's own rules for a compute spec of one of its types (located diagnostics),
+  // run when the spec's model is built: `jobc validate` reports them.
+  void (*check_compute)(const model::Compute& compute, DiagnosticSink& sink) = nullptr;
   // The artifacts only this backend needs (the Slurm job, the Azure ML requests).
   GeneratorList (*generators)() = nullptr;
 };
