@@ -1,5 +1,6 @@
 // `jobc compile SPEC -o DIR`: validates a spec and writes its artifacts, as a build step.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <filesystem>
 #include <fstream>
@@ -7,12 +8,14 @@
 
 #include <nlohmann/json.hpp>
 
-#include "backends/azureml/workspace_config.h"
 #include "cli/commands.h"
 #include "cli/spec_options.h"
+#include "backends/azureml/workspace_config.h"
 #include "jobc/artifact_writer.h"
+#include "jobc/backend_registry.h"
 #include "jobc/compile.h"
 #include "jobc/diagnostic_render.h"
+#include "jobc/result.h"
 
 namespace jobc::cli {
 namespace {
@@ -47,26 +50,36 @@ const char* change_verb(ArtifactChange::Kind kind, bool past) {
   return "";
 }
 
-bool resolve_scope(const CompileArgs& args, WorkspaceScope& scope, std::vector<std::string>& read,
-                   DiagnosticSink& sink) {
+// The workspace the requests are addressed to: the three flags, else a config.json (current
+// folder, its .azureml/, then parents; its problems are diagnostics in `sink`), else
+// placeholders. An Error when only some of the flags are given.
+Result<WorkspaceScope> resolve_scope(const CompileArgs& args, std::vector<std::string>& read,
+                                     DiagnosticSink& sink) {
+  WorkspaceScope scope;
   int given = !args.subscription.empty() + !args.resource_group.empty() + !args.workspace.empty();
   if (given == 3) {
     scope.subscription = args.subscription;
     scope.resource_group = args.resource_group;
     scope.workspace = args.workspace;
-    return true;
+    return scope;
   }
   if (given != 0) {
-    std::cerr << "jobc compile: give all of --subscription, --resource-group and "
-                 "--workspace-name, or none\n";
-    return false;
+    return fail("give all of --subscription, --resource-group and --workspace-name, or none");
   }
-  size_t errors = sink.error_count();
   if (auto found = find_workspace_config(fs::current_path(), sink)) {
     scope = found->scope;
     read.push_back(fs::absolute(found->file).string());
   }
-  return sink.error_count() == errors;
+  return scope;
+}
+
+// A make-style depfile naming every input of `target`.
+Status write_depfile(const std::string& path, const std::string& target,
+                     const std::vector<std::string>& inputs) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << make_depfile(target, inputs);
+  if (!out.flush()) return fail("cannot write depfile " + path);
+  return {};
 }
 
 // --output json: one object on stdout for scripts; the exit status is the same as for text.
@@ -125,14 +138,20 @@ int report_changes(const WriteReport& report, const CompileArgs& args) {
 }
 
 int run_compile(const CompileArgs& args) {
-  SourceManager sources;  // the command's one: every file it reads, for diagnostics
+  SourceManager sources;  // the command's one
   DiagnosticSink sink;
   CompileOptions compile_options;
   std::vector<std::string> extra_inputs;
-  if (!resolve_scope(args, compile_options.scope, extra_inputs, sink)) {
+  Result<WorkspaceScope> scope = resolve_scope(args, extra_inputs, sink);
+  if (!scope) {
+    std::cerr << "jobc compile: " << scope.error().message << "\n";
+    return kExitUsage;
+  }
+  if (sink.has_errors()) {
     render_diagnostics(sink.diagnostics(), sources, {}, std::cerr);
     return kExitUsage;
   }
+  compile_options.scope = std::move(*scope);
   compile_options.job_name = args.job_name;
   int status = kExitOk;
   auto compiled =
@@ -150,14 +169,32 @@ int run_compile(const CompileArgs& args) {
       inputs.push_back(fs::absolute(path).lexically_normal().string());
     }
     std::string target = (fs::path(args.output_dir) / "manifest.json").string();
-    std::ofstream out(args.depfile, std::ios::binary | std::ios::trunc);
-    out << make_depfile(target, inputs);
-    if (!out.flush()) {
-      std::cerr << "jobc compile: cannot write depfile " << args.depfile << "\n";
+    if (Status written = write_depfile(args.depfile, target, inputs); !written) {
+      std::cerr << "jobc compile: " << written.error().message << "\n";
       return kExitUsage;
     }
   }
   return report_changes(report, args);
+}
+
+// The footer's list of artifacts: the core ones and, by their folders, each backend's.
+std::string artifacts_help() {
+  std::vector<std::string> folders;
+  for (const BackendEntry& backend : backend_registry()) {
+    if (backend.generators) folders.push_back(backend.name + "/");
+  }
+  std::string backends =
+      folders.empty() ? ""
+                      : fmt::format("each backend's own files ({}), ", fmt::join(folders, ", "));
+  return fmt::format(
+      "Artifacts: Dockerfile, conda.yaml and requirements.txt (when the environment has conda or\n"
+      "pip packages), launch.sh, {}manifest.json.\n"
+      "Files are written only when their content changes. Without\n"
+      "--subscription/--resource-group/--workspace-name,\n"
+      "a config.json (current folder, its .azureml/, then parents) names the workspace; without\n"
+      "either, request paths keep {{subscriptionId}}-style placeholders.\n"
+      "Exit status: 0 success, 1 invalid spec or (--check) stale artifacts, 2 usage or I/O error.",
+      backends);
 }
 
 }  // namespace
@@ -185,13 +222,7 @@ Command add_compile_command(CLI::App& app) {
       ->capture_default_str();
   command->add_option("--job-name", args->job_name,
                       "name for a job without one (default: derived from its content)");
-  command->footer(
-      "Artifacts: Dockerfile, conda.yaml and requirements.txt (when the environment has conda or\n"
-      "pip packages), launch.sh, azureml/requests.json, manifest.json. Files are written only\n"
-      "when their content changes. Without --subscription/--resource-group/--workspace-name,\n"
-      "a config.json (current folder, its .azureml/, then parents) names the workspace; without\n"
-      "either, request paths keep {subscriptionId}-style placeholders.\n"
-      "Exit status: 0 success, 1 invalid spec or (--check) stale artifacts, 2 usage or I/O error.");
+  command->footer(artifacts_help());
   return {command, [args]() { return run_compile(*args); }};
 }
 

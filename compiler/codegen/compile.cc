@@ -1,46 +1,54 @@
-// The compile driver: builds the environment recipe, then runs each emitter into one
-// OutputSet, then describes the result in manifest.json.
+// The compile driver: names the job, builds the environment recipe once, runs each generator
+// into one OutputSet, then describes the result in manifest.json.
 #include "jobc/compile.h"
 
 #include <fmt/format.h>
 
-#include "codegen/dockerfile_emitter.h"
+#include "codegen/environment_files.h"
 #include "codegen/environment_recipe.h"
 #include "codegen/launch_script.h"
 #include "codegen/manifest.h"
-#include "codegen/slurm/slurm_job.h"
-#include "jobc/backend_registry.h"
 #include "support/hash.h"
 #include "support/utf8.h"
 
 namespace jobc {
 namespace {
 
-std::string environment_pointer(SpecKind kind) {
-  switch (kind) {
-    case SpecKind::Environment:
-      return "";
-    case SpecKind::CommandJob:
-      return "/environment";
-    case SpecKind::SweepJob:
-      return "/trial/environment";
-    case SpecKind::Compute:
-      break;
-  }
-  return "-";
+// The name the spec gives itself (a job's, an environment's, a compute's), or none.
+const model::Field<std::string>& name_of(const model::Spec& spec) {
+  return std::visit([](const auto& body) -> const model::Field<std::string>& { return body.name; },
+                    spec.body);
 }
 
 // A job without a name gets one derived from what it runs, so compiling twice gives the
 // same artifacts; `jobc submit` names each submission anew.
-std::string derived_job_name(const LoadedSpec& spec, const InputRecord& inputs) {
+std::string derived_job_name(const model::Spec& spec, const InputRecord& inputs) {
   Hasher hasher(HashKind::Sha256);
-  hasher.update(spec.doc.root.dump());  // JSON ends where it ends
+  hasher.update(spec.source().content_digest);
   for (const auto& [shown, path] : inputs.files()) {
     // Length-prefixed: no file name can pass for another name and a digest.
     hasher.update(fmt::format("\n{}:{}", shown.size(), shown));
     hasher.update(sha256_file_hex(path));
   }
   return "jobc-" + hasher.hex().substr(0, 16);
+}
+
+// The spec's path lands in the artifacts (the manifest, comments) and, for a job without
+// experiment_name, its folder's name is the experiment: both must be text.
+bool spec_path_is_text(const model::Spec& spec, DiagnosticSink& sink) {
+  const model::SpecSource& source = spec.source();
+  std::string folder =
+      std::filesystem::absolute(source.dir.empty() ? "." : source.dir).lexically_normal().string();
+  bool names_experiment = spec.job() && !spec.job()->experiment_name.present();
+  std::string_view bad = !is_valid_utf8(source.display_path)          ? source.display_path
+                         : names_experiment && !is_valid_utf8(folder) ? std::string_view(folder)
+                                                                      : std::string_view();
+  if (bad.empty()) return true;
+  sink.report(DiagCode::FileUnreadable, {printable_utf8(source.display_path), 0, 0},
+              fmt::format("the path '{}' is not valid UTF-8; rename it", printable_utf8(bad)),
+              {"a spec's path and, without experiment_name, its folder's name are written "
+               "into the artifacts"});
+  return false;
 }
 
 }  // namespace
@@ -56,62 +64,37 @@ void InputRecord::add(const std::filesystem::path& path, const std::string& show
   files_.emplace(shown.empty() ? path.generic_string() : shown, path);
 }
 
-namespace {
-
-// The spec's path lands in the artifacts (the manifest, comments) and, for a job without
-// experiment_name, its folder's name is the experiment: both must be text.
-bool spec_path_is_text(const LoadedSpec& spec, DiagnosticSink& sink) {
-  std::string folder = std::filesystem::absolute(spec.doc.dir.empty() ? "." : spec.doc.dir)
-                           .lexically_normal()
-                           .string();
-  bool names_experiment = (spec.kind == SpecKind::CommandJob || spec.kind == SpecKind::SweepJob) &&
-                          !spec.doc.root.contains("experiment_name");
-  std::string_view bad = !is_valid_utf8(spec.doc.display_path)        ? spec.doc.display_path
-                         : names_experiment && !is_valid_utf8(folder) ? std::string_view(folder)
-                                                                      : std::string_view();
-  if (bad.empty()) return true;
-  sink.report(DiagCode::FileUnreadable, {printable_utf8(spec.doc.display_path), 0, 0},
-              fmt::format("the path '{}' is not valid UTF-8; rename it", printable_utf8(bad)),
-              {"a spec's path and, without experiment_name, its folder's name are written "
-               "into the artifacts"});
-  return false;
+GeneratorList core_generators() {
+  GeneratorList generators;
+  generators.push_back(make_environment_files_generator());
+  generators.push_back(make_launch_script_generator());
+  return generators;
 }
 
-}  // namespace
-
-CompileResult compile_spec(const LoadedSpec& spec, const CompileOptions& options,
-                           DiagnosticSink& sink) {
+CompileResult compile_with(std::shared_ptr<const model::Spec> spec, const GeneratorList& generators,
+                           const CompileOptions& options, DiagnosticSink& sink) {
   CompileResult result;
-  if (!spec_path_is_text(spec, sink)) return result;
-  std::string source = std::filesystem::path(spec.doc.display_path).filename().string();
-  result.inputs.add(spec.doc.display_path, source);
+  result.model = std::move(spec);
+  const model::Spec& model = *result.model;
+  if (!spec_path_is_text(model, sink)) return result;
+  const std::string& display_path = model.source().display_path;
+  result.inputs.add(display_path, std::filesystem::path(display_path).filename().string());
 
-  std::optional<EnvironmentRecipe> recipe;
-  if (spec.kind != SpecKind::Compute) {
-    recipe = make_environment_recipe(spec, environment_pointer(spec.kind), result.inputs, sink);
-  }
-  if (recipe) {
-    emit_environment_files(*recipe, source, result.outputs, sink);
+  // Before the job's name: the files the environment reads are part of what it derives from.
+  if (auto recipe = make_environment_recipe(model, result.inputs, sink)) {
     if (recipe->buildable()) result.environment_hash = recipe->hash;
+    result.environment = std::make_shared<const EnvironmentRecipe>(std::move(*recipe));
   }
-  if (spec.kind == SpecKind::CommandJob) {
-    emit_launch_script(spec, "", result.outputs, sink);
+  result.job_name = name_of(model).value_or(options.job_name);
+  if (result.job_name.empty() && model.job()) {
+    result.job_name = derived_job_name(model, result.inputs);
   }
-  std::string job_name = spec.doc.root.value("name", options.job_name);
-  if (job_name.empty() && (spec.kind == SpecKind::CommandJob || spec.kind == SpecKind::SweepJob)) {
-    job_name = derived_job_name(spec, result.inputs);
-  }
-  if (spec.kind == SpecKind::CommandJob) emit_slurm_job(spec, job_name, result.outputs);
-  if (spec.model) {  // the backends' own artifacts (the Azure ML requests), from the model
-    GeneratorContext context{*spec.model, options,       recipe ? &*recipe : nullptr,
-                             job_name,    result.inputs, result.outputs,
-                             sink};
-    for (const BackendEntry& backend : backend_registry()) {
-      if (!backend.generators) continue;
-      for (const auto& generator : backend.generators()) generator->generate(context);
-    }
-  }
-  emit_manifest(result, recipe ? recipe->image_tag() : "", result.outputs);
+
+  GeneratorContext context{
+      model,          options, result.environment.get(), result.job_name, result.inputs,
+      result.outputs, sink};
+  for (const auto& generator : generators) generator->generate(context);
+  make_manifest_generator()->generate(context);
   return result;
 }
 

@@ -8,6 +8,8 @@
 #include <stdexcept>
 
 #include "codegen/template_renderer.h"
+#include "jobc/result.h"
+#include "model/value_json.h"
 #include "support/hash.h"
 #include "support/tree_walk.h"
 #include "support/utf8.h"
@@ -17,19 +19,16 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string string_at(const nlohmann::json& node, const char* key) {
-  auto it = node.find(key);
-  if (it == node.end() || it->is_null()) return "";
-  return it->is_string() ? it->get<std::string>() : it->dump();
-}
-
-bool read_file(const fs::path& path, std::string& out) {
+Result<std::string> read_file(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
+  if (!in) return fail("cannot open " + path.string());
   std::stringstream buffer;
   buffer << in.rdbuf();
-  out = buffer.str();
-  return true;
+  return buffer.str();
+}
+
+std::string text_of(const nlohmann::json& value) {
+  return value.is_string() ? value.get<std::string>() : value.dump();
 }
 
 // Conda dependencies are strings; a `{pip: [...]}` entry lists pip packages.
@@ -39,41 +38,36 @@ void split_conda_dependencies(EnvironmentRecipe& recipe) {
   if (deps == conda.end() || !deps->is_array()) return;
   for (const nlohmann::json& dep : *deps) {
     if (dep.is_object() && dep.contains("pip") && dep["pip"].is_array()) {
-      for (const nlohmann::json& pip : dep["pip"]) {
-        recipe.pip_packages.push_back(pip.is_string() ? pip.get<std::string>() : pip.dump());
-      }
+      for (const nlohmann::json& pip : dep["pip"]) recipe.pip_packages.push_back(text_of(pip));
     } else if (!dep.is_object()) {
-      recipe.conda_packages.push_back(dep.is_string() ? dep.get<std::string>() : dep.dump());
+      recipe.conda_packages.push_back(text_of(dep));
     }
   }
 }
 
-void load_conda(EnvironmentRecipe& recipe, const nlohmann::json& env, const fs::path& dir,
-                InputRecord& inputs, DiagnosticSink& sink) {
-  auto conda = env.find("conda_file");
-  if (conda == env.end() || conda->is_null()) return;
-  if (conda->is_object()) {
-    recipe.conda = *conda;
-  } else if (conda->is_string()) {
-    recipe.conda_path_text = conda->get<std::string>();
-    fs::path path = dir / recipe.conda_path_text;
-    SourceManager sources;
-    auto doc = load_spec_file(path, path.lexically_normal().string(), sources, sink);
-    if (!doc) return;
-    inputs.add(path, recipe.conda_path_text);
-    recipe.conda = doc->root;
+// The front end read and parsed the conda file; only its record for the manifest is made here.
+void load_conda(EnvironmentRecipe& recipe, const model::CondaFile& conda, InputRecord& inputs) {
+  if (conda.content.is_null()) return;
+  recipe.conda = model::to_json(conda.content);
+  if (conda.path) {
+    recipe.conda_path_text = *conda.path;
+    inputs.add(conda.file, recipe.conda_path_text);
   }
-  if (recipe.conda) split_conda_dependencies(recipe);
+  split_conda_dependencies(recipe);
 }
 
-void load_build_context(EnvironmentRecipe& recipe, InputRecord& inputs, DiagnosticSink& sink) {
+void load_build_context(EnvironmentRecipe& recipe, const model::BuildContext& build,
+                        InputRecord& inputs, DiagnosticSink& sink) {
   const fs::path& root = *recipe.build_dir;
   fs::path dockerfile = root / recipe.dockerfile_path;
-  if (!read_file(dockerfile, recipe.dockerfile_content)) {
-    sink.report(DiagCode::FileUnreadable, recipe.doc->map.value_location(recipe.pointer + "/build"),
+  Result<std::string> content = read_file(dockerfile);
+  if (!content) {
+    // dockerfile_path's value, or (when it is not written) the build mapping.
+    sink.report(DiagCode::FileUnreadable, build.dockerfile_path.at,
                 fmt::format("cannot read the Dockerfile '{}'", dockerfile.string()));
     return;
   }
+  recipe.dockerfile_content = std::move(*content);
   // Links stay links in the Docker build context: each counts by where it points (inside the
   // context, by the tree walk's rules), a file by its content.
   try {
@@ -88,7 +82,7 @@ void load_build_context(EnvironmentRecipe& recipe, InputRecord& inputs, Diagnost
       inputs.add(entry.path, (fs::path(recipe.build_path_text) / entry.relative).generic_string());
     }
   } catch (const std::runtime_error& failure) {
-    sink.report(DiagCode::FileUnreadable, recipe.doc->map.value_location(recipe.pointer + "/build"),
+    sink.report(DiagCode::FileUnreadable, build.path.at,
                 fmt::format("cannot read the build context '{}': {}", recipe.build_path_text,
                             failure.what()));
     recipe.context_files.clear();
@@ -130,55 +124,49 @@ std::string environment_hash(const EnvironmentRecipe& recipe) {
   return sha256_hex(identity.dump());
 }
 
-}  // namespace
-
-std::optional<EnvironmentRecipe> make_environment_recipe(const LoadedSpec& spec,
-                                                         const std::string& pointer,
-                                                         InputRecord& inputs,
-                                                         DiagnosticSink& sink) {
+EnvironmentRecipe recipe_of(const model::Environment& environment, InputRecord& inputs,
+                            DiagnosticSink& sink) {
   EnvironmentRecipe recipe;
-  const SpecDocument* doc = &spec.doc;
-  std::string env_pointer = pointer;
-  nlohmann::json::json_pointer json_ptr(pointer);
-  if (!doc->root.contains(json_ptr)) return std::nullopt;
-  const nlohmann::json* env = &doc->root.at(json_ptr);
-  if (env->is_string()) {
-    auto reference = spec.references.find(pointer);
-    if (reference == spec.references.end()) {
-      recipe.reference = env->get<std::string>();  // azureml:...: registered, not built here
-      recipe.doc = doc;
-      recipe.pointer = pointer;
-      return recipe;
-    }
-    std::string file = env->get<std::string>();
-    inputs.add(spec.doc.dir / file, file);
-    doc = &reference->second->doc;
-    env = &doc->root;
-    env_pointer = "";
-  }
-  if (!env->is_object()) return std::nullopt;
-  recipe.doc = doc;
-  recipe.pointer = env_pointer;
-  recipe.name = string_at(*env, "name");
-  recipe.version = string_at(*env, "version");
-  recipe.image = string_at(*env, "image");
-  recipe.non_root_user = string_at(*env, "non_root_user");
-  if (auto build = env->find("build"); build != env->end() && build->is_object()) {
-    recipe.build_path_text = string_at(*build, "path");
-    recipe.build_dir = doc->dir / recipe.build_path_text;
-    if (std::string dockerfile = string_at(*build, "dockerfile_path"); !dockerfile.empty()) {
+  recipe.model = &environment;
+  recipe.image = environment.image.value_or("");
+  recipe.non_root_user = environment.non_root_user.value_or("");
+  if (const auto& build = environment.build) {
+    recipe.build_path_text = build->path.value_or("");
+    recipe.build_dir = build->folder;
+    if (std::string dockerfile = build->dockerfile_path.value_or(""); !dockerfile.empty()) {
       recipe.dockerfile_path = dockerfile;
     }
-    load_build_context(recipe, inputs, sink);
+    load_build_context(recipe, *build, inputs, sink);
   }
-  load_conda(recipe, *env, doc->dir, inputs, sink);
-  if (auto registry = env->find("registry"); registry != env->end() && registry->is_object()) {
+  if (environment.conda_file) load_conda(recipe, *environment.conda_file, inputs);
+  if (const auto& registry = environment.registry) {
     recipe.registry =
-        RegistryRef{string_at(*registry, "address"), string_at(*registry, "username"),
-                    string_at(*registry, "password_env"), string_at(*registry, "password_file")};
+        RegistryRef{registry->address.value_or(""), registry->username.value_or(""),
+                    registry->password_env.value_or(""), registry->password_file.value_or("")};
   }
   recipe.hash = environment_hash(recipe);
   return recipe;
+}
+
+}  // namespace
+
+std::optional<EnvironmentRecipe> make_environment_recipe(const model::Spec& spec,
+                                                         InputRecord& inputs,
+                                                         DiagnosticSink& sink) {
+  const model::CommandBody* body = spec.command_body();
+  const model::EnvironmentRef* ref = body && body->environment ? &*body->environment : nullptr;
+  if (ref && ref->form == model::EnvironmentRef::Form::Registered) {
+    EnvironmentRecipe recipe;
+    recipe.reference = ref->written.value_or("");  // azureml:...: registered, not built here
+    return recipe;
+  }
+  const model::Environment* environment = spec.environment();
+  if (!environment) return std::nullopt;
+  if (ref && ref->form == model::EnvironmentRef::Form::File) {
+    std::string file = ref->written.value_or("");
+    inputs.add(spec.source().resolve(file), file);
+  }
+  return recipe_of(*environment, inputs, sink);
 }
 
 }  // namespace jobc

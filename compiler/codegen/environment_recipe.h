@@ -1,6 +1,7 @@
 // The image recipe of an environment, however the spec gave it (inline in a job, an
 // environment file, or an environment spec): base image or Dockerfile + context, conda and
-// pip packages, private registry, and the content hash that names the image.
+// pip packages, private registry, and the content hash that names the image. Built once per
+// compilation from the model (CompileResult::environment); generators and backends read it.
 #pragma once
 
 #include <filesystem>
@@ -11,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "jobc/compile.h"
+#include "jobc/model/spec.h"
 
 namespace jobc {
 
@@ -28,34 +30,44 @@ struct ContextFile {
 };
 
 struct EnvironmentRecipe {
-  // Where the environment was written: the spec document and the pointer of its mapping.
-  const SpecDocument* doc = nullptr;
-  std::string pointer;
+  // The environment it was made from (its fields' locations place diagnostics); null when
+  // the environment is registered, not built here. Owned by the CompileResult's model.
+  const model::Environment* model = nullptr;
   std::string reference;  // azureml:... when the environment is registered, not built here
 
-  std::string name;
-  std::string version;
   std::string image;                               // base image (image environments)
   std::optional<std::filesystem::path> build_dir;  // build environments
   std::string build_path_text;                     // build.path as written
   std::string dockerfile_path = "Dockerfile";
   std::string dockerfile_content;
   std::vector<ContextFile> context_files;
-  std::optional<nlohmann::json> conda;  // the conda file, parsed (a path or inline)
+  std::optional<nlohmann::json> conda;  // the conda file (a path or inline), as JSON
   std::string conda_path_text;          // conda_file as written, when a path
   std::vector<std::string> conda_packages;
   std::vector<std::string> pip_packages;
   std::optional<RegistryRef> registry;
   std::string non_root_user;  // jobc extension: USER in the generated Dockerfile
 
+  // Transitional: the document the environment was written in and its pointer, set only by
+  // the LoadedSpec overload below for code that still reads the document (codegen/azureml
+  // until it moves to backends/azureml). Delete with that overload once nothing calls it.
+  const SpecDocument* doc = nullptr;
+  std::string pointer;
+
   std::string hash;  // sha256 over everything that shapes the image (see environment_hash)
   bool buildable() const { return reference.empty(); }
   std::string image_tag() const { return "jobc-env:" + hash.substr(0, 16); }
 };
 
-// The recipe for the environment at `pointer` of `spec` (a job's "/environment", or "" for an
-// environment spec). Reads the conda file, the Dockerfile and the build context, recording
-// them in `inputs`. nullopt when the job has no environment.
+// The recipe of the environment `spec` builds (an environment spec, or a job's inline or file
+// environment), or of the registered one a job names. Reads the Dockerfile and the build
+// context, and records them, the environment file and the conda file in `inputs`. nullopt
+// when the spec has no environment.
+std::optional<EnvironmentRecipe> make_environment_recipe(const model::Spec& spec,
+                                                         InputRecord& inputs, DiagnosticSink& sink);
+
+// Transitional (legacy_environment_recipe.cc): the same from a LoadedSpec's model, with `doc`
+// and `pointer` set. For callers not yet on CompileResult::environment.
 std::optional<EnvironmentRecipe> make_environment_recipe(const LoadedSpec& spec,
                                                          const std::string& pointer,
                                                          InputRecord& inputs, DiagnosticSink& sink);

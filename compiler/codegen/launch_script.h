@@ -1,15 +1,16 @@
-// Emits launch.sh: the job's command, run in its code folder with inputs substituted (every
-// value shell-quoted), environment variables set, outputs/ and logs/ created, and the
-// distribution applied (mpirun, torch.distributed variables, TF_CONFIG).
+// launch.sh: the job's command, run in its code folder with inputs substituted (every value
+// shell-quoted), environment variables set, outputs/ and logs/ created, and the distribution
+// applied (mpirun, torch.distributed variables, TF_CONFIG). Command jobs only.
 #pragma once
 
-#include "jobc/compile.h"
+#include <memory>
+#include <string>
+
+#include "jobc/generator.h"
 
 namespace jobc {
 
-// `base` is the pointer of the command-job mapping ("" for a command job).
-void emit_launch_script(const LoadedSpec& spec, const std::string& base, OutputSet& outputs,
-                        DiagnosticSink& sink);
+std::unique_ptr<Generator> make_launch_script_generator();
 
 // The environment-variable name a backend sets for input or output `name`:
 // JOBC_INPUT_<name> / JOBC_OUTPUT_<name>, with characters a shell refuses turned into '_'.

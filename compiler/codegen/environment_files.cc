@@ -1,8 +1,9 @@
-#include "codegen/dockerfile_emitter.h"
+#include "codegen/environment_files.h"
 
 #include <fmt/format.h>
 
 #include "codegen/comment_text.h"
+#include "codegen/environment_recipe.h"
 #include "codegen/template_renderer.h"
 #include "support/char_scan.h"
 #include "support/pyyaml_dump.h"
@@ -44,7 +45,8 @@ std::string requirements_text(const std::vector<std::string>& packages) {
 bool pip_packages_fit_lines(const EnvironmentRecipe& recipe, DiagnosticSink& sink) {
   for (const std::string& package : recipe.pip_packages) {
     if (!has_line_break(package)) continue;
-    sink.report(DiagCode::BadFormat, recipe.doc->map.value_location(recipe.pointer + "/conda_file"),
+    const model::CondaFile& conda = *recipe.model->conda_file;
+    sink.report(DiagCode::BadFormat, conda.path ? conda.path.at : conda.content.at,
                 fmt::format("pip package {:?} holds a line break", package),
                 {"requirements.txt takes one package per line"});
     return false;
@@ -52,14 +54,11 @@ bool pip_packages_fit_lines(const EnvironmentRecipe& recipe, DiagnosticSink& sin
   return true;
 }
 
-}  // namespace
-
 void emit_environment_files(const EnvironmentRecipe& recipe, const std::string& source,
                             OutputSet& outputs, DiagnosticSink& sink) {
-  if (!recipe.buildable()) return;
   bool from_image = !recipe.build_dir.has_value();
   if (from_image && !is_image_reference(recipe.image)) {
-    sink.report(DiagCode::BadFormat, recipe.doc->map.value_location(recipe.pointer + "/image"),
+    sink.report(DiagCode::BadFormat, recipe.model->image.at,
                 fmt::format("'{}' is not an image reference", recipe.image),
                 {"an image is written like registry.example.com/team/name:tag"});
     return;
@@ -91,6 +90,24 @@ void emit_environment_files(const EnvironmentRecipe& recipe, const std::string& 
   outputs.add("Dockerfile", render_template("Dockerfile.mustache", data));
   if (has_conda) outputs.add("conda.yaml", pyyaml_dump(conda_without_pip(*recipe.conda)));
   if (has_pip) outputs.add("requirements.txt", requirements_text(recipe.pip_packages));
+}
+
+class EnvironmentFilesGenerator : public Generator {
+ public:
+  std::string_view name() const override { return "environment-files"; }
+  void generate(GeneratorContext& context) const override {
+    const EnvironmentRecipe* recipe = context.environment;
+    if (!recipe || !recipe->buildable()) return;
+    std::string source =
+        std::filesystem::path(context.spec.source().display_path).filename().string();
+    emit_environment_files(*recipe, source, context.outputs, context.sink);
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Generator> make_environment_files_generator() {
+  return std::make_unique<EnvironmentFilesGenerator>();
 }
 
 }  // namespace jobc
