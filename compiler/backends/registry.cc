@@ -14,43 +14,63 @@ std::unique_ptr<Backend> make() {
   return std::make_unique<B>();
 }
 
+// The monitor reads the Slurm token from token_env (default SLURM_JWT), unless the compute
+// names a token_file instead.
+std::vector<std::string> slurm_credentials(const model::Compute& compute) {
+  if (const model::Value* file = compute.settings.find("token_file"); file && file->is_string())
+    return {};
+  const model::Value* variable = compute.settings.find("token_env");
+  if (variable && variable->is_string()) return {variable->text};
+  return {"SLURM_JWT"};
+}
+
 std::vector<BackendEntry> make_registry() {
   std::vector<BackendEntry> entries;
   {
     BackendEntry local;
     local.name = "local";
+    local.title = "local";
     local.compute_types = {"local"};
     local.builtin_names = {"local"};
     local.capabilities.max_instances = 1;
     local.capabilities.distributions = {"mpi", "pytorch", "tensorflow"};
     local.capabilities.on_this_machine = true;
+    local.capabilities.read_only_needs_private_mounts = true;
+    local.capabilities.ignores_environment_image = true;
+    local.capabilities.uses_http = false;
     local.make = make<LocalBackend>;
     entries.push_back(std::move(local));
   }
   {
     BackendEntry docker;
     docker.name = "docker";
+    docker.title = "Docker";
     docker.compute_types = {"docker"};
     docker.builtin_names = {"docker"};
     docker.capabilities.max_instances = 1;
     docker.capabilities.distributions = {"mpi", "pytorch", "tensorflow"};
     docker.capabilities.on_this_machine = true;
     docker.capabilities.builds_images = true;
+    docker.capabilities.inputs_read_only_by_default = true;
     docker.make = make<DockerBackend>;
     entries.push_back(std::move(docker));
   }
   {
     BackendEntry slurm;
     slurm.name = "slurm";
+    slurm.title = "Slurm";
     slurm.compute_types = {"slurm"};
     slurm.capabilities.max_instances = 0;
     slurm.capabilities.distributions = {"mpi", "pytorch", "tensorflow"};
+    slurm.capabilities.stages_inputs = true;
     slurm.make = make<SlurmBackend>;
+    slurm.credential_variables = slurm_credentials;
     entries.push_back(std::move(slurm));
   }
   {
     BackendEntry azureml;
     azureml.name = "azureml";
+    azureml.title = "Azure ML";
     azureml.compute_types = {"amlcompute"};
     azureml.reference_prefix = "azureml:";
     azureml.capabilities.max_instances = 0;

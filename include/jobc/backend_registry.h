@@ -23,10 +23,17 @@ struct BackendCapabilities {
   bool on_this_machine = false;            // the job runs where jobc runs (local, docker)
   bool can_submit = true;                  // false: compile only (not built yet)
   bool builds_images = false;              // uses the environment's image (submit --rebuild)
+  // How the job sees its inputs (runs/run_inputs.cc):
+  bool inputs_read_only_by_default = false;  // an input with no mode is read-only (a container)
+  bool read_only_needs_private_mounts = false;  // ro_mount needs a private mount namespace
+  bool stages_inputs = false;  // the job gets a staged copy of each input (a cluster)
+  bool ignores_environment_image = false;  // runs this machine's programs, not the image
+  bool uses_http = true;                   // talks HTTP (an engine, a daemon): load libcurl early
 };
 
 struct BackendEntry {
   std::string name;                        // "local", "docker", "slurm", "azureml"
+  std::string title;                       // as messages name it: "Slurm", "Azure ML"
   std::vector<std::string> compute_types;  // compute spec `type:` values it runs
   std::vector<std::string> builtin_names;  // `compute: NAME` with no spec ("local", "docker")
   std::string reference_prefix;            // `compute: PREFIX:NAME` ("azureml:")
@@ -37,6 +44,9 @@ struct BackendEntry {
   // docker_args options the Docker backend refuses. `compute` is null for a built-in name.
   void (*check_job)(const model::CommandBody& body, const model::Compute* compute,
                     DiagnosticSink& sink) = nullptr;
+  // The environment variables holding the credentials the run monitor uses to reach
+  // `compute` (a Slurm token_env): withheld from the job. Null: none.
+  std::vector<std::string> (*credential_variables)(const model::Compute& compute) = nullptr;
   // The artifacts only this backend needs (the Slurm job, the Azure ML requests).
   GeneratorList (*generators)() = nullptr;
 };

@@ -15,6 +15,10 @@
 
 namespace jobc {
 
+namespace model {
+struct Spec;
+}
+
 struct ValidateOptions {
   std::string forced_kind;  // --kind; empty: recognise from the file
   std::vector<Override> overrides;
@@ -29,6 +33,8 @@ struct LoadedSpec {
   // Specs this one names by path (an environment file, a compute file), keyed by the JSON
   // pointer of the value that names them ("/environment", "/trial/environment", "/compute").
   std::map<std::string, std::shared_ptr<LoadedSpec>> references;
+  // The typed model (build_model), when the spec has no errors.
+  std::shared_ptr<const model::Spec> model;
 };
 
 // Loads and checks one spec. Returns the spec when it could be loaded (it may still have
