@@ -3,8 +3,11 @@
 #include "jobc/backend_registry.h"
 
 #include "backends/docker/docker_backend.h"
+#include "backends/docker/docker_job_check.h"
 #include "backends/local/local_backend.h"
 #include "backends/slurm/slurm_backend.h"
+#include "backends/slurm/slurm_compute.h"
+#include "backends/slurm/slurm_job.h"
 
 namespace jobc {
 namespace {
@@ -12,16 +15,6 @@ namespace {
 template <class B>
 std::unique_ptr<Backend> make() {
   return std::make_unique<B>();
-}
-
-// The monitor reads the Slurm token from token_env (default SLURM_JWT), unless the compute
-// names a token_file instead.
-std::vector<std::string> slurm_credentials(const model::Compute& compute) {
-  if (const model::Value* file = compute.settings.find("token_file"); file && file->is_string())
-    return {};
-  const model::Value* variable = compute.settings.find("token_env");
-  if (variable && variable->is_string()) return {variable->text};
-  return {"SLURM_JWT"};
 }
 
 std::vector<BackendEntry> make_registry() {
@@ -53,6 +46,7 @@ std::vector<BackendEntry> make_registry() {
     docker.capabilities.builds_images = true;
     docker.capabilities.inputs_read_only_by_default = true;
     docker.make = make<DockerBackend>;
+    docker.check_job = docker::check_job;
     entries.push_back(std::move(docker));
   }
   {
@@ -64,7 +58,8 @@ std::vector<BackendEntry> make_registry() {
     slurm.capabilities.distributions = {"mpi", "pytorch", "tensorflow"};
     slurm.capabilities.stages_inputs = true;
     slurm.make = make<SlurmBackend>;
-    slurm.credential_variables = slurm_credentials;
+    slurm.credential_variables = slurm::credential_variables;
+    slurm.generators = slurm_generators;
     entries.push_back(std::move(slurm));
   }
   {

@@ -9,7 +9,8 @@
 #include "codegen/environment_recipe.h"
 #include "codegen/launch_script.h"
 #include "codegen/manifest.h"
-#include "codegen/slurm/slurm_job.h"
+#include "jobc/backend_registry.h"
+#include "jobc/generator.h"
 #include "support/hash.h"
 #include "support/utf8.h"
 
@@ -90,6 +91,8 @@ CompileResult compile_spec(const LoadedSpec& spec, const CompileOptions& options
   if (spec.kind != SpecKind::Compute) {
     recipe = make_environment_recipe(spec, environment_pointer(spec.kind), result.inputs, sink);
   }
+  result.model = spec.model;
+  if (recipe) result.environment = std::make_shared<const EnvironmentRecipe>(*recipe);
   if (recipe) {
     emit_environment_files(*recipe, source, result.outputs, sink);
     if (recipe->buildable()) result.environment_hash = recipe->hash;
@@ -101,7 +104,17 @@ CompileResult compile_spec(const LoadedSpec& spec, const CompileOptions& options
   if (job_name.empty() && (spec.kind == SpecKind::CommandJob || spec.kind == SpecKind::SweepJob)) {
     job_name = derived_job_name(spec, result.inputs);
   }
-  if (spec.kind == SpecKind::CommandJob) emit_slurm_job(spec, job_name, result.outputs);
+  result.job_name = job_name;
+  if (spec.model) {
+    // The artifacts only one backend needs (the Slurm job), from the registry's generators.
+    GeneratorContext context{*spec.model, options,       recipe ? &*recipe : nullptr,
+                             job_name,    result.inputs, result.outputs,
+                             sink};
+    for (const BackendEntry& entry : backend_registry()) {
+      if (!entry.generators) continue;
+      for (const auto& generator : entry.generators()) generator->generate(context);
+    }
+  }
   AzureMlContext azure{spec,          options.scope, job_name,        recipe ? &*recipe : nullptr,
                        result.inputs, sink,          options.prefetch};
   emit_azureml(azure, result.outputs);

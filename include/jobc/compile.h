@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -14,6 +15,7 @@
 namespace jobc {
 
 class DigestPrefetch;
+struct EnvironmentRecipe;
 
 // The Azure ML workspace the REST requests are addressed to. Without one, the paths keep
 // `{subscriptionId}`-style placeholders.
@@ -49,6 +51,11 @@ struct CompileResult {
   OutputSet outputs;
   InputRecord inputs;
   std::string environment_hash;  // empty when the spec has no environment to build
+  // What the backends use at submit, so they never compile again: the model compiled, the
+  // environment's recipe (null when there is none to build) and the job's name.
+  std::shared_ptr<const model::Spec> model;
+  std::shared_ptr<const EnvironmentRecipe> environment;
+  std::string job_name;
 };
 
 // Compiles a validated spec (no errors in the sink). Problems found while compiling (an
