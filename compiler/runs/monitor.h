@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "jobc/backend.h"
+#include "jobc/run_store.h"
 #include "runs/backend_factory.h"
 
 namespace jobc {

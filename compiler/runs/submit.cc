@@ -156,8 +156,13 @@ std::optional<Submission> submit_job(const LoadedSpec& spec, const CompileResult
     fs::create_directories(context.work_dir);
   }
   const model::JobCommon* job = compiled.model ? compiled.model->job() : nullptr;
-  SubmitContext prepare{compiled, context, progress, options.rebuild,
-                        job ? job->compute.spec.get() : nullptr};
+  SubmitContext prepare{
+      compiled,
+      context,
+      progress,
+      options.rebuild,
+      job ? job->compute.spec.get() : nullptr,
+      [&](const fs::path& staging) { note_run_staging(context.run_dir, staging); }};
   if (options.rebuild && target->backend != "docker") {
     submission.notices.push_back("--rebuild: the " + target->backend +
                                  " backend builds no image; nothing to rebuild");

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 #include <ostream>
@@ -14,7 +15,7 @@
 
 #include "jobc/model/compute.h"
 #include "jobc/result.h"
-#include "jobc/run_store.h"
+#include "jobc/run_record.h"
 
 namespace jobc {
 
@@ -56,6 +57,9 @@ struct SubmitContext {
   // built-in name (local, docker). The backend keeps what the monitor needs of it in
   // run.compute (monitor.json), never a secret.
   const model::Compute* compute = nullptr;
+  // Call before making a folder outside the run's (a Slurm stage): a submit abandoned from
+  // then on (jobc killed) removes it with the run's folder. Null: nothing to tell.
+  std::function<void(const std::filesystem::path&)> note_staging = nullptr;
 };
 
 struct JobExit {

@@ -14,7 +14,6 @@
 #include "jobc/artifact_writer.h"
 #include "jobc/compile.h"
 #include "jobc/model/spec.h"
-#include "runs/unrecorded_runs.h"
 
 namespace jobc {
 namespace {
@@ -103,7 +102,7 @@ Status SlurmBackend::prepare(SubmitContext& submit) {
   fs::path stage = slurm_stage_dir(compute, run_id);
   std::error_code ec;
   bool existed = fs::exists(stage, ec);
-  if (!existed) note_run_staging(context.run_dir, stage);  // removed if jobc is killed now
+  if (!existed && submit.note_staging) submit.note_staging(stage);  // removed if jobc is killed now
   if (Status staged = slurm::stage_run(*job, artifacts, context, stage); !staged) {
     if (!existed) fs::remove_all(stage, ec);
     return staged;
