@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "jobc/build_model.h"
 #include "spec/checks/check_context.h"
 #include "spec/did_you_mean.h"
 #include "spec/schema_validator.h"
@@ -44,7 +45,14 @@ std::optional<LoadedSpec> load_at_depth(const std::filesystem::path& path,
   if (!kind) return std::nullopt;
   spec.doc = std::move(*doc);
   spec.kind = *kind;
+  size_t errors_before = sink.error_count();
   check_spec_of_kind(spec, sources, sink, depth);
+  // A spec named by path is built as part of the spec naming it.
+  if (depth == 0 && sink.error_count() == errors_before) {
+    if (auto built = build_model(spec, sources, sink)) {
+      spec.model = std::make_shared<const model::Spec>(std::move(*built));
+    }
+  }
   return spec;
 }
 

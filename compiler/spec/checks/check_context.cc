@@ -23,10 +23,6 @@ std::string CheckContext::display(const std::string& relative) const {
   return (fs::path(doc().display_path).parent_path() / path).lexically_normal().string();
 }
 
-bool is_remote_reference(const std::string& value) {
-  return value.starts_with("azureml:") || value.starts_with("git+") || url_scheme_length(value) > 0;
-}
-
 bool check_local_path(const CheckContext& context, const std::string& pointer, PathKind kind,
                       const std::string& what) {
   const nlohmann::json* value = context.find(pointer);

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "jobc/validate.h"
+#include "spec/remote_reference.h"
 
 namespace jobc {
 
@@ -27,9 +28,6 @@ struct CheckContext {
   // The same path as it should be shown to the user (relative to the current folder).
   std::string display(const std::string& relative) const;
 };
-
-// azureml:..., URLs and git references are not local paths.
-bool is_remote_reference(const std::string& value);
 
 enum class PathKind { File, Folder, Any };
 // Reports E020/E021 unless `pointer` (a string value) names an existing path of `kind`.
