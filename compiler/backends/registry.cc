@@ -7,6 +7,7 @@
 #include "backends/local/local_backend.h"
 #include "backends/slurm/slurm_backend.h"
 #include "backends/slurm/slurm_compute.h"
+#include "backends/slurm/slurm_compute_checks.h"
 #include "backends/slurm/slurm_job.h"
 
 namespace jobc {
@@ -58,6 +59,7 @@ std::vector<BackendEntry> make_registry() {
     slurm.capabilities.distributions = {"mpi", "pytorch", "tensorflow"};
     slurm.capabilities.stages_inputs = true;
     slurm.make = make<SlurmBackend>;
+    slurm.check_compute = check_slurm_compute;
     slurm.credential_variables = slurm::credential_variables;
     slurm.generators = slurm_generators;
     entries.push_back(std::move(slurm));
