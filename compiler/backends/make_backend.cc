@@ -2,9 +2,6 @@
 
 #include <fmt/format.h>
 
-#include "backends/docker/docker_backend.h"
-#include "backends/local/local_backend.h"
-#include "backends/slurm/slurm_backend.h"
 #include "spec/did_you_mean.h"
 
 namespace jobc {
@@ -75,13 +72,6 @@ bool check_job_for_backend(const ComputeTarget& target, const LoadedSpec& spec,
     return false;
   }
   return true;
-}
-
-std::unique_ptr<Backend> make_backend(const std::string& name, const nlohmann::json& /*config*/) {
-  if (name == "local") return std::make_unique<LocalBackend>();
-  if (name == "slurm") return std::make_unique<SlurmBackend>();
-  if (name == "docker") return std::make_unique<DockerBackend>();
-  return nullptr;
 }
 
 }  // namespace jobc

@@ -1,5 +1,5 @@
-// The backends jobc has, by name: which compute each job runs on, whether the job fits
-// the backend, and the Backend object itself.
+// Which compute each job runs on, and whether the job fits the backend. (Moving to
+// runs/compute_target.h with helper "submit"; backends are made by the registry only.)
 #pragma once
 
 #include <functional>
@@ -28,12 +28,5 @@ std::optional<ComputeTarget> resolve_compute(const LoadedSpec& spec, const std::
 // single machine, say). Reports located diagnostics.
 bool check_job_for_backend(const ComputeTarget& target, const LoadedSpec& spec,
                            DiagnosticSink& sink);
-
-// A backend by name; `config` is the monitor's configuration (monitor.json).
-std::unique_ptr<Backend> make_backend(const std::string& name, const nlohmann::json& config);
-
-// make_backend, or a test's stand-in for it.
-using BackendFactory =
-    std::function<std::unique_ptr<Backend>(const std::string& name, const nlohmann::json& config)>;
 
 }  // namespace jobc

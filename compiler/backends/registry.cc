@@ -5,9 +5,12 @@
 #include "backends/azureml/azureml_compute_checks.h"
 #include "backends/azureml/requests_generator.h"
 #include "backends/docker/docker_backend.h"
+#include "backends/docker/docker_job_check.h"
 #include "backends/local/local_backend.h"
 #include "backends/slurm/slurm_backend.h"
 #include "backends/slurm/slurm_compute_checks.h"
+#include "backends/slurm/slurm_compute.h"
+#include "backends/slurm/slurm_job.h"
 
 namespace jobc {
 namespace {
@@ -22,17 +25,22 @@ std::vector<BackendEntry> make_registry() {
   {
     BackendEntry local;
     local.name = "local";
+    local.title = "local";
     local.compute_types = {"local"};
     local.builtin_names = {"local"};
     local.capabilities.max_instances = 1;
     local.capabilities.distributions = {"mpi", "pytorch", "tensorflow"};
     local.capabilities.on_this_machine = true;
+    local.capabilities.read_only_needs_private_mounts = true;
+    local.capabilities.ignores_environment_image = true;
+    local.capabilities.uses_http = false;
     local.make = make<LocalBackend>;
     entries.push_back(std::move(local));
   }
   {
     BackendEntry docker;
     docker.name = "docker";
+    docker.title = "Docker";
     docker.compute_types = {"docker"};
     docker.builtin_names = {"docker"};
     docker.capabilities.max_instances = 1;
@@ -40,22 +48,29 @@ std::vector<BackendEntry> make_registry() {
     docker.capabilities.on_this_machine = true;
     docker.capabilities.builds_images = true;
     docker.capabilities.refuses_unsupported_docker_args = true;
+    docker.capabilities.inputs_read_only_by_default = true;
     docker.make = make<DockerBackend>;
+    docker.check_job = docker::check_job;
     entries.push_back(std::move(docker));
   }
   {
     BackendEntry slurm;
     slurm.name = "slurm";
+    slurm.title = "Slurm";
     slurm.compute_types = {"slurm"};
     slurm.capabilities.max_instances = 0;
     slurm.capabilities.distributions = {"mpi", "pytorch", "tensorflow"};
+    slurm.capabilities.stages_inputs = true;
     slurm.make = make<SlurmBackend>;
     slurm.check_compute = check_slurm_compute;
+    slurm.credential_variables = slurm::credential_variables;
+    slurm.generators = slurm_generators;
     entries.push_back(std::move(slurm));
   }
   {
     BackendEntry azureml;
     azureml.name = "azureml";
+    azureml.title = "Azure ML";
     azureml.compute_types = {"amlcompute"};
     azureml.reference_prefix = "azureml:";
     azureml.capabilities.max_instances = 0;

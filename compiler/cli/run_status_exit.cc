@@ -48,8 +48,9 @@ int report_run_end(RunStore& store, const std::string& id, const RunEndWatch& wa
 }
 
 void cancel_run(RunStore& store, const std::string& id) {
-  std::string error;
-  if (!jobc::cancel_run(store, id, error)) std::cerr << "jobc: " << error << "\n";
+  if (Status canceled = jobc::cancel_run(store, id); !canceled) {
+    std::cerr << "jobc: " << canceled.error().message << "\n";
+  }
 }
 
 }  // namespace jobc::cli

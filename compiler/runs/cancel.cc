@@ -8,29 +8,24 @@
 
 namespace jobc {
 
-bool cancel_run(RunStore& store, const std::string& id, std::string& error,
-                const BackendFactory& make) {
+Status cancel_run(RunStore& store, const std::string& id, const BackendFactory& make) {
   auto run = store.find(id);
-  if (!run) {
-    error = "no run '" + id + "'";
-    return false;
-  }
+  if (!run) return fail("no run '" + id + "'");
   // A monitor may take the run over between our read and our write (it records itself
   // before it starts the job): then the write does nothing, and the next round signals it.
   for (int round = 0; round < 5 && run && !is_terminal(run->status); ++round) {
     pid_t monitor = static_cast<pid_t>(run->monitor_pid);
     if (same_process_alive(monitor, run->monitor_start)) {
       kill(monitor, SIGTERM);  // the monitor stops the job and records Canceled
-      return true;
+      return {};
     }
     std::string reason = "canceled by the user";
     RunStatus status = RunStatus::Canceled;
     std::optional<int> code;
-    std::string stop_error;
     std::optional<JobExit> ended;
     if (may_have_left_a_job(*run)) {
-      if (!stop_orphaned_job(store, *run, make, stop_error, &ended)) {
-        reason += "; the job may still be running: " + stop_error;
+      if (Status stopped = stop_orphaned_job(store, *run, make, &ended); !stopped) {
+        reason += "; the job may still be running: " + stopped.error().message;
       } else if (ended) {
         // It had ended on its own before the cancel: that is how the run ended.
         std::string how;
@@ -40,12 +35,11 @@ bool cancel_run(RunStore& store, const std::string& id, std::string& error,
       }
     }
     if (Status finished = store.finish_unwatched(*run, status, code, reason); !finished) {
-      error = finished.error().message;
-      return false;
+      return finished.error();
     }
     run = store.find(run->id);
   }
-  return true;
+  return {};
 }
 
 }  // namespace jobc

@@ -5,14 +5,16 @@
 
 #include <string>
 
-#include "backends/make_backend.h"
+#include "jobc/result.h"
 #include "jobc/run_store.h"
+#include "runs/backend_factory.h"
 
 namespace jobc {
 
-// False with `error` set when there is no such run. Canceling a finished run is a no-op.
-// `make` gives the backend that stops a job whose monitor is gone (tests pass a fake).
-bool cancel_run(RunStore& store, const std::string& id, std::string& error,
-                const BackendFactory& make = make_backend);
+// Fails when there is no such run, or its cancel cannot be recorded. Canceling a finished run
+// is a no-op. `make` gives the backend that stops a job whose monitor is gone (tests pass a
+// fake).
+Status cancel_run(RunStore& store, const std::string& id,
+                  const BackendFactory& make = registry_backend);
 
 }  // namespace jobc

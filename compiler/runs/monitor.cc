@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "backends/run_log_note.h"
 #include "runs/monitor_config.h"
 #include "runs/orphaned_job.h"
 #include "runs/space_reserve.h"
@@ -73,19 +74,25 @@ void run_to_completion(RunStore& store, RunContext& context, Backend& backend) {
   RunRecord& run = context.run;
   // A job `jobc submit` handed over itself (Backend::start_from_submitter) is adopted.
   const bool adopting = !run.backend_job_id.empty();
-  if (adopting && !backend.adopt(context, error)) {
-    end_unstarted_run(store, context, RunStatus::Failed, "could not take over: " + error,
-                      "could not take over the job: " + error);
-    return;
+  if (adopting) {
+    if (Status adopted = backend.adopt(context); !adopted) {
+      const std::string& why = adopted.error().message;
+      end_unstarted_run(store, context, RunStatus::Failed, "could not take over: " + why,
+                        "could not take over the job: " + why);
+      return;
+    }
   }
   JobPhase recorded = backend.phase();
   if (!record_monitor(store, context, recorded)) return;
-  if (!adopting && !backend.start(context, error)) {
-    bool canceled = g_cancel_requested;
-    end_unstarted_run(store, context, canceled ? RunStatus::Canceled : RunStatus::Failed,
-                      canceled ? "canceled by the user" : "could not start: " + error,
-                      "could not start the job: " + error);
-    return;
+  if (!adopting) {
+    if (Status started = backend.start(context); !started) {
+      const std::string& why = started.error().message;
+      bool canceled = g_cancel_requested;
+      end_unstarted_run(store, context, canceled ? RunStatus::Canceled : RunStatus::Failed,
+                        canceled ? "canceled by the user" : "could not start: " + why,
+                        "could not start the job: " + why);
+      return;
+    }
   }
   // Records the backend's job id. Failing here means the run was ended behind this
   // monitor's back (recorded before this monitor was): stop the job as for a cancel.
@@ -173,7 +180,7 @@ RunStatus outcome_of_exit(const JobExit& exit, std::string& reason) {
 }
 
 void append_run_log(const RunContext& context, const std::string& line) {
-  std::ofstream(context.log_file, std::ios::app) << "[jobc] " << line << "\n";
+  append_run_note(context.log_file, line);
 }
 
 // Writes the backend's phase (Queued or Running, and why) into `run`.
@@ -283,17 +290,16 @@ void reconcile_runs(RunStore& store, const BackendFactory& make) {
     RunStatus status = RunStatus::Failed;
     std::optional<int> code;
     if (may_have_left_a_job(run)) {
-      std::string stop_error;
       std::optional<JobExit> ended;
-      bool stopped = stop_orphaned_job(store, run, make, stop_error, &ended);
+      Status stopped = stop_orphaned_job(store, run, make, &ended);
       std::string whose = never_started ? "jobc stopped after it submitted the job"
                                         : fmt::format(
                                               "the jobc process watching this run "
                                               "(pid {}) is gone",
                                               run.monitor_pid);
-      reason = fmt::format(
-          "{}; {}", whose,
-          stopped ? "the job was stopped" : "the job may still be running: " + stop_error);
+      reason = fmt::format("{}; {}", whose,
+                           stopped ? "the job was stopped"
+                                   : "the job may still be running: " + stopped.error().message);
       if (ended) {
         std::string how;
         status = outcome_of_exit(*ended, how);

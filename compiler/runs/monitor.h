@@ -9,8 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "backends/make_backend.h"
 #include "jobc/backend.h"
+#include "jobc/run_store.h"
+#include "runs/backend_factory.h"
 
 namespace jobc {
 
@@ -27,7 +28,8 @@ pid_t start_monitor(const std::filesystem::path& run_dir, const std::vector<std:
 
 // The body of `jobc __monitor RUN_DIR`: runs the job to its final status. Returns the
 // process exit status.
-int monitor_main(const std::filesystem::path& run_dir, const BackendFactory& make = make_backend);
+int monitor_main(const std::filesystem::path& run_dir,
+                 const BackendFactory& make = registry_backend);
 
 // How a run ends after its job exited: Completed, or Failed (or Canceled outside jobc) with
 // `reason` set (exit code N, killed by signal N, or the backend's own reason).
@@ -52,6 +54,6 @@ std::filesystem::path final_status_file(const std::filesystem::path& run_dir);
 // (`make` gives it; tests pass a fake): Failed, unless the job ended on its own and kept its
 // exit status (Backend::orphaned_exit), which is then recorded. Also removes what dead jobc
 // processes left behind: snapshot staging folders, run folders never recorded.
-void reconcile_runs(RunStore& store, const BackendFactory& make = make_backend);
+void reconcile_runs(RunStore& store, const BackendFactory& make = registry_backend);
 
 }  // namespace jobc

@@ -6,8 +6,9 @@
 #include <optional>
 #include <string>
 
-#include "backends/make_backend.h"
+#include "jobc/result.h"
 #include "jobc/run_store.h"
+#include "runs/backend_factory.h"
 
 namespace jobc {
 
@@ -16,10 +17,10 @@ namespace jobc {
 bool may_have_left_a_job(const RunRecord& run);
 
 // Stops what `run` left running, with the backend `make` gives for it and what the run's
-// monitor.json recorded. False with `error` when the job may still be running. `ended`, if
+// monitor.json recorded. Fails, saying why, when the job may still be running. `ended`, if
 // given, receives how the job exited when it had ended on its own (no monitor watching)
 // and its backend kept its exit status (Backend::orphaned_exit); nullopt otherwise.
-bool stop_orphaned_job(const RunStore& store, const RunRecord& run, const BackendFactory& make,
-                       std::string& error, std::optional<JobExit>* ended = nullptr);
+Status stop_orphaned_job(const RunStore& store, const RunRecord& run, const BackendFactory& make,
+                         std::optional<JobExit>* ended = nullptr);
 
 }  // namespace jobc

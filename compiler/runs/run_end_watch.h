@@ -7,15 +7,15 @@
 #include <filesystem>
 #include <string>
 
-#include "backends/make_backend.h"
 #include "jobc/run_store.h"
+#include "runs/backend_factory.h"
 
 namespace jobc {
 
 class RunEndWatch {
  public:
   // `make` gives the backend that stops a job whose monitor is gone (tests pass a fake).
-  RunEndWatch(RunStore& store, std::string run_id, BackendFactory make = make_backend);
+  RunEndWatch(RunStore& store, std::string run_id, BackendFactory make = registry_backend);
 
   // True once the run has ended. A run whose monitor died is reconciled first (recorded
   // Failed, its job stopped), so it has ended too. The store and /proc are read at most

@@ -7,7 +7,9 @@
 
 #include "backends/make_backend.h"
 #include "jobc/artifact_writer.h"
+#include "jobc/model/spec.h"
 #include "jobc/snapshot.h"
+#include "runs/backend_factory.h"
 #include "runs/monitor.h"
 #include "runs/monitor_config.h"
 #include "runs/run_credentials.h"
@@ -65,8 +67,9 @@ class UnrecordedRunFolder {
 // or its id could not be recorded (the run was canceled meanwhile; the job is stopped).
 bool start_from_submitter(Backend& backend, RunContext& context, RunStore& store,
                           Submission& submission) {
-  std::string why;
-  switch (backend.start_from_submitter(context, why)) {
+  Backend::QuickStartResult quick = backend.start_from_submitter(context);
+  const std::string& why = quick.reason;
+  switch (quick.outcome) {
     case Backend::QuickStart::Deferred:
       return true;
     case Backend::QuickStart::Refused:
@@ -86,8 +89,7 @@ bool start_from_submitter(Backend& backend, RunContext& context, RunStore& store
   // The job's id is not on the run: it was canceled meanwhile (a cancel that could not reach
   // the job), or the store failed. No job may run unrecorded: stop it, and fail the run
   // unless the cancel ended it first.
-  std::string stop_error;
-  backend.stop_orphaned(context, stop_error);
+  (void)backend.stop_orphaned(context);
   (void)store.finish(context.run.id, RunStatus::Failed, std::nullopt,
                      "could not record the job's id: " + update_error);
   if (auto ended = store.find(context.run.id)) submission.run = *ended;
@@ -107,7 +109,7 @@ std::optional<Submission> submit_job(const LoadedSpec& spec, const CompileResult
   auto target = resolve_compute(spec, options.compute, sources, sink);
   if (!target || !check_job_for_backend(*target, spec, sink)) return std::nullopt;
   if (!check_inputs_for_backend(spec, target->backend, sink)) return std::nullopt;
-  std::unique_ptr<Backend> backend = make_backend(target->backend, json::object());
+  std::unique_ptr<Backend> backend = registry_backend(target->backend, json::object());
   if (!backend) {
     error = "the " + target->backend + " backend is not available in this build of jobc";
     return std::nullopt;
@@ -159,12 +161,22 @@ std::optional<Submission> submit_job(const LoadedSpec& spec, const CompileResult
   } else {
     fs::create_directories(context.work_dir);
   }
-  SubmitContext prepare{spec, compiled, context, progress, options.rebuild};
+  const model::JobCommon* job = compiled.model ? compiled.model->job() : nullptr;
+  SubmitContext prepare{
+      compiled,
+      context,
+      progress,
+      options.rebuild,
+      job ? job->compute.spec.get() : nullptr,
+      [&](const fs::path& staging) { note_run_staging(context.run_dir, staging); }};
   if (options.rebuild && target->backend != "docker") {
     submission.notices.push_back("--rebuild: the " + target->backend +
                                  " backend builds no image; nothing to rebuild");
   }
-  if (!backend->prepare(prepare, error)) return std::nullopt;
+  if (Status prepared = backend->prepare(prepare); !prepared) {
+    error = prepared.error().message;
+    return std::nullopt;
+  }
   if (target->backend == "local" && spec.doc.root.contains("environment")) {
     submission.notices.push_back(
         "the local backend runs the command with this machine's programs; the environment's "

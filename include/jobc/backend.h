@@ -4,6 +4,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 #include <ostream>
@@ -12,11 +13,12 @@
 #include <string>
 #include <vector>
 
-#include "jobc/run_store.h"
+#include "jobc/model/compute.h"
+#include "jobc/result.h"
+#include "jobc/run_record.h"
 
 namespace jobc {
 
-struct LoadedSpec;
 struct CompileResult;
 
 // Everything a backend needs to run one job.
@@ -43,14 +45,21 @@ struct RunContext {
   nlohmann::json backend_state = nlohmann::json::object();
 };
 
-// What prepare() sees: the job as submitted. It runs in the submitting jobc, which has the
-// user's terminal, before the monitor starts.
+// What prepare() sees: the job as compiled (its model, environment recipe, job name and
+// artifacts; a backend never compiles again nor reads the spec's document). It runs in the
+// submitting jobc, which has the user's terminal, before the monitor starts.
 struct SubmitContext {
-  const LoadedSpec& spec;
   const CompileResult& compiled;
   RunContext& run;
   std::ostream& progress;  // build output, pull progress: the user sees it live
   bool rebuild = false;    // jobc submit --rebuild: build the image even if it exists
+  // The compute spec the job runs on (--compute, or the job's `compute:`); null for a
+  // built-in name (local, docker). The backend keeps what the monitor needs of it in
+  // run.compute (monitor.json), never a secret.
+  const model::Compute* compute = nullptr;
+  // Call before making a folder outside the run's (a Slurm stage): a submit abandoned from
+  // then on (jobc killed) removes it with the run's folder. Null: nothing to tell.
+  std::function<void(const std::filesystem::path&)> note_staging = nullptr;
 };
 
 struct JobExit {
@@ -80,23 +89,24 @@ class Backend {
   virtual std::string name() const = 0;
   // In the submitting process: make the job ready to start (build or pull an image, stage
   // files). Most backends need nothing.
-  virtual bool prepare(SubmitContext& /*context*/, std::string& /*error*/) { return true; }
-  // Starts the job; sets context.run.backend_job_id. False with `error` on failure.
-  virtual bool start(RunContext& context, std::string& error) = 0;
+  virtual Status prepare(SubmitContext& /*context*/) { return {}; }
+  // Starts the job; sets context.run.backend_job_id.
+  virtual Status start(RunContext& context) = 0;
   // In the submitting process, once the run is recorded: one quick attempt to hand the job
   // to a scheduler (a single request), so `jobc submit` returns with the job accepted or
   // refused, as sbatch does. Started: context.run has the job's id and the monitor adopts
-  // the job. Refused: `error` says why; the run fails. Deferred (no such quick path, or the
+  // the job. Refused: `reason` says why; the run fails. Deferred (no such quick path, or the
   // scheduler is unreachable right now): the monitor calls start() as usual.
   enum class QuickStart { Deferred, Started, Refused };
-  virtual QuickStart start_from_submitter(RunContext& /*context*/, std::string& /*error*/) {
-    return QuickStart::Deferred;
-  }
+  struct QuickStartResult {
+    QuickStart outcome = QuickStart::Deferred;
+    std::string reason = {};  // Refused: why
+  };
+  virtual QuickStartResult start_from_submitter(RunContext& /*context*/) { return {}; }
   // In the monitor, instead of start(): takes over the job start_from_submitter() started,
-  // from context.run.backend_job_id. False with `error` when it cannot.
-  virtual bool adopt(RunContext& /*context*/, std::string& error) {
-    error = "this backend cannot take over a job started elsewhere";
-    return false;
+  // from context.run.backend_job_id.
+  virtual Status adopt(RunContext& /*context*/) {
+    return fail("this backend cannot take over a job started elsewhere");
   }
   // Waits up to `wait_ms` for the job; its exit when it has ended.
   virtual std::optional<JobExit> poll(RunContext& context, int wait_ms) = 0;
@@ -110,8 +120,8 @@ class Backend {
   // Stops, at once, the job of a run whose monitor is gone (`jobc runs cancel`, and the
   // reconciliation of runs whose monitor died), from another process than the one that
   // started it: from what the context records (the run's backend_job_id, and monitor.json's
-  // compute and backend_state). True when nothing of the job is left running.
-  virtual bool stop_orphaned(RunContext& /*context*/, std::string& /*error*/) { return true; }
+  // compute and backend_state). Ok when nothing of the job is left running.
+  virtual Status stop_orphaned(RunContext& /*context*/) { return {}; }
   // How the job of a run whose monitor is gone exited, when it ended on its own and left its
   // exit status behind; nullopt when unknown (still running, or killed with its monitor).
   virtual std::optional<JobExit> orphaned_exit(RunContext& /*context*/) { return std::nullopt; }

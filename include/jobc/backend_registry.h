@@ -26,10 +26,17 @@ struct BackendCapabilities {
   // docker_args options it does not implement are errors (E013) for a job that names it;
   // elsewhere they are warnings (W003), since Azure ML passes them on to `docker run`.
   bool refuses_unsupported_docker_args = false;
+  // How the job sees its inputs (runs/run_inputs.cc):
+  bool inputs_read_only_by_default = false;     // an input with no mode is read-only (a container)
+  bool read_only_needs_private_mounts = false;  // ro_mount needs a private mount namespace
+  bool stages_inputs = false;              // the job gets a staged copy of each input (a cluster)
+  bool ignores_environment_image = false;  // runs this machine's programs, not the image
+  bool uses_http = true;                   // talks HTTP (an engine, a daemon): load libcurl early
 };
 
 struct BackendEntry {
   std::string name;                        // "local", "docker", "slurm", "azureml"
+  std::string title;                       // as messages name it: "Slurm", "Azure ML"
   std::vector<std::string> compute_types;  // compute spec `type:` values it runs
   std::vector<std::string> builtin_names;  // `compute: NAME` with no spec ("local", "docker")
   std::string reference_prefix;            // `compute: PREFIX:NAME` ("azureml:")
@@ -43,6 +50,9 @@ struct BackendEntry {
   // The backend's own rules for a compute spec of one of its types (located diagnostics),
   // run when the spec's model is built: `jobc validate` reports them.
   void (*check_compute)(const model::Compute& compute, DiagnosticSink& sink) = nullptr;
+  // The environment variables holding the credentials the run monitor uses to reach
+  // `compute` (a Slurm token_env): withheld from the job. Null: none.
+  std::vector<std::string> (*credential_variables)(const model::Compute& compute) = nullptr;
   // The artifacts only this backend needs (the Slurm job, the Azure ML requests).
   GeneratorList (*generators)() = nullptr;
 };

@@ -11,31 +11,9 @@
 #include <vector>
 
 #include "jobc/result.h"
+#include "jobc/run_record.h"
 
 namespace jobc {
-
-enum class RunStatus { Queued, Running, Completed, Failed, Canceled };
-std::string_view status_name(RunStatus status);
-std::optional<RunStatus> parse_status(std::string_view text);
-bool is_terminal(RunStatus status);
-
-struct RunRecord {
-  std::string id;
-  std::string name;
-  std::string display_name;  // the spec's display_name, or empty
-  std::string experiment;
-  RunStatus status = RunStatus::Queued;
-  int64_t created_ms = 0;  // milliseconds since the epoch
-  int64_t started_ms = 0;
-  int64_t ended_ms = 0;
-  std::optional<int> exit_code;
-  std::string reason;  // why it failed or was canceled
-  std::string spec_hash;
-  std::string backend;         // local, docker, slurm, azureml
-  std::string backend_job_id;  // the backend's own id (a process group, a container, a Slurm job)
-  int64_t monitor_pid = 0;     // the jobc process that watches the run
-  int64_t monitor_start = 0;   // its start time (from /proc), so a reused pid is not mistaken
-};
 
 struct RunFilter {
   std::string experiment;

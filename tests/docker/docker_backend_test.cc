@@ -18,6 +18,8 @@
 #include "common/temp_dir.h"
 #include "fake_transport.h"
 #include "jobc/artifact_writer.h"
+#include "jobc/compile.h"
+#include "spec/docker_args.h"
 
 namespace fs = std::filesystem;
 using json = nlohmann::json;
@@ -37,18 +39,40 @@ std::string frame(int stream, const std::string& payload) {
   return out + payload;
 }
 
-json options_for(const std::string& resources_yaml_json) {
-  RunOptions options;
-  std::string error;
-  bool ok = parse_run_options(json::parse(resources_yaml_json), options, error);
-  CHECK_MESSAGE(ok, error);
-  return options.to_json();
+// A job's resources as the model holds them: docker_args parsed by the front end's parser.
+jobc::model::Resources resources_of(const std::string& job_json) {
+  json resources = json::parse(job_json).value("resources", json::object());
+  jobc::model::Resources model;
+  if (resources.contains("shm_size")) model.shm_size.value = resources["shm_size"];
+  if (resources.contains("instance_type")) model.instance_type.value = resources["instance_type"];
+  if (resources.contains("docker_args")) {
+    model.docker_args_text.value = resources["docker_args"];
+    jobc::ParsedDockerArgs parsed = jobc::parse_docker_args(*model.docker_args_text);
+    CHECK_MESSAGE(parsed.problems.empty(), parsed.problems.front().message);
+    model.docker_args = parsed.args;
+  }
+  return model;
 }
 
-std::string error_for(const std::string& job) {
-  RunOptions options;
-  std::string error;
-  CHECK_FALSE(parse_run_options(json::parse(job), options, error));
+RunOptions run_options(const std::string& job_json) {
+  jobc::model::Resources resources = resources_of(job_json);
+  auto options = run_options_for(&resources);
+  REQUIRE_MESSAGE(options.ok(), options.error().message);
+  return *options;
+}
+
+json options_for(const std::string& job_json) {
+  return run_options(job_json).to_json();
+}
+
+// Why docker_args that jobc's Docker backend does not take are refused: the front end's first
+// problem with them (what `jobc validate` and the model report).
+std::string error_for(const std::string& job_json) {
+  std::string text = json::parse(job_json)["resources"]["docker_args"];
+  jobc::ParsedDockerArgs parsed = jobc::parse_docker_args(text);
+  REQUIRE_FALSE(parsed.problems.empty());
+  std::string error = "resources.docker_args: " + parsed.problems.front().message;
+  for (const std::string& note : parsed.problems.front().notes) error += "; " + note;
   return error;
 }
 
@@ -242,19 +266,19 @@ TEST_SUITE("docker_backend") {
     context.work_dir = dir.path / "work";
     context.artifacts_dir = dir.path / "artifacts";
     context.log_file = dir.path / "std_log.txt";
-    RunOptions options;
     std::string error;
-    REQUIRE(
-        parse_run_options(json::parse(R"({"resources": {"instance_type": "Standard_NC24ads_A100_v4",
-        "docker_args": "--gpus device=1 --network host", "shm_size": "1g"}})"),
-                          options, error));
+    RunOptions options = run_options(R"({"resources": {"instance_type": "Standard_NC24ads_A100_v4",
+        "docker_args": "--gpus device=1 --network host", "shm_size": "1g"}})");
     context.backend_state = {{"engine", "unix:///fake.sock"},
                              {"api_version", "1.41"},
                              {"image", "jobc-env:feed"},
                              {"options", options.to_json()}};
     {
       jobc::DockerBackend backend(transport);
-      REQUIRE_MESSAGE(backend.start(context, error), error);
+      {
+        jobc::Status status = backend.start(context);
+        REQUIRE_MESSAGE(status.ok(), status.error().message);
+      }
       CHECK(context.run.backend_job_id == "c0ffee");
       std::optional<jobc::JobExit> exit;
       for (int i = 0; i < 50 && !exit; ++i) exit = backend.poll(context, 100);
@@ -295,7 +319,10 @@ TEST_SUITE("docker_backend") {
         {"engine", "unix:///fake.sock"}, {"api_version", "1.41"}, {"image", "i"}};
     jobc::DockerBackend backend(transport);
     std::string error;
-    REQUIRE_MESSAGE(backend.start(context, error), error);
+    {
+      jobc::Status status = backend.start(context);
+      REQUIRE_MESSAGE(status.ok(), status.error().message);
+    }
     std::optional<jobc::JobExit> exit;
     for (int i = 0; i < 50 && !exit; ++i) exit = backend.poll(context, 100);
     REQUIRE(exit);
@@ -327,7 +354,11 @@ TEST_SUITE("docker_backend") {
         {"engine", "unix:///fake.sock"}, {"api_version", "1.41"}, {"image", "i"}};
     jobc::DockerBackend backend(transport);
     std::string error;
-    CHECK_FALSE(backend.start(context, error));
+    {
+      jobc::Status status = backend.start(context);
+      CHECK_FALSE(status.ok());
+      if (!status.ok()) error = status.error().message;
+    }
     CHECK(error.find("could not select device driver") != std::string::npos);
     CHECK(transport->find("DELETE", "/containers/bad"));
   }
@@ -340,18 +371,31 @@ TEST_SUITE("docker_backend") {
     context.backend_state = {{"engine", "unix:///fake.sock"}, {"api_version", "1.41"}};
     std::string error;
     context.run.backend_job_id = "c0ffee";
-    CHECK_MESSAGE(jobc::DockerBackend(transport).stop_orphaned(context, error), error);
+    {
+      jobc::Status status = jobc::DockerBackend(transport).stop_orphaned(context);
+      CHECK_MESSAGE(status.ok(), status.error().message);
+    }
     CHECK(transport->find("DELETE", "/containers/c0ffee?force=1&v=1"));
     // The monitor died between creating the container and recording its id.
     context.run.backend_job_id.clear();
-    CHECK_MESSAGE(jobc::DockerBackend(transport).stop_orphaned(context, error), error);
+    {
+      jobc::Status status = jobc::DockerBackend(transport).stop_orphaned(context);
+      CHECK_MESSAGE(status.ok(), status.error().message);
+    }
     CHECK(transport->find("DELETE", "/containers/jobc-exp_1_ab?force=1&v=1"));
     transport->on("DELETE", "/containers/", 500, R"({"message":"engine trouble"})");
-    CHECK_FALSE(jobc::DockerBackend(transport).stop_orphaned(context, error));
+    {
+      jobc::Status status = jobc::DockerBackend(transport).stop_orphaned(context);
+      CHECK_FALSE(status.ok());
+      if (!status.ok()) error = status.error().message;
+    }
     CHECK(error.find("engine trouble") != std::string::npos);
     // Never prepared: no engine to ask, nothing to remove.
     context.backend_state = json::object();
-    CHECK(jobc::DockerBackend(transport).stop_orphaned(context, error));
+    {
+      jobc::Status status = jobc::DockerBackend(transport).stop_orphaned(context);
+      CHECK_MESSAGE(status.ok(), status.error().message);
+    }
   }
 
   TEST_CASE("prepare builds the image only when it is missing, or always with --rebuild") {
@@ -362,7 +406,12 @@ TEST_SUITE("docker_backend") {
     run.run_dir = dir.path / "run";
     run.artifacts_dir = run.run_dir / "artifacts";
     run.work_dir = run.run_dir / "work";
-    run.compute = {{"socket", "/fake.sock"}};
+    jobc::model::Compute compute;  // type: docker, socket: /fake.sock
+    compute.settings.kind = jobc::model::Value::Kind::Map;
+    jobc::model::Value socket;
+    socket.kind = jobc::model::Value::Kind::String;
+    socket.text = "/fake.sock";
+    compute.settings.members = {{"socket", socket}};
     REQUIRE(jobc::write_artifacts(compiled.outputs, run.artifacts_dir, jobc::WriteMode::Write)
                 .errors.empty());
     auto transport = std::make_shared<FakeTransport>();
@@ -375,9 +424,11 @@ TEST_SUITE("docker_backend") {
     for (bool rebuild : {false, true}) {
       CAPTURE(rebuild);
       std::ostringstream progress;
-      jobc::SubmitContext submit{spec, compiled, run, progress, rebuild};
-      std::string error;
-      REQUIRE_MESSAGE(jobc::DockerBackend(transport).prepare(submit, error), error);
+      jobc::SubmitContext submit{compiled, run, progress, rebuild, &compute};
+      {
+        jobc::Status status = jobc::DockerBackend(transport).prepare(submit);
+        REQUIRE_MESSAGE(status.ok(), status.error().message);
+      }
       auto build = transport->find("POST", "/build");
       if (!rebuild) {
         CHECK(!build);

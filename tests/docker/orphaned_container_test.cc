@@ -20,7 +20,10 @@ TEST_SUITE("docker_backend") {
     transport->on("GET", "/containers/c0ffee/json", 200,
                   R"({"State":{"Status":"exited","ExitCode":3,"OOMKilled":false}})");
     jobc::DockerBackend exited(transport);
-    REQUIRE_MESSAGE(exited.stop_orphaned(context, error), error);
+    {
+      jobc::Status status = exited.stop_orphaned(context);
+      REQUIRE_MESSAGE(status.ok(), status.error().message);
+    }
     REQUIRE(exited.orphaned_exit(context));
     CHECK(exited.orphaned_exit(context)->code == 3);
     CHECK(exited.orphaned_exit(context)->reason.empty());
@@ -29,7 +32,10 @@ TEST_SUITE("docker_backend") {
     transport->on("GET", "/containers/c0ffee/json", 200,
                   R"({"State":{"Status":"running","ExitCode":0}})");
     jobc::DockerBackend running(transport);
-    REQUIRE_MESSAGE(running.stop_orphaned(context, error), error);
+    {
+      jobc::Status status = running.stop_orphaned(context);
+      REQUIRE_MESSAGE(status.ok(), status.error().message);
+    }
     CHECK_FALSE(running.orphaned_exit(context));
   }
 }

@@ -53,7 +53,10 @@ TEST_SUITE("local") {
     context.run_dir = run_dir.path;
     context.run.backend_job_id = std::to_string(leader);
     REQUIRE(jobc::write_job_leader(run_dir.path, {leader, jobc::process_start_time(leader)}));
-    CHECK_MESSAGE(jobc::LocalBackend().stop_orphaned(context, error), error);
+    {
+      jobc::Status status = jobc::LocalBackend().stop_orphaned(context);
+      CHECK_MESSAGE(status.ok(), status.error().message);
+    }
     waitpid(leader, nullptr, 0);
     for (int i = 0; i < 500 && group_running(leader); ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
@@ -63,10 +66,17 @@ TEST_SUITE("local") {
     for (std::string bad : {"1", "0", "-5", "12abc"}) {
       CAPTURE(bad);
       context.run.backend_job_id = bad;
-      CHECK_FALSE(jobc::LocalBackend().stop_orphaned(context, error));
+      {
+        jobc::Status status = jobc::LocalBackend().stop_orphaned(context);
+        CHECK_FALSE(status.ok());
+        if (!status.ok()) error = status.error().message;
+      }
     }
     context.run.backend_job_id.clear();  // never started
-    CHECK(jobc::LocalBackend().stop_orphaned(context, error));
+    {
+      jobc::Status status = jobc::LocalBackend().stop_orphaned(context);
+      CHECK_MESSAGE(status.ok(), status.error().message);
+    }
   }
 
   TEST_CASE("stop_orphaned leaves alone a process group whose leader is not the recorded one") {
@@ -85,7 +95,10 @@ TEST_SUITE("local") {
     context.run.backend_job_id = std::to_string(unrelated);
     REQUIRE(
         jobc::write_job_leader(run_dir.path, {unrelated, jobc::process_start_time(unrelated) + 1}));
-    CHECK_MESSAGE(jobc::LocalBackend().stop_orphaned(context, error), error);
+    {
+      jobc::Status status = jobc::LocalBackend().stop_orphaned(context);
+      CHECK_MESSAGE(status.ok(), status.error().message);
+    }
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     CHECK(waitpid(unrelated, nullptr, WNOHANG) == 0);  // still running
     kill(unrelated, SIGKILL);

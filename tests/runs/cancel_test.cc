@@ -85,8 +85,8 @@ TEST_SUITE("runs") {
     REQUIRE(wait_for_file(pending.run_dir / "starting", 20));
     // The monitor is inside start(): it must already be on record, so the cancel reaches it.
     CHECK(pending.now().monitor_pid == monitor);
-    std::string error;
-    REQUIRE_MESSAGE(jobc::cancel_run(*pending.store, pending.run.id, error), error);
+    jobc::Status canceled = jobc::cancel_run(*pending.store, pending.run.id);
+    REQUIRE_MESSAGE(canceled.ok(), canceled.error().message);
     touch(pending.run_dir / "go");
     REQUIRE(reap(monitor, 30));
     auto run = pending.now();
@@ -99,8 +99,8 @@ TEST_SUITE("runs") {
 
   TEST_CASE("a run canceled before its monitor began is not started by it") {
     PendingRun pending;
-    std::string error;
-    REQUIRE_MESSAGE(jobc::cancel_run(*pending.store, pending.run.id, error), error);
+    jobc::Status canceled = jobc::cancel_run(*pending.store, pending.run.id);
+    REQUIRE_MESSAGE(canceled.ok(), canceled.error().message);
     CHECK(pending.status() == jobc::RunStatus::Canceled);
     pid_t monitor = pending.start_monitor();
     REQUIRE(reap(monitor, 30));

@@ -68,18 +68,18 @@ void append(const fs::path& file, const std::string& text) {
 class EndlessBackend : public jobc::Backend {
  public:
   std::string name() const override { return "fake"; }
-  bool start(jobc::RunContext& context, std::string&) override {
+  jobc::Status start(jobc::RunContext& context) override {
     append(context.log_file, "started\n");
-    return true;
+    return {};
   }
   std::optional<jobc::JobExit> poll(jobc::RunContext&, int wait_ms) override {
     std::this_thread::sleep_for(milliseconds(std::min(wait_ms, 20)));
     return std::nullopt;
   }
   void stop(jobc::RunContext&, bool) override {}
-  bool stop_orphaned(jobc::RunContext& context, std::string&) override {
+  jobc::Status stop_orphaned(jobc::RunContext& context) override {
     jobc::testing::touch(context.run_dir / "orphan-stopped");
-    return true;
+    return {};
   }
 };
 

@@ -22,9 +22,9 @@ class QueueBackend : public jobc::Backend {
  public:
   explicit QueueBackend(fs::path dir) : dir_(std::move(dir)) {}
   std::string name() const override { return "fake"; }
-  bool start(jobc::RunContext&, std::string&) override {
+  jobc::Status start(jobc::RunContext&) override {
     phase_.reason = "waiting in the queue (Priority)";
-    return true;
+    return {};
   }
   std::optional<jobc::JobExit> poll(jobc::RunContext&, int wait_ms) override {
     std::this_thread::sleep_for(std::chrono::milliseconds(std::min(wait_ms, 20)));
@@ -72,6 +72,17 @@ bool wait_for_record(const jobc::testing::RecordedRun& recorded, Predicate predi
 }  // namespace
 
 TEST_SUITE("runs") {
+  TEST_CASE("the monitor's backends come from the registry: those this jobc can run") {
+    for (std::string name : {"local", "docker", "slurm"}) {
+      CAPTURE(name);
+      auto backend = jobc::registry_backend(name, nlohmann::json::object());
+      REQUIRE(backend);
+      CHECK(backend->name() == name);
+    }
+    CHECK_FALSE(jobc::registry_backend("azureml", nlohmann::json::object()));  // compile only
+    CHECK_FALSE(jobc::registry_backend("nosuch", nlohmann::json::object()));
+  }
+
   TEST_CASE("a queued job is recorded Queued with why, and Running once it starts") {
     jobc::testing::RecordedRun recorded(fake_context());
     fs::path dir = recorded.run_dir;

@@ -32,13 +32,13 @@ class RecordingBackend : public jobc::Backend {
         failure_(std::move(failure)),
         kept_exit_(std::move(kept_exit)) {}
   std::string name() const override { return name_; }
-  bool start(jobc::RunContext&, std::string&) override { return false; }
+  jobc::Status start(jobc::RunContext&) override { return jobc::fail("not a real backend"); }
   std::optional<jobc::JobExit> poll(jobc::RunContext&, int) override { return std::nullopt; }
   void stop(jobc::RunContext&, bool) override {}
-  bool stop_orphaned(jobc::RunContext& context, std::string& error) override {
+  jobc::Status stop_orphaned(jobc::RunContext& context) override {
     calls_.push_back({name_, context.run.backend_job_id, context.backend_state});
-    error = failure_;
-    return failure_.empty();
+    if (!failure_.empty()) return jobc::fail(failure_);
+    return {};
   }
   std::optional<jobc::JobExit> orphaned_exit(jobc::RunContext&) override { return kept_exit_; }
 
@@ -85,9 +85,8 @@ TEST_SUITE("runs") {
     for (std::string backend : {"local", "docker", "slurm"}) {
       CAPTURE(backend);
       OrphanedRun orphan(backend);
-      std::string error;
-      REQUIRE_MESSAGE(jobc::cancel_run(*orphan.store, orphan.run.id, error, orphan.factory()),
-                      error);
+      jobc::Status canceled = jobc::cancel_run(*orphan.store, orphan.run.id, orphan.factory());
+      REQUIRE_MESSAGE(canceled.ok(), canceled.error().message);
       REQUIRE(orphan.calls.size() == 1);
       CHECK(orphan.calls[0].backend == backend);
       CHECK(orphan.calls[0].job_id == "job-7");
@@ -117,8 +116,7 @@ TEST_SUITE("runs") {
 
   TEST_CASE("a run that never had a monitor or a job has no job to stop") {
     OrphanedRun orphan("docker", 0, "");
-    std::string error;
-    REQUIRE(jobc::cancel_run(*orphan.store, orphan.run.id, error, orphan.factory()));
+    REQUIRE(jobc::cancel_run(*orphan.store, orphan.run.id, orphan.factory()).ok());
     CHECK(orphan.calls.empty());
     CHECK(orphan.now().status == jobc::RunStatus::Canceled);
   }
@@ -126,8 +124,7 @@ TEST_SUITE("runs") {
   TEST_CASE("a job jobc submit handed to Slurm itself is stopped even without a monitor") {
     SUBCASE("runs cancel") {
       OrphanedRun orphan("slurm", 0);
-      std::string error;
-      REQUIRE(jobc::cancel_run(*orphan.store, orphan.run.id, error, orphan.factory()));
+      REQUIRE(jobc::cancel_run(*orphan.store, orphan.run.id, orphan.factory()).ok());
       REQUIRE(orphan.calls.size() == 1);
       CHECK(orphan.calls[0].job_id == "job-7");
       CHECK(orphan.now().status == jobc::RunStatus::Canceled);
@@ -158,8 +155,7 @@ TEST_SUITE("runs") {
       // runs cancel of such a run says how it ended, not Canceled.
       OrphanedRun canceled("local");
       canceled.kept_exit = jobc::JobExit{code, 0};
-      std::string error;
-      REQUIRE(jobc::cancel_run(*canceled.store, canceled.run.id, error, canceled.factory()));
+      REQUIRE(jobc::cancel_run(*canceled.store, canceled.run.id, canceled.factory()).ok());
       CHECK(canceled.now().status == orphan.now().status);
       CHECK(canceled.now().exit_code == code);
     }

@@ -11,7 +11,7 @@
 #include <fstream>
 
 #include "backends/docker/container_config.h"
-#include "codegen/slurm/slurm_job.h"
+#include "backends/slurm/slurm_job.h"
 #include "common/compiled_spec.h"
 #include "common/temp_dir.h"
 

@@ -13,9 +13,11 @@
 
 #include "backends/slurm/slurm_backend.h"
 #include "backends/slurm/slurm_client.h"
+#include "backends/slurm/slurm_compute.h"
 #include "backends/slurm/slurm_state.h"
 #include "common/run_command.h"
 #include "common/temp_dir.h"
+#include "jobc/backend_registry.h"
 
 namespace fs = std::filesystem;
 using json = nlohmann::json;
@@ -320,14 +322,16 @@ TEST_SUITE("slurm_backend") {
         return json_answer(200, job_record(77, "COMPLETED"));
       };
       jobc::SlurmBackend submitter(fake);
-      std::string error;
-      REQUIRE(submitter.start_from_submitter(run.context, error) == QuickStart::Started);
+      REQUIRE(submitter.start_from_submitter(run.context).outcome == QuickStart::Started);
       CHECK(run.context.run.backend_job_id == "77");
       CHECK(submitter.phase().reason == "Slurm job 77 is submitted");
       CHECK(fake->requests.size() == 1);
 
       jobc::SlurmBackend monitor(fake);
-      REQUIRE(monitor.adopt(run.context, error));
+      {
+        jobc::Status status = monitor.adopt(run.context);
+        REQUIRE_MESSAGE(status.ok(), status.error().message);
+      }
       CHECK(monitor.phase().status == jobc::RunStatus::Queued);
       auto exit = wait_exit(monitor, run.context, 5);
       REQUIRE(exit);
@@ -344,9 +348,9 @@ TEST_SUITE("slurm_backend") {
                    {{{"error", "Invalid partition name specified"}, {"error_number", 2000}}}}});
       };
       jobc::SlurmBackend submitter(fake);
-      std::string error;
-      CHECK(submitter.start_from_submitter(run.context, error) == QuickStart::Refused);
-      CHECK(error.find("Invalid partition name specified") != std::string::npos);
+      auto refused = submitter.start_from_submitter(run.context);
+      CHECK(refused.outcome == QuickStart::Refused);
+      CHECK(refused.reason.find("Invalid partition name specified") != std::string::npos);
       CHECK(!fs::exists(run.stage()));
       CHECK(run.context.run.backend_job_id.empty());
     }
@@ -355,8 +359,7 @@ TEST_SUITE("slurm_backend") {
       auto fake = std::make_shared<FakeSlurm>();
       fake->answer = [&](const HttpRequest&) { return refused(); };
       jobc::SlurmBackend submitter(fake);
-      std::string error;
-      CHECK(submitter.start_from_submitter(run.context, error) == QuickStart::Deferred);
+      CHECK(submitter.start_from_submitter(run.context).outcome == QuickStart::Deferred);
       CHECK(fs::exists(run.stage()));  // kept for the monitor's start()
       CHECK(run.context.run.backend_job_id.empty());
     }
@@ -364,7 +367,11 @@ TEST_SUITE("slurm_backend") {
       Run run;
       jobc::SlurmBackend monitor(std::make_shared<FakeSlurm>());
       std::string error;
-      CHECK(!monitor.adopt(run.context, error));
+      {
+        jobc::Status status = monitor.adopt(run.context);
+        CHECK_FALSE(status.ok());
+        if (!status.ok()) error = status.error().message;
+      }
       CHECK(error.find("no Slurm job id") != std::string::npos);
     }
   }
@@ -385,7 +392,10 @@ TEST_SUITE("slurm_backend") {
     jobc::SlurmBackend backend(fake);
     CHECK(backend.phase().status == jobc::RunStatus::Queued);  // while it is submitted
     std::string error;
-    REQUIRE(backend.start(run.context, error));
+    {
+      jobc::Status status = backend.start(run.context);
+      REQUIRE_MESSAGE(status.ok(), status.error().message);
+    }
     CHECK(run.context.run.backend_job_id == "42");
     json body = json::parse(fake->requests[0].body);
     CHECK(body["job"]["current_working_directory"] == "/s/exp_1_abcd/work");
@@ -434,7 +444,10 @@ TEST_SUITE("slurm_backend") {
     };
     jobc::SlurmBackend backend(fake);
     std::string error;
-    REQUIRE(backend.start(run.context, error));
+    {
+      jobc::Status status = backend.start(run.context);
+      REQUIRE_MESSAGE(status.ok(), status.error().message);
+    }
     auto exit = wait_exit(backend, run.context, 60);
     REQUIRE(exit);
     CHECK(exit->code == 0);
@@ -456,7 +469,10 @@ TEST_SUITE("slurm_backend") {
     jobc::SlurmBackend backend(fake);
     backend.set_outage_limit(std::chrono::milliseconds(1500));
     std::string error;
-    REQUIRE(backend.start(run.context, error));
+    {
+      jobc::Status status = backend.start(run.context);
+      REQUIRE_MESSAGE(status.ok(), status.error().message);
+    }
     auto exit = wait_exit(backend, run.context, 30);
     REQUIRE(exit);
     CHECK(exit->reason.find("lost contact with Slurm") == 0);
@@ -476,7 +492,10 @@ TEST_SUITE("slurm_backend") {
     };
     jobc::SlurmBackend backend(fake);
     std::string error;
-    REQUIRE(backend.start(run.context, error));
+    {
+      jobc::Status status = backend.start(run.context);
+      REQUIRE_MESSAGE(status.ok(), status.error().message);
+    }
     backend.stop(run.context, false);
     backend.stop(run.context, true);
     REQUIRE(fake->requests.size() == 3);
@@ -491,18 +510,28 @@ TEST_SUITE("slurm_backend") {
     fake->answer = [](const HttpRequest&) { return json_answer(200, {{"errors", json::array()}}); };
     run.context.run.backend_job_id = "46";
     std::string error;
-    CHECK_MESSAGE(jobc::SlurmBackend(fake).stop_orphaned(run.context, error), error);
+    {
+      jobc::Status status = jobc::SlurmBackend(fake).stop_orphaned(run.context);
+      CHECK_MESSAGE(status.ok(), status.error().message);
+    }
     // Asked how the job is (no record here), then canceled.
     REQUIRE(fake->requests.size() == 2);
     CHECK(fake->requests[0].method == "GET");
     CHECK(fake->requests[1].method == "DELETE");
     CHECK(fake->requests[1].url == "http://127.0.0.1:6820/slurm/v0.0.38/job/46");
     fake->answer = [](const HttpRequest&) { return refused(); };
-    CHECK_FALSE(jobc::SlurmBackend(fake).stop_orphaned(run.context, error));
+    {
+      jobc::Status status = jobc::SlurmBackend(fake).stop_orphaned(run.context);
+      CHECK_FALSE(status.ok());
+      if (!status.ok()) error = status.error().message;
+    }
     CHECK(error.find("scancel 46") != std::string::npos);
     CHECK(fake->requests.size() == 4);       // not retried
     run.context.run.backend_job_id.clear();  // never submitted: nothing to cancel
-    CHECK(jobc::SlurmBackend(fake).stop_orphaned(run.context, error));
+    {
+      jobc::Status status = jobc::SlurmBackend(fake).stop_orphaned(run.context);
+      CHECK_MESSAGE(status.ok(), status.error().message);
+    }
     CHECK(fake->requests.size() == 4);
   }
 
@@ -517,7 +546,10 @@ TEST_SUITE("slurm_backend") {
     run.context.run.backend_job_id = "47";
     std::string error;
     jobc::SlurmBackend backend(fake);
-    REQUIRE_MESSAGE(backend.stop_orphaned(run.context, error), error);
+    {
+      jobc::Status status = backend.stop_orphaned(run.context);
+      REQUIRE_MESSAGE(status.ok(), status.error().message);
+    }
     auto exit = backend.orphaned_exit(run.context);
     REQUIRE(exit);
     CHECK(exit->code == 3);
@@ -532,7 +564,10 @@ TEST_SUITE("slurm_backend") {
     };
     run.context.run.backend_job_id = "48";
     jobc::SlurmBackend running(fake);
-    REQUIRE_MESSAGE(running.stop_orphaned(run.context, error), error);
+    {
+      jobc::Status status = running.stop_orphaned(run.context);
+      REQUIRE_MESSAGE(status.ok(), status.error().message);
+    }
     CHECK_FALSE(running.orphaned_exit(run.context));
     CHECK(fake->requests.back().method == "DELETE");
   }
@@ -549,8 +584,49 @@ TEST_SUITE("slurm_backend") {
     };
     jobc::SlurmBackend backend(fake);
     std::string error;
-    CHECK(!backend.start(run.context, error));
+    {
+      jobc::Status status = backend.start(run.context);
+      CHECK_FALSE(status.ok());
+      if (!status.ok()) error = status.error().message;
+    }
     CHECK(error.find("HTTP 500: Invalid account") != std::string::npos);
     CHECK(fake->requests.size() == 1);  // a definite refusal is not retried
+  }
+
+  TEST_CASE("the Slurm compute from the model: what monitor.json keeps, the token's variable") {
+    auto text = [](const std::string& value) {
+      jobc::model::Value out;
+      out.kind = jobc::model::Value::Kind::String;
+      out.text = value;
+      return out;
+    };
+    jobc::model::Compute compute;
+    compute.type.value = "slurm";
+    compute.name.value = "hpc";
+    compute.settings.kind = jobc::model::Value::Kind::Map;
+    compute.settings.members = {{"endpoint", text("http://127.0.0.1:6820")},
+                                {"partition", text("debug")},
+                                {"staging_dir", text("/shared/stage/")},
+                                {"token_env", text("MY_JWT")},
+                                {"user", text("alice")}};
+    json kept = jobc::slurm::SlurmCompute::from(compute).to_json();
+    CHECK(kept == json{{"type", "slurm"},
+                       {"name", "hpc"},
+                       {"endpoint", "http://127.0.0.1:6820"},
+                       {"user", "alice"},
+                       {"staging_dir", "/shared/stage/"},
+                       {"partition", "debug"},
+                       {"token_env", "MY_JWT"}});
+    CHECK(jobc::slurm::token_variable(kept) == "MY_JWT");
+    CHECK(jobc::slurm::credential_variables(compute) == std::vector<std::string>{"MY_JWT"});
+    // The registry's hook, the default variable, and none with a token file.
+    const jobc::BackendEntry* slurm = jobc::backend_for_compute_type("slurm");
+    REQUIRE(slurm);
+    REQUIRE(slurm->credential_variables);
+    compute.settings.members.erase(compute.settings.members.begin() + 3);
+    CHECK(slurm->credential_variables(compute) == std::vector<std::string>{"SLURM_JWT"});
+    compute.settings.members.push_back({"token_file", text("/t")});
+    CHECK(slurm->credential_variables(compute).empty());
+    CHECK(jobc::slurm::SlurmCompute::from(compute).to_json()["token_file"] == "/t");
   }
 }

@@ -6,7 +6,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "codegen/slurm/slurm_job.h"
+#include "backends/slurm/slurm_job.h"
 #include "common/temp_dir.h"
 #include "jobc/compile.h"
 

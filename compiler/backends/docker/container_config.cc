@@ -1,11 +1,12 @@
 #include "backends/docker/container_config.h"
 
 #include <fmt/format.h>
-#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
+
+#include "spec/docker_args.h"  // parse_byte_size: resources.shm_size
 
 namespace jobc::docker {
 namespace {
@@ -68,7 +69,7 @@ RunOptions RunOptions::from_json(const json& in) {
   return options;
 }
 
-json device_requests(const GpuRequest& gpus) {
+json device_requests(const model::GpuRequest& gpus) {
   json ids = json::array();
   for (const std::string& id : gpus.device_ids) ids.push_back(id);
   return json::array({{{"Driver", gpus.driver},
@@ -87,37 +88,23 @@ bool is_gpu_instance_type(std::string_view instance_type) {
   return false;
 }
 
-bool parse_run_options(const json& job, RunOptions& options, std::string& error) {
-  options = RunOptions{};
-  json resources = job.is_object() ? job.value("resources", json::object()) : json::object();
-  if (!resources.is_object()) return true;
-  if (auto shm = resources.find("shm_size"); shm != resources.end() && shm->is_string()) {
-    auto bytes = parse_byte_size(shm->get<std::string>());
+Result<RunOptions> run_options_for(const model::Resources* resources) {
+  RunOptions options;
+  if (!resources) return options;
+  if (resources->shm_size) {
+    auto bytes = parse_byte_size(*resources->shm_size);
     if (!bytes || *bytes <= 0) {
-      error = fmt::format("resources.shm_size '{}' is not a size like 2g or 512m",
-                          shm->get<std::string>());
-      return false;
+      return fail(fmt::format("resources.shm_size '{}' is not a size like 2g or 512m",
+                              *resources->shm_size));
     }
     options.shm_size = *bytes;
   }
-  if (auto type = resources.find("instance_type"); type != resources.end() && type->is_string()) {
-    if (is_gpu_instance_type(type->get<std::string>())) {
-      GpuRequest all;
-      all.count = -1;
-      options.device_requests = device_requests(all);
-    }
+  if (resources->instance_type && is_gpu_instance_type(*resources->instance_type)) {
+    model::GpuRequest all;
+    all.count = -1;
+    options.device_requests = device_requests(all);
   }
-  auto args_it = resources.find("docker_args");
-  if (args_it == resources.end() || !args_it->is_string()) return true;
-  // The same parse `jobc validate` reports from; here the first problem refuses the run.
-  ParsedDockerArgs parsed = parse_docker_args(args_it->get<std::string>());
-  if (!parsed.problems.empty()) {
-    const DockerArgsProblem& problem = parsed.problems.front();
-    error = "resources.docker_args: " + problem.message;
-    if (!problem.notes.empty()) error += fmt::format("; {}", fmt::join(problem.notes, "; "));
-    return false;
-  }
-  const DockerArgs& args = parsed.args;
+  const model::DockerArgs& args = resources->docker_args;
   if (!args.network.empty()) options.network = args.network;
   if (args.shm_size) options.shm_size = *args.shm_size;
   if (args.gpus) options.device_requests = device_requests(*args.gpus);
@@ -127,11 +114,11 @@ bool parse_run_options(const json& job, RunOptions& options, std::string& error)
   options.memory_swap = args.memory_swap;
   options.nano_cpus = args.nano_cpus;
   options.pids_limit = args.pids_limit;
-  for (const Ulimit& limit : args.ulimits) {
+  for (const model::Ulimit& limit : args.ulimits) {
     options.ulimits.push_back({{"Name", limit.name}, {"Soft", limit.soft}, {"Hard", limit.hard}});
   }
   options.user = args.user;
-  return true;
+  return options;
 }
 
 std::string container_name(const std::string& run_id) {

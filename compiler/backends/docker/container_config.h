@@ -1,6 +1,6 @@
 // How a job's container is set up: the options a job asks for (resources.shm_size,
-// resources.docker_args, a GPU instance_type) checked and parsed in the submitting process,
-// and the body of POST /containers/create built from them in the monitor.
+// resources.docker_args as the model parsed them, a GPU instance_type) gathered in the
+// submitting process, and the body of POST /containers/create built from them in the monitor.
 #pragma once
 
 #include <cstdint>
@@ -11,7 +11,8 @@
 #include <vector>
 
 #include "jobc/backend.h"
-#include "spec/docker_args.h"
+#include "jobc/model/job.h"
+#include "jobc/result.h"
 
 namespace jobc::docker {
 
@@ -39,16 +40,16 @@ struct RunOptions {
   static RunOptions from_json(const nlohmann::json& json);
 };
 
-// DeviceRequests for a `--gpus` request (see spec/docker_args.h).
-nlohmann::json device_requests(const GpuRequest& gpus);
+// DeviceRequests for a `--gpus` request (see jobc/model/docker_args.h).
+nlohmann::json device_requests(const model::GpuRequest& gpus);
 
 // True for instance types that mean a GPU: names with "gpu", and Azure's N-series VM sizes
 // (Standard_NC*, Standard_ND*, Standard_NV*).
 bool is_gpu_instance_type(std::string_view instance_type);
 
-// The options of a command job (its resources), or false with `error` naming what jobc's docker
-// backend does not take in docker_args and what it does (the rules `jobc validate` checks).
-bool parse_run_options(const nlohmann::json& job, RunOptions& options, std::string& error);
+// The options of a job's resources (null: it has none). docker_args come parsed and checked
+// by the front end; only a shm_size that is not a size fails here.
+Result<RunOptions> run_options_for(const model::Resources* resources);
 
 // The body of POST /containers/create for the run.
 nlohmann::json container_create_body(const RunContext& context, const std::string& image,

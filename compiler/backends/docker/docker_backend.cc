@@ -13,7 +13,10 @@
 #include "backends/docker/log_stream.h"
 #include "backends/docker/progress_stream.h"
 #include "backends/docker/registry_auth.h"
+#include "backends/run_log_note.h"
 #include "codegen/environment_recipe.h"
+#include "jobc/compile.h"
+#include "jobc/model/spec.h"
 
 namespace jobc {
 namespace {
@@ -31,15 +34,6 @@ std::string env_or_empty(const char* name) {
 bool rebuild_requested(const SubmitContext& submit) {
   std::string value = env_or_empty("JOBC_REBUILD");
   return submit.rebuild || (!value.empty() && value != "0" && value != "false");
-}
-
-void append_note(const fs::path& log_file, const std::string& line) {
-  int fd = ::open(log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-  if (fd < 0) return;
-  std::string text = "[jobc] " + line + "\n";
-  ssize_t ignored = ::write(fd, text.data(), text.size());
-  (void)ignored;
-  ::close(fd);
 }
 
 // Pulls the base image of an image environment when the engine lacks it, with the
@@ -86,6 +80,48 @@ std::string oom_reason(const json& state) {
   return "out of memory: the kernel killed the job (raise --memory in docker_args)";
 }
 
+// The engine a docker compute spec names (socket, host), as resolve_engine_endpoint reads it;
+// {} for the built-in `docker`.
+json engine_settings(const model::Compute* compute) {
+  json settings = json::object();
+  if (!compute) return settings;
+  for (const char* key : {"socket", "host"}) {
+    const model::Value* value = compute->settings.find(key);
+    if (value && value->is_string()) settings[key] = value->text;
+  }
+  return settings;
+}
+
+// Builds the environment's image (pulling its base image first, for an image environment).
+Status build(const EngineClient& engine, const EnvironmentRecipe& recipe, const RunContext& run,
+             std::ostream& progress, bool terminal, bool rebuild) {
+  std::string error;
+  BuildRequest build;
+  build.tag = recipe.image_tag();
+  build.no_cache = rebuild;
+  if (!recipe.build_dir) {
+    if (!ensure_base_image(engine, recipe, progress, terminal, error)) return fail(error);
+  } else if (recipe.registry) {
+    // The Dockerfile's FROM may name an image of the environment's registry: the engine
+    // pulls it during the build with these credentials.
+    EnvLookup env = process_environment();
+    auto credentials = find_credentials(recipe.registry, recipe.registry->address, env,
+                                        docker_config_file(env), error);
+    if (!error.empty()) return fail(error);
+    if (credentials) build.registry_config = registry_config_header(*credentials);
+  }
+  std::vector<BuildContextEntry> entries;
+  BuildContextInputs context_inputs{run.artifacts_dir, recipe.build_dir, recipe.dockerfile_path};
+  if (!list_build_context(context_inputs, entries, error)) return fail(error);
+  build.context_tar = run.run_dir / "build-context.tar";
+  bool built = write_build_context(entries, build.context_tar, error) &&
+               build_image(engine, build, progress, terminal, error);
+  std::error_code ignored;
+  fs::remove(build.context_tar, ignored);
+  if (!built) return fail(error);
+  return {};
+}
+
 }  // namespace
 
 DockerBackend::DockerBackend(std::shared_ptr<HttpTransport> transport)
@@ -96,36 +132,31 @@ DockerBackend::~DockerBackend() {
   remove_container();
 }
 
-bool DockerBackend::prepare(SubmitContext& submit, std::string& error) {
+Status DockerBackend::prepare(SubmitContext& submit) {
   RunContext& run = submit.run;
-  InputRecord inputs;
-  DiagnosticSink sink;
-  auto recipe = make_environment_recipe(submit.spec, "/environment", inputs, sink);
+  const EnvironmentRecipe* recipe = submit.compiled.environment.get();
   if (!recipe) {
-    error =
+    return fail(
         "the docker backend runs a job inside its environment's image, and this job has no "
-        "environment: add `environment: {image: ...}` (or a build context)";
-    return false;
+        "environment: add `environment: {image: ...}` (or a build context)");
   }
   if (!recipe->buildable()) {
-    error = fmt::format(
+    return fail(fmt::format(
         "the environment '{}' is registered in Azure ML; jobc cannot fetch it to run with "
         "docker: describe it in the spec (image, or build) instead",
-        recipe->reference);
-    return false;
+        recipe->reference));
   }
-  if (sink.has_errors()) {
-    error = sink.diagnostics().empty() ? "the environment cannot be read"
-                                       : sink.diagnostics().front().message;
-    return false;
-  }
-  RunOptions options;
-  if (!parse_run_options(submit.spec.doc.root, options, error)) return false;
+  const model::CommandBody* body =
+      submit.compiled.model ? submit.compiled.model->command_body() : nullptr;
+  auto options = run_options_for(body && body->resources ? &*body->resources : nullptr);
+  if (!options) return options.error();
 
-  auto endpoint = resolve_engine_endpoint(run.compute, env_or_empty("DOCKER_HOST"), error);
-  if (!endpoint) return false;
+  std::string error;
+  auto endpoint =
+      resolve_engine_endpoint(engine_settings(submit.compute), env_or_empty("DOCKER_HOST"), error);
+  if (!endpoint) return fail(error);
   EngineClient engine(transport_, *endpoint);
-  if (!engine.connect(error)) return false;
+  if (!engine.connect(error)) return fail(error);
 
   std::string tag = recipe->image_tag();
   bool terminal = is_terminal_stream(submit.progress);
@@ -133,38 +164,15 @@ bool DockerBackend::prepare(SubmitContext& submit, std::string& error) {
   HttpResponse inspect = engine.call("GET", "/images/" + tag + "/json", nullptr, 30000);
   bool exists = inspect.ok();
   if (!exists && !(inspect.error.empty() && inspect.status == 404)) {
-    error = engine.describe_failure(inspect);
-    return false;
+    return fail(engine.describe_failure(inspect));
   }
   if (exists && !rebuild) {
     submit.progress << fmt::format("jobc: image {} is up to date (--rebuild rebuilds it)\n", tag);
-  } else {
-    BuildRequest build;
-    build.tag = tag;
-    build.no_cache = rebuild;
-    if (!recipe->build_dir) {
-      if (!ensure_base_image(engine, *recipe, submit.progress, terminal, error)) return false;
-    } else if (recipe->registry) {
-      // The Dockerfile's FROM may name an image of the environment's registry: the engine
-      // pulls it during the build with these credentials.
-      EnvLookup env = process_environment();
-      auto credentials = find_credentials(recipe->registry, recipe->registry->address, env,
-                                          docker_config_file(env), error);
-      if (!error.empty()) return false;
-      if (credentials) build.registry_config = registry_config_header(*credentials);
-    }
-    std::vector<BuildContextEntry> entries;
-    BuildContextInputs context_inputs{run.artifacts_dir, recipe->build_dir,
-                                      recipe->dockerfile_path};
-    if (!list_build_context(context_inputs, entries, error)) return false;
-    build.context_tar = run.run_dir / "build-context.tar";
-    bool built = write_build_context(entries, build.context_tar, error) &&
-                 build_image(engine, build, submit.progress, terminal, error);
-    std::error_code ignored;
-    fs::remove(build.context_tar, ignored);
-    if (!built) return false;
+  } else if (Status built = build(engine, *recipe, run, submit.progress, terminal, rebuild);
+             !built) {
+    return built;
   }
-  if (geteuid() == 0 && options.user.empty()) {
+  if (geteuid() == 0 && options->user.empty()) {
     // An image that runs as another user (non_root_user) must still write outputs/ and
     // logs/ into the run's folder, which belongs to root here.
     if (!exists || rebuild) inspect = engine.call("GET", "/images/" + tag + "/json");
@@ -181,28 +189,30 @@ bool DockerBackend::prepare(SubmitContext& submit, std::string& error) {
   run.backend_state = {{"engine", endpoint->shown},
                        {"api_version", engine.api_version()},
                        {"image", tag},
-                       {"options", options.to_json()}};
-  return true;
+                       {"options", options->to_json()}};
+  return {};
 }
 
-std::unique_ptr<EngineClient> DockerBackend::engine_from_state(const RunContext& context,
-                                                               std::string& error) const {
+Result<std::unique_ptr<EngineClient>> DockerBackend::engine_from_state(
+    const RunContext& context) const {
+  std::string error;
   std::string address = context.backend_state.value("engine", "");
   auto endpoint = parse_engine_address(address, error);
-  if (!endpoint) return nullptr;
+  if (!endpoint) return fail(error);
   auto engine = std::make_unique<EngineClient>(transport_, *endpoint);
   std::string version = context.backend_state.value("api_version", "");
   if (version.empty()) {
-    if (!engine->connect(error)) return nullptr;
+    if (!engine->connect(error)) return fail(error);
   } else {
     engine->set_api_version(version);
   }
   return engine;
 }
 
-bool DockerBackend::start(RunContext& context, std::string& error) {
-  engine_ = engine_from_state(context, error);
-  if (!engine_) return false;
+Status DockerBackend::start(RunContext& context) {
+  auto engine = engine_from_state(context);
+  if (!engine) return engine.error();
+  engine_ = std::move(*engine);
   std::string image = context.backend_state.value("image", "");
   RunOptions options =
       RunOptions::from_json(context.backend_state.value("options", json::object()));
@@ -213,20 +223,16 @@ bool DockerBackend::start(RunContext& context, std::string& error) {
     created = engine_->call("POST", "/containers/create", &body);  // the name is taken
   }
   if (!created.ok()) {
-    error = created.error.empty() && created.status == 404
-                ? fmt::format(
-                      "the image {} is gone from the engine (removed since the submit?): "
-                      "submit the job again to rebuild it",
-                      image)
-                : "cannot create the container: " + engine_->describe_failure(created);
-    return false;
+    return fail(
+        created.error.empty() && created.status == 404
+            ? fmt::format("the image {} is gone from the engine (removed since the submit?): "
+                          "submit the job again to rebuild it",
+                          image)
+            : "cannot create the container: " + engine_->describe_failure(created));
   }
   json answer = json::parse(created.body, nullptr, false);
   container_id_ = answer.is_object() ? answer.value("Id", "") : "";
-  if (container_id_.empty()) {
-    error = "the engine created a container but gave no id";
-    return false;
-  }
+  if (container_id_.empty()) return fail("the engine created a container but gave no id");
   removed_ = false;
   abort_ = false;
   logs_done_ = false;
@@ -242,10 +248,10 @@ bool DockerBackend::start(RunContext& context, std::string& error) {
   }
   HttpResponse started = engine_->call("POST", "/containers/" + container_id_ + "/start");
   if (!started.ok() && started.status != 304) {
-    error = "cannot start the container: " + engine_->describe_failure(started);
+    std::string why = "cannot start the container: " + engine_->describe_failure(started);
     remove_container();  // ends the attached stream
     finish_threads();
-    return false;
+    return fail(why);
   }
   {
     std::lock_guard lock(mutex_);
@@ -254,7 +260,7 @@ bool DockerBackend::start(RunContext& context, std::string& error) {
   }
   context.run.backend_job_id = container_id_;
   wait_thread_ = std::thread(&DockerBackend::wait_for_exit, this);
-  return true;
+  return {};
 }
 
 void DockerBackend::stream_output(fs::path log_file) {
@@ -312,8 +318,8 @@ void DockerBackend::stream_output(fs::path log_file) {
     wait_until([this] { return started_; }, std::chrono::seconds(30));
     HttpResponse followed = read("GET", "/logs?stdout=1&stderr=1&follow=1", true, false);
     if (!followed.ok() && !abort_) {
-      append_note(log_file,
-                  "the container's output stopped: " + engine_->describe_failure(followed));
+      append_run_note(log_file,
+                      "the container's output stopped: " + engine_->describe_failure(followed));
     }
     // A followed log may end before the engine wrote the last unterminated line: once the
     // container has exited, read the log from the start and add what was missed.
@@ -399,15 +405,17 @@ void DockerBackend::collect(RunContext& context) {
   finish_threads();
   remove_container();
   if (!removed_ && !container_id_.empty()) {
-    append_note(context.log_file, "could not remove the container " + container_id_.substr(0, 12) +
-                                      "; remove it with the engine's API or `docker rm -f`");
+    append_run_note(context.log_file, "could not remove the container " +
+                                          container_id_.substr(0, 12) +
+                                          "; remove it with the engine's API or `docker rm -f`");
   }
 }
 
-bool DockerBackend::stop_orphaned(RunContext& context, std::string& error) {
-  if (!context.backend_state.contains("engine")) return true;  // never prepared
-  auto engine = engine_from_state(context, error);
-  if (!engine) return false;
+Status DockerBackend::stop_orphaned(RunContext& context) {
+  if (!context.backend_state.contains("engine")) return {};  // never prepared
+  auto connected = engine_from_state(context);
+  if (!connected) return connected.error();
+  std::unique_ptr<EngineClient>& engine = *connected;
   std::string container = context.run.backend_job_id.empty() ? container_name(context.run.id)
                                                              : context.run.backend_job_id;
   // A container that exited on its own keeps its exit code until it is removed.
@@ -419,9 +427,9 @@ bool DockerBackend::stop_orphaned(RunContext& context, std::string& error) {
   }
   HttpResponse response = engine->call(
       "DELETE", "/containers/" + url_encode(container) + "?force=1&v=1", nullptr, 30000);
-  if (response.ok() || (response.error.empty() && response.status == 404)) return true;
-  error = "cannot remove the container " + container + ": " + engine->describe_failure(response);
-  return false;
+  if (response.ok() || (response.error.empty() && response.status == 404)) return {};
+  return fail("cannot remove the container " + container + ": " +
+              engine->describe_failure(response));
 }
 
 std::optional<JobExit> DockerBackend::orphaned_exit(RunContext& /*context*/) {

@@ -2,7 +2,8 @@
 // engine (the Engine API over its socket; no docker CLI).
 //  * prepare (the submitting jobc, with the user's terminal): connect, and unless the engine
 //    already has jobc-env:<environment hash> (jobc submit --rebuild forces), pull the base image
-//    (with the environment's registry credentials) and build the image.
+//    (with the environment's registry credentials) and build the image, from the recipe the
+//    compilation made; the container's options come from the model's resources.
 //  * start (the run monitor): a container with the run's folder bind-mounted at /jobc/run
 //    (the code, outputs/, logs/), the artifacts read-only at /jobc/artifacts, local inputs
 //    read-only under /jobc/inputs, running `bash /jobc/artifacts/launch.sh`; network none unless
@@ -30,20 +31,19 @@ class DockerBackend : public Backend {
   ~DockerBackend() override;
 
   std::string name() const override { return "docker"; }
-  bool prepare(SubmitContext& context, std::string& error) override;
-  bool start(RunContext& context, std::string& error) override;
+  Status prepare(SubmitContext& context) override;
+  Status start(RunContext& context) override;
   std::optional<JobExit> poll(RunContext& context, int wait_ms) override;
   void stop(RunContext& context, bool force) override;
   void collect(RunContext& context) override;
   // Removes the container (force), by its id, or by its name when the monitor died before
   // it recorded the id.
-  bool stop_orphaned(RunContext& context, std::string& error) override;
+  Status stop_orphaned(RunContext& context) override;
   // The exit code of a container that had exited on its own when stop_orphaned() removed it.
   std::optional<JobExit> orphaned_exit(RunContext& context) override;
 
  private:
-  std::unique_ptr<docker::EngineClient> engine_from_state(const RunContext& context,
-                                                          std::string& error) const;
+  Result<std::unique_ptr<docker::EngineClient>> engine_from_state(const RunContext& context) const;
   void stream_output(std::filesystem::path log_file);
   void wait_for_exit();
   void finish_threads();

@@ -44,12 +44,9 @@ void kill_marked_processes(const std::string& marker) {
 
 }  // namespace
 
-bool LocalBackend::start(RunContext& context, std::string& error) {
+Status LocalBackend::start(RunContext& context) {
   int log = ::open(context.log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-  if (log < 0) {
-    error = "cannot open " + context.log_file.string();
-    return false;
-  }
+  if (log < 0) return fail("cannot open " + context.log_file.string());
   // Processes the job orphans (a double fork, setsid) become this monitor's children instead
   // of init's, so it can stop them when the job ends.
   subreaper_ = prctl(PR_SET_CHILD_SUBREAPER, 1) == 0;
@@ -80,14 +77,11 @@ bool LocalBackend::start(RunContext& context, std::string& error) {
   options.stderr_fd = log;
   Result<pid_t> spawned = spawn_process(options);
   ::close(log);
-  if (!spawned) {
-    error = spawned.error().message;
-    return false;
-  }
+  if (!spawned) return spawned.error();
   pid_ = *spawned;
   context.run.backend_job_id = std::to_string(pid_);  // also the process group id
   write_job_leader(context.run_dir, {pid_, process_start_time(pid_)});
-  return true;
+  return {};
 }
 
 void LocalBackend::signal_job(const RunContext& context, int signal) {
@@ -141,16 +135,14 @@ std::optional<JobExit> LocalBackend::orphaned_exit(RunContext& context) {
   return std::nullopt;
 }
 
-bool LocalBackend::stop_orphaned(RunContext& context, std::string& error) {
+Status LocalBackend::stop_orphaned(RunContext& context) {
   const std::string& id = context.run.backend_job_id;
   if (!id.empty()) {
     char* end = nullptr;
     long long pgid = std::strtoll(id.c_str(), &end, 10);
     // Never kill(-1) or kill(0): that would signal every process, or our own group.
-    if (*end != '\0' || pgid <= 1) {
-      error = "the recorded process group '" + id + "' is not one";
-      return false;
-    }
+    if (*end != '\0' || pgid <= 1)
+      return fail("the recorded process group '" + id + "' is not one");
     // The group only when its leader is the job's: alive with its recorded start time, or
     // gone while its group lives on (a group's id is not reused while the group exists).
     auto leader = read_job_leader(context.run_dir);
@@ -163,7 +155,7 @@ bool LocalBackend::stop_orphaned(RunContext& context, std::string& error) {
   }
   // Whatever left the group (or started before its id was recorded) carries the marker.
   kill_marked_processes(job_marker(context));
-  return true;
+  return {};
 }
 
 }  // namespace jobc

@@ -15,11 +15,11 @@ namespace jobc {
 class LocalBackend : public Backend {
  public:
   std::string name() const override { return "local"; }
-  bool start(RunContext& context, std::string& error) override;
+  Status start(RunContext& context) override;
   std::optional<JobExit> poll(RunContext& context, int wait_ms) override;
   void stop(RunContext& context, bool force) override;
   std::optional<JobExit> orphaned_exit(RunContext& context) override;
-  bool stop_orphaned(RunContext& context, std::string& error) override;
+  Status stop_orphaned(RunContext& context) override;
 
  private:
   // Signals the group, the processes with the job's marker, and the orphans adopted.

@@ -6,11 +6,14 @@
 #include <fstream>
 #include <thread>
 
+#include "backends/run_log_note.h"
+#include "backends/slurm/slurm_compute.h"
+#include "backends/slurm/slurm_job.h"
 #include "backends/slurm/slurm_staging.h"
 #include "backends/slurm/slurm_state.h"
-#include "codegen/slurm/slurm_job.h"
+#include "jobc/artifact_writer.h"
 #include "jobc/compile.h"
-#include "runs/unrecorded_runs.h"
+#include "jobc/model/spec.h"
 
 namespace jobc {
 namespace {
@@ -20,7 +23,7 @@ using json = nlohmann::json;
 using std::chrono::milliseconds;
 
 void append_log(const RunContext& context, const std::string& line) {
-  std::ofstream(context.log_file, std::ios::app) << "[jobc] " << line << "\n";
+  append_run_note(context.log_file, line);
 }
 
 // The Slurm job id the run records (backend_job_id), if it holds one.
@@ -34,6 +37,28 @@ std::optional<long long> recorded_job_id(const RunContext& context) {
 
 fs::path stage_of(const RunContext& context) {
   return context.backend_state.value("stage", std::string());
+}
+
+// The compiled slurm/job.json with the run's id in place of the placeholder. Fails when the
+// compilation has none, or made it for another compute (its stage is elsewhere).
+Result<json> payload_for_run(const CompileResult& compiled, const slurm::SlurmCompute& compute,
+                             const std::string& run_id) {
+  const OutputSet::File* file = compiled.outputs.find("slurm/job.json");
+  if (!file) {
+    return fail("the compiled job has no slurm/job.json: it was compiled for another compute");
+  }
+  json payload = json::parse(file->content, nullptr, false);
+  if (!payload.is_object() || !payload.contains("job") || !payload["job"].is_object()) {
+    return fail("the compiled slurm/job.json is not a job-submit payload");
+  }
+  std::string stage = slurm_stage_dir(compute, kSlurmRunIdPlaceholder).string();
+  if (payload["job"].value("current_working_directory", "") != stage + "/work") {
+    return fail(
+        fmt::format("the compiled slurm/job.json stages the job elsewhere than {} (the "
+                    "compute's staging_dir): it was compiled for another compute",
+                    compute.staging_dir));
+  }
+  return slurm_payload_for_run(std::move(payload), run_id);
 }
 
 }  // namespace
@@ -52,40 +77,40 @@ slurm::SlurmClient& SlurmBackend::client(const RunContext& context) {
   return *client_;
 }
 
-bool SlurmBackend::prepare(SubmitContext& submit, std::string& error) {
+Status SlurmBackend::prepare(SubmitContext& submit) {
   RunContext& context = submit.run;
-  context.compute.erase("token");  // never kept anywhere (the schema refuses it too)
+  const model::Spec* spec = submit.compiled.model.get();
+  const model::JobCommon* job = spec ? spec->job() : nullptr;
+  if (!submit.compute || !job)
+    return fail("a Slurm job needs a command job and a compute spec of type slurm");
+  slurm::SlurmCompute compute = slurm::SlurmCompute::from(*submit.compute);
+  context.compute = compute.to_json();  // what the monitor needs; never a token
   std::string token_error;
-  if (slurm::token_source(context.compute)(token_error).empty()) {
-    error = token_error;
-    return false;
-  }
+  if (slurm::token_source(context.compute)(token_error).empty()) return fail(token_error);
   // The run's id: its folder's name (the record is filled in after prepare).
   std::string run_id =
       context.run.id.empty() ? context.run_dir.filename().string() : context.run.id;
-  json payload =
-      slurm_job_payload(submit.spec, context.compute, submit.spec.doc.root.value("name", run_id));
+  auto payload = payload_for_run(submit.compiled, compute, run_id);
+  if (!payload) return payload.error();
+  if (!job->name) (*payload)["job"]["name"] = run_id;  // a job without a name: the run's
+  // The compiled artifacts, with the payload made for this run, in the run's folder and in
+  // the stage: written by the one writer.
+  OutputSet artifacts = submit.compiled.outputs;
+  artifacts.add("slurm/job.json", payload->dump(2) + "\n");
+  WriteReport written = write_artifacts(artifacts, context.artifacts_dir, WriteMode::Write);
+  if (!written.errors.empty()) return fail(written.errors.front());
+  fs::path stage = slurm_stage_dir(compute, run_id);
   std::error_code ec;
-  fs::create_directories(context.artifacts_dir / "slurm", ec);
-  {
-    std::ofstream out(context.artifacts_dir / "slurm" / "job.json");
-    out << payload.dump(2) << "\n";
-    if (!out.flush()) {
-      error = "cannot write " + (context.artifacts_dir / "slurm" / "job.json").string();
-      return false;
-    }
-  }
-  fs::path stage = slurm_stage_dir(context.compute, run_id);
   bool existed = fs::exists(stage, ec);
-  if (!existed) note_run_staging(context.run_dir, stage);  // removed if jobc is killed now
-  if (!slurm::stage_run(submit.spec, context, stage, error)) {
+  if (!existed && submit.note_staging) submit.note_staging(stage);  // removed if jobc is killed now
+  if (Status staged = slurm::stage_run(*job, artifacts, context, stage); !staged) {
     if (!existed) fs::remove_all(stage, ec);
-    return false;
+    return staged;
   }
   context.backend_state = {{"stage", stage.string()}, {"timeout_seconds", context.timeout_seconds}};
   context.timeout_seconds = 0;  // Slurm enforces it (time_limit), from the job's start
   submit.progress << fmt::format("jobc: staged the run in {}\n", stage.string());
-  return true;
+  return {};
 }
 
 std::optional<long long> SlurmBackend::submit_once(RunContext& context,
@@ -113,44 +138,39 @@ std::optional<long long> SlurmBackend::submit_once(RunContext& context,
   return id;
 }
 
-bool SlurmBackend::start(RunContext& context, std::string& error) {
+Status SlurmBackend::start(RunContext& context) {
   // slurmrestd or slurmctld restarting: try again for a minute (nothing was submitted).
   auto deadline = Clock::now() + std::chrono::minutes(1);
   milliseconds pause(250);
   slurm::SlurmError failure;
   while (!submit_once(context, failure)) {
     if (!failure.unreachable || Clock::now() >= deadline) {
-      error = failure.message;
       std::error_code ec;
       fs::remove_all(stage_of(context), ec);
-      return false;
+      return fail(failure.message);
     }
     std::this_thread::sleep_for(pause);
     pause = std::min(pause * 2, milliseconds(5000));
   }
-  return true;
+  return {};
 }
 
-Backend::QuickStart SlurmBackend::start_from_submitter(RunContext& context, std::string& error) {
+Backend::QuickStartResult SlurmBackend::start_from_submitter(RunContext& context) {
   slurm::SlurmError failure;
-  if (submit_once(context, failure)) return QuickStart::Started;
-  if (failure.unreachable) return QuickStart::Deferred;  // the monitor tries for a minute
-  error = failure.message;
+  if (submit_once(context, failure)) return {QuickStart::Started};
+  if (failure.unreachable) return {QuickStart::Deferred};  // the monitor tries for a minute
   std::error_code ec;
   fs::remove_all(stage_of(context), ec);
-  return QuickStart::Refused;
+  return {QuickStart::Refused, failure.message};
 }
 
-bool SlurmBackend::adopt(RunContext& context, std::string& error) {
+Status SlurmBackend::adopt(RunContext& context) {
   auto id = recorded_job_id(context);
-  if (!id) {
-    error = "no Slurm job id recorded for the run";
-    return false;
-  }
+  if (!id) return fail("no Slurm job id recorded for the run");
   job_id_ = *id;
   phase_.reason = fmt::format("Slurm job {} is submitted", job_id_);
   next_query_ = Clock::now();
-  return true;
+  return {};
 }
 
 void SlurmBackend::copy_output(RunContext& context) {
@@ -259,9 +279,8 @@ void SlurmBackend::collect(RunContext& context) {
   copy_output(context);
   fs::path stage = stage_of(context);
   if (stage.empty()) return;
-  std::string error;
-  if (!slurm::collect_outputs(stage, context.work_dir, error)) {
-    append_log(context, "could not bring back outputs/ and logs/: " + error);
+  if (Status collected = slurm::collect_outputs(stage, context.work_dir); !collected) {
+    append_log(context, "could not bring back outputs/ and logs/: " + collected.error().message);
     return;
   }
   const char* keep = std::getenv("JOBC_KEEP_STAGING");
@@ -271,12 +290,11 @@ void SlurmBackend::collect(RunContext& context) {
   }
 }
 
-bool SlurmBackend::stop_orphaned(RunContext& context, std::string& error) {
-  if (context.run.backend_job_id.empty()) return true;  // never submitted
+Status SlurmBackend::stop_orphaned(RunContext& context) {
+  if (context.run.backend_job_id.empty()) return {};  // never submitted
   auto id = recorded_job_id(context);
   if (!id || !context.compute.contains("endpoint")) {
-    error = "no Slurm job recorded for the run in " + context.run_dir.string();
-    return false;
+    return fail("no Slurm job recorded for the run in " + context.run_dir.string());
   }
   slurm::SlurmClient& api = client(context);
   slurm::SlurmError failure;
@@ -289,14 +307,13 @@ bool SlurmBackend::stop_orphaned(RunContext& context, std::string& error) {
       orphan_exit_ = view.exit;
       ended_ = true;
       collect(context);
-      return true;
+      return {};
     }
   }
-  if (api.cancel(*id, "", failure)) return true;
-  if (failure.job_gone) return true;  // ended already
-  error = fmt::format("could not cancel Slurm job {}: {}; cancel it with scancel {}", *id,
-                      failure.message, *id);
-  return false;
+  if (api.cancel(*id, "", failure)) return {};
+  if (failure.job_gone) return {};  // ended already
+  return fail(fmt::format("could not cancel Slurm job {}: {}; cancel it with scancel {}", *id,
+                          failure.message, *id));
 }
 
 std::optional<JobExit> SlurmBackend::orphaned_exit(RunContext& /*context*/) {

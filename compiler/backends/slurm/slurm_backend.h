@@ -1,9 +1,9 @@
 // The slurm backend: the job runs as a batch job on a Slurm cluster, through slurmrestd.
-//  * prepare (the submitting jobc): checks a token is there, writes the job-submit payload
-//    for the run's compute (artifacts/slurm/job.json), and stages the code snapshot, the
-//    artifacts and the local inputs in <staging_dir>/<run id>/. Slurm enforces the time
-//    limit (limits.timeout rounded up to minutes, counted from the job's start, not its time
-//    in the queue), so the monitor's own timer is turned off for the run.
+//  * prepare (the submitting jobc): checks a token is there, takes the compiled job-submit
+//    payload (slurm/job.json) with the run's id filled in, and stages the code snapshot, the
+//    artifacts (through the one writer) and the local inputs in <staging_dir>/<run id>/. Slurm
+//    enforces the time limit (limits.timeout rounded up to minutes, counted from the job's start,
+//    not its time in the queue), so the monitor's own timer is turned off for the run.
 //  * start (the run monitor): POST job/submit with the run id filled in; the Slurm job id
 //    becomes the run's backend job id. The API version is the compute's api_version, else
 //    the one GET /openapi/v3 offers.
@@ -34,18 +34,18 @@ class SlurmBackend : public Backend {
   explicit SlurmBackend(std::shared_ptr<HttpTransport> transport = nullptr);
 
   std::string name() const override { return "slurm"; }
-  bool prepare(SubmitContext& context, std::string& error) override;
-  bool start(RunContext& context, std::string& error) override;
+  Status prepare(SubmitContext& context) override;
+  Status start(RunContext& context) override;
   // One POST to slurmrestd; Deferred when it cannot be reached (the monitor retries).
-  QuickStart start_from_submitter(RunContext& context, std::string& error) override;
-  bool adopt(RunContext& context, std::string& error) override;
+  QuickStartResult start_from_submitter(RunContext& context) override;
+  Status adopt(RunContext& context) override;
   std::optional<JobExit> poll(RunContext& context, int wait_ms) override;
   void stop(RunContext& context, bool force) override;
   void collect(RunContext& context) override;
   // Queued until Slurm reports the job RUNNING (submitting, then PENDING and why).
   JobPhase phase() const override { return phase_; }
   // Cancels the Slurm job, once (no retries: a reconciliation must not hang on slurmrestd).
-  bool stop_orphaned(RunContext& context, std::string& error) override;
+  Status stop_orphaned(RunContext& context) override;
   // How the job exited, when stop_orphaned() found it had ended on its own.
   std::optional<JobExit> orphaned_exit(RunContext& context) override;
 

@@ -8,7 +8,7 @@
 #include <set>
 #include <sstream>
 
-#include "codegen/slurm/slurm_job.h"
+#include "backends/slurm/slurm_job.h"
 
 namespace jobc::slurm {
 namespace {

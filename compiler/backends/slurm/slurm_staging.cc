@@ -5,27 +5,25 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "backends/slurm/slurm_job.h"
 #include "codegen/launch_script.h"
-#include "codegen/slurm/slurm_job.h"
+#include "jobc/artifact_writer.h"
 
 namespace jobc::slurm {
 namespace {
 
 namespace fs = std::filesystem;
-using json = nlohmann::json;
 
 constexpr auto kCopyTree = fs::copy_options::recursive | fs::copy_options::copy_symlinks;
 
-bool copy_tree(const fs::path& from, const fs::path& to, std::string& error,
-               fs::copy_options extra = fs::copy_options::none) {
+Status copy_tree(const fs::path& from, const fs::path& to,
+                 fs::copy_options extra = fs::copy_options::none) {
   std::error_code ec;
   fs::create_directories(to.parent_path(), ec);
   if (!ec) fs::copy(from, to, kCopyTree | extra, ec);
-  if (ec) {
-    error = fmt::format("cannot copy {} to {}: {}", from.string(), to.string(), ec.message());
-    return false;
-  }
-  return true;
+  if (ec)
+    return fail(fmt::format("cannot copy {} to {}: {}", from.string(), to.string(), ec.message()));
+  return {};
 }
 
 // mode: ro_mount on Slurm: the staged files lose their write permissions (a job running as
@@ -47,56 +45,49 @@ void make_read_only(const fs::path& staged) {
 
 }  // namespace
 
-bool stage_run(const LoadedSpec& spec, const RunContext& context, const fs::path& stage,
-               std::string& error) {
+Status stage_run(const model::JobCommon& job, const OutputSet& artifacts, const RunContext& context,
+                 const fs::path& stage) {
   std::error_code ec;
-  if (fs::exists(stage, ec)) {
-    error = fmt::format("the staging folder {} exists already", stage.string());
-    return false;
-  }
+  if (fs::exists(stage, ec))
+    return fail(fmt::format("the staging folder {} exists already", stage.string()));
   fs::create_directories(stage, ec);
   if (ec) {
-    error = fmt::format("cannot create the staging folder {}: {} (the compute's staging_dir)",
-                        stage.string(), ec.message());
-    return false;
+    return fail(fmt::format("cannot create the staging folder {}: {} (the compute's staging_dir)",
+                            stage.string(), ec.message()));
   }
-  if (!copy_tree(context.work_dir, stage / "work", error)) return false;
+  if (Status copied = copy_tree(context.work_dir, stage / "work"); !copied) return copied;
   // The job writes outputs/ and logs/ in its working folder.
   fs::permissions(stage / "work", fs::perms::owner_all, fs::perm_options::add, ec);
-  if (!copy_tree(context.artifacts_dir, stage / "artifacts", error)) return false;
-  json inputs = spec.doc.root.value("inputs", json::object());
-  if (!inputs.is_object()) return true;
-  for (const auto& [name, input] : inputs.items()) {
-    if (!input.is_object() || !input.contains("path") || !input["path"].is_string()) continue;
+  WriteReport written = write_artifacts(artifacts, stage / "artifacts", WriteMode::Write);
+  if (!written.errors.empty()) return fail(written.errors.front());
+  for (const model::Input& input : job.inputs) {
+    if (input.form != model::Input::Form::Data || !input.path) continue;
     // Where submit put the input: its local path, or its download in the run's folder.
-    auto prepared = context.environment.find(input_variable(name));
+    auto prepared = context.environment.find(input_variable(input.name));
     if (prepared == context.environment.end()) continue;
     fs::path source = prepared->second;
     if (!fs::exists(source, ec)) {
-      error = fmt::format("input '{}': {} does not exist", name, source.string());
-      return false;
+      return fail(fmt::format("input '{}': {} does not exist", input.name, source.string()));
     }
-    fs::path staged = stage / slurm_staged_input(name, input["path"].get<std::string>());
-    if (!copy_tree(source, staged, error)) return false;
-    auto access = context.input_read_only.find(input_variable(name));
+    fs::path staged = stage / slurm_staged_input(input.name, *input.path);
+    if (Status copied = copy_tree(source, staged); !copied) return copied;
+    auto access = context.input_read_only.find(input_variable(input.name));
     if (access != context.input_read_only.end() && access->second) make_read_only(staged);
   }
-  return true;
+  return {};
 }
 
-bool collect_outputs(const fs::path& stage, const fs::path& work_dir, std::string& error) {
-  bool ok = true;
+Status collect_outputs(const fs::path& stage, const fs::path& work_dir) {
+  std::string failures;
   for (const char* folder : {"outputs", "logs"}) {
     std::error_code ec;
     fs::path from = stage / "work" / folder;
     if (!fs::exists(from, ec)) continue;
-    std::string failure;
-    if (!copy_tree(from, work_dir / folder, failure, fs::copy_options::overwrite_existing)) {
-      error += (error.empty() ? "" : "; ") + failure;
-      ok = false;
-    }
+    Status copied = copy_tree(from, work_dir / folder, fs::copy_options::overwrite_existing);
+    if (!copied) failures += (failures.empty() ? "" : "; ") + copied.error().message;
   }
-  return ok;
+  if (!failures.empty()) return fail(failures);
+  return {};
 }
 
 uint64_t append_new_bytes(const fs::path& from, const fs::path& to, uint64_t offset) {

@@ -1,12 +1,12 @@
-#include "codegen/slurm/slurm_job.h"
+#include "backends/slurm/slurm_job.h"
 
+#include <algorithm>
 #include <cctype>
 
 #include "codegen/comment_text.h"
 #include "codegen/launch_script.h"
 #include "codegen/template_renderer.h"
-#include "codegen/tensorflow_workers.h"
-#include "spec/checks/check_context.h"
+#include "jobc/model/spec.h"
 #include "support/url_download.h"
 
 namespace jobc {
@@ -24,27 +24,29 @@ struct Layout {
   bool mpi = false;
 };
 
-Layout layout_of(const json& job) {
+Layout layout_of(const model::CommandBody& body) {
   Layout layout;
-  json resources = job.value("resources", json::object());
-  if (resources.is_object()) layout.nodes = std::max(1LL, resources.value("instance_count", 1LL));
-  json distribution = job.value("distribution", json::object());
-  std::string type = distribution.is_object() ? distribution.value("type", "") : "";
+  if (body.resources) layout.nodes = std::max(1LL, body.resources->instance_count.value_or(1));
+  std::string type;
+  if (body.distribution) type = body.distribution->type.value_or("");
   for (char& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   if (type == "mpi" || type == "pytorch") {
-    layout.tasks_per_node = std::max(1LL, distribution.value("process_count_per_instance", 1LL));
+    layout.tasks_per_node =
+        std::max(1LL, body.distribution->process_count_per_instance.value_or(1));
   } else if (type == "tensorflow") {
-    layout.tasks_per_node = tensorflow_workers_per_node(job);
+    // worker_count is the total, as in Azure ML (default: one per node), shared out evenly.
+    long long workers = std::max(1LL, body.distribution->worker_count.value_or(layout.nodes));
+    layout.tasks_per_node = std::max(1LL, workers / layout.nodes);
   }
   layout.mpi = type == "mpi";
   layout.once = layout.nodes == 1 || layout.mpi;
   return layout;
 }
 
-std::string batch_script(const LoadedSpec& spec, const Layout& layout) {
+std::string batch_script(const model::CommandJob& job, const Layout& layout) {
   TemplateData data;
   data.set("jobc_version", JOBC_VERSION);
-  data.set("source", comment_text(fs::path(spec.doc.display_path).filename().string()));
+  data.set("source", comment_text(fs::path(job.source.display_path).filename().string()));
   data.set("once", layout.once);
   data.set("mpi", layout.mpi);
   data.set("per_node", !layout.once);
@@ -68,17 +70,17 @@ void substitute(json& value, const std::string& run_id) {
 
 }  // namespace
 
-const json* job_slurm_compute(const LoadedSpec& spec) {
-  auto reference = spec.references.find("/compute");
-  if (reference == spec.references.end() || !reference->second) return nullptr;
-  const json& compute = reference->second->doc.root;
-  std::string type = compute.is_object() ? compute.value("type", "") : "";
-  for (char& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return type == "slurm" ? &compute : nullptr;
+const model::Compute* job_slurm_compute(const model::Spec& spec) {
+  const model::JobCommon* job = spec.job();
+  if (!job || job->compute.form != model::ComputeRef::Form::File || !job->compute.spec) {
+    return nullptr;
+  }
+  const model::Compute& compute = *job->compute.spec;
+  return compute.type.value_or("") == "slurm" ? &compute : nullptr;
 }
 
-fs::path slurm_stage_dir(const json& compute, std::string_view run_id) {
-  return (fs::path(compute.value("staging_dir", "")) / std::string(run_id)).lexically_normal();
+fs::path slurm_stage_dir(const slurm::SlurmCompute& compute, std::string_view run_id) {
+  return (fs::path(compute.staging_dir) / std::string(run_id)).lexically_normal();
 }
 
 std::string slurm_staged_input(const std::string& name, const std::string& path) {
@@ -96,9 +98,9 @@ long long slurm_time_limit_minutes(long long timeout_seconds) {
   return timeout_seconds > 0 ? (timeout_seconds + 59) / 60 : 0;
 }
 
-json slurm_job_payload(const LoadedSpec& spec, const json& compute, const std::string& job_name) {
-  const json& root = spec.doc.root;
-  Layout layout = layout_of(root);
+json slurm_job_payload(const model::CommandJob& command_job, const slurm::SlurmCompute& compute,
+                       const std::string& job_name) {
+  Layout layout = layout_of(command_job.body);
   std::string stage = slurm_stage_dir(compute, kSlurmRunIdPlaceholder).string();
 
   json environment = {
@@ -108,18 +110,16 @@ json slurm_job_payload(const LoadedSpec& spec, const json& compute, const std::s
       {"JOBC_STAGE_DIR", stage},
       {"JOBC_CODE_DIR", stage + "/work"},
   };
-  if (compute.value("user", "") == "root") {  // Open MPI refuses root unless told it is meant
+  if (compute.user == "root") {  // Open MPI refuses root unless told it is meant
     environment["OMPI_ALLOW_RUN_AS_ROOT"] = "1";
     environment["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1";
   }
-  json inputs = root.value("inputs", json::object());
-  if (inputs.is_object()) {
-    for (const auto& [name, input] : inputs.items()) {
-      if (!input.is_object() || !input.contains("path") || !input["path"].is_string()) continue;
-      std::string path = input["path"].get<std::string>();
-      if (is_remote_reference(path) && !parse_https_url(path)) continue;  // refused
-      environment[input_variable(name)] = stage + "/" + slurm_staged_input(name, path);
-    }
+  for (const model::Input& input : command_job.inputs) {
+    if (input.form != model::Input::Form::Data || !input.path) continue;
+    const std::string& path = *input.path;
+    // Only local paths and https:// files (submit downloads them) reach a Slurm job.
+    if (input.local_path.empty() && !parse_https_url(path)) continue;
+    environment[input_variable(input.name)] = stage + "/" + slurm_staged_input(input.name, path);
   }
 
   json job = {
@@ -134,18 +134,26 @@ json slurm_job_payload(const LoadedSpec& spec, const json& compute, const std::s
       {"environment", environment},
       {"requeue", false},  // a rerun would mix its output and outputs/ with the first one's
   };
-  for (const char* field : {"partition", "account"}) {
-    if (compute.contains(field) && compute[field].is_string()) job[field] = compute[field];
+  if (compute.partition) job["partition"] = *compute.partition;
+  if (compute.account) job["account"] = *compute.account;
+  if (long long minutes = slurm_time_limit_minutes(command_job.timeout.value_or(0))) {
+    job["time_limit"] = minutes;
   }
-  long long timeout = root.value("limits", json::object()).value("timeout", 0LL);
-  if (long long minutes = slurm_time_limit_minutes(timeout)) job["time_limit"] = minutes;
-  return {{"job", job}, {"script", batch_script(spec, layout)}};
+  return {{"job", job}, {"script", batch_script(command_job, layout)}};
 }
 
-void emit_slurm_job(const LoadedSpec& spec, const std::string& job_name, OutputSet& outputs) {
-  const json* compute = job_slurm_compute(spec);
+void SlurmJobGenerator::generate(GeneratorContext& context) const {
+  const model::CommandJob* job = context.spec.command_job();
+  const model::Compute* compute = job ? job_slurm_compute(context.spec) : nullptr;
   if (!compute) return;
-  outputs.add("slurm/job.json", slurm_job_payload(spec, *compute, job_name).dump(2) + "\n");
+  json payload = slurm_job_payload(*job, slurm::SlurmCompute::from(*compute), context.job_name);
+  context.outputs.add("slurm/job.json", payload.dump(2) + "\n");
+}
+
+GeneratorList slurm_generators() {
+  GeneratorList generators;
+  generators.push_back(std::make_unique<SlurmJobGenerator>());
+  return generators;
 }
 
 json slurm_payload_for_run(json payload, const std::string& run_id) {

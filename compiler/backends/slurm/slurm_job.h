@@ -25,8 +25,9 @@
 #include <string>
 #include <string_view>
 
-#include "jobc/output_set.h"
-#include "jobc/validate.h"
+#include "backends/slurm/slurm_compute.h"
+#include "jobc/generator.h"
+#include "jobc/model/job.h"
 
 namespace jobc {
 
@@ -34,19 +35,27 @@ inline constexpr std::string_view kSlurmRunIdPlaceholder = "@JOBC_RUN_ID@";
 // The slurmrestd API the payload is written for.
 inline constexpr std::string_view kSlurmApiVersion = "v0.0.38";
 
-// The compute spec of type slurm the job names in `compute:` (a compute spec file), or null.
-const nlohmann::json* job_slurm_compute(const LoadedSpec& spec);
+// The Slurm compute spec a job names in `compute:` (a compute spec file of type slurm), or
+// null when it runs elsewhere.
+const model::Compute* job_slurm_compute(const model::Spec& spec);
 
-// The job-submit payload of command job `spec` on slurm compute spec `compute`, named
-// `job_name`. Deterministic: the same spec and compute give the same payload.
-nlohmann::json slurm_job_payload(const LoadedSpec& spec, const nlohmann::json& compute,
+// The job-submit payload of command job `job` on `compute`, named `job_name`.
+// Deterministic: the same job and compute give the same payload.
+nlohmann::json slurm_job_payload(const model::CommandJob& job, const slurm::SlurmCompute& compute,
                                  const std::string& job_name);
 
-// Adds slurm/job.json when the job's compute is a slurm compute spec; otherwise nothing.
-void emit_slurm_job(const LoadedSpec& spec, const std::string& job_name, OutputSet& outputs);
+// slurm/job.json, for a command job whose compute is a Slurm compute spec; nothing otherwise.
+class SlurmJobGenerator : public Generator {
+ public:
+  std::string_view name() const override { return "slurm-job"; }
+  void generate(GeneratorContext& context) const override;
+};
+
+// The Slurm entry's generators (backend_registry.h).
+GeneratorList slurm_generators();
 
 // STAGE for a run (`run_id` may be the placeholder).
-std::filesystem::path slurm_stage_dir(const nlohmann::json& compute, std::string_view run_id);
+std::filesystem::path slurm_stage_dir(const slurm::SlurmCompute& compute, std::string_view run_id);
 
 // Where an input is staged, relative to STAGE: inputs/NAME/<last part of its path> (of the
 // URL's path for an https:// file, which submit downloaded).
