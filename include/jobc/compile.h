@@ -60,11 +60,6 @@ struct CompileResult {
   OutputSet outputs;
   InputRecord inputs;
   std::string environment_hash;  // empty when the spec has no environment to build
-  // What the backends use at submit, so they never compile again: the model compiled, the
-  // environment's recipe (null when there is none to build) and the job's name.
-  std::shared_ptr<const model::Spec> model;
-  std::shared_ptr<const EnvironmentRecipe> environment;
-  std::string job_name;
 };
 
 // The generators of every compilation: the environment's files and launch.sh. The manifest
