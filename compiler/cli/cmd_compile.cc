@@ -125,17 +125,18 @@ int report_changes(const WriteReport& report, const CompileArgs& args) {
 }
 
 int run_compile(const CompileArgs& args) {
+  SourceManager sources;  // the command's one
   DiagnosticSink sink;
   CompileOptions compile_options;
   std::vector<std::string> extra_inputs;
   if (!resolve_scope(args, compile_options.scope, extra_inputs, sink)) {
-    render_diagnostics(sink.diagnostics(), SourceManager(), {}, std::cerr);
+    render_diagnostics(sink.diagnostics(), sources, {}, std::cerr);
     return kExitUsage;
   }
   compile_options.job_name = args.job_name;
   int status = kExitOk;
   auto compiled =
-      load_and_compile("compile", args.spec, args.spec_options, compile_options, status);
+      load_and_compile("compile", args.spec, args.spec_options, compile_options, sources, status);
   if (!compiled) return status;
   const CompileResult& result = compiled->result;
 

@@ -34,10 +34,9 @@ bool to_validate_options(const SpecOptions& options, ValidateOptions& out, Diagn
 
 std::optional<CompiledSpec> load_and_compile(
     const std::string& command, const std::string& path, const SpecOptions& spec_options,
-    const CompileOptions& compile_options, int& exit_status,
+    const CompileOptions& compile_options, SourceManager& sources, int& exit_status,
     const std::function<void(const SpecDocument&)>& on_loaded) {
   DiagnosticSink sink;
-  SourceManager sources;
   ValidateOptions options;
   exit_status = kExitUsage;
   if (!to_validate_options(spec_options, options, sink)) {

@@ -24,9 +24,9 @@ struct BackendCapabilities {
   bool can_submit = true;                  // false: compile only (not built yet)
   bool builds_images = false;              // uses the environment's image (submit --rebuild)
   // How the job sees its inputs (runs/run_inputs.cc):
-  bool inputs_read_only_by_default = false;  // an input with no mode is read-only (a container)
+  bool inputs_read_only_by_default = false;     // an input with no mode is read-only (a container)
   bool read_only_needs_private_mounts = false;  // ro_mount needs a private mount namespace
-  bool stages_inputs = false;  // the job gets a staged copy of each input (a cluster)
+  bool stages_inputs = false;              // the job gets a staged copy of each input (a cluster)
   bool ignores_environment_image = false;  // runs this machine's programs, not the image
   bool uses_http = true;                   // talks HTTP (an engine, a daemon): load libcurl early
 };

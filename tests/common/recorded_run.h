@@ -35,7 +35,8 @@ struct RecordedRun {
     context.artifacts_dir = run_dir / "artifacts";
     context.log_file = run_dir / "std_log.txt";
     std::filesystem::create_directories(context.work_dir);
-    REQUIRE_MESSAGE(write_monitor_config(home.path, context, error), error);
+    Status written = write_monitor_config(home.path, context);
+    REQUIRE_MESSAGE(written.ok(), written.error().message);
     REQUIRE_MESSAGE(store->insert(run, error), error);
   }
 
