@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "jobc/validate.h"
+#include "model/value_json.h"
 #include "spec/did_you_mean.h"
 
 namespace jobc {
@@ -73,31 +74,6 @@ bool names_a_file(const std::string& name) {
   return (name.ends_with(".yml") || name.ends_with(".yaml") ||
           name.find('/') != std::string::npos) &&
          !backend_for_reference(name);
-}
-
-json to_json(const model::Value& value) {
-  switch (value.kind) {
-    case model::Value::Kind::Null:
-      return nullptr;
-    case model::Value::Kind::Bool:
-      return value.boolean;
-    case model::Value::Kind::Int:
-      return value.integer;
-    case model::Value::Kind::Float:
-      return value.number;
-    case model::Value::Kind::String:
-      return value.text;
-    case model::Value::Kind::List: {
-      json items = json::array();
-      for (const model::Value& item : value.items) items.push_back(to_json(item));
-      return items;
-    }
-    case model::Value::Kind::Map:
-      break;
-  }
-  json members = json::object();
-  for (const auto& [key, member] : value.members) members[key] = to_json(member);
-  return members;
 }
 
 }  // namespace
@@ -200,7 +176,7 @@ bool check_job_for_backend(const ComputeTarget& target, const model::CommandBody
 
 json compute_json(const model::Compute* compute) {
   if (!compute) return json::object();
-  json out = to_json(compute->settings);
+  json out = model::to_json(compute->settings);
   if (!out.is_object()) out = json::object();
   auto put = [&out](const char* key, const model::Field<std::string>& field) {
     if (field) out[key] = *field;
@@ -209,7 +185,7 @@ json compute_json(const model::Compute* compute) {
   put("name", compute->name);
   put("description", compute->description);
   put("location", compute->location);
-  if (!compute->tags.is_null()) out["tags"] = to_json(compute->tags);
+  if (!compute->tags.is_null()) out["tags"] = model::to_json(compute->tags);
   return out;
 }
 
