@@ -2,9 +2,11 @@
 // compiler/backends/, one entry here, and its compute schema.
 #include "jobc/backend_registry.h"
 
+#include "backends/azureml/azureml_compute_checks.h"
 #include "backends/docker/docker_backend.h"
 #include "backends/local/local_backend.h"
 #include "backends/slurm/slurm_backend.h"
+#include "backends/slurm/slurm_compute_checks.h"
 
 namespace jobc {
 namespace {
@@ -52,6 +54,7 @@ std::vector<BackendEntry> make_registry() {
     docker.capabilities.on_this_machine = true;
     docker.capabilities.builds_images = true;
     docker.capabilities.inputs_read_only_by_default = true;
+    docker.capabilities.refuses_unsupported_docker_args = true;
     docker.make = make<DockerBackend>;
     entries.push_back(std::move(docker));
   }
@@ -65,6 +68,7 @@ std::vector<BackendEntry> make_registry() {
     slurm.capabilities.stages_inputs = true;
     slurm.make = make<SlurmBackend>;
     slurm.credential_variables = slurm_credentials;
+    slurm.check_compute = check_slurm_compute;
     entries.push_back(std::move(slurm));
   }
   {
@@ -77,6 +81,7 @@ std::vector<BackendEntry> make_registry() {
     azureml.capabilities.distributions = {"mpi", "pytorch", "tensorflow"};
     azureml.capabilities.native_sweeps = true;
     azureml.capabilities.can_submit = false;  // issue 14
+    azureml.check_compute = check_azureml_compute;
     entries.push_back(std::move(azureml));
   }
   return entries;

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "jobc/backend_registry.h"
+
 namespace jobc {
 namespace {
 
@@ -38,9 +40,7 @@ std::optional<SpecKind> kind_from_type(const nlohmann::json& root) {
   std::string type = lowercase(it->get<std::string>());
   if (type == "command") return SpecKind::CommandJob;
   if (type == "sweep") return SpecKind::SweepJob;
-  if (type == "amlcompute" || type == "docker" || type == "slurm" || type == "local") {
-    return SpecKind::Compute;
-  }
+  if (backend_for_compute_type(type)) return SpecKind::Compute;  // a type some backend runs
   return std::nullopt;
 }
 

@@ -4,6 +4,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "jobc/backend_registry.h"
+#include "jobc/build_model.h"
 #include "spec/checks/check_context.h"
 #include "spec/did_you_mean.h"
 #include "spec/schema_validator.h"
@@ -51,6 +53,7 @@ std::optional<LoadedSpec> load_at_depth(const std::filesystem::path& path,
 }  // namespace
 
 void check_spec_of_kind(LoadedSpec& spec, SourceManager& sources, DiagnosticSink& sink, int depth) {
+  size_t errors_before = sink.error_count();
   validate_against_schema(spec.doc, spec.kind, sink);
   CheckContext context{spec, sources, sink, depth};
   check_placeholders(context);
@@ -59,14 +62,20 @@ void check_spec_of_kind(LoadedSpec& spec, SourceManager& sources, DiagnosticSink
       check_environment(context, "");
       break;
     case SpecKind::Compute:
-      check_compute(context);
-      break;
+      break;  // its type's backend checks it as its model is built
     case SpecKind::CommandJob:
       check_command_job(context, "");
       break;
     case SpecKind::SweepJob:
       check_sweep_job(context);
       break;
+  }
+  // A spec named by path is built, and checked, as part of the spec naming it. The model is
+  // built even when the spec has errors: building it runs the checks that need meaning.
+  if (depth > 0) return;
+  auto built = build_model(spec, sources, sink);
+  if (built && sink.error_count() == errors_before) {
+    spec.model = std::make_shared<const model::Spec>(std::move(*built));
   }
 }
 
@@ -98,7 +107,11 @@ static std::string compute_name(const nlohmann::json& value) {
 }
 
 void check_compute_names(const std::vector<const LoadedSpec*>& specs, DiagnosticSink& sink) {
-  std::vector<std::string> names = {"local", "docker"};
+  std::vector<std::string> names;  // the built-in names first, then the specs'
+  for (const BackendEntry& backend : backend_registry()) {
+    names.insert(names.end(), backend.builtin_names.begin(), backend.builtin_names.end());
+  }
+  size_t builtin_count = names.size();
   bool any_compute = false;
   for (const LoadedSpec* spec : specs) {
     if (spec->kind == SpecKind::Compute && spec->doc.root.contains("name")) {
@@ -118,8 +131,8 @@ void check_compute_names(const std::vector<const LoadedSpec*>& specs, Diagnostic
     if (auto suggestion = closest_match(name, names)) {
       notes.push_back(fmt::format("did you mean '{}'?", *suggestion));
     }
-    notes.push_back(
-        fmt::format("compute specs given: {}", fmt::join(names.begin() + 2, names.end(), ", ")));
+    notes.push_back(fmt::format("compute specs given: {}",
+                                fmt::join(names.begin() + builtin_count, names.end(), ", ")));
     sink.report(DiagCode::UnresolvedCompute, spec->doc.map.value_location("/compute"),
                 fmt::format("compute '{}' matches none of the compute specs given", name),
                 std::move(notes));

@@ -29,6 +29,9 @@ struct BackendCapabilities {
   bool stages_inputs = false;              // the job gets a staged copy of each input (a cluster)
   bool ignores_environment_image = false;  // runs this machine's programs, not the image
   bool uses_http = true;                   // talks HTTP (an engine, a daemon): load libcurl early
+  // docker_args options it does not implement are errors (E013) for a job that names it;
+  // elsewhere they are warnings (W003), since Azure ML passes them on to `docker run`.
+  bool refuses_unsupported_docker_args = false;
 };
 
 struct BackendEntry {
@@ -47,6 +50,9 @@ struct BackendEntry {
   // The environment variables holding the credentials the run monitor uses to reach
   // `compute` (a Slurm token_env): withheld from the job. Null: none.
   std::vector<std::string> (*credential_variables)(const model::Compute& compute) = nullptr;
+  // The backend's own rules for a compute spec of one of its types (located diagnostics),
+  // run when the spec's model is built: `jobc validate` reports them.
+  void (*check_compute)(const model::Compute& compute, DiagnosticSink& sink) = nullptr;
   // The artifacts only this backend needs (the Slurm job, the Azure ML requests).
   GeneratorList (*generators)() = nullptr;
 };

@@ -9,15 +9,12 @@
 #include <string>
 #include <vector>
 
+#include "jobc/model/spec.h"
 #include "jobc/overrides.h"
 #include "jobc/spec_document.h"
 #include "jobc/spec_kind.h"
 
 namespace jobc {
-
-namespace model {
-struct Spec;
-}
 
 struct ValidateOptions {
   std::string forced_kind;  // --kind; empty: recognise from the file
@@ -33,7 +30,11 @@ struct LoadedSpec {
   // Specs this one names by path (an environment file, a compute file), keyed by the JSON
   // pointer of the value that names them ("/environment", "/trial/environment", "/compute").
   std::map<std::string, std::shared_ptr<LoadedSpec>> references;
-  // The typed model (build_model), when the spec has no errors.
+  // Conda files named by path, read and parsed, keyed by the JSON pointer of their
+  // `conda_file` value ("/conda_file", "/environment/conda_file").
+  std::map<std::string, std::shared_ptr<const SpecDocument>> conda_files;
+  // The typed model (jobc/build_model.h), set by load_and_validate when the spec has no
+  // errors; the specs it names by path are inside it.
   std::shared_ptr<const model::Spec> model;
 };
 

@@ -23,10 +23,6 @@ std::string CheckContext::display(const std::string& relative) const {
   return (fs::path(doc().display_path).parent_path() / path).lexically_normal().string();
 }
 
-bool is_remote_reference(const std::string& value) {
-  return value.starts_with("azureml:") || value.starts_with("git+") || url_scheme_length(value) > 0;
-}
-
 bool check_local_path(const CheckContext& context, const std::string& pointer, PathKind kind,
                       const std::string& what) {
   const nlohmann::json* value = context.find(pointer);
@@ -52,16 +48,6 @@ bool check_local_path(const CheckContext& context, const std::string& pointer, P
     return false;
   }
   return true;
-}
-
-void check_count(const CheckContext& context, const std::string& pointer, long long minimum) {
-  const nlohmann::json* value = context.find(pointer);
-  if (!value || !value->is_number_integer()) return;  // the schema reports wrong types
-  if (value->get<long long>() < minimum) {
-    context.sink.report(DiagCode::NonPositiveCount, context.at(pointer),
-                        fmt::format("'{}' must be at least {}, not {}", pointer_to_dotted(pointer),
-                                    minimum, value->get<long long>()));
-  }
 }
 
 bool looks_like_placeholder(const std::string& text) {

@@ -4,15 +4,11 @@
 #include <string>
 #include <vector>
 
+#include "jobc/model/job.h"
+
 namespace jobc {
 
-struct CommandReference {
-  std::string scope;  // "inputs", "outputs", "search_space"
-  std::string name;
-  std::string text;        // the whole "${{inputs.x}}"
-  size_t offset;           // byte offset in the command
-  bool has_parts = false;  // "${{inputs.x.path}}": more after the name
-};
+using model::CommandReference;
 
 std::vector<CommandReference> find_command_references(const std::string& command);
 

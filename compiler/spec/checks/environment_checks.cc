@@ -45,6 +45,17 @@ static void check_registry(const CheckContext& context, const std::string& regis
   }
 }
 
+// The conda file is read here, once, so that nothing after the front end parses YAML.
+static void load_conda_file(const CheckContext& context, const std::string& pointer) {
+  if (!check_local_path(context, pointer, PathKind::File, "conda file")) return;
+  std::string written = context.find(pointer)->get<std::string>();
+  if (is_remote_reference(written)) return;
+  auto doc = load_spec_file(context.resolve(written), context.display(written), context.sources,
+                            context.sink);
+  if (doc)
+    context.spec.conda_files[pointer] = std::make_shared<const SpecDocument>(std::move(*doc));
+}
+
 void check_environment(const CheckContext& context, const std::string& env) {
   const nlohmann::json* node = context.find(env);
   if (!node || !node->is_object()) return;
@@ -64,7 +75,7 @@ void check_environment(const CheckContext& context, const std::string& env) {
   check_image_reference(context, image);
   std::string conda = pointer_append(env, "conda_file");
   if (const nlohmann::json* value = context.find(conda); value && value->is_string()) {
-    check_local_path(context, conda, PathKind::File, "conda file");
+    load_conda_file(context, conda);
   }
   std::string build_path = pointer_append(build, "path");
   if (const nlohmann::json* value = context.find(build_path); value && value->is_string()) {

@@ -7,12 +7,12 @@
 #include <string_view>
 #include <vector>
 
+#include "jobc/model/job.h"
+
 namespace jobc {
 
-struct OptionalArgument {
-  size_t offset;  // of "$[["
-  size_t end;     // just past "]]"; the argument's text is [offset + 3, end - 2)
-};
+// The argument's text is [offset + 3, end - 2).
+using model::OptionalArgument;
 
 struct OptionalArgumentProblem {
   size_t offset;  // of the "$[[" at fault

@@ -2,9 +2,9 @@
 // value that is wrong, rather than on the value's start.
 #include <algorithm>
 
-#include "spec/checks/check_context.h"
+#include "spec/model_builder/reader.h"
 
-namespace jobc {
+namespace jobc::model_builder {
 namespace {
 
 // The source offsets (from the value's first character) of the value's characters [0, end]
@@ -34,7 +34,7 @@ std::optional<std::vector<size_t>> one_line_offsets(std::string_view raw, std::s
 
 }  // namespace
 
-Location CheckContext::within(const std::string& pointer, size_t offset, size_t length) const {
+Location Reader::within(const std::string& pointer, size_t offset, size_t length) const {
   Location start = at(pointer);
   const nlohmann::json* value = find(pointer);
   if (!value || !value->is_string() || start.line == 0 || start.column == 0 ||
@@ -43,7 +43,7 @@ Location CheckContext::within(const std::string& pointer, size_t offset, size_t 
   }
   std::string text = value->get<std::string>();
   if (offset + length > text.size()) return start;
-  auto line = sources.line(start.file, start.line);
+  auto line = sources_.line(start.file, start.line);
   if (!line) return start;
   std::string_view raw = line->substr(std::min(line->size(), size_t(start.column - 1)));
   if (auto offsets = one_line_offsets(raw, text, offset + length)) {
@@ -53,7 +53,7 @@ Location CheckContext::within(const std::string& pointer, size_t offset, size_t 
   // A value over several lines (folded, a block scalar): the part's text where it appears.
   std::string_view needle = std::string_view(text).substr(offset, length);
   for (int number = start.line; number < start.line + 200 && !needle.empty(); ++number) {
-    auto source = sources.line(start.file, number);
+    auto source = sources_.line(start.file, number);
     if (!source) break;
     size_t from = number == start.line ? size_t(start.column - 1) : 0;
     if (size_t found = source->find(needle, std::min(from, source->size()));
@@ -64,4 +64,4 @@ Location CheckContext::within(const std::string& pointer, size_t offset, size_t 
   return start;
 }
 
-}  // namespace jobc
+}  // namespace jobc::model_builder
