@@ -12,8 +12,10 @@
 #include "cli/run_json.h"
 #include "cli/run_status_exit.h"
 #include "cli/spec_options.h"
+#include "jobc/backend_registry.h"
 #include "jobc/compile.h"
 #include "jobc/diagnostic_render.h"
+#include "jobc/model/spec.h"
 #include "jobc/submit.h"
 #include "runs/log_follow.h"
 #include "runs/run_end_watch.h"
@@ -73,48 +75,47 @@ int stream_run(RunStore& store, const Submission& submission, const SubmitArgs& 
   return report_run_end(store, submission.run.id, watch, args.quiet);
 }
 
+// Whether the compute a job names talks HTTP (an engine, a daemon): every backend does but
+// the built-in ones that say not (local), and jobc then loads libcurl early.
+bool talks_http(const std::string& compute) {
+  if (compute.empty()) return false;
+  const BackendEntry* builtin = backend_for_builtin_name(compute);
+  return !builtin || builtin->capabilities.uses_http;
+}
+
 int run_submit(const SubmitArgs& args) {
-  // Every backend but local talks HTTP: load libcurl while the job compiles.
+  SourceManager sources;  // the command's one: every diagnostic shows its source line
   std::unique_ptr<HttpWarmUp> warm_up;
-  auto warm_up_for = [&warm_up](const std::string& compute) {
-    if (!warm_up && !compute.empty() && compute != "local") {
-      warm_up = std::make_unique<HttpWarmUp>();
-    }
-  };
-  warm_up_for(args.compute);
-  auto on_loaded = [&](const SpecDocument& doc) {
-    auto compute = doc.root.find("compute");
-    if (args.compute.empty() && compute != doc.root.end() && compute->is_string()) {
-      warm_up_for(compute->get<std::string>());
-    }
-  };
+  if (talks_http(args.compute)) warm_up = std::make_unique<HttpWarmUp>();  // while it compiles
   int status = kExitOk;
-  SourceManager sources;  // the command's one: every file it reads, for diagnostics
-  auto compiled =
-      load_and_compile("submit", args.spec, args.spec_options, {}, sources, status, on_loaded);
+  auto compiled = load_and_compile("submit", args.spec, args.spec_options, {}, sources, status);
   if (!compiled) return status;
   const LoadedSpec* spec = &compiled->spec;
   const CompileResult& result = compiled->result;
+  // The job's own compute: libcurl loads while the job is staged.
+  if (const model::JobCommon* job = spec->model ? spec->model->job() : nullptr;
+      args.compute.empty() && job && talks_http(job->compute.written.value_or(""))) {
+    warm_up = std::make_unique<HttpWarmUp>();
+  }
   std::string error;
   if (std::string warning = home_privacy_warning(jobc_home()); !warning.empty()) {
     std::cerr << "warning: " << warning << "\n";
   }
-  auto opened = RunStore::open(jobc_home());
-  if (!opened) {
-    std::cerr << "jobc submit: " << opened.error().message << "\n";
+  auto store = RunStore::open(jobc_home(), error);
+  if (!store) {
+    std::cerr << "jobc submit: " << error << "\n";
     return kExitUsage;
   }
-  std::unique_ptr<RunStore> store = std::move(opened).value();
   std::ostream no_progress(nullptr);  // -q: writes to it go nowhere
   SubmitOptions submit_options{args.compute, args.quiet ? &no_progress : &std::cerr, args.rebuild};
   DiagnosticSink submit_sink;
-  auto submission = submit_job(*spec, result, submit_options, *store, submit_sink, error);
+  auto submission = submit_job(*spec, result, submit_options, *store, sources, submit_sink);
   if (!submission) {
-    // Not yet with `sources`: their lines would show an input URL's credentials (a SAS token
-    // in its query), which the front end does not hide yet (tests/runs/run_inputs_test.cc).
-    render_diagnostics(submit_sink.diagnostics(), SourceManager(), {}, std::cerr);
-    if (!error.empty()) std::cerr << "jobc submit: " << error << "\n";
-    return submit_sink.has_errors() ? kExitInvalid : kExitUsage;
+    submit_sink.sort();
+    render_diagnostics(submit_sink.diagnostics(), sources, {}, std::cerr);
+    if (submit_sink.has_errors()) return kExitInvalid;
+    std::cerr << "jobc submit: " << submission.error().message << "\n";
+    return kExitUsage;
   }
   for (const std::string& warning : submission->warnings)
     std::cerr << "warning: " << warning << "\n";

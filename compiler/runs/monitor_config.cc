@@ -7,8 +7,7 @@ std::filesystem::path monitor_config_file(const std::filesystem::path& run_dir) 
   return run_dir / "monitor.json";
 }
 
-bool write_monitor_config(const std::filesystem::path& home, const RunContext& context,
-                          std::string& error) {
+Status write_monitor_config(const std::filesystem::path& home, const RunContext& context) {
   nlohmann::json config = {{"home", home.string()},
                            {"run_id", context.run.id},
                            {"backend", context.run.backend},
@@ -21,13 +20,17 @@ bool write_monitor_config(const std::filesystem::path& home, const RunContext& c
                            {"withheld_variables", context.withheld_variables},
                            {"compute", context.compute},
                            {"backend_state", context.backend_state}};
-  std::ofstream out(monitor_config_file(context.run_dir));
-  out << config.dump(2) << "\n";
-  if (!out.flush()) {
-    error = "cannot write " + monitor_config_file(context.run_dir).string();
-    return false;
+  std::string text;
+  try {
+    text = config.dump(2);
+  } catch (const nlohmann::json::exception&) {  // a path or value that is not UTF-8
+    return fail("cannot write " + monitor_config_file(context.run_dir).string() +
+                ": a path or variable of the run is not UTF-8");
   }
-  return true;
+  std::ofstream out(monitor_config_file(context.run_dir));
+  out << text << "\n";
+  if (!out.flush()) return fail("cannot write " + monitor_config_file(context.run_dir).string());
+  return {};
 }
 
 std::optional<nlohmann::json> read_monitor_config(const std::filesystem::path& run_dir) {

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "jobc/backend.h"
+#include "jobc/result.h"
 
 namespace jobc {
 
@@ -17,10 +18,10 @@ namespace jobc {
 std::filesystem::path monitor_config_file(const std::filesystem::path& run_dir);
 
 // Writes RUN_DIR/monitor.json for `context` (the run store lives in `home`).
-bool write_monitor_config(const std::filesystem::path& home, const RunContext& context,
-                          std::string& error);
+Status write_monitor_config(const std::filesystem::path& home, const RunContext& context);
 
-// RUN_DIR/monitor.json, or nullopt when it is missing or unreadable.
+// RUN_DIR/monitor.json, or nullopt when it is missing or unreadable (a run whose monitor.json
+// is gone is told apart by its record, not by why).
 std::optional<nlohmann::json> read_monitor_config(const std::filesystem::path& run_dir);
 
 // The context `config` describes, for `run` as the run store records it.

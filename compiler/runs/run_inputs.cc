@@ -13,7 +13,6 @@ namespace jobc {
 namespace {
 
 namespace fs = std::filesystem;
-using json = nlohmann::json;
 
 // An input that names data by a path or URL (literal inputs carry a value instead).
 struct PathInput {
@@ -21,21 +20,15 @@ struct PathInput {
   std::string path;
   std::string type;  // Azure ML's default is uri_folder
   std::string mode;  // "" when not given
-  std::string pointer;
+  Location at;       // of its path
 };
 
-std::vector<PathInput> path_inputs(const LoadedSpec& spec) {
+std::vector<PathInput> path_inputs(const model::JobCommon& job) {
   std::vector<PathInput> found;
-  json inputs = spec.doc.root.value("inputs", json::object());
-  if (!inputs.is_object()) return found;
-  for (const auto& item : inputs.items()) {
-    const json& input = item.value();  // a lambda cannot capture a structured binding in clang 14
-    if (!input.is_object() || !input.contains("path") || !input["path"].is_string()) continue;
-    auto text = [&](const char* key) {
-      return input.contains(key) && input[key].is_string() ? input[key].get<std::string>() : "";
-    };
-    found.push_back({item.key(), text("path"), text("type"), text("mode"),
-                     (json::json_pointer("/inputs") / item.key() / "path").to_string()});
+  for (const model::Input& input : job.inputs) {
+    if (input.form != model::Input::Form::Data || !input.path) continue;
+    found.push_back(
+        {input.name, *input.path, input.type.value_or(""), input.mode.value_or(""), input.path.at});
   }
   return found;
 }
@@ -98,30 +91,28 @@ std::string folder_name(const std::string& name) {
 }
 
 // A writable copy of `from` at `to`.
-bool copy_input(const fs::path& from, const fs::path& to, std::string& error) {
+Status copy_input(const fs::path& from, const fs::path& to) {
   std::error_code ec;
   fs::create_directories(to.parent_path(), ec);
   if (!ec) fs::copy(from, to, fs::copy_options::recursive | fs::copy_options::copy_symlinks, ec);
   if (!ec && fs::is_regular_file(to, ec)) {
     fs::permissions(to, fs::perms::owner_write, fs::perm_options::add, ec);
   }
-  if (ec) {
-    error = fmt::format("cannot copy {} to {}: {}", from.string(), to.string(), ec.message());
-    return false;
-  }
-  return true;
+  if (ec)
+    return fail(fmt::format("cannot copy {} to {}: {}", from.string(), to.string(), ec.message()));
+  return {};
 }
 
 // The cached download itself (hard-linked: no second copy of a large file) when the job
 // cannot change it, a copy otherwise.
-bool place_download(const fs::path& cached, const fs::path& to, bool shared, std::string& error) {
+Status place_download(const fs::path& cached, const fs::path& to, bool shared) {
   std::error_code ec;
   fs::create_directories(to.parent_path(), ec);
   if (shared) {
     fs::create_hard_link(cached, to, ec);
-    if (!ec) return true;
+    if (!ec) return {};
   }
-  return copy_input(cached, to, error);
+  return copy_input(cached, to);
 }
 
 bool private_mounts_allowed() {
@@ -131,31 +122,32 @@ bool private_mounts_allowed() {
 
 }  // namespace
 
-bool check_inputs_for_backend(const LoadedSpec& spec, const std::string& backend,
+bool check_inputs_for_backend(const model::JobCommon& job, const BackendEntry& backend,
                               DiagnosticSink& sink) {
   bool ok = true;
-  for (const PathInput& input : path_inputs(spec)) {
+  for (const PathInput& input : path_inputs(job)) {
     std::vector<std::string> notes;
-    std::string why = unfetchable(input, backend, notes);
+    std::string why = unfetchable(input, backend.name, notes);
     if (why.empty()) continue;
-    sink.report(DiagCode::SchemaViolation, spec.doc.map.value_location(input.pointer), why,
-                std::move(notes));
+    sink.report(DiagCode::SchemaViolation, input.at, why, std::move(notes));
     ok = false;
   }
   return ok;
 }
 
-bool prepare_run_inputs(const LoadedSpec& spec, const std::string& backend,
-                        const InputPreparation& preparation, RunContext& context,
-                        std::string& error) {
+Status prepare_run_inputs(const model::JobCommon& job, const BackendEntry& backend,
+                          const InputPreparation& preparation, RunContext& context) {
   auto warn = [&](std::string text) {
     if (preparation.warnings) preparation.warnings->push_back(std::move(text));
   };
-  for (const PathInput& input : path_inputs(spec)) {
+  const BackendCapabilities& can = backend.capabilities;
+  for (const PathInput& input : path_inputs(job)) {
     std::string variable = input_variable(input.name);
     bool writable_mode = input.mode == "rw_mount" || input.mode == "download";
-    bool read_only = input.mode == "ro_mount" || (backend == "docker" && !writable_mode);
-    if (backend == "local" && input.mode == "ro_mount" && !private_mounts_allowed()) {
+    bool read_only =
+        input.mode == "ro_mount" || (can.inputs_read_only_by_default && !writable_mode);
+    if (can.read_only_needs_private_mounts && input.mode == "ro_mount" &&
+        !private_mounts_allowed()) {
       warn(
           fmt::format("input '{}' is writable: mode ro_mount needs a private mount namespace, "
                       "which this machine does not allow (jobc is not root and user "
@@ -163,11 +155,11 @@ bool prepare_run_inputs(const LoadedSpec& spec, const std::string& backend,
                       input.name));
       read_only = false;
     }
-    if (backend == "slurm" && input.mode == "rw_mount") {
+    if (can.stages_inputs && input.mode == "rw_mount") {
       warn(
-          fmt::format("input '{}' (mode rw_mount): the Slurm job gets a staged copy; what it "
+          fmt::format("input '{}' (mode rw_mount): the {} job gets a staged copy; what it "
                       "writes there is not copied back",
-                      input.name));
+                      input.name, backend.title));
     }
     fs::path into = context.run_dir / "inputs" / folder_name(input.name);
     fs::path path;
@@ -175,32 +167,29 @@ bool prepare_run_inputs(const LoadedSpec& spec, const std::string& backend,
       DownloadOptions options{preparation.home / "downloads", preparation.progress,
                               preparation.live_progress};
       auto download = download_to_cache(input.path, options);
-      if (!download) {
-        error = fmt::format("input '{}': {}", input.name, download.error().message);
-        return false;
-      }
+      if (!download) return fail(fmt::format("input '{}': {}", input.name, download.error().message));
       HttpsUrl url = *parse_https_url(input.path);
       if (download->reused && preparation.progress) {
         *preparation.progress << fmt::format("jobc: {} is unchanged; using the cached copy\n",
                                              url.display);
       }
       path = into / url.file_name;
-      // Slurm stages a copy of it; elsewhere only a read-only view may share the cache's file.
-      bool shared = backend == "slurm" || read_only;
-      if (!place_download(download->file, path, shared, error)) return false;
+      // A backend that stages a copy of it, or a read-only view, may share the cache's file.
+      bool shared = can.stages_inputs || read_only;
+      if (Status placed = place_download(download->file, path, shared); !placed) return placed;
     } else {
-      path = fs::absolute(spec.doc.dir.empty() ? fs::path(input.path) : spec.doc.dir / input.path)
-                 .lexically_normal();
+      const fs::path& dir = job.source.dir;
+      path = fs::absolute(dir.empty() ? fs::path(input.path) : dir / input.path).lexically_normal();
       if (input.mode == "download") {  // a private copy, as Azure ML downloads one
         fs::path copy = into / (path.filename().empty() ? fs::path("data") : path.filename());
-        if (!copy_input(path, copy, error)) return false;
+        if (Status copied = copy_input(path, copy); !copied) return copied;
         path = copy;
       }
     }
     context.environment[variable] = path.string();
     if (read_only || writable_mode) context.input_read_only[variable] = read_only;
   }
-  return true;
+  return {};
 }
 
 }  // namespace jobc

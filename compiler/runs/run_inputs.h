@@ -11,12 +11,14 @@
 #include <vector>
 
 #include "jobc/backend.h"
-#include "jobc/compile.h"
+#include "jobc/backend_registry.h"
+#include "jobc/model/job.h"
+#include "jobc/result.h"
 
 namespace jobc {
 
-// Reports each input of `spec` that `backend` cannot provide; false when there was one.
-bool check_inputs_for_backend(const LoadedSpec& spec, const std::string& backend,
+// Reports each input of `job` that `backend` cannot provide; false when there was one.
+bool check_inputs_for_backend(const model::JobCommon& job, const BackendEntry& backend,
                               DiagnosticSink& sink);
 
 struct InputPreparation {
@@ -27,10 +29,9 @@ struct InputPreparation {
 };
 
 // Fills context.environment (JOBC_INPUT_<name>) and context.input_read_only for the inputs
-// of a spec that passed check_inputs_for_backend, downloading and copying into
-// context.run_dir / "inputs". False with `error` when a download or a copy fails.
-bool prepare_run_inputs(const LoadedSpec& spec, const std::string& backend,
-                        const InputPreparation& preparation, RunContext& context,
-                        std::string& error);
+// of a job that passed check_inputs_for_backend, downloading and copying into
+// context.run_dir / "inputs". An error when a download or a copy fails.
+Status prepare_run_inputs(const model::JobCommon& job, const BackendEntry& backend,
+                          const InputPreparation& preparation, RunContext& context);
 
 }  // namespace jobc

@@ -5,17 +5,15 @@
 
 #include <iostream>
 
-#include "backends/make_backend.h"
 #include "jobc/artifact_writer.h"
 #include "jobc/model/spec.h"
 #include "jobc/snapshot.h"
-#include "runs/backend_factory.h"
+#include "runs/compute_target.h"
 #include "runs/monitor.h"
 #include "runs/monitor_config.h"
 #include "runs/run_credentials.h"
 #include "runs/run_inputs.h"
 #include "runs/unrecorded_runs.h"
-#include "support/hash.h"
 #include "support/private_files.h"
 
 namespace jobc {
@@ -24,13 +22,26 @@ namespace {
 namespace fs = std::filesystem;
 using json = nlohmann::json;
 
-std::string experiment_of(const LoadedSpec& spec) {
-  std::string experiment = spec.doc.root.value("experiment_name", std::string());
-  if (!experiment.empty()) return experiment;
-  // Azure ML's default: the name of the spec's folder.
-  fs::path folder = fs::absolute(spec.doc.dir.empty() ? "." : spec.doc.dir).lexically_normal();
-  if (folder.filename().empty()) folder = folder.parent_path();
-  return folder.filename().string();
+// Who runs sweep jobs itself, for the message that refuses one.
+std::string sweep_runners() {
+  std::string names;
+  for (const BackendEntry& entry : backend_registry()) {
+    if (!entry.capabilities.native_sweeps) continue;
+    names += (names.empty() ? "" : ", ") + entry.title;
+  }
+  return names;
+}
+
+// Where the environment's image is used instead, for the note that a backend ignores it:
+// " (--compute docker runs inside it)".
+std::string image_runner_hint() {
+  for (const BackendEntry& entry : backend_registry()) {
+    if (entry.capabilities.builds_images && entry.capabilities.on_this_machine &&
+        !entry.builtin_names.empty()) {
+      return fmt::format(" (--compute {} runs inside it)", entry.builtin_names.front());
+    }
+  }
+  return "";
 }
 
 // A new run's folder, removed again unless the run gets recorded: a submit that fails before
@@ -47,10 +58,10 @@ class UnrecordedRunFolder {
   }
   UnrecordedRunFolder(const UnrecordedRunFolder&) = delete;
   UnrecordedRunFolder& operator=(const UnrecordedRunFolder&) = delete;
-  bool claim(std::string& error) {
-    Status claimed = claim_run_folder(dir_);
-    if (!claimed) error = claimed.error().message;
-    return claimed.ok();
+  Status claim() {
+    std::string error;
+    if (!claim_run_folder(dir_, error)) return fail(error);
+    return {};
   }
   void recorded() {
     recorded_ = true;
@@ -66,10 +77,9 @@ class UnrecordedRunFolder {
 // monitor to do: the job was refused (the run is recorded Failed and `submission` says why),
 // or its id could not be recorded (the run was canceled meanwhile; the job is stopped).
 bool start_from_submitter(Backend& backend, RunContext& context, RunStore& store,
-                          Submission& submission) {
-  Backend::QuickStartResult quick = backend.start_from_submitter(context);
-  const std::string& why = quick.reason;
-  switch (quick.outcome) {
+                          Submission& submission, std::string& error) {
+  std::string why;
+  switch (backend.start_from_submitter(context, why)) {
     case Backend::QuickStart::Deferred:
       return true;
     case Backend::QuickStart::Refused:
@@ -83,50 +93,46 @@ bool start_from_submitter(Backend& backend, RunContext& context, RunStore& store
   }
   apply_phase(context.run, backend.phase());
   submission.run = context.run;
-  Status updated = store.update(context.run);
-  if (updated) return true;
-  std::string update_error = updated.error().message;
+  std::string update_error;
+  if (store.update(context.run, update_error)) return true;
   // The job's id is not on the run: it was canceled meanwhile (a cancel that could not reach
   // the job), or the store failed. No job may run unrecorded: stop it, and fail the run
   // unless the cancel ended it first.
-  (void)backend.stop_orphaned(context);
-  (void)store.finish(context.run.id, RunStatus::Failed, std::nullopt,
-                     "could not record the job's id: " + update_error);
+  std::string stop_error;
+  backend.stop_orphaned(context, stop_error);
+  store.finish(context.run.id, RunStatus::Failed, std::nullopt,
+               "could not record the job's id: " + update_error, error);
   if (auto ended = store.find(context.run.id)) submission.run = *ended;
   return false;
 }
 
 }  // namespace
 
-std::optional<Submission> submit_job(const LoadedSpec& spec, const CompileResult& compiled,
-                                     const SubmitOptions& options, RunStore& store,
-                                     DiagnosticSink& sink, std::string& error) {
-  if (spec.kind != SpecKind::CommandJob) {
-    error = "only command jobs can be submitted (sweep jobs run on Azure ML)";
-    return std::nullopt;
+Result<Submission> submit_job(const LoadedSpec& spec, const CompileResult& compiled,
+                              const SubmitOptions& options, RunStore& store, SourceManager& sources,
+                              DiagnosticSink& sink) {
+  const model::CommandJob* job = spec.model ? spec.model->command_job() : nullptr;
+  if (!job) {
+    return fail("only command jobs can be submitted (sweep jobs run on " + sweep_runners() + ")");
   }
-  SourceManager sources;
-  auto target = resolve_compute(spec, options.compute, sources, sink);
-  if (!target || !check_job_for_backend(*target, spec, sink)) return std::nullopt;
-  if (!check_inputs_for_backend(spec, target->backend, sink)) return std::nullopt;
-  std::unique_ptr<Backend> backend = registry_backend(target->backend, json::object());
-  if (!backend) {
-    error = "the " + target->backend + " backend is not available in this build of jobc";
-    return std::nullopt;
-  }
+  const Error spec_errors = fail("the job cannot run as written");  // its diagnostics say why
+  auto target = resolve_compute(*job, options.compute, sources, sink);
+  if (!target || !check_job_for_backend(*target, job->body, sink)) return spec_errors;
+  const BackendEntry& entry = *target->backend;
+  if (!check_inputs_for_backend(*job, entry, sink)) return spec_errors;
+  std::unique_ptr<Backend> backend = entry.make ? entry.make() : nullptr;
+  if (!backend)
+    return fail("the " + entry.name + " backend is not available in this build of jobc");
 
   Submission submission;
   RunRecord& run = submission.run;
-  run.experiment = experiment_of(spec);
+  run.experiment = job->experiment();
   run.id = new_run_id(run.experiment);
-  run.name = spec.doc.root.value("name", run.id);
-  if (auto shown = spec.doc.root.find("display_name");
-      shown != spec.doc.root.end() && shown->is_string()) {
-    run.display_name = shown->get<std::string>();
-  }
+  run.name = job->name.value_or(run.id);
+  run.display_name = job->display_name.value_or("");
   run.created_ms = now_ms();
-  run.backend = target->backend;
-  run.spec_hash = sha256_hex(spec.doc.root.dump());
+  run.backend = entry.name;
+  run.spec_hash = job->source.content_digest;
   submission.run_dir = store.run_dir(run.id);
 
   RunContext context;
@@ -134,67 +140,56 @@ std::optional<Submission> submit_job(const LoadedSpec& spec, const CompileResult
   context.work_dir = submission.run_dir / "work";
   context.artifacts_dir = submission.run_dir / "artifacts";
   context.log_file = submission.run_dir / "std_log.txt";
-  context.timeout_seconds = spec.doc.root.value("limits", json::object()).value("timeout", 0LL);
-  context.compute = target->compute;
-  RunCredentials credentials = run_credentials(spec, target->backend, target->compute);
+  context.timeout_seconds = job->timeout.value_or(0);
+  context.compute = compute_json(target->compute.get());
+  RunCredentials credentials = run_credentials(*spec.model, entry, target->compute.get());
   context.withheld_variables = credentials.all();
 
   UnrecordedRunFolder folder(submission.run_dir);
-  if (!folder.claim(error)) return std::nullopt;
+  if (Status claimed = folder.claim(); !claimed) return claimed.error();
   std::ostream& progress = options.progress ? *options.progress : std::cerr;
   InputPreparation inputs{store.home(), &progress, &progress == &std::cerr && isatty(STDERR_FILENO),
                           &submission.warnings};
-  if (!prepare_run_inputs(spec, target->backend, inputs, context, error)) return std::nullopt;
+  if (Status prepared = prepare_run_inputs(*job, entry, inputs, context); !prepared)
+    return prepared.error();
   WriteReport written = write_artifacts(compiled.outputs, context.artifacts_dir, WriteMode::Write);
-  if (!written.errors.empty()) {
-    error = written.errors.front();
-    return std::nullopt;
-  }
-  if (auto code = spec.doc.root.find("code"); code != spec.doc.root.end() && code->is_string()) {
-    auto snapshot = snapshot_code(spec.doc.dir / code->get<std::string>(),
-                                  store.home() / "snapshots", store.home());
-    if (!snapshot) return error = snapshot.error().message, std::nullopt;
+  if (!written.errors.empty()) return fail(written.errors.front());
+  std::string error;
+  if (const model::CommandBody& body = job->body; body.code) {
+    fs::path code = body.code_folder.empty() ? job->source.dir / *body.code : body.code_folder;
+    auto snapshot = snapshot_code(code, store.home() / "snapshots", store.home(), error);
+    if (!snapshot) return fail(error);
     for (const std::string& warning : snapshot->warnings) submission.warnings.push_back(warning);
-    if (Status made = materialize_snapshot(*snapshot, context.work_dir); !made) {
-      return error = made.error().message, std::nullopt;
-    }
+    if (!materialize_snapshot(*snapshot, context.work_dir, error)) return fail(error);
   } else {
-    fs::create_directories(context.work_dir);
+    std::error_code ec;
+    fs::create_directories(context.work_dir, ec);
+    if (ec) return fail("cannot create " + context.work_dir.string() + ": " + ec.message());
   }
-  const model::JobCommon* job = compiled.model ? compiled.model->job() : nullptr;
-  SubmitContext prepare{
-      compiled,
-      context,
-      progress,
-      options.rebuild,
-      job ? job->compute.spec.get() : nullptr,
-      [&](const fs::path& staging) { note_run_staging(context.run_dir, staging); }};
-  if (options.rebuild && target->backend != "docker") {
-    submission.notices.push_back("--rebuild: the " + target->backend +
+  SubmitContext prepare{spec, compiled, context, progress, options.rebuild};
+  if (options.rebuild && !entry.capabilities.builds_images) {
+    submission.notices.push_back("--rebuild: the " + entry.name +
                                  " backend builds no image; nothing to rebuild");
   }
-  if (Status prepared = backend->prepare(prepare); !prepared) {
-    error = prepared.error().message;
-    return std::nullopt;
-  }
-  if (target->backend == "local" && spec.doc.root.contains("environment")) {
-    submission.notices.push_back(
-        "the local backend runs the command with this machine's programs; the environment's "
-        "image is not used (--compute docker runs inside it)");
+  if (!backend->prepare(prepare, error)) return fail(error);
+  if (entry.capabilities.ignores_environment_image && job->body.environment) {
+    submission.notices.push_back(fmt::format(
+        "the {} backend runs the command with this machine's programs; the environment's "
+        "image is not used{}",
+        entry.name, image_runner_hint()));
   }
   context.run = run;
   // monitor.json before the record: its time tells a reconcile that the run is just starting.
-  if (!write_monitor_config(store.home(), context, error)) return std::nullopt;
-  if (Status inserted = store.insert(run); !inserted) {
-    return error = inserted.error().message, std::nullopt;
-  }
+  if (Status saved = write_monitor_config(store.home(), context); !saved) return saved.error();
+  if (!store.insert(run, error)) return fail(error);
   folder.recorded();
-  if (!start_from_submitter(*backend, context, store, submission)) return submission;
+  if (!start_from_submitter(*backend, context, store, submission, error)) return submission;
   // The monitor has no use for the registry's password (the image is ready by now).
   pid_t monitor = start_monitor(submission.run_dir, credentials.submitter_only, error);
   if (monitor < 0) {
-    (void)store.finish(run.id, RunStatus::Failed, std::nullopt, error);
-    return std::nullopt;
+    std::string ignored;
+    store.finish(run.id, RunStatus::Failed, std::nullopt, error, ignored);
+    return fail(error);
   }
   return submission;
 }

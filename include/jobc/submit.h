@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "jobc/compile.h"
+#include "jobc/result.h"
 #include "jobc/run_store.h"
 
 namespace jobc {
@@ -27,12 +28,14 @@ struct Submission {
   std::string start_error;
 };
 
-// Returns the started run, or nullopt with every problem in `sink` / `error`. A run that
+// Returns the started run, or an error: when the job cannot run as written, its located
+// diagnostics are in `sink` (a --compute file is loaded into `sources`, the command's one
+// SourceManager, which renders them); otherwise the error says what failed. A run that
 // fails before it is recorded (its backend cannot prepare it: no engine, a failed image
 // build, no token) leaves nothing behind: no record, no folder. One that is recorded and
 // cannot start is recorded Failed with why.
-std::optional<Submission> submit_job(const LoadedSpec& spec, const CompileResult& compiled,
-                                     const SubmitOptions& options, RunStore& store,
-                                     DiagnosticSink& sink, std::string& error);
+Result<Submission> submit_job(const LoadedSpec& spec, const CompileResult& compiled,
+                              const SubmitOptions& options, RunStore& store, SourceManager& sources,
+                              DiagnosticSink& sink);
 
 }  // namespace jobc

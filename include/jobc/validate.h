@@ -16,10 +16,6 @@
 
 namespace jobc {
 
-namespace model {
-struct Spec;
-}
-
 struct ValidateOptions {
   std::string forced_kind;  // --kind; empty: recognise from the file
   std::vector<Override> overrides;

@@ -21,7 +21,6 @@ struct RecordedRun {
 
   // `context.run` is the record to insert (its id, name and experiment are filled in).
   explicit RecordedRun(RunContext context) {
-    std::string error;
     auto opened = RunStore::open(home.path);
     REQUIRE_MESSAGE(opened, (opened ? "" : opened.error().message));
     store = std::move(opened).value();
@@ -36,7 +35,8 @@ struct RecordedRun {
     context.artifacts_dir = run_dir / "artifacts";
     context.log_file = run_dir / "std_log.txt";
     std::filesystem::create_directories(context.work_dir);
-    REQUIRE_MESSAGE(write_monitor_config(home.path, context, error), error);
+    Status written = write_monitor_config(home.path, context);
+    REQUIRE_MESSAGE(written.ok(), (written ? "" : written.error().message));
     Status inserted = store->insert(run);
     REQUIRE_MESSAGE(inserted, (inserted ? "" : inserted.error().message));
   }

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <map>
 
 #include "backends/docker/container_config.h"
 #include "backends/slurm/slurm_job.h"
@@ -24,6 +25,26 @@ const char* kRegistry =
     "  registry: {address: registry.example.com, username: u, password_env: "
     "JOBC_TEST_REGISTRY_PASSWORD}\n";
 
+// A Slurm compute spec as the model holds it, with `settings` (token_env, token_file).
+jobc::model::Compute slurm_compute(const std::map<std::string, std::string>& settings) {
+  jobc::model::Compute compute;
+  compute.type.value = "slurm";
+  compute.settings.kind = jobc::model::Value::Kind::Map;
+  for (const auto& [key, text] : settings) {
+    jobc::model::Value value;
+    value.kind = jobc::model::Value::Kind::String;
+    value.text = text;
+    compute.settings.members.emplace_back(key, value);
+  }
+  return compute;
+}
+
+const jobc::BackendEntry& backend(const char* name) {
+  const jobc::BackendEntry* entry = jobc::find_backend(name);
+  REQUIRE(entry);
+  return *entry;
+}
+
 const char* kSlurmCompute =
     "name: hpc\ntype: slurm\nendpoint: http://127.0.0.1:6820\nuser: alice\n"
     "staging_dir: /shared/stage/\ntoken_env: MY_JWT\n";
@@ -37,22 +58,27 @@ TEST_SUITE("runs") {
     jobc::testing::TempDir dir;
     std::string environment = std::string("environment:\n  image: python:3.11-slim\n") + kRegistry;
     auto inline_env = jobc::testing::compile_spec_text(dir.path, "command: env\n" + environment);
-    auto slurm = jobc::run_credentials(inline_env.spec, "slurm", json{{"token_env", "MY_JWT"}});
+    REQUIRE(inline_env.spec.model);
+    const jobc::model::Spec& spec = *inline_env.spec.model;
+    auto with_token_env = slurm_compute({{"token_env", "MY_JWT"}});
+    auto slurm = jobc::run_credentials(spec, backend("slurm"), &with_token_env);
     CHECK(slurm.submitter_only == std::vector<std::string>{"JOBC_TEST_REGISTRY_PASSWORD"});
     CHECK(slurm.monitor_uses == std::vector<std::string>{"MY_JWT"});
     CHECK(slurm.all().size() == 2);
     // The default token variable; none with a token file; none off Slurm.
-    CHECK(jobc::run_credentials(inline_env.spec, "slurm", json::object()).monitor_uses ==
+    auto bare = slurm_compute({});
+    CHECK(jobc::run_credentials(spec, backend("slurm"), &bare).monitor_uses ==
           std::vector<std::string>{"SLURM_JWT"});
-    CHECK(jobc::run_credentials(inline_env.spec, "slurm", json{{"token_file", "/t"}})
-              .monitor_uses.empty());
-    CHECK(jobc::run_credentials(inline_env.spec, "local", json::object()).monitor_uses.empty());
+    auto with_token_file = slurm_compute({{"token_file", "/t"}});
+    CHECK(jobc::run_credentials(spec, backend("slurm"), &with_token_file).monitor_uses.empty());
+    CHECK(jobc::run_credentials(spec, backend("local"), nullptr).monitor_uses.empty());
     // An environment in a file of its own.
     std::ofstream(dir.path / "env.yml") << "name: base\nimage: python:3.11-slim\n"
                                         << std::string(kRegistry).substr(2);
     auto from_file =
         jobc::testing::compile_spec_text(dir.path, "command: env\nenvironment: env.yml\n");
-    CHECK(jobc::run_credentials(from_file.spec, "local", json::object()).submitter_only ==
+    REQUIRE(from_file.spec.model);
+    CHECK(jobc::run_credentials(*from_file.spec.model, backend("local"), nullptr).submitter_only ==
           std::vector<std::string>{"JOBC_TEST_REGISTRY_PASSWORD"});
   }
 
