@@ -101,11 +101,12 @@ int run_submit(const SubmitArgs& args) {
   if (std::string warning = home_privacy_warning(jobc_home()); !warning.empty()) {
     std::cerr << "warning: " << warning << "\n";
   }
-  auto store = RunStore::open(jobc_home(), error);
-  if (!store) {
-    std::cerr << "jobc submit: " << error << "\n";
+  auto opened = RunStore::open(jobc_home());
+  if (!opened) {
+    std::cerr << "jobc submit: " << opened.error().message << "\n";
     return kExitUsage;
   }
+  std::unique_ptr<RunStore> store = std::move(opened).value();
   std::ostream no_progress(nullptr);  // -q: writes to it go nowhere
   SubmitOptions submit_options{args.compute, args.quiet ? &no_progress : &std::cerr, args.rebuild};
   DiagnosticSink submit_sink;

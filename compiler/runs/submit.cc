@@ -58,11 +58,7 @@ class UnrecordedRunFolder {
   }
   UnrecordedRunFolder(const UnrecordedRunFolder&) = delete;
   UnrecordedRunFolder& operator=(const UnrecordedRunFolder&) = delete;
-  Status claim() {
-    std::string error;
-    if (!claim_run_folder(dir_, error)) return fail(error);
-    return {};
-  }
+  Status claim() { return claim_run_folder(dir_); }
   void recorded() {
     recorded_ = true;
     release_run_folder(dir_);
@@ -77,9 +73,10 @@ class UnrecordedRunFolder {
 // monitor to do: the job was refused (the run is recorded Failed and `submission` says why),
 // or its id could not be recorded (the run was canceled meanwhile; the job is stopped).
 bool start_from_submitter(Backend& backend, RunContext& context, RunStore& store,
-                          Submission& submission, std::string& error) {
-  std::string why;
-  switch (backend.start_from_submitter(context, why)) {
+                          Submission& submission) {
+  Backend::QuickStartResult quick = backend.start_from_submitter(context);
+  const std::string& why = quick.reason;
+  switch (quick.outcome) {
     case Backend::QuickStart::Deferred:
       return true;
     case Backend::QuickStart::Refused:
@@ -93,15 +90,14 @@ bool start_from_submitter(Backend& backend, RunContext& context, RunStore& store
   }
   apply_phase(context.run, backend.phase());
   submission.run = context.run;
-  std::string update_error;
-  if (store.update(context.run, update_error)) return true;
+  Status updated = store.update(context.run);
+  if (updated) return true;
   // The job's id is not on the run: it was canceled meanwhile (a cancel that could not reach
   // the job), or the store failed. No job may run unrecorded: stop it, and fail the run
   // unless the cancel ended it first.
-  std::string stop_error;
-  backend.stop_orphaned(context, stop_error);
-  store.finish(context.run.id, RunStatus::Failed, std::nullopt,
-               "could not record the job's id: " + update_error, error);
+  (void)backend.stop_orphaned(context);
+  (void)store.finish(context.run.id, RunStatus::Failed, std::nullopt,
+                     "could not record the job's id: " + updated.error().message);
   if (auto ended = store.find(context.run.id)) submission.run = *ended;
   return false;
 }
@@ -154,24 +150,29 @@ Result<Submission> submit_job(const LoadedSpec& spec, const CompileResult& compi
     return prepared.error();
   WriteReport written = write_artifacts(compiled.outputs, context.artifacts_dir, WriteMode::Write);
   if (!written.errors.empty()) return fail(written.errors.front());
-  std::string error;
   if (const model::CommandBody& body = job->body; body.code) {
     fs::path code = body.code_folder.empty() ? job->source.dir / *body.code : body.code_folder;
-    auto snapshot = snapshot_code(code, store.home() / "snapshots", store.home(), error);
-    if (!snapshot) return fail(error);
+    auto snapshot = snapshot_code(code, store.home() / "snapshots", store.home());
+    if (!snapshot) return snapshot.error();
     for (const std::string& warning : snapshot->warnings) submission.warnings.push_back(warning);
-    if (!materialize_snapshot(*snapshot, context.work_dir, error)) return fail(error);
+    if (Status made = materialize_snapshot(*snapshot, context.work_dir); !made) return made.error();
   } else {
     std::error_code ec;
     fs::create_directories(context.work_dir, ec);
     if (ec) return fail("cannot create " + context.work_dir.string() + ": " + ec.message());
   }
-  SubmitContext prepare{spec, compiled, context, progress, options.rebuild};
+  SubmitContext prepare{
+      compiled,
+      context,
+      progress,
+      options.rebuild,
+      target->compute.get(),
+      [&](const fs::path& staging) { note_run_staging(context.run_dir, staging); }};
   if (options.rebuild && !entry.capabilities.builds_images) {
     submission.notices.push_back("--rebuild: the " + entry.name +
                                  " backend builds no image; nothing to rebuild");
   }
-  if (!backend->prepare(prepare, error)) return fail(error);
+  if (Status prepared = backend->prepare(prepare); !prepared) return prepared.error();
   if (entry.capabilities.ignores_environment_image && job->body.environment) {
     submission.notices.push_back(fmt::format(
         "the {} backend runs the command with this machine's programs; the environment's "
@@ -181,14 +182,14 @@ Result<Submission> submit_job(const LoadedSpec& spec, const CompileResult& compi
   context.run = run;
   // monitor.json before the record: its time tells a reconcile that the run is just starting.
   if (Status saved = write_monitor_config(store.home(), context); !saved) return saved.error();
-  if (!store.insert(run, error)) return fail(error);
+  if (Status inserted = store.insert(run); !inserted) return inserted.error();
   folder.recorded();
-  if (!start_from_submitter(*backend, context, store, submission, error)) return submission;
+  if (!start_from_submitter(*backend, context, store, submission)) return submission;
   // The monitor has no use for the registry's password (the image is ready by now).
+  std::string error;
   pid_t monitor = start_monitor(submission.run_dir, credentials.submitter_only, error);
   if (monitor < 0) {
-    std::string ignored;
-    store.finish(run.id, RunStatus::Failed, std::nullopt, error, ignored);
+    (void)store.finish(run.id, RunStatus::Failed, std::nullopt, error);
     return fail(error);
   }
   return submission;

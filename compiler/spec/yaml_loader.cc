@@ -13,6 +13,7 @@
 #include "spec/text_checks.h"
 #include "spec/yaml_scalar_extent.h"
 #include "spec/yaml_syntax_message.h"
+#include "support/url_download.h"
 #include "support/yaml11_scalar.h"
 #include "support/yaml_cpp.h"
 
@@ -80,7 +81,10 @@ class Converter {
         return convert_sequence(node, pointer, out, secret);
       case YAML::NodeType::Scalar:
         out = convert_scalar(node);
-        if (secret) secrets_.push_back({value, key.column, node.Scalar()});
+        // A URL's user:password@ or query (a SAS token) is as secret as a password.
+        if (secret || url_carries_credentials(node.Scalar())) {
+          secrets_.push_back({value, key.column, node.Scalar()});
+        }
         return true;
       default:
         out = nullptr;

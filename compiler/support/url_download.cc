@@ -281,4 +281,17 @@ Result<Download> download_to_cache(const std::string& url, const DownloadOptions
   return Download{file, false};
 }
 
+bool url_carries_credentials(std::string_view text) {
+  size_t scheme_end = text.find("://");
+  if (scheme_end == std::string_view::npos || scheme_end == 0) return false;
+  for (char c : text.substr(0, scheme_end)) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '+' && c != '-' && c != '.') {
+      return false;
+    }
+  }
+  std::string_view rest = text.substr(scheme_end + 3);
+  std::string_view authority = rest.substr(0, rest.find_first_of("/?#"));
+  return authority.find('@') != std::string_view::npos || rest.find('?') != std::string_view::npos;
+}
+
 }  // namespace jobc

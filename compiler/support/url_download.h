@@ -26,6 +26,10 @@ struct HttpsUrl {
 // https:// URL.
 Result<HttpsUrl> parse_https_url(std::string_view text);
 
+// Whether `text` is a URL (any scheme) that carries credentials: user information
+// (scheme://user:password@host) or a query (a SAS token's sig=...). Diagnostics mask it.
+bool url_carries_credentials(std::string_view text);
+
 struct DownloadOptions {
   std::filesystem::path cache_dir;   // $JOBC_HOME/downloads
   std::ostream* progress = nullptr;  // progress lines; nullptr: none

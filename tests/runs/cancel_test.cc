@@ -26,12 +26,12 @@ class SlowStartBackend : public jobc::Backend {
  public:
   explicit SlowStartBackend(fs::path dir) : dir_(std::move(dir)) {}
   std::string name() const override { return "fake"; }
-  bool start(jobc::RunContext& context, std::string&) override {
+  jobc::Status start(jobc::RunContext& context) override {
     touch(dir_ / "starting");
     wait_for_file(dir_ / "go", 20);
     context.run.backend_job_id = "job-1";
     ends_ = std::chrono::steady_clock::now() + std::chrono::seconds(2);
-    return true;
+    return {};
   }
   std::optional<jobc::JobExit> poll(jobc::RunContext&, int wait_ms) override {
     auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(wait_ms);

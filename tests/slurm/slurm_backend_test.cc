@@ -622,7 +622,8 @@ TEST_SUITE("slurm_backend") {
     // The registry's hook, the default variable, and none with a token file.
     const jobc::BackendEntry* slurm = jobc::backend_for_compute_type("slurm");
     REQUIRE(slurm);
-    REQUIRE(slurm->credential_variables);
+    bool has_hook = slurm->credential_variables != nullptr;
+    REQUIRE(has_hook);
     compute.settings.members.erase(compute.settings.members.begin() + 3);
     CHECK(slurm->credential_variables(compute) == std::vector<std::string>{"SLURM_JWT"});
     compute.settings.members.push_back({"token_file", text("/t")});

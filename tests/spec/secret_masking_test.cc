@@ -46,6 +46,19 @@ const char* kSlurmBlockToken =
     "  hunter2-s3cret-second-line\n"
     "partition: [not, text]\n";
 
+// An input URL's SAS token and user:password, each on a line that draws a diagnostic (the
+// input's mode is not one the schema allows).
+const char* kSasTokenInput =
+    "command: echo ${{inputs.blob}}\n"
+    "inputs:\n"
+    "  blob: {type: uri_file, mode: bogus, path: "
+    "'https://acct.blob.core.windows.net/c/x?sig=s3cret'}\n";
+
+const char* kUserPasswordInput =
+    "command: echo ${{inputs.data}}\n"
+    "inputs:\n"
+    "  data: {type: uri_file, mode: bogus, path: 'https://user:s3cret@example.com/data.csv'}\n";
+
 struct Validated {
   std::string file;
   jobc::SourceManager sources;
@@ -86,6 +99,8 @@ std::vector<Case> cases() {
       {"password in a flow mapping", kFlowRegistryJob, {}},
       {"secret-looking environment variable", kSecretEnvironmentVariable, {}},
       {"Slurm token as a block scalar", kSlurmBlockToken, {}},
+      {"an input URL's SAS token", kSasTokenInput, {}},
+      {"an input URL's user and password", kUserPasswordInput, {}},
       {"--set of a password the schema refuses",
        "command: echo\nenvironment: {image: python:3.11-slim}\n",
        {"environment.registry.password=20240601123"},
