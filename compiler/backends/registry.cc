@@ -8,8 +8,8 @@
 #include "backends/docker/docker_job_check.h"
 #include "backends/local/local_backend.h"
 #include "backends/slurm/slurm_backend.h"
-#include "backends/slurm/slurm_compute_checks.h"
 #include "backends/slurm/slurm_compute.h"
+#include "backends/slurm/slurm_compute_checks.h"
 #include "backends/slurm/slurm_job.h"
 
 namespace jobc {

@@ -8,9 +8,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "backends/azureml/workspace_config.h"
 #include "cli/commands.h"
 #include "cli/spec_options.h"
-#include "backends/azureml/workspace_config.h"
 #include "jobc/artifact_writer.h"
 #include "jobc/backend_registry.h"
 #include "jobc/compile.h"

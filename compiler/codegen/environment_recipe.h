@@ -48,12 +48,6 @@ struct EnvironmentRecipe {
   std::optional<RegistryRef> registry;
   std::string non_root_user;  // jobc extension: USER in the generated Dockerfile
 
-  // Transitional: the document the environment was written in and its pointer, set only by
-  // the LoadedSpec overload below for code that still reads the document (codegen/azureml
-  // until it moves to backends/azureml). Delete with that overload once nothing calls it.
-  const SpecDocument* doc = nullptr;
-  std::string pointer;
-
   std::string hash;  // sha256 over everything that shapes the image (see environment_hash)
   bool buildable() const { return reference.empty(); }
   std::string image_tag() const { return "jobc-env:" + hash.substr(0, 16); }
@@ -64,12 +58,6 @@ struct EnvironmentRecipe {
 // context, and records them, the environment file and the conda file in `inputs`. nullopt
 // when the spec has no environment.
 std::optional<EnvironmentRecipe> make_environment_recipe(const model::Spec& spec,
-                                                         InputRecord& inputs, DiagnosticSink& sink);
-
-// Transitional (legacy_environment_recipe.cc): the same from a LoadedSpec's model, with `doc`
-// and `pointer` set. For callers not yet on CompileResult::environment.
-std::optional<EnvironmentRecipe> make_environment_recipe(const LoadedSpec& spec,
-                                                         const std::string& pointer,
                                                          InputRecord& inputs, DiagnosticSink& sink);
 
 }  // namespace jobc

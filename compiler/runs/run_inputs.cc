@@ -167,7 +167,8 @@ Status prepare_run_inputs(const model::JobCommon& job, const BackendEntry& backe
       DownloadOptions options{preparation.home / "downloads", preparation.progress,
                               preparation.live_progress};
       auto download = download_to_cache(input.path, options);
-      if (!download) return fail(fmt::format("input '{}': {}", input.name, download.error().message));
+      if (!download)
+        return fail(fmt::format("input '{}': {}", input.name, download.error().message));
       HttpsUrl url = *parse_https_url(input.path);
       if (download->reused && preparation.progress) {
         *preparation.progress << fmt::format("jobc: {} is unchanged; using the cached copy\n",
