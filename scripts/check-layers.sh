@@ -44,11 +44,6 @@ compiler/spec/model_builder/compute.cc	layers	runs the compute type's own check 
 compiler/spec/model_builder/docker_args_checks.cc	layers	asks the registry whether the job's backend refuses unsupported docker_args
 compiler/cli/cmd_compile.cc	internals	compile's workspace options read Azure ML's config.json (backends/azureml/workspace_config.h)
 compiler/cli/cmd_validate.cc	document	to do: lists each referenced file by its document's display path
-compiler/cli/spec_options.h	document	to do: on_loaded still hands the SpecDocument to the digest prefetch
-compiler/cli/spec_options.cc	document	to do: on_loaded still hands the SpecDocument to the digest prefetch
-compiler/codegen/digest_prefetch.h	document	to do: finds the folders to hash in the SpecDocument, before the model exists
-compiler/codegen/digest_prefetch.cc	document	to do: finds the folders to hash in the SpecDocument, before the model exists
-compiler/codegen/digest_prefetch.cc	internals	to do: is_remote_reference from spec/checks/check_context.h
 EOF
 )
 

@@ -35,7 +35,7 @@ bool to_validate_options(const SpecOptions& options, ValidateOptions& out, Diagn
 std::optional<CompiledSpec> load_and_compile(
     const std::string& command, const std::string& path, const SpecOptions& spec_options,
     const CompileOptions& compile_options, SourceManager& sources, int& exit_status,
-    const std::function<void(const SpecDocument&)>& on_loaded) {
+    const std::function<void(const SpecPreview&)>& on_loaded) {
   DiagnosticSink sink;
   ValidateOptions options;
   exit_status = kExitUsage;
@@ -50,11 +50,11 @@ std::optional<CompiledSpec> load_and_compile(
   }
   // Large inputs are hashed while the spec is validated (declared first: destroyed last).
   std::unique_ptr<DigestPrefetch> prefetch;
-  options.on_loaded = [&prefetch, &on_loaded](const SpecDocument& doc) {
+  options.on_loaded = [&prefetch, &on_loaded](const SpecPreview& preview) {
     // The prefetch's threads first: creating a thread waits for a dlopen the caller's hook
     // may start (the loader holds its lock throughout, about 5 ms for libcurl).
-    prefetch = std::make_unique<DigestPrefetch>(doc);
-    if (on_loaded) on_loaded(doc);
+    prefetch = std::make_unique<DigestPrefetch>(preview.local_paths);
+    if (on_loaded) on_loaded(preview);
   };
   auto spec = load_and_validate(path, options, sources, sink);
   std::optional<CompiledSpec> compiled;

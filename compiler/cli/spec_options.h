@@ -28,10 +28,10 @@ struct CompiledSpec {
 // Loads, validates and compiles the spec `command` was given, into the command's one
 // `sources`. On failure prints every diagnostic and sets `exit_status` (2 usage or I/O
 // error, 1 invalid spec); on success prints the warnings. `on_loaded`, if set, sees the
-// document as soon as it is loaded.
+// local paths it names as soon as it is loaded (to start hashing them).
 std::optional<CompiledSpec> load_and_compile(
     const std::string& command, const std::string& path, const SpecOptions& spec_options,
     const CompileOptions& compile_options, SourceManager& sources, int& exit_status,
-    const std::function<void(const SpecDocument&)>& on_loaded = {});
+    const std::function<void(const SpecPreview&)>& on_loaded = {});
 
 }  // namespace jobc::cli

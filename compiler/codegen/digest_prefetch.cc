@@ -5,7 +5,6 @@
 
 #include <set>
 
-#include "spec/checks/check_context.h"
 #include "support/folder_hashes.h"
 #include "support/hash.h"
 
@@ -14,36 +13,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Where a command job, sweep job or environment spec names local files or folders.
-std::vector<fs::path> local_paths(const SpecDocument& doc) {
-  std::vector<nlohmann::json::json_pointer> pointers;
-  for (const char* at : {"/code", "/trial/code", "/build/path", "/environment/build/path",
-                         "/trial/environment/build/path"}) {
-    pointers.emplace_back(at);
-  }
-  if (auto inputs = doc.root.find("inputs"); inputs != doc.root.end() && inputs->is_object()) {
-    for (const auto& [name, input] : inputs->items()) {
-      if (input.is_object()) {
-        pointers.push_back(nlohmann::json::json_pointer("/inputs") / name / "path");
-      }
-    }
-  }
-  std::set<fs::path> found;
-  for (const auto& pointer : pointers) {
-    if (!doc.root.contains(pointer)) continue;
-    const nlohmann::json& value = doc.root.at(pointer);
-    if (!value.is_string() || is_remote_reference(value.get<std::string>())) continue;
-    fs::path path(value.get<std::string>());
-    std::error_code error;
-    fs::path canonical = fs::canonical(path.is_absolute() ? path : doc.dir / path, error);
-    if (!error) found.insert(canonical);
-  }
-  return {found.begin(), found.end()};
-}
-
 }  // namespace
 
-DigestPrefetch::DigestPrefetch(const SpecDocument& doc) : paths_(local_paths(doc)) {
+DigestPrefetch::DigestPrefetch(std::vector<fs::path> paths) : paths_(std::move(paths)) {
   if (paths_.empty()) return;
   upload_hashes_ = std::async(std::launch::async, [this] {
                      ScopedHashStop stop(stop_);

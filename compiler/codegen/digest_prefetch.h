@@ -14,14 +14,13 @@
 #include <vector>
 
 #include "jobc/result.h"
-#include "jobc/spec_document.h"
 
 namespace jobc {
 
 class DigestPrefetch {
  public:
-  // Paths that do not exist, or that name remote assets, are left to the spec checks.
-  explicit DigestPrefetch(const SpecDocument& doc);
+  // `paths`: what the front end found local and existing (SpecPreview::local_paths).
+  explicit DigestPrefetch(std::vector<std::filesystem::path> paths);
   // Stops unfinished hashing (within one file chunk) and waits for the threads.
   ~DigestPrefetch();
   DigestPrefetch(const DigestPrefetch&) = delete;

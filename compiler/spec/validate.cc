@@ -22,7 +22,7 @@ std::optional<LoadedSpec> load_at_depth(const std::filesystem::path& path,
   auto doc = load_spec_file(path, display, sources, sink);
   if (!doc) return std::nullopt;
   apply_overrides(*doc, options.overrides, sink);
-  if (options.on_loaded) options.on_loaded(*doc);
+  if (options.on_loaded) options.on_loaded(preview_spec(*doc));
   LoadedSpec spec;
   std::optional<SpecKind> kind;
   if (!options.forced_kind.empty()) {

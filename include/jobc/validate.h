@@ -2,6 +2,7 @@
 // JSON Schema and the rules a schema cannot express. Every problem goes to the sink.
 #pragma once
 
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>
@@ -16,12 +17,23 @@
 
 namespace jobc {
 
+// What a command may start on while a spec is still being checked.
+struct SpecPreview {
+  // The local folders and files the spec names for code, data inputs and build contexts:
+  // resolved, canonical, existing, sorted, each once (URLs and assets left out).
+  std::vector<std::filesystem::path> local_paths;
+  std::string compute;  // a job's `compute:` as written; empty when it has none
+};
+
+// The preview of a document just loaded (--set applied), before any check.
+SpecPreview preview_spec(const SpecDocument& doc);
+
 struct ValidateOptions {
   std::string forced_kind;  // --kind; empty: recognise from the file
   std::vector<Override> overrides;
-  // Called with the top-level document once it is loaded and --set applied, before the
-  // schema and the checks run (compile starts hashing its local folders here).
-  std::function<void(const SpecDocument&)> on_loaded;
+  // Called once the top-level spec is loaded and --set applied, before the schema and the
+  // checks run (compile starts hashing its local folders here).
+  std::function<void(const SpecPreview&)> on_loaded;
 };
 
 struct LoadedSpec {

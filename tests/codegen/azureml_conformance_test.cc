@@ -51,8 +51,8 @@ std::vector<std::string> compare_case(const jobc::testing::ConformanceCase& row)
   std::string path = (jobc::testing::conformance_dir() / "specs" / row.spec).string();
   // As `jobc compile` does: the local folders are hashed ahead while the spec is validated.
   std::unique_ptr<jobc::DigestPrefetch> prefetch;
-  options.on_loaded = [&prefetch](const jobc::SpecDocument& doc) {
-    prefetch = std::make_unique<jobc::DigestPrefetch>(doc);
+  options.on_loaded = [&prefetch](const jobc::SpecPreview& preview) {
+    prefetch = std::make_unique<jobc::DigestPrefetch>(preview.local_paths);
   };
   auto spec = jobc::load_and_validate(path, options, sources, sink);
   if (!spec || sink.has_errors() || !spec->model) {

@@ -457,7 +457,7 @@ jobc::model::Value string_value(std::string value) {
   return out;
 }
 
-jobc::model::Value map_value(std::vector<std::pair<std::string, jobc::model::Value>> members) {
+jobc::model::Value map_value(std::vector<jobc::model::ValueMember> members) {
   jobc::model::Value out;
   out.kind = jobc::model::Value::Kind::Map;
   out.members = std::move(members);

@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "common/temp_dir.h"
+#include "jobc/validate.h"
 #include "support/folder_hashes.h"
 #include "support/hash.h"
 
@@ -45,7 +46,7 @@ TEST_CASE("a prefetch hashes the local code, input and build folders a spec name
                                       {"missing", {{"path", "not-there"}}},
                                       {"literal", 5}}},
                                 });
-  jobc::DigestPrefetch prefetch(doc);
+  jobc::DigestPrefetch prefetch(jobc::preview_spec(doc).local_paths);
   const fs::path root = fs::canonical(dir.path);
   CHECK(prefetch.paths() == std::vector<fs::path>{root / "ctx", root / "data", root / "src"});
   for (const char* name : {"src", "data", "ctx"}) {
@@ -57,7 +58,8 @@ TEST_CASE("a prefetch hashes the local code, input and build folders a spec name
 TEST_CASE("a path the prefetch did not hash is hashed in place, and its errors surface there") {
   jobc::testing::TempDir dir;
   write(dir.path / "other/x.txt", "x");
-  jobc::DigestPrefetch nothing(document(dir.path, {{"command", "true"}}));
+  jobc::DigestPrefetch nothing(
+      jobc::preview_spec(document(dir.path, {{"command", "true"}})).local_paths);
   CHECK(nothing.paths().empty());
   CHECK(nothing.upload_hash(dir.path / "other").value() ==
         jobc::upload_hash(dir.path / "other").value());

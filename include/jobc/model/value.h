@@ -28,6 +28,8 @@ struct Field {
   T value_or(T fallback) const { return value ? *value : std::move(fallback); }
 };
 
+struct ValueMember;
+
 // A value of a free-form part of a spec, as PyYAML would type it, with its location. Azure ML
 // writes such values with Python's str(), so the type matters (1, 1.0, true, "1" differ).
 class Value {
@@ -41,7 +43,7 @@ class Value {
   std::string text;          // String
   std::vector<Value> items;  // List
   // Map, sorted by key (the order the front end's documents keep).
-  std::vector<std::pair<std::string, Value>> members;
+  std::vector<ValueMember> members;
   Location at;
   Location key_at;
 
@@ -56,6 +58,15 @@ class Value {
   std::string python_str() const;
   // Python's bool(): false for None, False, 0, 0.0, "", [] and {}.
   bool truthy() const;
+};
+
+// One member of a map Value. A struct rather than std::pair: a pair of an incomplete type
+// cannot be a member of the type itself (clang with libstdc++ refuses it).
+struct ValueMember {
+  ValueMember() = default;
+  ValueMember(std::string key, Value value) : first(std::move(key)), second(std::move(value)) {}
+  std::string first;  // the key
+  Value second;
 };
 
 }  // namespace jobc::model
