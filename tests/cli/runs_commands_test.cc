@@ -33,11 +33,11 @@ std::string ended_run(const JobcSandbox& box, const std::string& yaml) {
 // Moves run `id`'s times `hours` into the past, as if it had run then.
 void age_run(const JobcSandbox& box, const std::string& id, int hours) {
   std::string shift = std::to_string(int64_t(hours) * 3600 * 1000);
-  auto result = jobc::testing::run_command(
-      "sqlite3 " + shell_quote((box.home() / "runs.db").string()) + " \"UPDATE runs SET " +
-      "created_ms = created_ms - " + shift + ", started_ms = started_ms - " + shift +
-      ", ended_ms = CASE WHEN ended_ms > 0 THEN ended_ms - " + shift + " ELSE 0 END WHERE id = '" +
-      id + "'\"");
+  auto result = jobc::testing::run_sql((box.home() / "runs.db").string(),
+                                       "UPDATE runs SET created_ms = created_ms - " + shift +
+                                           ", started_ms = started_ms - " + shift +
+                                           ", ended_ms = CASE WHEN ended_ms > 0 THEN ended_ms - " +
+                                           shift + " ELSE 0 END WHERE id = '" + id + "'");
   REQUIRE_MESSAGE(result.status == 0, result.err);
 }
 

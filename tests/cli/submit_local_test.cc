@@ -66,9 +66,7 @@ struct Sandbox {
   // The pid of the run's monitor, from runs.db.
   pid_t monitor_of(const std::string& id) const {
     std::string db = (home() / "runs.db").string();
-    auto pid = jobc::testing::run_command("sqlite3 " + shell_quote(db) +
-                                          " \"select monitor_pid from runs where id='" + id + "'\"")
-                   .out;
+    auto pid = jobc::testing::run_sql(db, "select monitor_pid from runs where id='" + id + "'").out;
     REQUIRE(!pid.empty());
     pid_t monitor = std::stoi(pid);
     REQUIRE(monitor > 1);  // never signal a process group by accident
@@ -223,9 +221,7 @@ TEST_SUITE("local") {
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     std::string db = (box.home() / "runs.db").string();
-    auto pid = jobc::testing::run_command("sqlite3 " + shell_quote(db) +
-                                          " \"select monitor_pid from runs\"")
-                   .out;
+    auto pid = jobc::testing::run_sql(db, "select monitor_pid from runs").out;
     REQUIRE(!pid.empty());
     int monitor = std::stoi(pid);
     REQUIRE(monitor > 1);  // never signal a process group by accident

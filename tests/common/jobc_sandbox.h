@@ -48,8 +48,8 @@ struct JobcSandbox {
   }
   // The pid of the jobc process watching run `id`, as the store records it.
   int monitor_of(const std::string& id) const {
-    auto pid = run_command("sqlite3 " + shell_quote((home() / "runs.db").string()) +
-                           " \"select monitor_pid from runs where id = '" + id + "'\"");
+    auto pid = run_sql((home() / "runs.db").string(),
+                       "select monitor_pid from runs where id = '" + id + "'");
     return pid.status == 0 && !pid.out.empty() ? std::stoi(pid.out) : 0;
   }
 };

@@ -54,6 +54,12 @@ inline std::string shell_quote(const std::string& text) {
   return out + "'";
 }
 
+// Runs `sql` on the SQLite database `db` with the sqlite3 shell, waiting up to 10 s for a
+// lock, as jobc does: a run's monitor may be writing its record at the same moment.
+inline CommandResult run_sql(const std::string& db, const std::string& sql) {
+  return run_command("sqlite3 -cmd '.timeout 10000' " + shell_quote(db) + " " + shell_quote(sql));
+}
+
 inline std::string jobc_command(const std::string& arguments) {
   return shell_quote(JOBC_BINARY) + " " + arguments;
 }
