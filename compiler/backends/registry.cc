@@ -11,6 +11,8 @@
 #include "backends/slurm/slurm_compute.h"
 #include "backends/slurm/slurm_compute_checks.h"
 #include "backends/slurm/slurm_job.h"
+#include "jobc/compute_rules.h"
+#include "support/text.h"
 
 namespace jobc {
 namespace {
@@ -88,12 +90,6 @@ std::vector<BackendEntry> make_registry() {
   return entries;
 }
 
-std::string lower_ascii(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 bool contains(const std::vector<std::string>& names, std::string_view name) {
   for (const std::string& candidate : names)
     if (candidate == name) return true;
@@ -114,7 +110,7 @@ const BackendEntry* find_backend(std::string_view name) {
 }
 
 const BackendEntry* backend_for_compute_type(std::string_view type) {
-  std::string wanted = lower_ascii(type);
+  std::string wanted = lower(type);
   for (const BackendEntry& entry : backend_registry())
     if (contains(entry.compute_types, wanted)) return &entry;
   return nullptr;
@@ -131,6 +127,19 @@ const BackendEntry* backend_for_reference(std::string_view written) {
     if (!entry.reference_prefix.empty() && written.starts_with(entry.reference_prefix))
       return &entry;
   return nullptr;
+}
+
+void install_backend_rules() {
+  std::vector<ComputeKind> kinds;
+  for (const BackendEntry& entry : backend_registry()) {
+    ComputeKind kind;
+    kind.types = entry.compute_types;
+    kind.builtin_names = entry.builtin_names;
+    kind.refuses_unsupported_docker_args = entry.capabilities.refuses_unsupported_docker_args;
+    kind.check_compute = entry.check_compute;
+    kinds.push_back(std::move(kind));
+  }
+  install_compute_kinds(std::move(kinds));
 }
 
 }  // namespace jobc

@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "spec/did_you_mean.h"
+#include "support/did_you_mean.h"
 
 namespace jobc::cli {
 namespace {

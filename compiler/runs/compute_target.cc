@@ -4,7 +4,7 @@
 
 #include "jobc/validate.h"
 #include "model/value_json.h"
-#include "spec/did_you_mean.h"
+#include "support/did_you_mean.h"
 
 namespace jobc {
 namespace {

@@ -7,6 +7,7 @@
 #include "codegen/launch_script.h"
 #include "support/char_scan.h"
 #include "support/read_only_mounts.h"
+#include "support/text.h"
 #include "support/url_download.h"
 
 namespace jobc {
@@ -35,9 +36,7 @@ std::vector<PathInput> path_inputs(const model::JobCommon& job) {
 
 bool is_https(const std::string& path) {
   size_t scheme = url_scheme_length(path);
-  std::string lower;
-  for (char c : path.substr(0, scheme)) lower += static_cast<char>(std::tolower(c));
-  return lower == "https://";
+  return iequals(path.substr(0, scheme), "https://");
 }
 
 // Why `backend` cannot provide an input at `path`, or "" when it can.

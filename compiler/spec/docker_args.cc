@@ -7,6 +7,7 @@
 #include <map>
 
 #include "support/char_scan.h"
+#include "support/text.h"
 
 namespace jobc {
 namespace {
@@ -23,12 +24,6 @@ struct Word {
   size_t begin;
   size_t end;
 };
-
-std::string lower(std::string_view text) {
-  std::string out;
-  for (char c : text) out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 std::optional<int64_t> parse_integer(std::string_view text) {
   int64_t value = 0;

@@ -14,10 +14,10 @@
 #include <valijson/validation_results.hpp>
 #include <valijson/validator.hpp>
 
-#include "spec/did_you_mean.h"
 #include "spec/schema_navigator.h"
 #include "spec/schema_registry.h"
 #include "spec/secret_names.h"
+#include "support/did_you_mean.h"
 
 namespace jobc {
 namespace {

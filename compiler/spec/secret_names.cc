@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "jobc/source.h"
+#include "support/text.h"
 
 namespace jobc {
 
@@ -17,9 +18,8 @@ bool names_a_secret(std::string_view name) {
 }
 
 bool holds_secret(std::string_view key) {
-  std::string lower(key);
-  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return names_a_secret(key) && !lower.ends_with("_env") && !lower.ends_with("_file");
+  std::string lowered = lower(key);
+  return names_a_secret(key) && !lowered.ends_with("_env") && !lowered.ends_with("_file");
 }
 
 bool pointer_holds_secret(std::string_view pointer) {

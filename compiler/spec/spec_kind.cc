@@ -5,17 +5,11 @@
 #include <algorithm>
 #include <cctype>
 
-#include "jobc/backend_registry.h"
+#include "jobc/compute_rules.h"
+#include "support/text.h"
 
 namespace jobc {
 namespace {
-
-std::string lowercase(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 // "https://azuremlschemas.azureedge.net/latest/commandJob.schema.json" -> "commandjob";
 // "../schemas/command_job.schema.json" -> "commandjob".
@@ -23,7 +17,7 @@ std::string schema_stem(std::string_view url) {
   std::string name(url.substr(url.find_last_of('/') + 1));
   if (size_t dot = name.find(".schema.json"); dot != std::string::npos) name.resize(dot);
   std::erase(name, '_');
-  return lowercase(name);
+  return lower(name);
 }
 
 std::optional<SpecKind> kind_from_schema_stem(const std::string& stem) {
@@ -37,10 +31,10 @@ std::optional<SpecKind> kind_from_schema_stem(const std::string& stem) {
 std::optional<SpecKind> kind_from_type(const nlohmann::json& root) {
   auto it = root.find("type");
   if (it == root.end() || !it->is_string()) return std::nullopt;
-  std::string type = lowercase(it->get<std::string>());
+  std::string type = lower(it->get<std::string>());
   if (type == "command") return SpecKind::CommandJob;
   if (type == "sweep") return SpecKind::SweepJob;
-  if (backend_for_compute_type(type)) return SpecKind::Compute;  // a type some backend runs
+  if (compute_kind_of_type(type)) return SpecKind::Compute;  // a type some backend runs
   return std::nullopt;
 }
 
@@ -84,14 +78,14 @@ std::string_view kind_schema_file(SpecKind kind) {
 }
 
 std::optional<SpecKind> parse_schema_name(std::string_view text) {
-  std::string name = lowercase(text);
+  std::string name = lower(text);
   if (name == "job" || name == "command") return SpecKind::CommandJob;
   if (name == "sweep") return SpecKind::SweepJob;
   return kind_from_schema_stem(schema_stem(name));
 }
 
 std::optional<SpecKind> parse_kind_option(std::string_view text, const nlohmann::json& root) {
-  if (lowercase(text) == "job") {
+  if (lower(text) == "job") {
     return kind_from_type(root) == SpecKind::SweepJob || root.contains("trial")
                ? SpecKind::SweepJob
                : SpecKind::CommandJob;

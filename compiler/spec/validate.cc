@@ -4,11 +4,11 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include "jobc/backend_registry.h"
 #include "jobc/build_model.h"
+#include "jobc/compute_rules.h"
 #include "spec/checks/check_context.h"
-#include "spec/did_you_mean.h"
 #include "spec/schema_validator.h"
+#include "support/did_you_mean.h"
 
 namespace jobc {
 namespace {
@@ -108,8 +108,8 @@ static std::string compute_name(const nlohmann::json& value) {
 
 void check_compute_names(const std::vector<const LoadedSpec*>& specs, DiagnosticSink& sink) {
   std::vector<std::string> names;  // the built-in names first, then the specs'
-  for (const BackendEntry& backend : backend_registry()) {
-    names.insert(names.end(), backend.builtin_names.begin(), backend.builtin_names.end());
+  for (const ComputeKind& kind : compute_kinds()) {
+    names.insert(names.end(), kind.builtin_names.begin(), kind.builtin_names.end());
   }
   size_t builtin_count = names.size();
   bool any_compute = false;

@@ -64,4 +64,8 @@ const BackendEntry* backend_for_compute_type(std::string_view type);
 const BackendEntry* backend_for_builtin_name(std::string_view name);
 const BackendEntry* backend_for_reference(std::string_view written);  // "azureml:cpu" -> azureml
 
+// Gives the front end what it needs to know of the backends (jobc/compute_rules.h). Every
+// program that validates specs calls it first, once.
+void install_backend_rules();
+
 }  // namespace jobc

@@ -18,6 +18,7 @@
 
 #include "fuzz/fuzz_workdir.h"
 #include "fuzz/generated_file_checks.h"
+#include "jobc/backend_registry.h"
 #include "jobc/compile.h"
 #include "jobc/diagnostic_render.h"
 #include "jobc/spec_kind.h"
@@ -159,6 +160,7 @@ void render_all(const jobc::DiagnosticSink& sink, const jobc::SourceManager& sou
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  jobc::install_backend_rules();
   make_workdir();
   return 0;
 }

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "fuzz/fuzz_workdir.h"
+#include "jobc/backend_registry.h"
 #include "jobc/diagnostic_render.h"
 #include "jobc/spec_document.h"
 #include "jobc/spec_kind.h"
@@ -66,6 +67,7 @@ void render_all(const jobc::DiagnosticSink& sink, const jobc::SourceManager& sou
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  jobc::install_backend_rules();
   make_workdir();
   return 0;
 }

@@ -2,6 +2,7 @@
 
 #include "backends/azureml/arm_paths.h"
 #include "backends/azureml/rest_values.h"
+#include "support/text.h"
 
 namespace jobc::azureml {
 namespace {

@@ -7,6 +7,7 @@
 #include "backends/azureml/rest_values.h"
 #include "support/hash.h"
 #include "support/pyyaml_dump.h"
+#include "support/text.h"
 
 namespace jobc::azureml {
 namespace {

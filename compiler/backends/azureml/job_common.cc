@@ -6,6 +6,7 @@
 #include "backends/azureml/job_settings.h"
 #include "backends/azureml/rest_values.h"
 #include "jobc/backend_registry.h"
+#include "support/text.h"
 
 namespace jobc::azureml {
 

@@ -7,6 +7,7 @@
 #include "backends/azureml/local_uploads.h"
 #include "backends/azureml/rest_values.h"
 #include "support/char_scan.h"
+#include "support/text.h"
 
 namespace jobc::azureml {
 namespace {

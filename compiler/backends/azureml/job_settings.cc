@@ -4,6 +4,7 @@
 #include <string>
 
 #include "backends/azureml/rest_values.h"
+#include "support/text.h"
 
 namespace jobc::azureml {
 namespace {

@@ -32,7 +32,4 @@ std::string iso_duration(long long seconds);
 // "SystemAssigned,UserAssigned").
 std::string snake_to_pascal(std::string_view text);
 
-// ASCII lower case (the SDK's StringTransformedEnum).
-std::string lower(std::string_view text);
-
 }  // namespace jobc::azureml

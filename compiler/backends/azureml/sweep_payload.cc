@@ -4,6 +4,7 @@
 
 #include "backends/azureml/job_settings.h"
 #include "backends/azureml/rest_values.h"
+#include "support/text.h"
 
 namespace jobc::azureml {
 namespace {

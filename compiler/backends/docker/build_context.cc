@@ -9,6 +9,7 @@
 #include <memory>
 #include <sstream>
 
+#include "support/text.h"
 #include "support/tree_walk.h"
 
 namespace jobc::docker {
@@ -18,14 +19,6 @@ namespace fs = std::filesystem;
 
 // A fixed time for every entry (2000-01-01T00:00:00Z): the engine's cache keys include it.
 constexpr time_t kEntryTime = 946684800;
-
-std::string trim(std::string_view text) {
-  size_t begin = 0;
-  size_t end = text.size();
-  while (begin < end && std::isspace(static_cast<unsigned char>(text[begin]))) ++begin;
-  while (end > begin && std::isspace(static_cast<unsigned char>(text[end - 1]))) --end;
-  return std::string(text.substr(begin, end - begin));
-}
 
 // Go's filepath.Clean for '/'-separated relative paths: no "", "." or ".." segments where
 // they can be resolved, no trailing '/'.

@@ -1,4 +1,5 @@
 #include "backends/docker/container_config.h"
+#include "support/text.h"
 
 #include <fmt/format.h>
 
@@ -13,12 +14,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using json = nlohmann::json;
-
-std::string lower(std::string_view text) {
-  std::string out;
-  for (char c : text) out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 }  // namespace
 

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "backends/docker/progress_stream.h"
+#include "support/text.h"
 
 namespace jobc::docker {
 namespace {
@@ -18,13 +19,6 @@ namespace fs = std::filesystem;
 using json = nlohmann::json;
 
 constexpr const char* kDockerHub = "docker.io";
-
-std::string trim(std::string text) {
-  size_t begin = text.find_first_not_of(" \t\r\n");
-  if (begin == std::string::npos) return "";
-  size_t end = text.find_last_not_of(" \t\r\n");
-  return text.substr(begin, end - begin + 1);
-}
 
 // A registry address as written in a spec or in config.json, reduced to its host[:port]:
 // no scheme, no path; Docker Hub's many names become docker.io.
@@ -228,8 +222,7 @@ std::string explain_pull_error(const ImageReference& image, const std::string& e
                                const std::optional<RegistryCredentials>& credentials) {
   const std::string& host = image.registry;
   std::string text = engine_error;
-  std::string lower;
-  for (char c : text) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::string lowered = lower(text);
   std::string mismatch;
   if (registry && normalize_registry(registry->address) != host) {
     mismatch = fmt::format(
@@ -238,41 +231,41 @@ std::string explain_pull_error(const ImageReference& image, const std::string& e
         registry->address, image.full(), host);
   }
   std::string why;
-  if (contains(lower, "no basic auth credentials") ||
-      ((contains(lower, "unauthorized") || contains(lower, "authentication required") ||
-        contains(lower, "401")) &&
+  if (contains(lowered, "no basic auth credentials") ||
+      ((contains(lowered, "unauthorized") || contains(lowered, "authentication required") ||
+        contains(lowered, "401")) &&
        !credentials)) {
     why = fmt::format(
         "the registry {} wants a login and jobc has no credentials for it: give the "
         "environment `registry: {{address: {}, username: ..., password_env: VARIABLE}}` (or "
         "password_file), or log in with `docker login {}`",
         host, host, host);
-  } else if (contains(lower, "unauthorized") || contains(lower, "authentication required") ||
-             contains(lower, "401") || contains(lower, "incorrect username or password")) {
+  } else if (contains(lowered, "unauthorized") || contains(lowered, "authentication required") ||
+             contains(lowered, "401") || contains(lowered, "incorrect username or password")) {
     why = fmt::format(
         "the registry {} refused the login of user '{}' (401 unauthorized): check "
         "registry.username and the password in {}",
         host, credentials->username, credentials->source);
-  } else if (contains(lower, "no such host") || contains(lower, "server misbehaving") ||
-             contains(lower, "name or service not known") ||
-             contains(lower, "temporary failure in name resolution")) {
+  } else if (contains(lowered, "no such host") || contains(lowered, "server misbehaving") ||
+             contains(lowered, "name or service not known") ||
+             contains(lowered, "temporary failure in name resolution")) {
     why = fmt::format(
         "the registry {} is unknown: its name does not resolve; check the registry address in "
         "the image name '{}' (and registry.address)",
         host, image.full());
-  } else if (contains(lower, "connection refused") || contains(lower, "i/o timeout") ||
-             contains(lower, "network is unreachable") || contains(lower, "no route to host") ||
-             contains(lower, "deadline exceeded") || contains(lower, "connection reset") ||
-             contains(lower, "tls handshake timeout")) {
+  } else if (contains(lowered, "connection refused") || contains(lowered, "i/o timeout") ||
+             contains(lowered, "network is unreachable") || contains(lowered, "no route to host") ||
+             contains(lowered, "deadline exceeded") || contains(lowered, "connection reset") ||
+             contains(lowered, "tls handshake timeout")) {
     why = fmt::format(
         "the registry {} cannot be reached: is it running and is the address (and port) right? "
         "A firewall or proxy may also stand between this machine and it",
         host);
-  } else if (contains(lower, "manifest unknown") || contains(lower, "not found") ||
-             contains(lower, "does not exist")) {
+  } else if (contains(lowered, "manifest unknown") || contains(lowered, "not found") ||
+             contains(lowered, "does not exist")) {
     why =
         fmt::format("the registry {} has no image {}: check its name and tag", host, image.full());
-  } else if (contains(lower, "denied")) {
+  } else if (contains(lowered, "denied")) {
     why = fmt::format(
         "the registry {} denied access to {}: the user may lack pull rights, or the image "
         "does not exist",

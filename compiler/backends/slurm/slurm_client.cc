@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "backends/slurm/slurm_job.h"
+#include "support/text.h"
 
 namespace jobc::slurm {
 namespace {
@@ -17,13 +18,6 @@ using json = nlohmann::json;
 
 constexpr long kErrorInvalidJobId = 2017;  // ESLURM_INVALID_JOB_ID
 constexpr long kErrorAlreadyDone = 2021;   // ESLURM_ALREADY_DONE
-
-std::string trim(std::string text) {
-  size_t begin = text.find_first_not_of(" \t\r\n");
-  if (begin == std::string::npos) return "";
-  size_t end = text.find_last_not_of(" \t\r\n");
-  return text.substr(begin, end - begin + 1);
-}
 
 // The numbers in an answer's `errors` (slurmrestd says error_number or error_code).
 std::vector<long> error_numbers(const json& answer) {

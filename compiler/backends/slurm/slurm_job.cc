@@ -7,6 +7,7 @@
 #include "codegen/launch_script.h"
 #include "codegen/template_renderer.h"
 #include "jobc/model/spec.h"
+#include "support/text.h"
 #include "support/url_download.h"
 
 namespace jobc {
@@ -28,8 +29,7 @@ Layout layout_of(const model::CommandBody& body) {
   Layout layout;
   if (body.resources) layout.nodes = std::max(1LL, body.resources->instance_count.value_or(1));
   std::string type;
-  if (body.distribution) type = body.distribution->type.value_or("");
-  for (char& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (body.distribution) type = lower(body.distribution->type.value_or(""));
   if (type == "mpi" || type == "pytorch") {
     layout.tasks_per_node =
         std::max(1LL, body.distribution->process_count_per_instance.value_or(1));

@@ -6,8 +6,8 @@
 #include <set>
 
 #include "spec/checks/optional_arguments.h"
-#include "spec/did_you_mean.h"
 #include "spec/model_builder/builders.h"
+#include "support/did_you_mean.h"
 
 namespace jobc::model_builder {
 

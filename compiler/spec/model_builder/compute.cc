@@ -4,8 +4,9 @@
 #include <cctype>
 #include <memory>
 
-#include "jobc/backend_registry.h"
+#include "jobc/compute_rules.h"
 #include "spec/model_builder/builders.h"
+#include "support/text.h"
 
 namespace jobc::model_builder {
 
@@ -14,11 +15,6 @@ namespace {
 constexpr std::array<std::string_view, 6> kCommonMembers = {"$schema",     "type",     "name",
                                                             "description", "location", "tags"};
 
-std::string lowercase(std::string text) {
-  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
-}
-
 }  // namespace
 
 model::Compute build_compute(const Reader& reader) {
@@ -26,7 +22,7 @@ model::Compute build_compute(const Reader& reader) {
   compute.source = reader.source();
   compute.at = reader.at("");
   compute.type = reader.text("/type");
-  if (compute.type) compute.type.value = lowercase(*compute.type);
+  if (compute.type) compute.type.value = lower(*compute.type);
   compute.name = reader.text("/name");
   compute.description = reader.text("/description");
   compute.location = reader.text("/location");
@@ -41,8 +37,8 @@ model::Compute build_compute(const Reader& reader) {
     compute.settings.members.emplace_back(key, reader.value(pointer_append("", key)));
   }
   // The rules of one compute type are its backend's (a Slurm token, AmlCompute's instances).
-  const BackendEntry* backend = backend_for_compute_type(compute.type.value_or(""));
-  if (backend && backend->check_compute) backend->check_compute(compute, reader.sink());
+  const ComputeKind* kind = compute_kind_of_type(compute.type.value_or(""));
+  if (kind && kind->check_compute) kind->check_compute(compute, reader.sink());
   return compute;
 }
 

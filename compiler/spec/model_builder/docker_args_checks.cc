@@ -1,6 +1,6 @@
 // resources.docker_args, checked with the rules the Docker backend applies when it creates the
 // container (spec/docker_args.h), each problem at its place in the string.
-#include "jobc/backend_registry.h"
+#include "jobc/compute_rules.h"
 #include "spec/docker_args.h"
 #include "spec/model_builder/builders.h"
 
@@ -8,16 +8,16 @@ namespace jobc::model_builder {
 
 namespace {
 
-// The backend the job names, when the spec says which: a built-in name, or a compute spec's
-// type. A bare cluster name, an azureml: reference or none: not known before submit.
-const BackendEntry* named_backend(const model::ComputeRef& compute) {
+// Where the job runs, when the spec says: a built-in name, or a compute spec's type. A bare
+// cluster name, an azureml: reference or none: not known before submit.
+const ComputeKind* named_kind(const model::ComputeRef& compute) {
   switch (compute.form) {
     case model::ComputeRef::Form::Default:
       return nullptr;
     case model::ComputeRef::Form::Named:
-      return backend_for_builtin_name(compute.written.value_or(""));
+      return compute_kind_of_builtin(compute.written.value_or(""));
     case model::ComputeRef::Form::File:
-      return compute.spec && compute.spec->type ? backend_for_compute_type(*compute.spec->type)
+      return compute.spec && compute.spec->type ? compute_kind_of_type(*compute.spec->type)
                                                 : nullptr;
   }
   return nullptr;
@@ -32,8 +32,8 @@ void check_docker_args(const Reader& reader, const std::string& resources,
   if (!text) return;  // the schema reports wrong types
   // An option a backend refuses is an error when the job runs there; Azure ML passes it on to
   // `docker run`, so elsewhere it is a warning.
-  const BackendEntry* backend = named_backend(compute);
-  bool refused = backend && backend->capabilities.refuses_unsupported_docker_args;
+  const ComputeKind* kind = named_kind(compute);
+  bool refused = kind && kind->refuses_unsupported_docker_args;
   ParsedDockerArgs parsed = parse_docker_args(*text);
   for (DockerArgsProblem& problem : parsed.problems) {
     DiagCode code = problem.kind == DockerArgsProblem::Kind::Malformed ? DiagCode::BadFormat

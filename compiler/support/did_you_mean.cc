@@ -1,4 +1,4 @@
-#include "spec/did_you_mean.h"
+#include "support/did_you_mean.h"
 
 #include <algorithm>
 #include <cctype>
