@@ -39,7 +39,6 @@ ALLOWED=$(
   cat <<'EOF'
 compiler/spec/spec_kind.cc	backend-name	"amlcompute" is the stem of Azure ML's own $schema file (amlCompute.schema.json): spec language
 compiler/cli/cmd_compile.cc	internals	compile's workspace options read Azure ML's config.json (backends/azureml/workspace_config.h)
-compiler/cli/cmd_validate.cc	document	to do: lists each referenced file by its document's display path
 EOF
 )
 

@@ -60,12 +60,7 @@ std::string canonical_text(const fs::path& path) {
 
 // The files `spec` names (an environment file, a compute file), and theirs, as canonical paths.
 void add_references(const LoadedSpec& spec, std::set<std::string>& out) {
-  for (const auto& [pointer, reference] : spec.references) {
-    if (!reference) continue;
-    if (out.insert(canonical_text(reference->doc.display_path)).second) {
-      add_references(*reference, out);
-    }
-  }
+  for (const std::string& file : referenced_files(spec)) out.insert(canonical_text(file));
 }
 
 bool use_color(const std::string& mode) {

@@ -106,6 +106,16 @@ static std::string compute_name(const nlohmann::json& value) {
   return name;
 }
 
+std::vector<std::string> referenced_files(const LoadedSpec& spec) {
+  std::vector<std::string> files;
+  for (const auto& [pointer, reference] : spec.references) {
+    if (!reference) continue;
+    files.push_back(reference->doc.display_path);
+    for (std::string& file : referenced_files(*reference)) files.push_back(std::move(file));
+  }
+  return files;
+}
+
 void check_compute_names(const std::vector<const LoadedSpec*>& specs, DiagnosticSink& sink) {
   std::vector<std::string> names;  // the built-in names first, then the specs'
   for (const ComputeKind& kind : compute_kinds()) {

@@ -55,6 +55,10 @@ struct LoadedSpec {
 std::optional<LoadedSpec> load_and_validate(const std::string& path, const ValidateOptions& options,
                                             SourceManager& sources, DiagnosticSink& sink);
 
+// The files `spec` names by path (an environment file, a compute file) and the files they
+// name, each once, as the user gave them (relative to where jobc runs).
+std::vector<std::string> referenced_files(const LoadedSpec& spec);
+
 // Cross-spec rule for one `jobc validate` call: a job's compute name must match one of
 // the compute specs given alongside it (when any are given).
 void check_compute_names(const std::vector<const LoadedSpec*>& specs, DiagnosticSink& sink);

@@ -425,7 +425,22 @@ false, "properties": {"hash_sha256":
 "environmentId": "$WS/environments/myenv/versions/1", "environmentVariables": {}}}}, "path":
 "$WS/jobs/oracle-generated-job-name"}]
 )json"},
-
+    // Empty `limits:` and `services:` mappings are sent, as the SDK sends them.
+    {"empty-sections.yml",
+     R"yaml(command: echo hi
+environment: azureml:myenv:1
+compute: azureml:cpu
+limits: {}
+services: {}
+)yaml",
+     R"json(
+[{"api_version": "2022-10-01-preview", "body": {"properties": {"command": "echo hi",
+"computeId": "$WS/computes/cpu", "displayName": "oracle-generated-job-name", "environmentId":
+"$WS/environments/myenv/versions/1", "environmentVariables": {}, "experimentName": "project",
+"inputs": {}, "isArchived": false, "jobType": "Command", "limits": {"jobLimitsType":
+"Command"}, "outputs": {}, "properties": {}, "services": {}, "tags": {}}}, "path":
+"$WS/jobs/oracle-generated-job-name"}]
+)json"},
 };
 
 // Free-form values of the model, as the front end would type them.

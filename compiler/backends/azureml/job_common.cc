@@ -103,7 +103,7 @@ nlohmann::json job_base_properties(const AzureMlContext& context, const model::J
   }
   if (assets.compute.kind == ComputeTarget::Workspace) out["computeId"] = assets.compute.id;
   for (auto [key, rest] : {std::pair{"identity", rest_identity(job.identity)},
-                           std::pair{"services", rest_services(job.services)},
+                           std::pair{"services", rest_services(job)},
                            std::pair{"queueSettings", rest_queue_settings(job.queue_settings)}}) {
     if (!rest.is_null()) out[key] = rest;
   }

@@ -23,7 +23,7 @@ nlohmann::json command_job_body(const AzureMlContext& context, const model::Comm
   }
   if (!resources.is_null()) properties["resources"] = resources;
   for (auto [key, rest] : {std::pair{"distribution", rest_distribution(body.distribution)},
-                           std::pair{"limits", rest_command_limits(job.timeout)}}) {
+                           std::pair{"limits", rest_command_limits(job)}}) {
     if (!rest.is_null()) properties[key] = rest;
   }
   return {{"properties", properties}};

@@ -52,10 +52,10 @@ nlohmann::json rest_resources(const std::optional<model::Resources>& resources) 
   return out;
 }
 
-nlohmann::json rest_command_limits(const model::Field<long long>& timeout) {
-  if (!timeout) return nullptr;
+nlohmann::json rest_command_limits(const model::CommandJob& job) {
+  if (!job.limits_written && !job.timeout) return nullptr;
   nlohmann::json out = {{"jobLimitsType", "Command"}};
-  if (*timeout != 0) out["timeout"] = iso_duration(*timeout);
+  if (job.timeout && *job.timeout != 0) out["timeout"] = iso_duration(*job.timeout);
   return out;
 }
 
@@ -71,8 +71,9 @@ nlohmann::json rest_identity(const std::optional<model::Identity>& identity) {
   return out;
 }
 
-nlohmann::json rest_services(const std::vector<model::Service>& services) {
-  if (services.empty()) return nullptr;
+nlohmann::json rest_services(const model::JobCommon& job) {
+  const std::vector<model::Service>& services = job.services;
+  if (services.empty() && !job.services_written) return nullptr;
   static const std::map<std::string, std::string> kServiceTypes = {
       {"jupyter_lab", "JupyterLab"},
       {"ssh", "SSH"},

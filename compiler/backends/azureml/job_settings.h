@@ -16,11 +16,11 @@ nlohmann::json rest_distribution(const std::optional<model::Distribution>& distr
 // {"instanceCount", "instanceType", "shmSize", "dockerArgs", "properties", "locations"}
 nlohmann::json rest_resources(const std::optional<model::Resources>& resources);
 // {"jobLimitsType": "Command", "timeout": "PT1H"}
-nlohmann::json rest_command_limits(const model::Field<long long>& timeout);
+nlohmann::json rest_command_limits(const model::CommandJob& job);
 // {"identityType": "Managed" | "AMLToken" | "UserIdentity", ...}
 nlohmann::json rest_identity(const std::optional<model::Identity>& identity);
 // {name: {"jobServiceType", "port", "nodes", "properties"}}
-nlohmann::json rest_services(const std::vector<model::Service>& services);
+nlohmann::json rest_services(const model::JobCommon& job);
 // {"jobTier": "Spot", "priority": 3}
 nlohmann::json rest_queue_settings(const std::optional<model::QueueSettings>& queue_settings);
 

@@ -153,6 +153,7 @@ void build_job_common(const Reader& reader, model::JobCommon& job) {
   for (const std::string& name : reader.keys("/outputs")) {
     job.outputs.push_back(output(reader, name, pointer_append("/outputs", name)));
   }
+  job.services_written = reader.value("/services").is_map();
   for (const std::string& name : reader.keys("/services")) {
     job.services.push_back(service(reader, name, pointer_append("/services", name)));
   }
@@ -169,6 +170,7 @@ model::CommandJob build_command_job(const Reader& reader) {
   build_job_common(reader, job);
   job.body = build_command_body(reader, "");
   job.timeout = reader.integer("/limits/timeout");
+  job.limits_written = reader.value("/limits").is_map();
   check_command(reader, "/command", job.body.command, job, nullptr);
   check_distribution_counts(reader, "");
   check_docker_args(reader, "/resources", job.compute);

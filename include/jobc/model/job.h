@@ -144,6 +144,7 @@ struct JobCommon {
   std::vector<Input> inputs;    // sorted by name
   std::vector<Output> outputs;  // sorted by name
   std::vector<Service> services;
+  bool services_written = false;  // `services:` is a mapping, even `{}` (Azure ML sends `{}`)
   std::optional<Identity> identity;
   std::optional<QueueSettings> queue_settings;
   Value creation_context;  // a map, or null
@@ -157,6 +158,8 @@ struct JobCommon {
 struct CommandJob : JobCommon {
   CommandBody body;
   Field<long long> timeout;  // limits.timeout, seconds
+  // `limits:` is a mapping, even `{}`: Azure ML then gets its type without a timeout.
+  bool limits_written = false;
 };
 
 }  // namespace jobc::model
