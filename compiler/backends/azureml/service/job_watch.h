@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>
@@ -12,6 +13,7 @@
 #include <ostream>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include "backends/azureml/service/arm_client.h"
 #include "jobc/backend.h"
@@ -32,6 +34,8 @@ struct JobDetails {
   std::string error;  // "(code) message" of RunDetails.error, when it failed
   std::vector<std::string> warnings;
   nlohmann::json raw;  // RunDetails as run history sent it
+  // Logs this look could not read (the next look tries again from the same offset).
+  std::vector<std::string> log_errors;
 };
 
 class JobWatch {
