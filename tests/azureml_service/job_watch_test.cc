@@ -32,6 +32,12 @@ using jobc::azureml::JobWatch;
 using jobc::testing::AzureServices;
 using nlohmann::json;
 
+// The error's message, for REQUIRE_MESSAGE.
+template <class T>
+std::string error_of(const jobc::Result<T>& result) {
+  return result.ok() ? "" : result.error().message;
+}
+
 // Records every request, and counts the bytes of the replies from the job's artifact blobs
 // (run history's SAS log URLs point there). Sends the datastore's public-cloud URL
 // (https://ACCOUNT.blob.core.windows.net, as the fake's datastores say, as Azure's do) to
@@ -138,8 +144,7 @@ struct Harness {
                               {"properties", json::object()},
                               {"tags", json::object()}}}};
     auto put_environment = arm.send(environment);
-    REQUIRE_MESSAGE(put_environment.ok(),
-                    put_environment.ok() ? "" : put_environment.error().message);
+    REQUIRE_MESSAGE(put_environment.ok(), error_of(put_environment));
     json properties = {
         {"command", "python train.py"},
         {"computeId", workspace_path(services) + "/computes/cpu-cluster"},
@@ -160,7 +165,7 @@ struct Harness {
     job.api_version = "2022-10-01-preview";
     job.body = json{{"properties", properties}};
     auto put_job = arm.send(job);
-    REQUIRE_MESSAGE(put_job.ok(), put_job.ok() ? "" : put_job.error().message);
+    REQUIRE_MESSAGE(put_job.ok(), error_of(put_job));
   }
 };
 
@@ -187,7 +192,7 @@ std::vector<std::string> look_until(JobWatch& watch, std::ostream& log,
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   while (std::chrono::steady_clock::now() < deadline) {
     auto details = watch.look(log);
-    REQUIRE_MESSAGE(details.ok(), details.ok() ? "" : details.error().message);
+    REQUIRE_MESSAGE(details.ok(), error_of(details));
     if (statuses.empty() || statuses.back() != details->status) {
       statuses.push_back(details->status);
     }
@@ -371,7 +376,7 @@ TEST_SUITE("azureml_service") {
     auto& watch = job.watch;
     auto& log = job.log;
     auto details = watch.look(log);
-    REQUIRE_MESSAGE(details.ok(), details.ok() ? "" : details.error().message);
+    REQUIRE_MESSAGE(details.ok(), error_of(details));
     std::vector<long> statuses;
     for (const auto& request : services->requests()) {
       std::string path = request.value("path", "");
@@ -394,7 +399,7 @@ TEST_SUITE("azureml_service") {
     auto canceled =
         jobc::azureml::cancel_job(harness.arm, harness.address("watch-cancel"),
                                   [&](std::string_view status) { progress.emplace_back(status); });
-    REQUIRE_MESSAGE(canceled.ok(), canceled.ok() ? "" : canceled.error().message);
+    REQUIRE_MESSAGE(canceled.ok(), error_of(canceled));
     JobDetails last;
     auto statuses = look_until(watch, log, ended, &last);
     CHECK(statuses.back() == "Canceled");
@@ -432,7 +437,7 @@ TEST_SUITE("azureml_service") {
     jobc::testing::TempDir dir;
     auto downloaded = jobc::azureml::download_job_files(harness.arm, harness.transport,
                                                         harness.address("watch-files"), dir.path);
-    REQUIRE_MESSAGE(downloaded.ok(), downloaded.ok() ? "" : downloaded.error().message);
+    REQUIRE_MESSAGE(downloaded.ok(), error_of(downloaded));
     CHECK(file_text(dir.path / "outputs/result.txt") == "fake output of job watch-files\n");
     CHECK(file_text(dir.path / "outputs/model/model.bin") == model_bytes());
     CHECK(file_text(dir.path / "logs/fake/driver.log") == "job watch-files: 6 steps\n");
