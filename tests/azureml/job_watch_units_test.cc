@@ -54,6 +54,7 @@ TEST_SUITE("azureml") {
           Names{"azureml-logs/55_azureml-execution.txt", "azureml-logs/70_driver_log.txt"});
     CHECK(select_logs(command, "Sweep") == Names{"azureml-logs/hyperdrive.txt"});
     CHECK(select_logs(command, "pipeline") == Names{"logs/azureml/executionlogs.txt"});
+    CHECK(select_logs(command, "AutoML").empty());
     CHECK(select_logs({"system_logs/lifecycler/execution-wrapper.log"}).empty());
   }
 
@@ -108,6 +109,17 @@ TEST_SUITE("azureml") {
     auto state = job_state(with_status("Canceled"));
     REQUIRE(std::holds_alternative<JobExit>(state));
     CHECK(std::get<JobExit>(state).canceled);
+  }
+
+  TEST_CASE("jobs are looked at every 2 s at first, then less often, up to a minute apart") {
+    using std::chrono::milliseconds;
+    using std::chrono::seconds;
+    CHECK(jobc::azureml::look_interval(seconds(0)) == milliseconds(2000));
+    CHECK(jobc::azureml::look_interval(seconds(20)) == milliseconds(2000));
+    // 60 / (1 + 100 e^-3) = 10.0356 s
+    CHECK(jobc::azureml::look_interval(seconds(60)) == milliseconds(10035));
+    CHECK(jobc::azureml::look_interval(seconds(300)) > milliseconds(59900));
+    CHECK(jobc::azureml::look_interval(seconds(300)) <= milliseconds(60000));
   }
 
   TEST_CASE("blob names under the job's prefix become paths inside the destination") {

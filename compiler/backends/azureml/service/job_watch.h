@@ -3,6 +3,7 @@
 // stopped (Range) instead of downloading it whole every time; and cancelling it.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -58,6 +59,11 @@ class JobWatch {
   std::string history_api_;                  // discovery's "api"
   std::map<std::string, uint64_t> offsets_;  // log file name -> bytes already written
 };
+
+// How long to wait before the next look, `waited` after the first: the SDK's
+// max(2, 60/(1+100·e^(−t/20))) s: 2 s for about a minute, then rising toward 60 s, so a job
+// queued for long is not polled every 2 s.
+std::chrono::milliseconds look_interval(std::chrono::milliseconds waited);
 
 // The jobc phase or exit an Azure ML status means: NotStarted, Queued, Preparing,
 // Provisioning, Starting -> Queued (with the status as the reason); Running, Finalizing,

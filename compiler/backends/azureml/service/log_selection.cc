@@ -40,7 +40,8 @@ std::vector<std::string> select_logs(const std::vector<std::string>& names,
   std::string type = lowercase(job_type);
   if (type == "sweep") return matching(names, sweep);
   if (type == "pipeline") return matching(names, pipeline);
-  return matching(names, command);
+  if (type == "command" || type.empty()) return matching(names, command);
+  return {};  // as the SDK: other job types have no fallback log
 }
 
 }  // namespace jobc::azureml
