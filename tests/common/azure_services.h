@@ -81,8 +81,11 @@ inline std::optional<AzureServices> azure_services() {
       run_command("curl -sf --max-time 3 " + shell_quote(services.fake_url() + "/_fake/health"))
               .status == 0;
   if (up) return services;
-  MESSAGE("skipped: the Azure test services are not running (no answer from the fake named in " +
-          file.string() + "); start them with tests/infra/azurite_up.sh");
+  // A named string: doctest's MESSAGE does not take a temporary std::string.
+  std::string why =
+      "skipped: the Azure test services are not running (no answer from the fake named in " +
+      file.string() + "); start them with tests/infra/azurite_up.sh";
+  MESSAGE(why);
   return std::nullopt;
 }
 
