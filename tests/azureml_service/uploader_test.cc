@@ -6,6 +6,7 @@
 
 #include "azureml_service/blob_test_bed.h"
 #include "backends/azureml/storage/uploader.h"
+#include "common/run_command.h"
 #include "common/temp_dir.h"
 
 namespace {
@@ -228,5 +229,70 @@ TEST_SUITE("azureml_service") {
     REQUIRE_FALSE(sent.empty());
     CHECK(sent.front().url.ends_with("/src/a-b/x"));
     CHECK(sent.back().url.ends_with("/src/a-b/x?comp=metadata"));
+  }
+}
+
+namespace {
+
+// The SDK's own BlobStorageClient.upload of `source` (sdk_blob_upload.py): its artifact info,
+// or nullopt when the SDK is not installed (the test then skips that side, saying so).
+std::optional<nlohmann::json> sdk_upload(const jobc::testing::BlobTestBed& bed,
+                                         const fs::path& source, const std::string& hash,
+                                         const std::string& name) {
+  using jobc::testing::shell_quote;
+  auto result = jobc::testing::run_command(
+      "/usr/bin/python3 " +
+      shell_quote(std::string(JOBC_SOURCE_DIR) + "/tests/azureml_service/sdk_blob_upload.py") +
+      " " + shell_quote(bed.services.azurite_url()) + " " + shell_quote(bed.account.name) + " " +
+      shell_quote(bed.services.value("JOBC_TEST_AZURE_STORAGE_KEY_FILE")) + " " +
+      shell_quote(bed.container) + " " + shell_quote(source.string()) + " " + hash + " " + name +
+      " 1");
+  if (result.status == 77) {
+    MESSAGE(result.err);
+    return std::nullopt;
+  }
+  REQUIRE_MESSAGE(result.status == 0, result.err);
+  return nlohmann::json::parse(result.out.substr(0, result.out.find('\n')));
+}
+
+}  // namespace
+
+TEST_SUITE("azureml_service") {
+  TEST_CASE(
+      "jobc reuses a folder the official SDK uploaded, and the SDK reuses one jobc uploaded") {
+    auto bed = blob_test_bed();
+    if (!bed) return;
+    jobc::testing::TempDir dir;
+    auto client = bed->client();
+
+    // The SDK first: jobc finds its confirmed indicator and sends nothing.
+    UploadRequest sdk_first = code_folder(dir.path / "one", bed->container);
+    auto sdk_info = sdk_upload(*bed, dir.path / "one" / "src", "0123abcd", "sdk-name");
+    if (!sdk_info) return;
+    CHECK((*sdk_info)["indicator file"] == "LocalUpload/0123abcd/src/README");
+    bed->transport->clear();
+    auto reused = upload(client, sdk_first, 2);
+    REQUIRE_MESSAGE(reused, reused.error().message);
+    CHECK(reused->reused);
+    CHECK(reused->asset_name == "sdk-name");
+    CHECK(reused->asset_version == "1");
+    CHECK(count(bed->transport->sent(), "PUT") == 0);
+
+    // jobc first, under another hash: the SDK reports jobc's name, so it reused the upload.
+    UploadRequest jobc_first = code_folder(dir.path / "two", bed->container);
+    for (auto& file : jobc_first.files) {
+      file.blob.replace(0, kPrefix.size(), "LocalUpload/4567cdef/src");
+    }
+    jobc_first.upload_prefix = "LocalUpload/4567cdef/src";
+    jobc_first.legacy_prefix = "az-ml-artifacts/4567cdef/src";
+    jobc_first.asset_name = "jobc-name";
+    auto uploaded = upload(client, jobc_first, 2);
+    REQUIRE_MESSAGE(uploaded, uploaded.error().message);
+    CHECK_FALSE(uploaded->reused);
+    auto sdk_again = sdk_upload(*bed, dir.path / "two" / "src", "4567cdef", "sdk-other");
+    REQUIRE(sdk_again);
+    CHECK((*sdk_again)["name"] == "jobc-name");
+    CHECK((*sdk_again)["version"] == "1");
+    CHECK((*sdk_again)["indicator file"] == "LocalUpload/4567cdef/src/README");
   }
 }
