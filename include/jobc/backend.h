@@ -57,12 +57,12 @@ struct SubmitContext {
   // built-in name (local, docker). The backend keeps what the monitor needs of it in
   // run.compute (monitor.json), never a secret.
   const model::Compute* compute = nullptr;
-  // How the job names its compute (--compute, or the job's `compute:`): "azureml:cpu-cluster",
-  // a built-in name, or a compute spec's path.
-  std::string compute_name = {};
   // Call before making a folder outside the run's (a Slurm stage): a submit abandoned from
   // then on (jobc killed) removes it with the run's folder. Null: nothing to tell.
   std::function<void(const std::filesystem::path&)> note_staging = nullptr;
+  // How the job names its compute (--compute, or the job's `compute:`): "azureml:cpu-cluster",
+  // a built-in name, or a compute spec's path.
+  std::string compute_name = {};
 };
 
 struct JobExit {

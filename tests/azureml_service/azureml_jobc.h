@@ -27,6 +27,7 @@ class AzureJobc {
     for (const char* unused : {"AZURE_FEDERATED_TOKEN_FILE", "IDENTITY_ENDPOINT", "MSI_ENDPOINT"})
       set(unused, std::nullopt);
     services.reset();
+    set_faults(nlohmann::json::object());
   }
   ~AzureJobc() {
     for (const auto& [name, value] : saved_) {
@@ -40,6 +41,12 @@ class AzureJobc {
   AzureJobc(const AzureJobc&) = delete;
   AzureJobc& operator=(const AzureJobc&) = delete;
 
+  // The fake's fault switches (README of tests/infra/azureml_fake/), with its datastores naming
+  // Azurite, which the jobc binary must reach by itself.
+  void set_faults(nlohmann::json faults) const {
+    faults["azurite_datastores"] = true;
+    services_.set_faults(faults);
+  }
   // The workspace flags jobc submit and create take.
   std::string workspace_flags() const {
     return " --subscription " + services_.subscription() + " --resource-group " +

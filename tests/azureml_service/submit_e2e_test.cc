@@ -132,7 +132,7 @@ TEST_SUITE("azureml_service") {
     auto services = jobc::testing::azure_services();
     if (!services) return;
     AzureJobc azure(*services);
-    services->set_faults({{"fail_jobs", "."}});
+    azure.set_faults({{"fail_jobs", "."}});
     JobcSandbox sandbox;
     fs::path job = azure.train_job(sandbox);
     auto submitted =
@@ -146,11 +146,11 @@ TEST_SUITE("azureml_service") {
     auto services = jobc::testing::azure_services();
     if (!services) return;
     AzureJobc azure(*services);
-    services->set_faults({{"refuse",
-                           {{{"match", "^PUT .*/jobs/"},
-                             {"status", 400},
-                             {"code", "UserError"},
-                             {"message", "The quota is exhausted."}}}}});
+    azure.set_faults({{"refuse",
+                       {{{"match", "^PUT .*/jobs/"},
+                         {"status", 400},
+                         {"code", "UserError"},
+                         {"message", "The quota is exhausted."}}}}});
     JobcSandbox sandbox;
     fs::path job = azure.train_job(sandbox);
     auto submitted =
@@ -207,7 +207,7 @@ TEST_SUITE("azureml_service") {
     auto services = jobc::testing::azure_services();
     if (!services) return;
     AzureJobc azure(*services);
-    services->set_faults({{"stuck_jobs", "."}});
+    azure.set_faults({{"stuck_jobs", "."}});
     JobcSandbox sandbox;
     fs::path job = azure.train_job(sandbox);
     ChildProcess submit(
@@ -236,7 +236,7 @@ TEST_SUITE("azureml_service") {
     CHECK(followed.status == 0);
     CHECK(followed.out.find("Streaming user_logs/std_log.txt") != std::string::npos);
 
-    services->set_faults({{"stuck_jobs", "."}});
+    azure.set_faults({{"stuck_jobs", "."}});
     auto stuck =
         sandbox.jobc("submit --detach " + shell_quote(job.string()) + azure.workspace_flags());
     REQUIRE(stuck.status == 0);
@@ -259,7 +259,7 @@ TEST_SUITE("azureml_service") {
     auto services = jobc::testing::azure_services();
     if (!services) return;
     AzureJobc azure(*services);
-    services->set_faults({{"step_seconds", 4.0}});
+    azure.set_faults({{"step_seconds", 4.0}});
     JobcSandbox sandbox;
     fs::path job = azure.train_job(sandbox);
     ChildProcess submit(

@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
-#include <cmath>
 #include <fstream>
 #include <iostream>
 #include <thread>
@@ -75,13 +74,6 @@ ComputeWanted wanted_compute(const SubmitContext& submit, const std::string& wor
   if (name.rfind("azureml:", 0) == 0) name = name.substr(8);
   wanted.name = name;
   return wanted;
-}
-
-// The SDK's wait between two looks at a queued job: 2 s for about a minute, rising toward 60.
-milliseconds queued_interval(std::chrono::steady_clock::duration queued) {
-  double t = std::chrono::duration<double>(queued).count();
-  double seconds = std::max(2.0, 60.0 / (1.0 + 100.0 * std::exp(-t / 20.0)));
-  return milliseconds(static_cast<long long>(seconds * 1000));
 }
 
 }  // namespace
@@ -252,7 +244,8 @@ std::optional<JobExit> AzureMlBackend::look(RunContext& context) {
   phase_ = std::get<JobPhase>(state);
   if (phase_.status == RunStatus::Queued) {
     if (!queued_since_) queued_since_ = now;
-    next_look_ = now + queued_interval(now - *queued_since_);
+    next_look_ =
+        now + look_interval(std::chrono::duration_cast<milliseconds>(now - *queued_since_));
   } else {
     queued_since_.reset();
     next_look_ = now + milliseconds(2000);
