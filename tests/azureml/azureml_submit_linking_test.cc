@@ -30,17 +30,16 @@ const char* kJob =
     "compute: azureml:cpu-cluster\n";
 
 struct Compiled {
-  jobc::testing::TempDir dir;
   json requests;
   json uploads;
 };
 
-Compiled compile_job() {
+Compiled compile_job(const fs::path& dir) {
   Compiled out;
-  write(out.dir.path / "src/train.py", "print(1)\n");
-  write(out.dir.path / "data/a.csv", "x\n");
-  write(out.dir.path / "ctx/Dockerfile", "FROM scratch\n");
-  auto compiled = jobc::testing::compile_spec_text(out.dir.path, kJob);
+  write(dir / "src/train.py", "print(1)\n");
+  write(dir / "data/a.csv", "x\n");
+  write(dir / "ctx/Dockerfile", "FROM scratch\n");
+  auto compiled = jobc::testing::compile_spec_text(dir, kJob);
   const jobc::OutputSet::File* requests = compiled.result.outputs.find("azureml/requests.json");
   const jobc::OutputSet::File* uploads = compiled.result.outputs.find("azureml/uploads.json");
   REQUIRE(requests != nullptr);
@@ -55,7 +54,8 @@ Compiled compile_job() {
 TEST_SUITE("azureml") {
   TEST_CASE(
       "uploads.json lists the code, the local input and the build context, relative to the spec") {
-    Compiled compiled = compile_job();
+    jobc::testing::TempDir dir;
+    Compiled compiled = compile_job(dir.path);
     std::map<std::string, json> by_kind;
     for (const json& upload : compiled.uploads) by_kind[upload.value("kind", "")] = upload;
     REQUIRE(by_kind.size() == 3);
@@ -70,7 +70,7 @@ TEST_SUITE("azureml") {
     CHECK(code_put.find("/codes/" + by_kind["code"].value("asset_name", "") + "/versions/1") !=
           std::string::npos);
 
-    auto planned = jobc::azureml::planned_uploads(compiled.uploads, compiled.dir.path);
+    auto planned = jobc::azureml::planned_uploads(compiled.uploads, dir.path);
     REQUIRE(planned);
     for (const auto& upload : *planned) {
       auto request = jobc::azureml::upload_request(upload, "container");
@@ -84,7 +84,8 @@ TEST_SUITE("azureml") {
   TEST_CASE(
       "linking puts the datastore's real blob URL, the run's job name and the compute in the "
       "requests") {
-    Compiled compiled = compile_job();
+    jobc::testing::TempDir dir;
+    Compiled compiled = compile_job(dir.path);
     std::string before = compiled.requests.dump();
     REQUIRE(before.find("https://{storageAccount}.blob.core.windows.net/{blobContainer}/") !=
             std::string::npos);
@@ -105,7 +106,8 @@ TEST_SUITE("azureml") {
   }
 
   TEST_CASE("a workspace that is only placeholders is an error that says how to name one") {
-    Compiled compiled = compile_job();
+    jobc::testing::TempDir dir;
+    Compiled compiled = compile_job(dir.path);
     auto workspace = jobc::azureml::job_workspace_path(compiled.requests);
     REQUIRE(!workspace);
     CHECK(workspace.error().message.find("--workspace-name") != std::string::npos);

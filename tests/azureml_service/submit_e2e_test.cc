@@ -285,3 +285,27 @@ TEST_SUITE("azureml_service") {
     CHECK(run_status == "Canceled");
   }
 }
+
+TEST_SUITE("azureml_service") {
+  TEST_CASE("jobc create makes an environment version and a cluster in the workspace") {
+    auto services = jobc::testing::azure_services();
+    if (!services) return;
+    AzureJobc azure(*services);
+    JobcSandbox sandbox;
+    fs::path environment = sandbox.dir.path / "env.yml";
+    std::ofstream(environment) << "name: trainer\nversion: \"3\"\nimage: python:3.11-slim\n";
+    fs::path cluster = fs::path(JOBC_SOURCE_DIR) / "tests/azureml/specs/cluster.yml";
+    auto created = sandbox.jobc("create " + shell_quote(environment.string()) + " " +
+                                shell_quote(cluster.string()) + azure.workspace_flags());
+    INFO(created.out, created.err);
+    CHECK(created.status == 0);
+    CHECK(created.err.find("compute 'crosscheck-cluster' is ready") != std::string::npos);
+    std::vector<std::string> requests = azure.arm_requests();
+    CHECK(find_request(requests, "PUT /environments/trainer/versions/3") >= 0);
+    CHECK(find_request(requests, "PUT /computes/crosscheck-cluster") >= 0);
+    auto job_spec = sandbox.jobc("create " + shell_quote(azure.train_job(sandbox).string()) +
+                                 azure.workspace_flags());
+    CHECK(job_spec.status == 2);
+    CHECK(job_spec.err.find("only environment specs and compute specs") != std::string::npos);
+  }
+}
