@@ -68,9 +68,9 @@ int stream_run(RunStore& store, const Submission& submission, const SubmitArgs& 
                                submission.run.id);
       return kExitOk;
     }
+    clear_interrupt();  // from here on, a second Ctrl-C stops waiting
     std::cerr << "\njobc: interrupted: canceling the run (Ctrl-C again to stop waiting)\n";
     cancel_run(store, submission.run.id);
-    clear_interrupt();
     follow_log(log, out, finished, interrupt_signal(), offset);
     if (*interrupt_signal() && !watch.ended()) {  // a second Ctrl-C: the cancel goes on alone
       std::cerr << fmt::format("\njobc: detached; the run is being canceled: jobc runs show {}\n",

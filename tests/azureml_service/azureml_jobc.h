@@ -64,7 +64,8 @@ class AzureJobc {
   // Every secret the services hold: none may appear in what jobc writes or prints.
   std::vector<std::string> secrets() const {
     std::vector<std::string> out = {services_.storage_key()};
-    for (const auto& [name, value] : services_.secrets().items())
+    const nlohmann::json all = services_.secrets();
+    for (const nlohmann::json& value : all)
       if (value.is_string() && !value.get<std::string>().empty()) out.push_back(value);
     return out;
   }

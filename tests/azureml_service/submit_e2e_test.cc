@@ -266,7 +266,7 @@ TEST_SUITE("azureml_service") {
         {"submit", "--stream", job.string(), "--subscription", services->subscription(),
          "--resource-group", services->resource_group(), "--workspace-name", services->workspace()},
         sandbox.home());
-    REQUIRE(submit.wait_for_output("is NotStarted", 60));
+    REQUIRE(submit.wait_for_output("[jobc] RunId", 60));
     submit.signal(SIGINT);
     REQUIRE(submit.wait_for_output("canceling the run", 10));
     submit.signal(SIGINT);
