@@ -116,7 +116,15 @@ std::optional<ComputeTarget> resolve_compute(const model::JobCommon& job,
     name = compute->name.value_or(name);
   }
   const BackendEntry* cluster = backend_for_cluster_name(name);
-  if (cluster && cluster->capabilities.can_submit && cluster->make) {
+  // A bare name one letter off a built-in one ("locl") is a typo, not a cluster.
+  bool typo_of_builtin = false;
+  if (!backend_for_reference(name) && !is_file) {
+    std::vector<std::string> builtins;
+    for (const BackendEntry& entry : backend_registry())
+      builtins.insert(builtins.end(), entry.builtin_names.begin(), entry.builtin_names.end());
+    typo_of_builtin = closest_match(name, builtins).has_value();
+  }
+  if (cluster && cluster->capabilities.can_submit && cluster->make && !typo_of_builtin) {
     return ComputeTarget{cluster, nullptr, name};
   }
   std::vector<std::string> notes;
@@ -132,6 +140,11 @@ std::optional<ComputeTarget> resolve_compute(const model::JobCommon& job,
   }
   notes.push_back(fmt::format("run it here with --compute {}, or name a compute spec of type {}",
                               default_compute(), either(types)));
+  if (typo_of_builtin) {
+    sink.report(DiagCode::UnresolvedCompute, std::move(where),
+                fmt::format("no compute is named '{}'", name), std::move(notes));
+    return std::nullopt;
+  }
   report_cannot_submit(cluster, "compute '" + name + "'", where, std::move(notes), sink);
   return std::nullopt;
 }

@@ -81,8 +81,9 @@ inline std::optional<AzureServices> azure_services() {
       run_command("curl -sf --max-time 3 " + shell_quote(services.fake_url() + "/_fake/health"))
               .status == 0;
   if (up) return services;
-  MESSAGE("skipped: the Azure test services are not running (no answer from the fake named in " +
-          file.string() + "); start them with tests/infra/azurite_up.sh");
+  // Parenthesized: doctest's MESSAGE expands to `builder * ARG`, which binds before `+`.
+  MESSAGE(("skipped: the Azure test services are not running (no answer from the fake named in " +
+           file.string() + "); start them with tests/infra/azurite_up.sh"));
   return std::nullopt;
 }
 

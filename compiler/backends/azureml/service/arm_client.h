@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -36,10 +37,10 @@ struct ArmCall {
   std::string method = "GET";
   // "/subscriptions/..." (joined to the endpoint) or an absolute URL (an operation's status
   // URL, run history's API, discovery).
-  std::string path;
-  std::string api_version;             // appended as ?api-version= (or &) when not empty
-  std::optional<nlohmann::json> body;  // sent as application/json
-  bool authenticated = true;           // false: no Authorization header (discovery)
+  std::string path = {};
+  std::string api_version = {};                       // appended as ?api-version= (or &) when set
+  std::optional<nlohmann::json> body = std::nullopt;  // sent as application/json
+  bool authenticated = true;                          // false: no Authorization header (discovery)
   // For messages: what the call is for ("create code version src:1"); default METHOD path.
   std::string what = {};
 };
@@ -69,6 +70,9 @@ class ArmClient {
   void set_should_stop(std::function<bool()> should_stop) { should_stop_ = std::move(should_stop); }
 
  private:
+  // Waits `duration` (with sleep_ when set); false when should_stop_ asks to stop.
+  bool wait(std::chrono::milliseconds duration);
+
   std::shared_ptr<HttpTransport> transport_;
   std::shared_ptr<TokenCredential> credential_;
   std::string endpoint_;

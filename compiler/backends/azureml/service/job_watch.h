@@ -3,7 +3,9 @@
 // stopped (Range) instead of downloading it whole every time; and cancelling it.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>
@@ -12,6 +14,7 @@
 #include <ostream>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include "backends/azureml/service/arm_client.h"
 #include "jobc/backend.h"
@@ -32,6 +35,8 @@ struct JobDetails {
   std::string error;  // "(code) message" of RunDetails.error, when it failed
   std::vector<std::string> warnings;
   nlohmann::json raw;  // RunDetails as run history sent it
+  // Logs this look could not read (the next look tries again from the same offset).
+  std::vector<std::string> log_errors;
 };
 
 class JobWatch {
@@ -54,6 +59,11 @@ class JobWatch {
   std::string history_api_;                  // discovery's "api"
   std::map<std::string, uint64_t> offsets_;  // log file name -> bytes already written
 };
+
+// How long to wait before the next look, `waited` after the first: the SDK's
+// max(2, 60/(1+100·e^(−t/20))) s: 2 s for about a minute, then rising toward 60 s, so a job
+// queued for long is not polled every 2 s.
+std::chrono::milliseconds look_interval(std::chrono::milliseconds waited);
 
 // The jobc phase or exit an Azure ML status means: NotStarted, Queued, Preparing,
 // Provisioning, Starting -> Queued (with the status as the reason); Running, Finalizing,
