@@ -103,9 +103,17 @@ std::string HttpResponse::header(std::string_view name) const {
   return "";
 }
 
-CurlTransport::CurlTransport() {
+namespace {
+
+void init_curl_once() {
   static std::once_flag once;
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+}  // namespace
+
+CurlTransport::CurlTransport() {
+  init_curl_once();
 }
 
 HttpWarmUp::HttpWarmUp() : thread_([] { CurlTransport warm; }) {}
@@ -114,14 +122,18 @@ HttpWarmUp::~HttpWarmUp() {
   thread_.join();
 }
 
-HttpResponse CurlTransport::perform(const HttpRequest& request) {
+namespace {
+
+HttpResponse no_curl_handle() {
   HttpResponse response;
-  CURL* curl = curl_easy_init();
-  if (!curl) {
-    response.error = "cannot initialize libcurl";
-    response.failure = HttpResponse::Failure::Other;
-    return response;
-  }
+  response.error = "cannot initialize libcurl";
+  response.failure = HttpResponse::Failure::Other;
+  return response;
+}
+
+// One request on `curl`, a fresh or reset handle; the caller owns (and frees) the handle.
+HttpResponse perform_on(CURL* curl, const HttpRequest& request) {
+  HttpResponse response;
   Transfer transfer{curl, &request, &response};
   char error_buffer[CURL_ERROR_SIZE] = {0};
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer);
@@ -195,12 +207,54 @@ HttpResponse CurlTransport::perform(const HttpRequest& request) {
     }
   }
   curl_slist_free_all(headers);
+  return response;
+}
+
+}  // namespace
+
+HttpResponse CurlTransport::perform(const HttpRequest& request) {
+  CURL* curl = curl_easy_init();
+  if (!curl) return no_curl_handle();
+  HttpResponse response = perform_on(curl, request);
   curl_easy_cleanup(curl);
+  return response;
+}
+
+KeepAliveCurlTransport::KeepAliveCurlTransport() {
+  init_curl_once();
+}
+
+KeepAliveCurlTransport::~KeepAliveCurlTransport() {
+  for (void* handle : idle_) curl_easy_cleanup(static_cast<CURL*>(handle));
+}
+
+HttpResponse KeepAliveCurlTransport::perform(const HttpRequest& request) {
+  CURL* curl = nullptr;
+  {
+    std::lock_guard lock(mutex_);
+    if (!idle_.empty()) {
+      curl = static_cast<CURL*>(idle_.back());
+      idle_.pop_back();
+    }
+  }
+  if (curl) {
+    curl_easy_reset(curl);  // forgets the last request's options, keeps its open connection
+  } else {
+    curl = curl_easy_init();
+    if (!curl) return no_curl_handle();
+  }
+  HttpResponse response = perform_on(curl, request);
+  std::lock_guard lock(mutex_);
+  idle_.push_back(curl);
   return response;
 }
 
 std::shared_ptr<HttpTransport> make_curl_transport() {
   return std::make_shared<CurlTransport>();
+}
+
+std::shared_ptr<HttpTransport> make_keep_alive_curl_transport() {
+  return std::make_shared<KeepAliveCurlTransport>();
 }
 
 std::string url_encode(std::string_view text) {
@@ -214,6 +268,26 @@ std::string url_encode(std::string_view text) {
       out += '%';
       out += hex[byte >> 4];
       out += hex[byte & 15];
+    }
+  }
+  return out;
+}
+
+std::string url_decode(std::string_view text) {
+  auto digit = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '%' && i + 2 < text.size() && digit(text[i + 1]) >= 0 &&
+        digit(text[i + 2]) >= 0) {
+      out += static_cast<char>(digit(text[i + 1]) * 16 + digit(text[i + 2]));
+      i += 2;
+    } else {
+      out += text[i];
     }
   }
   return out;

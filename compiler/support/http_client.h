@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -74,7 +75,24 @@ class CurlTransport : public HttpTransport {
   HttpResponse perform(const HttpRequest& request) override;
 };
 
+// A real transport that keeps its curl handles between requests, so each connection stays
+// open (keep-alive) for the next request: one handle per request in flight, reused by the
+// next one. For many requests to one service from a pool of threads (Azure Storage uploads).
+class KeepAliveCurlTransport : public HttpTransport {
+ public:
+  KeepAliveCurlTransport();
+  ~KeepAliveCurlTransport() override;
+  KeepAliveCurlTransport(const KeepAliveCurlTransport&) = delete;
+  KeepAliveCurlTransport& operator=(const KeepAliveCurlTransport&) = delete;
+  HttpResponse perform(const HttpRequest& request) override;
+
+ private:
+  std::mutex mutex_;
+  std::vector<void*> idle_;  // CURL handles not in use (void*: no curl header here)
+};
+
 std::shared_ptr<HttpTransport> make_curl_transport();
+std::shared_ptr<HttpTransport> make_keep_alive_curl_transport();
 
 // Loads and initialises libcurl on a background thread, so a backend's first request does
 // not wait for it: libcurl brings some 30 libraries, about 5 ms that `jobc submit` spends
@@ -92,5 +110,7 @@ class HttpWarmUp {
 
 // Percent-encodes a query value or a path segment (RFC 3986 unreserved characters are kept).
 std::string url_encode(std::string_view text);
+// Decodes %XX escapes (a '%' not followed by two hex digits is kept as it is; '+' stays '+').
+std::string url_decode(std::string_view text);
 
 }  // namespace jobc

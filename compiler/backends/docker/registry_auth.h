@@ -12,6 +12,7 @@
 
 #include "backends/docker/engine_client.h"
 #include "codegen/environment_recipe.h"
+#include "support/base64.h"
 
 namespace jobc::docker {
 
@@ -48,10 +49,10 @@ std::optional<RegistryCredentials> find_credentials(const std::optional<Registry
                                                     const std::filesystem::path& config_file,
                                                     std::string& error);
 
-// Base64 (standard, padded) and its URL-safe variant, through OpenSSL's EVP_EncodeBlock.
-std::string base64_encode(std::string_view bytes);
-std::string base64url_encode(std::string_view bytes);
-std::optional<std::string> base64_decode(std::string_view text);
+// Base64 lives in support/base64.h; the registry's code and tests name it from here.
+using jobc::base64_decode;
+using jobc::base64_encode;
+using jobc::base64url_encode;
 
 // X-Registry-Auth: base64url of {"username","password","serveraddress"}.
 std::string registry_auth_header(const RegistryCredentials& credentials);

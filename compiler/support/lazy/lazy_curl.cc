@@ -69,6 +69,11 @@ CURLcode curl_easy_getinfo(CURL* curl, CURLINFO info, ...) {
   return result;
 }
 
+void curl_easy_reset(CURL* curl) {
+  static auto real = curl_function<void (*)(CURL*)>("curl_easy_reset");
+  if (real) real(curl);
+}
+
 void curl_easy_cleanup(CURL* curl) {
   static auto real = curl_function<void (*)(CURL*)>("curl_easy_cleanup");
   if (real) real(curl);

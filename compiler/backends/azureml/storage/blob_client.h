@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -47,9 +48,21 @@ struct BlobRead {
   uint64_t blob_size = 0;  // the whole blob's size, when the reply said (Content-Range)
 };
 
+// How BlobClient splits, retries and pages; the defaults are the SDK's (tests use small ones).
+struct BlobClientOptions {
+  uint64_t single_put_limit = uint64_t{64} << 20;  // larger files go up in blocks
+  uint64_t block_size = uint64_t{4} << 20;         // a block, and a download range
+  unsigned parallel_blocks = 4;                    // blocks of one file in flight at once
+  unsigned max_retries = 3;                        // per request, on 408, 5xx and timeouts
+  long first_backoff_ms = 500;                     // then x4 each retry (0.5, 2, 8 s)
+  unsigned list_page_size = 0;                     // List Blobs maxresults; 0: the service's
+};
+
 class BlobClient {
  public:
   BlobClient(std::shared_ptr<HttpTransport> transport, BlobAccount account);
+  BlobClient(std::shared_ptr<HttpTransport> transport, BlobAccount account,
+             BlobClientOptions options);
 
   // The blob's size and metadata; nullopt when it does not exist (404).
   Result<std::optional<BlobProperties>> head(std::string_view container, std::string_view blob);
@@ -58,8 +71,10 @@ class BlobClient {
   // 64 MiB, else 4 MiB blocks (several at once) and a block list. `if_none_match`: only if
   // the blob does not exist yet (If-None-Match: *; a 409 BlobAlreadyExists is an error).
   // Retries 408 and 5xx (not 501/505) and timeouts, with backoff, a few times.
+  // `on_bytes` (optional, from any thread) hears of each piece sent, in bytes.
   Status put_file(std::string_view container, std::string_view blob,
-                  const std::filesystem::path& file, bool if_none_match);
+                  const std::filesystem::path& file, bool if_none_match,
+                  const std::function<void(uint64_t bytes)>& on_bytes = {});
 
   // Sets the blob's metadata (Set Blob Metadata: replaces all of it).
   Status set_metadata(std::string_view container, std::string_view blob,
@@ -78,10 +93,12 @@ class BlobClient {
                   const std::filesystem::path& file);
 
   const BlobAccount& account() const { return account_; }
+  const BlobClientOptions& options() const { return options_; }
 
  private:
   std::shared_ptr<HttpTransport> transport_;
   BlobAccount account_;
+  BlobClientOptions options_;
 };
 
 // Reads a blob through a SAS URL (run history's logFiles), from byte `offset`: as
