@@ -6,7 +6,8 @@
 //  2. one --big-mb file (default 1024, sparse, in --dir): the same two; goal >= 1.5x;
 //  3. the folder again, unchanged: the requests jobc sends (goal: no blob sent).
 // Each side uploads under its own fresh LocalUpload/<hash>/ so neither reuses the other's.
-// Usage: azureml_upload_bench [--files N] [--big-mb M] [--threads T] [--dir D] [--check]
+// Usage: azureml_upload_bench [--files N] [--big-mb M] [--threads T] [--blocks B] [--dir D]
+//        [--check]   (T: files in flight, default 2 x CPUs; B: blocks of one large file in flight)
 // Without the services it prints "skipped: ..." and exits 0.
 #include <atomic>
 #include <cstdio>
@@ -167,10 +168,11 @@ Timed sdk_upload(const std::map<std::string, std::string>& env, const fs::path& 
 }
 
 int usage(const char* message) {
-  std::fprintf(stderr,
-               "%s\nusage: azureml_upload_bench [--files N] [--big-mb M] [--threads T] [--dir D] "
-               "[--check]\n",
-               message);
+  std::fprintf(
+      stderr,
+      "%s\nusage: azureml_upload_bench [--files N] [--big-mb M] [--threads T] [--blocks B] "
+      "[--dir D] [--check]\n",
+      message);
   return 2;
 }
 
@@ -191,7 +193,7 @@ bool report(const char* what, const Timed& jobc, const Timed& sdk, double goal, 
 }  // namespace
 
 int main(int argc, char** argv) {
-  int files = 10000, big_mb = 1024, threads = 0;
+  int files = 10000, big_mb = 1024, threads = 0, blocks = 0;
   fs::path dir = "/tmp";
   bool check = false;
   bench::ArgReader args(argc, argv, usage);
@@ -202,6 +204,8 @@ int main(int argc, char** argv) {
       big_mb = args.number();
     else if (args.option() == "--threads")
       threads = args.number();
+    else if (args.option() == "--blocks")
+      blocks = args.number();
     else if (args.option() == "--dir")
       dir = args.value();
     else if (args.option() == "--check")
@@ -220,7 +224,9 @@ int main(int argc, char** argv) {
                       env["JOBC_TEST_AZURE_STORAGE_ACCOUNT"], ""};
   std::ifstream(env["JOBC_TEST_AZURE_STORAGE_KEY_FILE"]) >> account.key;
   auto counting = std::make_shared<CountingTransport>(jobc::make_keep_alive_curl_transport());
-  BlobClient client(counting, account);
+  BlobClientOptions options;
+  if (blocks) options.parallel_blocks = static_cast<unsigned>(blocks);
+  BlobClient client(counting, account, options);
 
   std::string work_template = (dir / "jobc-azureml-upload-bench.XXXXXX").string();
   if (!mkdtemp(work_template.data())) return usage("cannot create a folder in --dir");
@@ -237,8 +243,12 @@ int main(int argc, char** argv) {
               bench::loadavg().c_str());
   fs::path code = work / "src";
   uint64_t code_bytes = make_code_folder(code, files);
-  std::printf("code folder: %d files, %.1f MiB; jobc threads %s\n", files, code_bytes / 1048576.0,
-              threads ? std::to_string(threads).c_str() : "default (2 x CPUs, as the SDK)");
+  std::printf(
+      "code folder: %d files, %.1f MiB; jobc: %s files at once, %u blocks of a large "
+      "file at once\n",
+      files, code_bytes / 1048576.0,
+      threads ? std::to_string(threads).c_str() : "default (2 x CPUs, as the SDK)",
+      options.parallel_blocks);
   std::fflush(stdout);
 
   bool pass = true;
