@@ -1,6 +1,7 @@
 // jobc's side of the streaming benchmark (azureml_stream_bench.py starts it): follows job NAME on
-// the fake of tests/infra/azurite_up.sh with JobWatch, as `jobc submit` does (a look every
-// look_interval(), logs read with Range from the last offset), until the job ends; then prints
+// the fake of tests/infra/azurite_up.sh with JobWatch, as `jobc submit` does (a look every 2 s
+// while the job runs, backing off only while it is queued; logs read with Range from the last
+// offset), until the job ends; then prints
 // one JSON line: the log bytes downloaded, all bytes, requests, and per log line starting with
 // "t=EPOCH " the delay from that time to when jobc had the line.
 // Usage: azureml_stream_follow ENV_FILE JOB_NAME
@@ -118,7 +119,8 @@ int main(int argc, char** argv) {
   std::vector<double> delays;
   uint64_t text_bytes = 0, lines = 0;
   std::string partial;
-  auto started = std::chrono::steady_clock::now();
+  auto queued_since = std::chrono::steady_clock::now();
+  bool queued = false;
   std::string status;
   for (int looks = 0; looks < 2000; ++looks) {  // bounded: ~2 s each, the job ends in minutes
     std::ostringstream text;
@@ -140,9 +142,20 @@ int main(int argc, char** argv) {
     }
     partial.erase(0, start);
     if (terminal(status)) break;
-    auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(
-        std::chrono::steady_clock::now() - started);
-    std::this_thread::sleep_for(jobc::azureml::look_interval(waited));
+    // As the Azure ML backend looks: every 2 s while the job runs, backing off (the SDK's
+    // look_interval) only while it is queued.
+    auto now = std::chrono::steady_clock::now();
+    auto state = jobc::azureml::job_state(*details);
+    auto* phase = std::get_if<jobc::JobPhase>(&state);
+    if (phase && phase->status == jobc::RunStatus::Queued) {
+      if (!queued) queued_since = now;
+      queued = true;
+      std::this_thread::sleep_for(jobc::azureml::look_interval(
+          std::chrono::duration_cast<std::chrono::milliseconds>(now - queued_since)));
+    } else {
+      queued = false;
+      std::this_thread::sleep_for(std::chrono::seconds(2));
+    }
   }
   json out = {{"status", status},
               {"requests", transport->requests.load()},
