@@ -42,7 +42,7 @@ compiler/spec/spec_kind.cc	layers	asks the registry which compute types exist (i
 compiler/spec/validate.cc	layers	asks the registry for the built-in compute names (its header only)
 compiler/spec/model_builder/compute.cc	layers	runs the compute type's own check hook from the registry
 compiler/spec/model_builder/docker_args_checks.cc	layers	asks the registry whether the job's backend refuses unsupported docker_args
-compiler/cli/cmd_compile.cc	internals	compile's workspace options read Azure ML's config.json (backends/azureml/workspace_config.h)
+compiler/cli/workspace_options.cc	internals	the workspace options (compile, submit, create) read Azure ML's config.json (backends/azureml/workspace_config.h)
 compiler/cli/cmd_validate.cc	document	to do: lists each referenced file by its document's display path
 EOF
 )

@@ -2,8 +2,12 @@
 // compiler/backends/, one entry here, and its compute schema.
 #include "jobc/backend_registry.h"
 
+#include "backends/azureml/azureml_backend.h"
 #include "backends/azureml/azureml_compute_checks.h"
+#include "backends/azureml/azureml_job_check.h"
 #include "backends/azureml/requests_generator.h"
+#include "backends/azureml/service/credential.h"
+#include "backends/azureml/workspace_create.h"
 #include "backends/docker/docker_backend.h"
 #include "backends/docker/docker_job_check.h"
 #include "backends/local/local_backend.h"
@@ -76,8 +80,13 @@ std::vector<BackendEntry> make_registry() {
     azureml.capabilities.max_instances = 0;
     azureml.capabilities.distributions = {"mpi", "pytorch", "tensorflow"};
     azureml.capabilities.native_sweeps = true;
-    azureml.capabilities.can_submit = false;  // issue 14
+    azureml.make = make<AzureMlBackend>;
+    azureml.check_job = azureml::check_job;
     azureml.check_compute = check_azureml_compute;
+    azureml.create_resources = azureml::create_in_workspace;
+    azureml.credential_variables = [](const model::Compute&) {
+      return azureml::credential_variables();
+    };
     azureml.generators = [] {
       GeneratorList generators;
       generators.push_back(std::make_unique<AzureMlRequestsGenerator>());

@@ -8,9 +8,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "backends/azureml/workspace_config.h"
 #include "cli/commands.h"
 #include "cli/spec_options.h"
+#include "cli/workspace_options.h"
 #include "jobc/artifact_writer.h"
 #include "jobc/backend_registry.h"
 #include "jobc/compile.h"
@@ -29,9 +29,7 @@ struct CompileArgs {
   bool check = false;
   bool dry_run = false;
   std::string depfile;
-  std::string subscription;
-  std::string resource_group;
-  std::string workspace;
+  WorkspaceOptions workspace;
   std::string job_name;
   std::string output_format = "text";
 };
@@ -48,29 +46,6 @@ const char* change_verb(ArtifactChange::Kind kind, bool past) {
       return "unchanged";
   }
   return "";
-}
-
-// The workspace the requests are addressed to: the three flags, else a config.json (current
-// folder, its .azureml/, then parents; its problems are diagnostics in `sink`), else
-// placeholders. An Error when only some of the flags are given.
-Result<WorkspaceScope> resolve_scope(const CompileArgs& args, std::vector<std::string>& read,
-                                     DiagnosticSink& sink) {
-  WorkspaceScope scope;
-  int given = !args.subscription.empty() + !args.resource_group.empty() + !args.workspace.empty();
-  if (given == 3) {
-    scope.subscription = args.subscription;
-    scope.resource_group = args.resource_group;
-    scope.workspace = args.workspace;
-    return scope;
-  }
-  if (given != 0) {
-    return fail("give all of --subscription, --resource-group and --workspace-name, or none");
-  }
-  if (auto found = find_workspace_config(fs::current_path(), sink)) {
-    scope = found->scope;
-    read.push_back(fs::absolute(found->file).string());
-  }
-  return scope;
 }
 
 // A make-style depfile naming every input of `target`.
@@ -142,7 +117,7 @@ int run_compile(const CompileArgs& args) {
   DiagnosticSink sink;
   CompileOptions compile_options;
   std::vector<std::string> extra_inputs;
-  Result<WorkspaceScope> scope = resolve_scope(args, extra_inputs, sink);
+  Result<WorkspaceScope> scope = resolve_workspace(args.workspace, extra_inputs, sink);
   if (!scope) {
     std::cerr << "jobc compile: " << scope.error().message << "\n";
     return kExitUsage;
@@ -211,9 +186,7 @@ Command add_compile_command(CLI::App& app) {
                     "write nothing; exit 1 and show a diff when an artifact is stale or missing");
   command->add_flag("--dry-run", args->dry_run, "print what would be written, write nothing");
   command->add_option("--depfile", args->depfile, "write a make-style depfile of every input read");
-  command->add_option("--subscription", args->subscription, "Azure subscription id");
-  command->add_option("--resource-group", args->resource_group, "Azure resource group");
-  command->add_option("--workspace-name", args->workspace, "Azure ML workspace");
+  add_workspace_options(*command, args->workspace);
   command
       ->add_option("--output-format", args->output_format,
                    "text (changes on stderr) or json (an object on stdout: every artifact with "

@@ -5,6 +5,7 @@
 
 #include "cli/cmd_runs.h"
 #include "cli/run_json.h"
+#include "runs/monitor_config.h"
 
 namespace jobc::cli {
 namespace {
@@ -21,6 +22,11 @@ int show_run(const ShowArgs& args) {
   if (!run) return kExitUsage;
   nlohmann::json info = run_json(*run, store->run_dir(run->id));
   run_folder(*store, *run);  // a note when it is gone; the record is still shown
+  // The run's page in its backend's own UI (Azure ML studio), as the backend recorded it.
+  if (auto config = read_monitor_config(store->run_dir(run->id))) {
+    const nlohmann::json state = config->value("backend_state", nlohmann::json::object());
+    if (state.is_object() && state.value("url", "") != "") info["url"] = state.value("url", "");
+  }
   if (args.output == "json") {
     std::cout << info.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     return kExitOk;

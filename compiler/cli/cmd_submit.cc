@@ -12,6 +12,7 @@
 #include "cli/run_json.h"
 #include "cli/run_status_exit.h"
 #include "cli/spec_options.h"
+#include "cli/workspace_options.h"
 #include "jobc/backend_registry.h"
 #include "jobc/compile.h"
 #include "jobc/diagnostic_render.h"
@@ -29,6 +30,7 @@ namespace fs = std::filesystem;
 struct SubmitArgs {
   std::string spec;
   SpecOptions spec_options;
+  WorkspaceOptions workspace;
   std::string compute;
   bool stream = false;
   bool detach = false;
@@ -66,10 +68,15 @@ int stream_run(RunStore& store, const Submission& submission, const SubmitArgs& 
                                submission.run.id);
       return kExitOk;
     }
-    std::cerr << "\njobc: interrupted: canceling the run\n";
+    std::cerr << "\njobc: interrupted: canceling the run (Ctrl-C again to stop waiting)\n";
     cancel_run(store, submission.run.id);
     clear_interrupt();
     follow_log(log, out, finished, interrupt_signal(), offset);
+    if (*interrupt_signal() && !watch.ended()) {  // a second Ctrl-C: the cancel goes on alone
+      std::cerr << fmt::format("\njobc: detached; the run is being canceled: jobc runs show {}\n",
+                               submission.run.id);
+      return kExitCanceled;
+    }
   }
   out.flush();
   return report_run_end(store, submission.run.id, watch, args.quiet);
@@ -87,8 +94,24 @@ int run_submit(const SubmitArgs& args) {
   SourceManager sources;  // the command's one: every diagnostic shows its source line
   std::unique_ptr<HttpWarmUp> warm_up;
   if (talks_http(args.compute)) warm_up = std::make_unique<HttpWarmUp>();  // while it compiles
+  CompileOptions compile_options;
+  {
+    DiagnosticSink sink;
+    std::vector<std::string> read;
+    Result<WorkspaceScope> scope = resolve_workspace(args.workspace, read, sink);
+    if (!scope) {
+      std::cerr << "jobc submit: " << scope.error().message << "\n";
+      return kExitUsage;
+    }
+    if (sink.has_errors()) {
+      render_diagnostics(sink.diagnostics(), sources, {}, std::cerr);
+      return kExitUsage;
+    }
+    compile_options.scope = std::move(*scope);
+  }
   int status = kExitOk;
-  auto compiled = load_and_compile("submit", args.spec, args.spec_options, {}, sources, status);
+  auto compiled =
+      load_and_compile("submit", args.spec, args.spec_options, compile_options, sources, status);
   if (!compiled) return status;
   const LoadedSpec* spec = &compiled->spec;
   const CompileResult& result = compiled->result;
@@ -159,7 +182,9 @@ Command add_submit_command(CLI::App& app) {
   command->add_option("JOB", args->spec, "the job spec")->required();
   add_spec_options(*command, args->spec_options);
   command->add_option("--compute", args->compute,
-                      "where to run: local (default), or a compute name or spec file");
+                      "where to run: local (default), docker, azureml:CLUSTER, or a compute spec "
+                      "file (Slurm, Azure ML amlcompute)");
+  add_workspace_options(*command, args->workspace);
   auto* stream = command->add_flag("--stream", args->stream,
                                    "show the output live and wait (the default on a terminal)");
   command->add_flag("--detach", args->detach, "print the run id and return at once")
@@ -182,7 +207,12 @@ Command add_submit_command(CLI::App& app) {
       "Exit status: 0 the run Completed, 1 it Failed (or the spec is invalid), 130 it was\n"
       "Canceled, 2 usage or I/O error. With --detach: 0 once the run has started.\n"
       "--output json prints the object once the run has ended (or, with --detach, started);\n"
-      "nothing when no run was made (an invalid spec, a backend that cannot prepare the job).");
+      "nothing when no run was made (an invalid spec, a backend that cannot prepare the job).\n"
+      "Azure ML (--compute azureml:CLUSTER, or a compute spec of type amlcompute): " +
+      std::string(kWorkspaceHelp) +
+      ";\ncredentials as azure-identity finds them (AZURE_CLIENT_SECRET and its kin, managed\n"
+      "identity, then az login). Ctrl-C cancels the job in the workspace; a second Ctrl-C\n"
+      "detaches.");
   return {command, [args]() { return run_submit(*args); }};
 }
 

@@ -53,9 +53,10 @@ int run(int argc, char** argv) {
       "Exit status: 0 success, 1 invalid input or failed run, 2 usage or I/O error.\n"
       "Run 'jobc COMMAND --help' for a command's options.");
   std::vector<Command> commands = {
-      add_validate_command(app), add_compile_command(app),    add_submit_command(app),
-      add_runs_command(app),     add_monitor_command(app),    add_schema_command(app),
-      add_explain_command(app),  add_completion_command(app), add_man_command(app),
+      add_validate_command(app), add_compile_command(app), add_submit_command(app),
+      add_create_command(app),   add_runs_command(app),    add_monitor_command(app),
+      add_schema_command(app),   add_explain_command(app), add_completion_command(app),
+      add_man_command(app),
   };
   if (argc < 2) {  // a bare `jobc`: show what it can do
     std::cout << app.help();

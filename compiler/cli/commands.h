@@ -20,6 +20,7 @@ struct Command {
 Command add_validate_command(CLI::App& app);
 Command add_compile_command(CLI::App& app);
 Command add_submit_command(CLI::App& app);
+Command add_create_command(CLI::App& app);
 Command add_runs_command(CLI::App& app);
 Command add_monitor_command(CLI::App& app);
 Command add_schema_command(CLI::App& app);

@@ -167,7 +167,8 @@ Result<Submission> submit_job(const LoadedSpec& spec, const CompileResult& compi
       progress,
       options.rebuild,
       target->compute.get(),
-      [&](const fs::path& staging) { note_run_staging(context.run_dir, staging); }};
+      [&](const fs::path& staging) { note_run_staging(context.run_dir, staging); },
+      target->shown};
   if (options.rebuild && !entry.capabilities.builds_images) {
     submission.notices.push_back("--rebuild: the " + entry.name +
                                  " backend builds no image; nothing to rebuild");

@@ -60,6 +60,9 @@ struct SubmitContext {
   // Call before making a folder outside the run's (a Slurm stage): a submit abandoned from
   // then on (jobc killed) removes it with the run's folder. Null: nothing to tell.
   std::function<void(const std::filesystem::path&)> note_staging = nullptr;
+  // How the job names its compute (--compute, or the job's `compute:`): "azureml:cpu-cluster",
+  // a built-in name, or a compute spec's path.
+  std::string compute_name = {};
 };
 
 struct JobExit {

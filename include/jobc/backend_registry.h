@@ -5,6 +5,7 @@
 #pragma once
 
 #include <memory>
+#include <ostream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -55,6 +56,9 @@ struct BackendEntry {
   std::vector<std::string> (*credential_variables)(const model::Compute& compute) = nullptr;
   // The artifacts only this backend needs (the Slurm job, the Azure ML requests).
   GeneratorList (*generators)() = nullptr;
+  // `jobc create`: creates or updates the environment or compute a compiled spec describes
+  // where the backend keeps them (Azure ML's workspace). Null: the backend keeps none.
+  Status (*create_resources)(const CompileResult& compiled, std::ostream& progress) = nullptr;
 };
 
 // Every backend, in a fixed order.

@@ -25,7 +25,7 @@ std::optional<CodeAsset> code_asset(const AzureMlContext& context, const model::
   if (is_reference(code)) return CodeAsset{code_id(context.scope, code), nullptr};
 
   fs::path local = context.spec.source().resolve(code);
-  auto upload = local_upload(context, local, code, body.code.at);
+  auto upload = local_upload(context, local, code, body.code.at, UploadKind::Code);
   if (!upload) return std::nullopt;
   // The SDK names an anonymous code asset with a random uuid4; jobc uses the upload hash as a
   // uuid (the conformance oracle's normalisation), so the same code gets the same name.

@@ -37,12 +37,13 @@ void add_build(const AzureMlContext& context, const model::Environment& environm
     rest["contextUri"] = path;
     built.context_hash = md5_hex(path);  // nothing to upload; the URL stands for the content
   } else {
-    auto upload = local_upload(context, environment.source.resolve(path), path, build.path.at);
+    std::string datastore = datastore_name(environment.datastore.value_or(""));
+    auto upload = local_upload(context, environment.source.resolve(path), path, build.path.at,
+                               UploadKind::Build, datastore);
     if (!upload) {
       built.ok = false;
       return;
     }
-    std::string datastore = datastore_name(environment.datastore.value_or(""));
     rest["contextUri"] = blob_url(context, datastore, upload->relative_path) + "/";
     built.context_hash = upload->hash;
   }

@@ -59,9 +59,10 @@ std::string input_uri(const AzureMlContext& context, const model::Input& input,
   const std::string& path = *input.path;
   if (is_url(path) || is_arm_id(path)) return path;
   if (path.rfind("azureml:", 0) == 0) return input_asset_id(context.scope, path, type);
-  auto upload = local_upload(context, context.spec.source().resolve(path), path, input.path.at);
-  if (!upload) return path;
   std::string datastore = datastore_name(input.datastore.value_or(""));
+  auto upload = local_upload(context, context.spec.source().resolve(path), path, input.path.at,
+                             UploadKind::Input, datastore);
+  if (!upload) return path;
   std::string uri = datastore_uri(datastore, upload->relative_path);
   // A folder's URI ends in '/' (the SDK adds it for uri_folder only).
   return type == "uri_folder" ? uri + "/" : uri;

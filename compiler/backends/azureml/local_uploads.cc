@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "backends/azureml/asset_hashes.h"
 #include "codegen/digest_prefetch.h"
 #include "support/folder_hashes.h"
 #include "support/utf8.h"
@@ -47,12 +48,53 @@ Result<LocalUpload> upload_of(const AzureMlContext& context, const fs::path& pat
   return upload;
 }
 
+const char* kind_name(UploadKind kind) {
+  switch (kind) {
+    case UploadKind::Code:
+      return "code";
+    case UploadKind::Input:
+      return "input";
+    case UploadKind::Build:
+      return "build";
+  }
+  return "";
+}
+
+// The submitter's record of one upload: the local path relative to the spec's folder (so the
+// artifact does not depend on where the spec sits), the blob prefix, and the asset name and
+// version the indicator blob records (the code asset's; a uuid of the hash otherwise, as the
+// SDK's uuid4 would be, but deterministic).
+void record_upload(const AzureMlContext& context, const fs::path& path, UploadKind kind,
+                   const std::string& datastore, const LocalUpload& upload) {
+  if (!context.uploads) return;
+  fs::path absolute = path.is_absolute() ? path : fs::absolute(path);
+  fs::path spec_dir = context.spec.source().dir.is_absolute()
+                          ? context.spec.source().dir
+                          : fs::absolute(context.spec.source().dir);
+  std::string relative =
+      absolute.lexically_normal().lexically_relative(spec_dir.lexically_normal()).generic_string();
+  nlohmann::json entry = {{"kind", kind_name(kind)},
+                          {"path", relative.empty() ? absolute.generic_string() : relative},
+                          {"is_file", upload.is_file},
+                          {"datastore", datastore},
+                          {"blob_prefix", upload.relative_path},
+                          {"asset_name", uuid_from_md5_hex(upload.hash)},
+                          {"asset_version", "1"}};
+  for (const nlohmann::json& known : *context.uploads)
+    if (known == entry) return;
+  context.uploads->push_back(std::move(entry));
+}
+
 }  // namespace
 
 std::optional<LocalUpload> local_upload(const AzureMlContext& context, const fs::path& path,
-                                        const std::string& shown, const Location& at) {
+                                        const std::string& shown, const Location& at,
+                                        UploadKind kind, const std::string& datastore) {
   Result<LocalUpload> upload = upload_of(context, path, shown);
-  if (upload) return *upload;
+  if (upload) {
+    record_upload(context, path, kind, datastore, *upload);
+    return *upload;
+  }
   context.sink.report(DiagCode::FileUnreadable, at,
                       fmt::format("cannot upload '{}': {}", shown, upload.error().message));
   return std::nullopt;

@@ -19,12 +19,17 @@ struct LocalUpload {
   bool is_file = false;
 };
 
+// What an upload is for, as azureml/uploads.json names it.
+enum class UploadKind { Code, Input, Build };
+
 // Hashes `path` (resolved like Python's Path.resolve()) and records every file it uploads in
-// context.inputs, shown as `shown`/<file>. Reports an unreadable path at `at` (where the spec
-// names it) and returns nullopt.
+// context.inputs, shown as `shown`/<file>, and the upload in context.uploads (to the datastore
+// `datastore`). Reports an unreadable path at `at` (where the spec names it) and returns
+// nullopt.
 std::optional<LocalUpload> local_upload(const AzureMlContext& context,
                                         const std::filesystem::path& path, const std::string& shown,
-                                        const Location& at);
+                                        const Location& at, UploadKind kind,
+                                        const std::string& datastore = kDefaultDatastore);
 
 // The datastore name the SDK uploads to: `name` without an "azureml:" prefix or an ARM id's
 // path, workspaceblobstore when empty.

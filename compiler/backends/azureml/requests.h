@@ -23,6 +23,9 @@ struct AzureMlContext {
   // for them at submit time; without them the URLs keep these placeholders.
   std::string storage_account = "{storageAccount}";
   std::string blob_container = "{blobContainer}";
+  // Where each local upload is recorded for the submitter (azureml/uploads.json, see
+  // local_uploads.h); null: not recorded.
+  nlohmann::json* uploads = nullptr;
 };
 
 // The requests as a JSON array; empty when nothing of the spec is an Azure ML resource (a

@@ -21,7 +21,7 @@ import threading
 
 DEFAULTS = {"throttle": [], "server_error": [], "refuse": [], "slow_lro_seconds": 0,
             "fail_jobs": "", "stuck_jobs": "", "fail_computes": "", "step_seconds": 1.0,
-            "token_lifetime_seconds": 3599}
+            "token_lifetime_seconds": 3599, "azurite_datastores": False}
 
 
 class Faults:

@@ -97,8 +97,8 @@ class Workspace:
         key = (method, seg[0] if seg else "", len(seg))
         routes = {
             ("GET", "", 0): lambda: (200, {}, self._workspace()),
-            ("GET", "datastores", 1): lambda: self._datastores(query),
-            ("GET", "datastores", 2): lambda: self._datastore(seg[1]),
+            ("GET", "datastores", 1): lambda: self._datastores(query, faults),
+            ("GET", "datastores", 2): lambda: self._datastore(seg[1], faults),
             ("POST", "datastores", 3): lambda: self._list_secrets(seg[1], seg[2]),
             ("GET", "jobs", 1): lambda: (200, {}, {"value": self.jobs.all_resources()}),
             ("GET", "jobs", 2): lambda: self._job(seg[1]),
@@ -132,29 +132,33 @@ class Workspace:
                                f"{self.store.account}"},
                 "systemData": system_data()}
 
-    def _datastore_resource(self, name):
+    def _datastore_resource(self, name, faults=None):
         container = {"workspaceblobstore": BLOB_CONTAINER,
                      "workspaceartifactstore": ARTIFACT_CONTAINER}.get(name)
         if container is None:
             return None
         # endpoint/protocol as in Azure: the SDK ignores them (contract §0.3), jobc must not.
+        # The azurite_datastores switch names Azurite instead (jobc's end-to-end tests).
+        endpoint, protocol = "core.windows.net", "https"
+        if faults is not None and faults.value("azurite_datastores"):
+            endpoint, protocol = self.store.base_url.split("://", 1)[1], "http"
         return {"id": f"{WS_ID}/datastores/{name}", "name": name,
                 "type": f"{PROVIDER}/workspaces/datastores", "systemData": system_data(),
                 "properties": {"datastoreType": "AzureBlob", "accountName": self.store.account,
-                               "containerName": container, "endpoint": "core.windows.net",
-                               "protocol": "https", "serviceDataAccessAuthIdentity": "None",
+                               "containerName": container, "endpoint": endpoint,
+                               "protocol": protocol, "serviceDataAccessAuthIdentity": "None",
                                "credentials": {"credentialsType": "AccountKey"},
                                "isDefault": name == "workspaceblobstore", "tags": {},
                                "properties": {}, "description": None}}
 
-    def _datastores(self, query):
+    def _datastores(self, query, faults=None):
         names = ["workspaceblobstore", "workspaceartifactstore"]
         if query.get("isDefault", "").lower() == "true":
             names = names[:1]
-        return 200, {}, {"value": [self._datastore_resource(n) for n in names]}
+        return 200, {}, {"value": [self._datastore_resource(n, faults) for n in names]}
 
-    def _datastore(self, name):
-        resource = self._datastore_resource(name)
+    def _datastore(self, name, faults=None):
+        resource = self._datastore_resource(name, faults)
         return (200, {}, resource) if resource else not_found("Datastore", name)
 
     def _list_secrets(self, name, action):
