@@ -21,7 +21,7 @@ fi
 # shellcheck disable=SC1091
 . "$state/env"
 work=$(mktemp -d /tmp/jobc-azureml-submit-bench.XXXXXX)
-trap 'rm -rf "$work"' EXIT
+trap 'rm -rf "$work"; curl -sf -X POST "$JOBC_TEST_AZUREML_FAKE_URL/_fake/reset" >/dev/null || true' EXIT
 export JOBC_HOME="$work/home"
 export JOBC_ARM_ENDPOINT=$JOBC_TEST_AZUREML_FAKE_URL AZURE_AUTHORITY_HOST=$JOBC_TEST_AZUREML_FAKE_URL
 export AZURE_TENANT_ID=$JOBC_TEST_AZURE_TENANT AZURE_CLIENT_ID=$JOBC_TEST_AZURE_CLIENT_ID
@@ -48,6 +48,9 @@ jobc_submit() { "$jobc" submit --detach "$work/job/job.yml" "${workspace[@]}" >/
 sdk_submit() { /usr/bin/python3 "$repo/bench/azureml_sdk_submit.py" "$work/job/job.yml" >/dev/null 2>>"$work/sdk.err"; }
 
 curl -sf -X POST "$JOBC_TEST_AZUREML_FAKE_URL/_fake/reset" >/dev/null
+# The datastores name Azurite, which jobc reaches by itself (the SDK's URL table is patched).
+curl -sf -X POST -H 'Content-Type: application/json' --data '{"azurite_datastores": true}' \
+  "$JOBC_TEST_AZUREML_FAKE_URL/_fake/faults" >/dev/null
 # First submits: upload the code (each reuses the other's upload from then on).
 if ! jobc_submit; then
   echo "jobc submit failed:"
