@@ -7,6 +7,7 @@ Usage: /usr/bin/python3 azureml_sdk_submit.py JOB_YML   (exits 77 without the SD
 import os
 import sys
 
+sys.dont_write_bytecode = True  # nothing written into the source tree
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
                                 "tests", "azureml"))
 import sdk_harness as harness  # noqa: E402  (exits 77 with the reason)

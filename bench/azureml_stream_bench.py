@@ -23,6 +23,7 @@ import sys
 import time
 import uuid
 
+sys.dont_write_bytecode = True  # nothing written into the source tree
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
