@@ -74,11 +74,23 @@ TEST_SUITE("azureml") {
       CAPTURE(status);
       auto state = job_state(with_status(status));
       REQUIRE(std::holds_alternative<JobPhase>(state));
-      CHECK(std::get<JobPhase>(state) == JobPhase{RunStatus::Running, "", 0});
+      CHECK(std::get<JobPhase>(state) == JobPhase{RunStatus::Running, "", 0});  // no start time
     }
     auto unknown = job_state(with_status("Unknown"));
     REQUIRE(std::holds_alternative<JobPhase>(unknown));
     CHECK(std::get<JobPhase>(unknown).status == RunStatus::Running);
+  }
+
+  TEST_CASE("a running job's start is run history's startTimeUtc") {
+    JobDetails details = with_status("Running");
+    details.raw = {{"startTimeUtc", "2026-11-30T20:12:38.250Z"}};
+    auto state = job_state(details);
+    REQUIRE(std::holds_alternative<JobPhase>(state));
+    CHECK(std::get<JobPhase>(state).started_ms == 1796069558250);
+    details.raw = {{"startTimeUtc", "2026-11-30T20:12:38.2500000+00:00"}};
+    CHECK(std::get<JobPhase>(job_state(details)).started_ms == 1796069558250);
+    details.raw = {{"startTimeUtc", nullptr}};
+    CHECK(std::get<JobPhase>(job_state(details)).started_ms == 0);
   }
 
   TEST_CASE("a completed job exits 0 with no reason") {

@@ -9,6 +9,7 @@
 #include <sstream>
 #include <thread>
 
+#include "backends/azureml/service/datastore.h"
 #include "backends/azureml/service/job_watch.h"
 #include "backends/azureml/storage/blob_client.h"
 #include "common/azure_services.h"
@@ -39,29 +40,41 @@ std::string error_of(const jobc::Result<T>& result) {
 }
 
 // Records every request, and counts the bytes of the replies from the job's artifact blobs
-// (run history's SAS log URLs point there). Sends the datastore's public-cloud URL
-// (https://ACCOUNT.blob.core.windows.net, as the fake's datastores say, as Azure's do) to
-// Azurite instead, as a DNS entry would.
+// (run history's SAS log URLs point there). The fake's datastores name Azure's endpoint
+// ("core.windows.net", https), unreachable here: their GET replies are given Azurite's
+// address as endpoint (http, loopback), which jobc must follow path-style, as it would a
+// sovereign cloud's or a private endpoint's.
 class RecordingTransport : public HttpTransport {
  public:
-  RecordingTransport(std::string account, std::string azurite)
-      : public_url_("https://" + account + ".blob.core.windows.net/"),
-        azurite_url_(azurite + "/" + account + "/"),
+  explicit RecordingTransport(std::string azurite_url)
+      : azurite_host_(azurite_url.substr(azurite_url.find("://") + 3)),
         inner_(jobc::make_curl_transport()) {}
 
   HttpResponse perform(const HttpRequest& request) override {
-    HttpRequest sent = request;
-    if (sent.url.rfind(public_url_, 0) == 0) {
-      sent.url = azurite_url_ + sent.url.substr(public_url_.size());
+    HttpResponse response = inner_->perform(request);
+    std::string path = request.url.substr(0, request.url.find('?'));
+    if (request.method == "GET" && response.ok() &&
+        path.find("/datastores/") != std::string::npos) {
+      json datastore = json::parse(response.body, nullptr, false);
+      if (datastore.is_object() && datastore.contains("properties")) {
+        datastore["properties"]["endpoint"] = azurite_host_;
+        datastore["properties"]["protocol"] = "http";
+        if (!credentials_type.empty()) {
+          datastore["properties"]["credentials"]["credentialsType"] = credentials_type;
+        }
+        response.body = datastore.dump();
+      }
     }
-    HttpResponse response = inner_->perform(sent);
     std::lock_guard lock(mutex_);
-    urls_.push_back(sent.method + " " + sent.url.substr(0, sent.url.find('?')));
-    if (sent.url.find("/azureml/ExperimentRun/") != std::string::npos) {
+    urls_.push_back(request.method + " " + path);
+    if (path.find("/azureml/ExperimentRun/") != std::string::npos) {
       log_bytes_ += response.body.size();
     }
     return response;
   }
+  // When set, the datastores' credentialsType instead of the fake's AccountKey.
+  std::string credentials_type;
+
   uint64_t log_bytes() {
     std::lock_guard lock(mutex_);
     return log_bytes_;
@@ -72,7 +85,7 @@ class RecordingTransport : public HttpTransport {
   }
 
  private:
-  std::string public_url_, azurite_url_;
+  std::string azurite_host_;
   std::shared_ptr<HttpTransport> inner_;
   std::mutex mutex_;
   std::vector<std::string> urls_;
@@ -121,7 +134,7 @@ struct Harness {
 
   explicit Harness(const AzureServices& s)
       : services(s),
-        transport(std::make_shared<RecordingTransport>(s.storage_account(), s.azurite_url())),
+        transport(std::make_shared<RecordingTransport>(s.azurite_url())),
         arm(transport, std::make_shared<FakeCredential>(s), s.fake_url()) {
     arm.set_sleep([](std::chrono::milliseconds) {
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -237,6 +250,27 @@ std::string model_bytes() {
   return bytes;
 }
 
+// No secret of the test services in `text`: the storage key, the fake's client secret and
+// identity headers, a SAS signature.
+void check_no_secrets(const AzureServices& services, const std::string& text) {
+  std::vector<std::string> secrets = {services.storage_key(), "sig="};
+  const json fake_secrets = services.secrets();
+  REQUIRE(fake_secrets.is_object());
+  for (const auto& value : fake_secrets) {
+    if (value.is_string()) secrets.push_back(value.get<std::string>());
+  }
+  for (const auto& secret : secrets) {
+    REQUIRE_FALSE(secret.empty());
+    CHECK(text.find(secret) == std::string::npos);
+  }
+}
+
+void check_no_secrets_in_files(const AzureServices& services, const fs::path& folder) {
+  for (const auto& entry : fs::recursive_directory_iterator(folder)) {
+    if (entry.is_regular_file()) check_no_secrets(services, file_text(entry.path()));
+  }
+}
+
 // Writes blob `name` into the artifact container, as anyone with the storage key can.
 void upload_artifact(const AzureServices& services, const std::string& name) {
   std::string script =
@@ -244,7 +278,7 @@ void upload_artifact(const AzureServices& services, const std::string& name) {
       "key = open(sys.argv[4]).read().strip(); "
       "BlobStore(sys.argv[2], sys.argv[3], key).put_blob('azureml', sys.argv[5], b'hostile\\n', "
       "'text/plain')";
-  auto fake_dir = fs::path(__FILE__).parent_path().parent_path() / "infra" / "azureml_fake";
+  auto fake_dir = fs::path(JOBC_SOURCE_DIR) / "tests" / "infra" / "azureml_fake";
   auto done = jobc::testing::run_command(
       "/usr/bin/python3 -c " + jobc::testing::shell_quote(script) + " " +
       jobc::testing::shell_quote(fake_dir.string()) + " " +
@@ -289,6 +323,7 @@ TEST_SUITE("azureml_service") {
     // Range reads from the last offset: about the log's size, not once per look.
     CHECK(harness.transport->log_bytes() <= content.size() * 11 / 10);
     CHECK(watch.offsets() == json{{"user_logs/std_log.txt", content.size()}});
+    check_no_secrets(*services, log.str() + watch.offsets().dump());
   }
 
   TEST_CASE("a watch restored from saved offsets prints only what came after them") {
@@ -446,6 +481,7 @@ TEST_SUITE("azureml_service") {
     CHECK(file_text(dir.path / "named-outputs/model_out/output.txt") ==
           "named output model_out of job watch-files\n");
     CHECK_FALSE(fs::exists(dir.path / "2"));
+    check_no_secrets_in_files(*services, dir.path);
   }
 
   TEST_CASE("blob names that would leave the destination are refused and nothing lands outside") {
@@ -466,6 +502,7 @@ TEST_SUITE("azureml_service") {
     REQUIRE_FALSE(downloaded.ok());
     CHECK(downloaded.error().message.find("3 file(s) not downloaded") != std::string::npos);
     CHECK(downloaded.error().message.find("../escape.txt") != std::string::npos);
+    check_no_secrets(*services, downloaded.error().message);
     // The job's own files still came.
     CHECK(file_text(destination / "outputs/result.txt") == "fake output of job watch-hostile\n");
     // Nothing anywhere but under destination.
@@ -476,5 +513,36 @@ TEST_SUITE("azureml_service") {
       CHECK(entry.path().filename().string().find("escape") == std::string::npos);
     }
     CHECK_FALSE(fs::exists("/tmp/escape3.txt"));
+  }
+
+  TEST_CASE("a datastore without an account key is refused, saying what it has") {
+    auto services = jobc::testing::azure_services();
+    if (!services) return;
+    services->reset();
+    Harness harness(*services);
+    auto opened = jobc::azureml::open_datastore(harness.arm, workspace_path(*services),
+                                                "workspaceartifactstore");
+    REQUIRE_MESSAGE(opened.ok(), error_of(opened));
+    CHECK(opened->container == "azureml");
+    CHECK(opened->account.service_url ==
+          services->azurite_url() + "/" + services->storage_account());
+    CHECK(opened->account.key == services->storage_key());
+
+    harness.transport->credentials_type = "None";
+    auto identity =
+        jobc::azureml::open_datastore(harness.arm, workspace_path(*services), "workspaceblobstore");
+    REQUIRE_FALSE(identity.ok());
+    CHECK(identity.error().message.find("keeps no credentials") != std::string::npos);
+    harness.transport->credentials_type = "Sas";
+    auto sas =
+        jobc::azureml::open_datastore(harness.arm, workspace_path(*services), "workspaceblobstore");
+    REQUIRE_FALSE(sas.ok());
+    CHECK(sas.error().message.find("credentials of type Sas") != std::string::npos);
+    // listSecrets only for the datastore that has an account key.
+    int listed = 0;
+    for (const auto& request : services->requests()) {
+      listed += request.value("path", "").find("/listSecrets") != std::string::npos;
+    }
+    CHECK(listed == 1);
   }
 }

@@ -1,10 +1,36 @@
 // What run history's status of an Azure ML job means for jobc's run store.
+#include <ctime>
+#include <iomanip>
 #include <set>
+#include <sstream>
 #include <string>
 
 #include "backends/azureml/service/job_watch.h"
 
 namespace jobc::azureml {
+namespace {
+
+// Run history's startTimeUtc ("2026-11-30T20:12:38.250Z", or with 7 fractional digits and
+// "+00:00") in ms since the epoch; 0 when absent or unreadable (the monitor then takes the
+// time it first sees the job Running).
+int64_t started_ms(const nlohmann::json& details) {
+  auto found = details.find("startTimeUtc");
+  if (found == details.end() || !found->is_string()) return 0;
+  const std::string text = found->get<std::string>();
+  std::tm parts{};
+  std::istringstream in(text);
+  in >> std::get_time(&parts, "%Y-%m-%dT%H:%M:%S");
+  if (in.fail()) return 0;
+  int64_t ms = int64_t(timegm(&parts)) * 1000;
+  if (in.peek() == '.') {
+    in.get();
+    int64_t scale = 100;
+    for (char c; in.get(c) && c >= '0' && c <= '9'; scale /= 10) ms += (c - '0') * scale;
+  }
+  return ms;
+}
+
+}  // namespace
 
 std::variant<JobPhase, JobExit> job_state(const JobDetails& details) {
   const std::string& status = details.status;
@@ -27,9 +53,9 @@ std::variant<JobPhase, JobExit> job_state(const JobDetails& details) {
   // Running, Finalizing, CancelRequested; Unknown and any status this version does not know
   // are taken as still running, so the next look decides.
   if (status == "Running" || status == "Finalizing" || status == "CancelRequested") {
-    return JobPhase{RunStatus::Running, "", 0};
+    return JobPhase{RunStatus::Running, "", started_ms(details.raw)};
   }
-  return JobPhase{RunStatus::Running, "Azure ML job status is " + status, 0};
+  return JobPhase{RunStatus::Running, "Azure ML job status is " + status, started_ms(details.raw)};
 }
 
 }  // namespace jobc::azureml

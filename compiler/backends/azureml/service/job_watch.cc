@@ -73,7 +73,7 @@ Result<JobDetails> JobWatch::look(std::ostream& log) {
     auto read = read_sas_url_from(*transport_, url, offset);
     if (!read) {
       // The URL is a SAS: never in a message. The next look reads from the same offset.
-      details.log_errors.push_back("cannot read " + name + " yet: " + read.error().message);
+      details.log_errors.push_back(name + ": " + read.error().message);
       continue;
     }
     if (read->data.empty()) continue;
