@@ -21,14 +21,17 @@ const model::Field<std::string>& name_of(const model::Spec& spec) {
 }
 
 // A job without a name gets one derived from what it runs, so compiling twice gives the
-// same artifacts; `jobc submit` names each submission anew.
-std::string derived_job_name(const model::Spec& spec, const InputRecord& inputs) {
+// same artifacts; `jobc submit` names each submission anew. An error when an input file can
+// no longer be read.
+Result<std::string> derived_job_name(const model::Spec& spec, const InputRecord& inputs) {
   Hasher hasher(HashKind::Sha256);
   hasher.update(spec.source().content_digest);
   for (const auto& [shown, path] : inputs.files()) {
     // Length-prefixed: no file name can pass for another name and a digest.
     hasher.update(fmt::format("\n{}:{}", shown.size(), shown));
-    hasher.update(sha256_file_hex(path));
+    Result<std::string> digest = sha256_file_hex(path);
+    if (!digest) return digest;
+    hasher.update(*digest);
   }
   return "jobc-" + hasher.hex().substr(0, 16);
 }
@@ -87,7 +90,13 @@ CompileResult compile_with(std::shared_ptr<const model::Spec> spec, const Genera
   }
   result.job_name = name_of(model).value_or(options.job_name);
   if (result.job_name.empty() && model.job()) {
-    result.job_name = derived_job_name(model, result.inputs);
+    Result<std::string> derived = derived_job_name(model, result.inputs);
+    if (!derived) {
+      sink.report(DiagCode::FileUnreadable, {printable_utf8(display_path), 0, 0},
+                  derived.error().message);
+      return result;
+    }
+    result.job_name = std::move(*derived);
   }
 
   GeneratorContext context{

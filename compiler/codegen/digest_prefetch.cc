@@ -35,10 +35,9 @@ DigestPrefetch::DigestPrefetch(std::vector<fs::path> paths) : paths_(std::move(p
     for (const fs::path& path : paths_) {
       auto files = snapshot_files(path);
       if (!files) continue;  // as above: the manifest meets the error again and reports it
-      try {
-        for (const SnapshotFile& file : *files) sha256_file_hex(file.source);
-      } catch (const std::exception&) {
+      for (const SnapshotFile& file : *files) {
         // As above (or hashing was stopped): the manifest hashes the file again.
+        if (!sha256_file_hex(file.source)) break;
       }
     }
   });

@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <fstream>
 #include <sstream>
-#include <stdexcept>
 
 #include "codegen/template_renderer.h"
 #include "jobc/result.h"
@@ -70,23 +69,25 @@ void load_build_context(EnvironmentRecipe& recipe, const model::BuildContext& bu
   recipe.dockerfile_content = std::move(*content);
   // Links stay links in the Docker build context: each counts by where it points (inside the
   // context, by the tree walk's rules), a file by its content.
-  try {
-    auto entries = walk_tree(root);
-    if (!entries) throw std::runtime_error(entries.error().message);
-    for (const TreeEntry& entry : *entries) {
-      if (!entry.is_link() && !S_ISREG(entry.info.st_mode)) continue;
-      ContextFile file{entry.relative, "", entry.link_target};
-      if (!entry.is_link()) file.sha256 = sha256_file_hex(entry.path);
-      recipe.context_files.push_back(std::move(file));
-      if (!entry.is_file()) continue;  // a link to a folder, or dangling: nothing to read
-      inputs.add(entry.path, (fs::path(recipe.build_path_text) / entry.relative).generic_string());
-    }
-  } catch (const std::runtime_error& failure) {
+  auto unreadable = [&](const Error& failure) {
     sink.report(DiagCode::FileUnreadable, build.path.at,
                 fmt::format("cannot read the build context '{}': {}", recipe.build_path_text,
-                            failure.what()));
+                            failure.message));
     recipe.context_files.clear();
-    return;
+  };
+  auto entries = walk_tree(root);
+  if (!entries) return unreadable(entries.error());
+  for (const TreeEntry& entry : *entries) {
+    if (!entry.is_link() && !S_ISREG(entry.info.st_mode)) continue;
+    ContextFile file{entry.relative, "", entry.link_target};
+    if (!entry.is_link()) {
+      Result<std::string> digest = sha256_file_hex(entry.path);
+      if (!digest) return unreadable(digest.error());
+      file.sha256 = std::move(*digest);
+    }
+    recipe.context_files.push_back(std::move(file));
+    if (!entry.is_file()) continue;  // a link to a folder, or dangling: nothing to read
+    inputs.add(entry.path, (fs::path(recipe.build_path_text) / entry.relative).generic_string());
   }
   std::sort(
       recipe.context_files.begin(), recipe.context_files.end(),

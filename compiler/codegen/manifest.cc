@@ -2,6 +2,7 @@
 
 #include "codegen/environment_recipe.h"
 #include "support/hash.h"
+#include "support/utf8.h"
 
 namespace jobc {
 namespace {
@@ -15,7 +16,14 @@ class ManifestGenerator : public Generator {
     for (const auto& [shown, path] : context.inputs.files()) {
       std::error_code error;
       if (!std::filesystem::is_regular_file(path, error)) continue;
-      inputs.push_back({{"path", shown}, {"sha256", sha256_file_hex(path)}});
+      Result<std::string> digest = sha256_file_hex(path);
+      if (!digest) {
+        // Read once already (the front end, the environment): it changed under the compile.
+        context.sink.report(DiagCode::FileUnreadable, {printable_utf8(shown), 0, 0},
+                            digest.error().message);
+        continue;
+      }
+      inputs.push_back({{"path", shown}, {"sha256", *digest}});
     }
     nlohmann::json artifacts = nlohmann::json::array();
     for (const auto& [path, file] : context.outputs.files()) {

@@ -50,6 +50,9 @@ std::string tidy_blank_lines(const std::string& text) {
 
 std::string template_text(const std::string& name) {
   auto text = embedded::find(embedded::templates(), name);
+  // A programming error, as an assertion would be: the templates are compiled into jobc, so a
+  // missing one is a defect the golden tests catch, never a user's error (not converted to a
+  // Result on purpose).
   if (!text) throw std::logic_error("no embedded template named '" + name + "'");
   return std::string(*text);
 }

@@ -203,14 +203,11 @@ std::filesystem::path final_status_file(const std::filesystem::path& run_dir) {
   return run_dir / "final_status.json";
 }
 
-pid_t start_monitor(const std::filesystem::path& run_dir_path,
-                    const std::vector<std::string>& withheld, std::string& error) {
+Result<pid_t> start_monitor(const std::filesystem::path& run_dir_path,
+                            const std::vector<std::string>& withheld) {
   std::error_code ec;
   std::string self = std::filesystem::read_symlink("/proc/self/exe", ec).string();
-  if (ec) {
-    error = "cannot find the jobc executable: " + ec.message();
-    return -1;
-  }
+  if (ec) return fail("cannot find the jobc executable: " + ec.message());
   std::string run_dir = run_dir_path.string();
   // posix_spawn (a vfork-like clone: no copy of this process's page tables, which hold
   // libcurl once a backend has talked HTTP) into a new session, so closing the terminal or
@@ -242,11 +239,17 @@ pid_t start_monitor(const std::filesystem::path& run_dir_path,
   int failed = posix_spawn(&monitor, self.c_str(), &actions, &attributes, argv, envp.data());
   posix_spawnattr_destroy(&attributes);
   posix_spawn_file_actions_destroy(&actions);
-  if (failed != 0) {
-    error = std::string("could not start the run monitor: ") + std::strerror(failed);
-    return -1;
-  }
+  if (failed != 0)
+    return fail(std::string("could not start the run monitor: ") + std::strerror(failed));
   return monitor;
+}
+
+pid_t start_monitor(const std::filesystem::path& run_dir, const std::vector<std::string>& withheld,
+                    std::string& error) {
+  Result<pid_t> monitor = start_monitor(run_dir, withheld);
+  if (monitor) return *monitor;
+  error = monitor.error().message;
+  return -1;
 }
 
 int monitor_main(const std::filesystem::path& run_dir, const BackendFactory& make) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "jobc/backend.h"
+#include "jobc/result.h"
 #include "jobc/run_store.h"
 #include "runs/backend_factory.h"
 
@@ -23,6 +24,10 @@ inline constexpr int kStopGraceSeconds = 10;
 // process, not a fork: SQLite connections must not cross fork(). The context goes through
 // RUN_DIR/monitor.json, written before (write_monitor_config). The monitor's environment is
 // this process's without the variables `withheld` names (credentials it has no use for).
+Result<pid_t> start_monitor(const std::filesystem::path& run_dir,
+                            const std::vector<std::string>& withheld);
+// The same, in the old form runs/submit.cc still calls: -1 with `error`. Goes once submit.cc
+// calls the Result form.
 pid_t start_monitor(const std::filesystem::path& run_dir, const std::vector<std::string>& withheld,
                     std::string& error);
 

@@ -94,19 +94,20 @@ void write_entry(const fs::path& folder, const fs::path& file, const std::string
 
 }  // namespace
 
-std::string cached_digest(std::string_view kind, const fs::path& path,
-                          const std::function<std::string()>& compute,
-                          const TreeWalkOptions& walk) {
+Result<std::string> cached_digest(std::string_view kind, const fs::path& path,
+                                  const std::function<Result<std::string>()>& compute,
+                                  const TreeWalkOptions& walk) {
   std::optional<fs::path> folder = cache_folder();
   if (!folder) return compute();
   std::optional<StatKey> before = stat_key(path, walk);
   if (!before || before->bytes < kMinCachedBytes) return compute();
   const fs::path entry = *folder / sha256_hex(fmt::format("{}\n{}", kind, before->text));
   if (std::optional<std::string> known = read_entry(entry)) return *known;
-  std::string digest = compute();
+  Result<std::string> digest = compute();
+  if (!digest) return digest;
   // Stored only if nothing changed while it was computed.
   std::optional<StatKey> after = stat_key(path, walk);
-  if (after && after->text == before->text) write_entry(*folder, entry, digest);
+  if (after && after->text == before->text) write_entry(*folder, entry, *digest);
   return digest;
 }
 

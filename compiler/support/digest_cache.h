@@ -14,18 +14,19 @@
 #include <string>
 #include <string_view>
 
+#include "jobc/result.h"
 #include "support/tree_walk.h"
 
 namespace jobc {
 
 inline constexpr uint64_t kMinCachedBytes = 1 << 20;
 
-// compute()'s digest of `path` (a file or a folder). `kind` names the digest ("sha256",
-// "azureml-upload-md5"): entries of different kinds never mix. A folder's key covers what
-// `walk` keeps (everything by default): at least every entry compute() reads, and whatever
-// decides which entries those are (the ignore files).
-std::string cached_digest(std::string_view kind, const std::filesystem::path& path,
-                          const std::function<std::string()>& compute,
-                          const TreeWalkOptions& walk = {});
+// compute()'s digest of `path` (a file or a folder), or its error (never cached). `kind` names the
+// digest ("sha256", "azureml-upload-md5"): entries of different kinds never mix. A folder's key
+// covers what `walk` keeps (everything by default): at least every entry compute() reads, and
+// whatever decides which entries those are (the ignore files).
+Result<std::string> cached_digest(std::string_view kind, const std::filesystem::path& path,
+                                  const std::function<Result<std::string>()>& compute,
+                                  const TreeWalkOptions& walk = {});
 
 }  // namespace jobc

@@ -21,6 +21,22 @@ namespace fs = std::filesystem;
 
 constexpr std::string_view kUploadHashSeed = "Initialize for october 2021 AML CLI version";
 
+// The walks below report a failure by throwing std::runtime_error (as do the throwing
+// std::filesystem calls they make), which keeps the SDK's recursive shapes readable; every
+// public function catches them in caught() at the end of this file, so none leaves it.
+void ensure(const Status& status) {
+  if (!status) throw std::runtime_error(status.error().message);
+}
+
+template <class Compute>
+auto caught(Compute compute) -> Result<decltype(compute())> {
+  try {
+    return compute();
+  } catch (const std::exception& error) {
+    return fail(error.what());
+  }
+}
+
 // Python's str.lower() for sorting: Unicode simple lowercase (via the C.UTF-8 locale, ASCII
 // if that is missing) plus U+0130, the one character whose lowercase is two characters.
 std::u32string python_lower(std::string_view utf8) {
@@ -96,7 +112,7 @@ void hash_folder(const fs::path& root, const IgnoreRules& rules, Hasher& md5) {
   };
   for (const TreeEntry& entry : sdk_walk(root, rules, filter)) {
     md5.update(entry.name());
-    if (entry.is_file()) md5.update_file(entry.path);
+    if (entry.is_file()) ensure(md5.update_file(entry.path));
   }
 }
 
@@ -151,11 +167,14 @@ std::string compute_upload_hash(const fs::path& file_or_dir) {
     if (folder) {
       hash_folder(root, rules, md5);
     } else {
-      md5.update_file(root);  // a single file: its bytes, not its name
+      ensure(md5.update_file(root));  // a single file: its bytes, not its name
     }
     return md5.hex();
   };
-  return cached_digest("azureml-upload-md5", root, compute, key_walk);
+  Result<std::string> digest = cached_digest(
+      "azureml-upload-md5", root, [&] { return caught(compute); }, key_walk);
+  ensure(digest ? Status() : digest.error());
+  return *digest;
 }
 
 std::vector<SnapshotFile> list_snapshot_files(const fs::path& file_or_dir) {
@@ -177,18 +196,8 @@ std::string compute_code_content_hash(const fs::path& file_or_dir) {
     sha256.update("#" + file.relative_path + "#");
     sha256.update(std::to_string(file.size));
   }
-  for (const SnapshotFile& file : files) sha256.update_file(file.source);
+  for (const SnapshotFile& file : files) ensure(sha256.update_file(file.source));
   return sha256.hex();
-}
-
-// The walks, the filesystem and the hashers throw; callers get a Result.
-template <class Compute>
-auto caught(Compute compute) -> Result<decltype(compute())> {
-  try {
-    return compute();
-  } catch (const std::exception& error) {
-    return fail(error.what());
-  }
 }
 
 }  // namespace

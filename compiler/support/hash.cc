@@ -15,7 +15,6 @@
 #include <cstring>
 #include <fstream>
 #include <mutex>
-#include <stdexcept>
 #include <unordered_map>
 #include <variant>
 
@@ -71,19 +70,18 @@ void Hasher::update(std::string_view bytes) {
   }
 }
 
-void Hasher::update_file(const std::filesystem::path& file) {
+Status Hasher::update_file(const std::filesystem::path& file) {
   std::ifstream in(file, std::ios::binary);
-  if (!in) {
-    throw std::runtime_error("cannot read " + file.string() + ": " + std::strerror(errno));
-  }
+  if (!in) return fail("cannot read " + file.string() + ": " + std::strerror(errno));
   // Streamed in chunks so large data files never sit in memory whole.
   std::array<char, 1 << 16> chunk;
   while (in) {
-    if (t_stop != nullptr && t_stop->load(std::memory_order_relaxed)) throw HashingStopped();
+    if (t_stop != nullptr && t_stop->load(std::memory_order_relaxed)) return fail(kHashingStopped);
     in.read(chunk.data(), chunk.size());
     update(std::string_view(chunk.data(), static_cast<size_t>(in.gcount())));
   }
-  if (in.bad()) throw std::runtime_error("error while reading " + file.string());
+  if (in.bad()) return fail("error while reading " + file.string());
+  return {};
 }
 
 std::string Hasher::hex() const {
@@ -112,7 +110,7 @@ std::string sha256_hex(std::string_view bytes) {
   return hasher.hex();
 }
 
-std::string sha256_file_hex(const std::filesystem::path& file) {
+Result<std::string> sha256_file_hex(const std::filesystem::path& file) {
   // One compile asks for the same file's digest several times (job name, manifest,
   // environment identity); a file whose size and mtime are unchanged is not read again.
   struct Key {
@@ -137,14 +135,15 @@ std::string sha256_file_hex(const std::filesystem::path& file) {
     std::lock_guard lock(mutex);
     if (auto it = known.find(key); it != known.end()) return it->second;
   }
-  std::string digest = cached_digest("sha256", file, [&file] {
+  Result<std::string> digest = cached_digest("sha256", file, [&file]() -> Result<std::string> {
     Hasher hasher(HashKind::Sha256);
-    hasher.update_file(file);
+    if (Status read = hasher.update_file(file); !read) return read.error();
     return hasher.hex();
   });
+  if (!digest) return digest;
   if (cacheable) {
     std::lock_guard lock(mutex);
-    known.emplace(key, digest);
+    known.emplace(key, *digest);
   }
   return digest;
 }

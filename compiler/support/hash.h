@@ -5,9 +5,10 @@
 #include <atomic>
 #include <filesystem>
 #include <memory>
-#include <stdexcept>
 #include <string>
 #include <string_view>
+
+#include "jobc/result.h"
 
 namespace jobc {
 
@@ -24,8 +25,9 @@ class Hasher {
   Hasher& operator=(const Hasher&) = delete;
 
   void update(std::string_view bytes);
-  // Streams a file's bytes into the digest; throws std::runtime_error if it cannot be read.
-  void update_file(const std::filesystem::path& file);
+  // Streams a file's bytes into the digest; an error if it cannot be read, or when hashing is
+  // stopped (ScopedHashStop).
+  Status update_file(const std::filesystem::path& file);
   // The digest of everything fed so far. Does not end the stream: more update() calls may follow.
   std::string hex() const;
 
@@ -35,8 +37,8 @@ class Hasher {
 };
 
 // Background hashing that may be abandoned (see codegen/digest_prefetch.h): while one of these
-// lives, files hashed on its thread are read only until `stop` is set, then HashingStopped is
-// thrown from the chunk loop, so a cancelled walk over gigabytes ends within one chunk.
+// lives, files hashed on its thread are read only until `stop` is set, then update_file fails
+// with kHashingStopped, so a cancelled walk over gigabytes ends within one chunk.
 class ScopedHashStop {
  public:
   explicit ScopedHashStop(const std::atomic<bool>& stop);
@@ -48,13 +50,11 @@ class ScopedHashStop {
   const std::atomic<bool>* previous_;
 };
 
-struct HashingStopped : std::runtime_error {
-  HashingStopped() : std::runtime_error("hashing stopped") {}
-};
+inline constexpr const char* kHashingStopped = "hashing stopped";
 
 std::string md5_hex(std::string_view bytes);
 std::string sha256_hex(std::string_view bytes);
-// Throws std::runtime_error if the file cannot be read.
-std::string sha256_file_hex(const std::filesystem::path& file);
+// An error if the file cannot be read (or hashing is stopped).
+Result<std::string> sha256_file_hex(const std::filesystem::path& file);
 
 }  // namespace jobc

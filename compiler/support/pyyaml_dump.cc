@@ -197,6 +197,8 @@ class Emitter {
       case nlohmann::json::value_t::number_float:
         return write_scalar(decode_utf8(pyyaml_float(value.get<double>())), false);
       default:
+        // A caller's defect, as an assertion would be: values made by model::to_json or
+        // parsed from JSON text are never binary or discarded (a test asserts the throw).
         throw std::invalid_argument("pyyaml_dump: value has no YAML form");
     }
   }

@@ -89,9 +89,9 @@ TEST_SUITE("docker_backend") {
     write(context / "secret.env", "TOKEN=1\n");
     write(context / "data/big.bin", "...");
     write(context / ".dockerignore", "secret.env\ndata\n");
-    std::vector<BuildContextEntry> entries;
-    std::string error;
-    REQUIRE(jobc::docker::list_build_context({artifacts, context, "Dockerfile"}, entries, error));
+    auto listed = jobc::docker::list_build_context({artifacts, context, "Dockerfile"});
+    REQUIRE(listed);
+    const std::vector<BuildContextEntry>& entries = *listed;
     std::vector<std::string> names;
     for (const auto& entry : entries) names.push_back(entry.name);
     CHECK(names == std::vector<std::string>{".dockerignore", ".jobc/", ".jobc/Dockerfile",
@@ -99,10 +99,10 @@ TEST_SUITE("docker_backend") {
                                             "app/main.py"});
     fs::path tar1 = dir.path / "one.tar";
     fs::path tar2 = dir.path / "two.tar";
-    REQUIRE(jobc::docker::write_build_context(entries, tar1, error));
+    REQUIRE(jobc::docker::write_build_context(entries, tar1));
     std::this_thread::sleep_for(std::chrono::milliseconds(1100));
     fs::last_write_time(context / "app/main.py", fs::file_time_type::clock::now());
-    REQUIRE(jobc::docker::write_build_context(entries, tar2, error));
+    REQUIRE(jobc::docker::write_build_context(entries, tar2));
     CHECK(jobc::testing::slurp(tar1) == jobc::testing::slurp(tar2));  // mtimes do not leak in
     CHECK(tar_names(tar1) == names);
   }
@@ -115,36 +115,40 @@ TEST_SUITE("docker_backend") {
     write(context / "app/main.py", "print()\n");
     fs::create_symlink("main.py", context / "app/alias.py");  // inside: kept as a link
     BuildContextInputs inputs{dir.path / "artifacts", context, "Dockerfile"};
-    std::vector<BuildContextEntry> entries;
-    std::string error;
-    REQUIRE_MESSAGE(jobc::docker::list_build_context(inputs, entries, error), error);
+    auto listed = jobc::docker::list_build_context(inputs);
+    REQUIRE_MESSAGE(listed.ok(), listed.error().message);
+    const std::vector<BuildContextEntry>& entries = *listed;
     auto alias = std::find_if(entries.begin(), entries.end(), [](const BuildContextEntry& entry) {
       return entry.name == "app/alias.py";
     });
     REQUIRE(alias != entries.end());
     CHECK(alias->type == BuildContextEntry::Type::Symlink);
     fs::create_symlink("/etc/shadow", context / "shadow");
-    CHECK_FALSE(jobc::docker::list_build_context(inputs, entries, error));
-    CHECK(error.find("'shadow' is a symbolic link to '/etc/shadow', outside the folder") !=
+    auto outside = jobc::docker::list_build_context(inputs);
+    REQUIRE_FALSE(outside);
+    CHECK(outside.error().message.find(
+              "'shadow' is a symbolic link to '/etc/shadow', outside the folder") !=
           std::string::npos);
     fs::remove(context / "shadow");
     fs::create_directory_symlink("..", context / "app/up");
-    CHECK_FALSE(jobc::docker::list_build_context(inputs, entries, error));
-    CHECK(error.find("'app/up' is a symbolic link to '..', a folder that holds the link") !=
+    auto looping = jobc::docker::list_build_context(inputs);
+    REQUIRE_FALSE(looping);
+    CHECK(looping.error().message.find(
+              "'app/up' is a symbolic link to '..', a folder that holds the link") !=
           std::string::npos);
     // What .dockerignore leaves out is not looked at.
     write(context / ".dockerignore", "app/up\n");
-    CHECK_MESSAGE(jobc::docker::list_build_context(inputs, entries, error), error);
+    auto ignored = jobc::docker::list_build_context(inputs);
+    CHECK_MESSAGE(ignored.ok(), ignored.error().message);
   }
 
   TEST_CASE("an image environment's context is the generated files alone") {
     jobc::testing::TempDir dir;
     write(dir.path / "Dockerfile", "FROM x\n");
     write(dir.path / "conda.yaml", "dependencies: []\n");
-    std::vector<BuildContextEntry> entries;
-    std::string error;
-    REQUIRE(
-        jobc::docker::list_build_context({dir.path, std::nullopt, "Dockerfile"}, entries, error));
+    auto listed = jobc::docker::list_build_context({dir.path, std::nullopt, "Dockerfile"});
+    REQUIRE(listed);
+    const std::vector<BuildContextEntry>& entries = *listed;
     REQUIRE(entries.size() == 3);
     CHECK(entries[0].name == ".jobc/");
     CHECK(entries[1].name == ".jobc/Dockerfile");
@@ -158,12 +162,10 @@ TEST_SUITE("docker_backend") {
     write(dir.path / "artifacts/conda.yaml", "dependencies: [python]\n");
     write(dir.path / "context/requirements.txt", "pandas\n");
     write(dir.path / "context/conda.yaml", "dependencies: []\n");
-    std::vector<BuildContextEntry> entries;
-    std::string error;
-    REQUIRE_MESSAGE(
-        jobc::docker::list_build_context(
-            {dir.path / "artifacts", dir.path / "context", "Dockerfile"}, entries, error),
-        error);
+    auto listed = jobc::docker::list_build_context(
+        {dir.path / "artifacts", dir.path / "context", "Dockerfile"});
+    REQUIRE_MESSAGE(listed.ok(), listed.error().message);
+    const std::vector<BuildContextEntry>& entries = *listed;
     std::map<std::string, std::string> sources;
     for (const auto& entry : entries) sources[entry.name] = entry.source.string();
     CHECK(sources.at("requirements.txt") == (dir.path / "context/requirements.txt").string());

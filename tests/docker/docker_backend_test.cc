@@ -80,48 +80,47 @@ std::string error_for(const std::string& job_json) {
 
 TEST_SUITE("docker_backend") {
   TEST_CASE("engine addresses: compute socket, compute host, DOCKER_HOST, the default") {
-    std::string error;
-    auto fallback = resolve_engine_endpoint(json::object(), "", error);
+    auto fallback = resolve_engine_endpoint(json::object(), "");
     REQUIRE(fallback);
     CHECK(fallback->unix_socket == "/var/run/docker.sock");
-    auto env = resolve_engine_endpoint(json::object(), "tcp://127.0.0.1:2375", error);
+    auto env = resolve_engine_endpoint(json::object(), "tcp://127.0.0.1:2375");
     REQUIRE(env);
     CHECK(env->base_url == "http://127.0.0.1:2375");
     CHECK(env->unix_socket.empty());
-    auto host =
-        resolve_engine_endpoint({{"host", "unix:///run/d.sock"}}, "tcp://127.0.0.1:1", error);
+    auto host = resolve_engine_endpoint({{"host", "unix:///run/d.sock"}}, "tcp://127.0.0.1:1");
     REQUIRE(host);
     CHECK(host->unix_socket == "/run/d.sock");
     auto socket =
-        resolve_engine_endpoint({{"socket", "/s.sock"}, {"host", "tcp://localhost:9"}}, "", error);
+        resolve_engine_endpoint({{"socket", "/s.sock"}, {"host", "tcp://localhost:9"}}, "");
     REQUIRE(socket);
     CHECK(socket->shown == "unix:///s.sock");
-    CHECK_FALSE(parse_engine_address("tcp://10.1.2.3:2375", error));
-    CHECK(error.find("not on this machine") != std::string::npos);
-    CHECK_FALSE(parse_engine_address("ssh://me@host", error));
-    CHECK(parse_engine_address("tcp://[::1]:2375", error)->base_url == "http://[::1]:2375");
+    auto remote = parse_engine_address("tcp://10.1.2.3:2375");
+    REQUIRE_FALSE(remote);
+    CHECK(remote.error().message.find("not on this machine") != std::string::npos);
+    CHECK_FALSE(parse_engine_address("ssh://me@host"));
+    CHECK(parse_engine_address("tcp://[::1]:2375")->base_url == "http://[::1]:2375");
   }
 
   TEST_CASE("the API version is the engine's, capped at what jobc speaks") {
     auto transport = std::make_shared<FakeTransport>();
     transport->on("GET", "/version", 200, R"({"ApiVersion":"1.41","Version":"20.10.24"})");
     EngineClient engine(transport, {"/x.sock", "http://localhost", "unix:///x.sock"});
-    std::string error;
-    REQUIRE(engine.connect(error));
+    REQUIRE(engine.connect());
     CHECK(engine.api_version() == "1.41");
     CHECK(engine.request("GET", "/info").url == "http://localhost/v1.41/info");
     transport->on("GET", "/version", 200, R"({"ApiVersion":"1.51","Version":"28.3"})");
-    REQUIRE(engine.connect(error));
+    REQUIRE(engine.connect());
     CHECK(engine.api_version() == kMaxApiVersion);
     transport->on("GET", "/version", 200, R"({"ApiVersion":"1.39","Version":"18.09"})");
-    CHECK_FALSE(engine.connect(error));
-    CHECK(error.find("needs API 1.40") != std::string::npos);
+    jobc::Status old_engine = engine.connect();
+    REQUIRE_FALSE(old_engine);
+    CHECK(old_engine.error().message.find("needs API 1.40") != std::string::npos);
     // An engine's /_ping says its version in a header: no GET /version then.
     auto pinged = std::make_shared<FakeTransport>();
     pinged->on("GET", "/_ping", 200, "OK");
     pinged->with_header("Api-Version", "1.42");
     EngineClient quick(pinged, {"/x.sock", "http://localhost", "unix:///x.sock"});
-    REQUIRE(quick.connect(error));
+    REQUIRE(quick.connect());
     CHECK(quick.api_version() == "1.42");
     CHECK_FALSE(pinged->find("GET", "/version"));
   }
@@ -129,11 +128,11 @@ TEST_SUITE("docker_backend") {
   TEST_CASE("a missing or stopped engine says how to start one") {
     jobc::testing::TempDir dir;
     // No socket at all: the real transport.
-    std::string error;
-    EngineClient missing(
-        jobc::make_curl_transport(),
-        *parse_engine_address("unix://" + (dir.path / "none.sock").string(), error));
-    CHECK_FALSE(missing.connect(error));
+    EngineClient missing(jobc::make_curl_transport(),
+                         *parse_engine_address("unix://" + (dir.path / "none.sock").string()));
+    jobc::Status no_socket = missing.connect();
+    REQUIRE_FALSE(no_socket);
+    std::string error = no_socket.error().message;
     CHECK(error.find("no Docker engine at unix://") != std::string::npos);
     CHECK(error.find("systemctl start docker") != std::string::npos);
     CHECK(error.find("dockerd") != std::string::npos);
@@ -144,8 +143,10 @@ TEST_SUITE("docker_backend") {
                                    "s.bind('" +
                                    path + "')\"")
             .status == 0);
-    EngineClient stopped(jobc::make_curl_transport(), *parse_engine_address(path, error));
-    CHECK_FALSE(stopped.connect(error));
+    EngineClient stopped(jobc::make_curl_transport(), *parse_engine_address(path));
+    jobc::Status refused = stopped.connect();
+    REQUIRE_FALSE(refused);
+    error = refused.error().message;
     CHECK(error.find("not running") != std::string::npos);
     CHECK(error.find("systemctl start docker") != std::string::npos);
   }
@@ -509,8 +510,8 @@ TEST_SUITE("docker_backend") {
     request.context_tar = dir.path / "ctx.tar";
     request.no_cache = true;
     std::ostringstream progress;
-    std::string error;
-    REQUIRE_MESSAGE(build_image(engine, request, progress, false, error), error);
+    jobc::Status built = build_image(engine, request, progress, false);
+    REQUIRE_MESSAGE(built.ok(), built.error().message);
     auto sent = transport->find("POST", "/build");
     REQUIRE(sent);
     CHECK(sent->path ==

@@ -54,8 +54,8 @@ struct Infra {
   }
   size_t image_count() const { return get("/images/json?all=1").size(); }
   bool has_image(const std::string& name) const {
-    std::string error;
-    return engine->image_exists(name, error);
+    auto exists = engine->image_exists(name);
+    return exists && *exists;
   }
   void remove_image(const std::string& name) const {
     engine->call("DELETE", "/images/" + name + "?force=1");
@@ -79,13 +79,13 @@ std::optional<Infra> infra() {
   std::string address = infra.vars.count("JOBC_TEST_DOCKER_HOST")
                             ? infra.vars["JOBC_TEST_DOCKER_HOST"]
                             : "unix:///var/run/docker.sock";
-  std::string error;
-  auto endpoint = jobc::docker::parse_engine_address(address, error);
+  auto endpoint = jobc::docker::parse_engine_address(address);
   REQUIRE(endpoint);
   infra.engine =
       std::make_unique<jobc::docker::EngineClient>(jobc::make_curl_transport(), *endpoint);
-  if (!infra.engine->connect(error)) {
-    MESSAGE("skipped: " << error << "; the test infrastructure: sudo tests/infra/docker_up.sh");
+  if (jobc::Status connected = infra.engine->connect(); !connected) {
+    MESSAGE("skipped: " << connected.error().message
+                        << "; the test infrastructure: sudo tests/infra/docker_up.sh");
     return std::nullopt;
   }
   if (!infra.vars.count("JOBC_TEST_PYTHON_IMAGE")) {

@@ -63,9 +63,10 @@ TEST_SUITE("docker_backend") {
 
   TEST_CASE("password_env gives the variable's value; an unset variable is an error naming it") {
     RegistryRef ref{"127.0.0.1:5000", "trainer", "REGISTRY_PASSWORD", ""};
-    std::string error;
-    auto credentials = find_credentials(ref, "127.0.0.1:5000",
-                                        env_of({{"REGISTRY_PASSWORD", "s3cret"}}), {}, error);
+    auto found =
+        find_credentials(ref, "127.0.0.1:5000", env_of({{"REGISTRY_PASSWORD", "s3cret"}}), {});
+    REQUIRE(found);
+    const auto& credentials = *found;
     REQUIRE(credentials);
     CHECK(credentials->username == "trainer");
     CHECK(credentials->password == "s3cret");
@@ -77,23 +78,26 @@ TEST_SUITE("docker_backend") {
     auto config = decode_header(registry_config_header(*credentials));
     CHECK(config["127.0.0.1:5000"]["password"] == "s3cret");
 
-    CHECK_FALSE(find_credentials(ref, "127.0.0.1:5000", env_of({}), {}, error));
-    CHECK(error.find("REGISTRY_PASSWORD") != std::string::npos);
-    CHECK(error.find("not set") != std::string::npos);
+    auto unset = find_credentials(ref, "127.0.0.1:5000", env_of({}), {});
+    REQUIRE_FALSE(unset);
+    CHECK(unset.error().message.find("REGISTRY_PASSWORD") != std::string::npos);
+    CHECK(unset.error().message.find("not set") != std::string::npos);
   }
 
   TEST_CASE("password_file gives the file's content, trimmed") {
     jobc::testing::TempDir dir;
     std::ofstream(dir.path / "pw") << "  from-file\n";
     RegistryRef ref{"https://reg.example.com/", "u", "", (dir.path / "pw").string()};
-    std::string error;
-    auto credentials = find_credentials(ref, "reg.example.com", env_of({}), {}, error);
+    auto found = find_credentials(ref, "reg.example.com", env_of({}), {});
+    REQUIRE(found);
+    const auto& credentials = *found;
     REQUIRE(credentials);
     CHECK(credentials->password == "from-file");
     CHECK(credentials->server == "reg.example.com");
     ref.password_file = (dir.path / "missing").string();
-    CHECK_FALSE(find_credentials(ref, "reg.example.com", env_of({}), {}, error));
-    CHECK(error.find("cannot be read") != std::string::npos);
+    auto unreadable = find_credentials(ref, "reg.example.com", env_of({}), {});
+    REQUIRE_FALSE(unreadable);
+    CHECK(unreadable.error().message.find("cannot be read") != std::string::npos);
   }
 
   TEST_CASE("~/.docker/config.json auths serve registries the spec gives no password for") {
@@ -106,16 +110,20 @@ TEST_SUITE("docker_backend") {
     auto env = env_of({{"HOME", dir.path.string()}});
     fs::path file = docker_config_file(env);
     CHECK(file == dir.path / ".docker/config.json");
-    std::string error;
-    auto credentials = find_credentials(std::nullopt, "reg.example.com", env, file, error);
+    auto found = find_credentials(std::nullopt, "reg.example.com", env, file);
+    REQUIRE(found);
+    const auto& credentials = *found;
     REQUIRE(credentials);
     CHECK(credentials->username == "bob");
     CHECK(credentials->password == "pw1");
-    auto hub = find_credentials(std::nullopt, "docker.io", env, file, error);
+    auto hub_found = find_credentials(std::nullopt, "docker.io", env, file);
+    REQUIRE(hub_found);
+    const auto& hub = *hub_found;
     REQUIRE(hub);
     CHECK(hub->server == "https://index.docker.io/v1/");
-    CHECK_FALSE(find_credentials(std::nullopt, "other.example.com", env, file, error));
-    CHECK(error.empty());
+    auto none = find_credentials(std::nullopt, "other.example.com", env, file);
+    REQUIRE(none);  // no credentials is not an error
+    CHECK_FALSE(*none);
     CHECK(docker_config_file(env_of({{"DOCKER_CONFIG", "/cfg"}})) == "/cfg/config.json");
   }
 
@@ -155,9 +163,8 @@ TEST_SUITE("docker_backend") {
     engine.set_api_version("1.41");
     RegistryCredentials credentials{"127.0.0.1:5000", "jobc", "hunter2", "test"};
     std::ostringstream progress;
-    std::string error;
     auto image = parse_image_reference("127.0.0.1:5000/jobc/python:bookworm");
-    REQUIRE(pull_image(engine, image, credentials, std::nullopt, progress, false, error));
+    REQUIRE(pull_image(engine, image, credentials, std::nullopt, progress, false));
     auto request = transport->find("POST", "/images/create");
     REQUIRE(request);
     CHECK(request->path ==
@@ -184,9 +191,10 @@ TEST_SUITE("docker_backend") {
     EngineClient engine(transport, {"/x.sock", "http://localhost", "unix:///x.sock"});
     engine.set_api_version("1.41");
     std::ostringstream progress;
-    std::string error;
-    CHECK_FALSE(pull_image(engine, parse_image_reference("r.example.com/x:y"), std::nullopt,
-                           std::nullopt, progress, false, error));
-    CHECK(error.find("the registry r.example.com wants a login") != std::string::npos);
+    jobc::Status pulled = pull_image(engine, parse_image_reference("r.example.com/x:y"),
+                                     std::nullopt, std::nullopt, progress, false);
+    REQUIRE_FALSE(pulled);
+    CHECK(pulled.error().message.find("the registry r.example.com wants a login") !=
+          std::string::npos);
   }
 }

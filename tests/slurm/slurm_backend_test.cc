@@ -255,21 +255,23 @@ TEST_SUITE("slurm_backend") {
 
     jobc::testing::TempDir dir;
     std::ofstream(dir.path / "token") << "SLURM_JWT=" << kToken << "\n";
-    std::string problem;
-    CHECK(jobc::slurm::token_source({{"token_file", (dir.path / "token").string()}})(problem) ==
-          kToken);
+    auto from_file = jobc::slurm::token_source({{"token_file", (dir.path / "token").string()}})();
+    REQUIRE(from_file);
+    CHECK(*from_file == kToken);
   }
 
   TEST_CASE("without an api_version jobc's own is used; /openapi/v3 explains a refusal") {
-    std::string error;
     json openapi = {{"paths",
                      {{"/slurm/v0.0.37/job/submit", json::object()},
                       {"/slurm/v0.0.38/job/submit", json::object()},
                       {"/slurm/v0.0.38/ping", json::object()}}}};
-    CHECK(jobc::slurm::choose_api_version(openapi, error) == "v0.0.38");
+    auto chosen = jobc::slurm::choose_api_version(openapi);
+    REQUIRE(chosen);
+    CHECK(*chosen == "v0.0.38");
     json newer = {{"paths", {{"/slurm/v0.0.40/job/submit", json::object()}}}};
-    CHECK(!jobc::slurm::choose_api_version(newer, error));
-    CHECK(error.find("v0.0.40") != std::string::npos);
+    auto refused = jobc::slurm::choose_api_version(newer);
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().message.find("v0.0.40") != std::string::npos);
 
     setenv("JOBC_TEST_SLURM_JWT", kToken, 1);
     auto token = jobc::slurm::token_source({{"token_env", "JOBC_TEST_SLURM_JWT"}});

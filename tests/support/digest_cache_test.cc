@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include <fstream>
+#include <functional>
 #include <string>
 
 #include "common/temp_dir.h"
@@ -37,9 +38,33 @@ struct CountingDigest {
   }
 };
 
+// cached_digest's value (these computations never fail).
+std::string cached(std::string_view kind, const fs::path& path,
+                   const std::function<jobc::Result<std::string>()>& compute,
+                   const jobc::TreeWalkOptions& walk = {}) {
+  return jobc::cached_digest(kind, path, compute, walk).value();
+}
+
 }  // namespace
 
 TEST_SUITE("support") {
+  TEST_CASE("a digest that fails is returned as the error and never cached") {
+    jobc::testing::TempDir dir;
+    CacheSetting setting((dir.path / "cache").string());
+    fs::path data = dir.path / "data.bin";
+    write_bytes(data, jobc::kMinCachedBytes + 10, 'x');
+    int calls = 0;
+    auto failing = [&]() -> jobc::Result<std::string> {
+      ++calls;
+      return jobc::fail("cannot read data.bin");
+    };
+    auto first = jobc::cached_digest("t", data, failing);
+    REQUIRE_FALSE(first);
+    CHECK(first.error().message == "cannot read data.bin");
+    CHECK_FALSE(jobc::cached_digest("t", data, failing));
+    CHECK(calls == 2);
+  }
+
   TEST_CASE("a large unchanged file is hashed once across lookups; a change hashes it again") {
     jobc::testing::TempDir dir;
     CacheSetting setting((dir.path / "cache").string());
@@ -47,13 +72,13 @@ TEST_SUITE("support") {
     write_bytes(data, jobc::kMinCachedBytes + 10, 'x');
     CountingDigest digest;
     auto compute = [&] { return digest(); };
-    std::string first = jobc::cached_digest("t", data, compute);
-    CHECK(jobc::cached_digest("t", data, compute) == first);
+    std::string first = cached("t", data, compute);
+    CHECK(cached("t", data, compute) == first);
     CHECK(digest.calls == 1);
-    CHECK(jobc::cached_digest("other-kind", data, compute) != first);  // kinds never mix
+    CHECK(cached("other-kind", data, compute) != first);  // kinds never mix
     CHECK(digest.calls == 2);
     write_bytes(data, jobc::kMinCachedBytes + 10, 'y');  // same size, new content and times
-    CHECK(jobc::cached_digest("t", data, compute) != first);
+    CHECK(cached("t", data, compute) != first);
     CHECK(digest.calls == 3);
   }
 
@@ -64,11 +89,11 @@ TEST_SUITE("support") {
     write_bytes(folder / "a" / "train.txt", jobc::kMinCachedBytes, 'x');
     CountingDigest digest;
     auto compute = [&] { return digest(); };
-    jobc::cached_digest("t", folder, compute);
-    jobc::cached_digest("t", folder, compute);
+    cached("t", folder, compute);
+    cached("t", folder, compute);
     CHECK(digest.calls == 1);
     write_bytes(folder / "a" / "new.txt", 1, 'z');
-    jobc::cached_digest("t", folder, compute);
+    cached("t", folder, compute);
     CHECK(digest.calls == 2);
   }
 
@@ -82,25 +107,25 @@ TEST_SUITE("support") {
     write_bytes(large, jobc::kMinCachedBytes, 'x');
     {
       CacheSetting setting((dir.path / "cache").string());
-      jobc::cached_digest("t", small, compute);
-      jobc::cached_digest("t", small, compute);
+      cached("t", small, compute);
+      cached("t", small, compute);
       CHECK(digest.calls == 2);
       fs::create_symlink(large, dir.path / "tree" / "link");
-      jobc::cached_digest("t", dir.path / "tree", compute);
-      jobc::cached_digest("t", dir.path / "tree", compute);
+      cached("t", dir.path / "tree", compute);
+      cached("t", dir.path / "tree", compute);
       CHECK(digest.calls == 4);
     }
     {
       CacheSetting setting("off");
-      jobc::cached_digest("t", large, compute);
-      jobc::cached_digest("t", large, compute);
+      cached("t", large, compute);
+      cached("t", large, compute);
       CHECK(digest.calls == 6);
     }
     {
       write_bytes(dir.path / "not-a-folder", 1, 'x');  // the cache "folder" is a file
       CacheSetting setting((dir.path / "not-a-folder").string());
-      CHECK(jobc::cached_digest("t", large, compute).size() == 64);
-      CHECK(jobc::cached_digest("t", large, compute).size() == 64);
+      CHECK(cached("t", large, compute).size() == 64);
+      CHECK(cached("t", large, compute).size() == 64);
       CHECK(digest.calls == 8);
     }
   }
@@ -117,17 +142,17 @@ TEST_SUITE("support") {
     };
     CountingDigest digest;
     auto compute = [&] { return digest(); };
-    jobc::cached_digest("t", folder, compute, walk);
+    cached("t", folder, compute, walk);
     write_bytes(folder / "scratch/tmp.bin", 20, 'y');  // left out: the entry still holds
     fs::permissions(folder / "scratch", fs::perms::none);
     {
       jobc::testing::WithoutReadOverride obey_permissions;  // were it opened, no key: computed
-      jobc::cached_digest("t", folder, compute, walk);
+      cached("t", folder, compute, walk);
     }
     fs::permissions(folder / "scratch", fs::perms::owner_all);
     CHECK(digest.calls == 1);
     write_bytes(folder / "data.bin", jobc::kMinCachedBytes + 1, 'x');
-    jobc::cached_digest("t", folder, compute, walk);
+    cached("t", folder, compute, walk);
     CHECK(digest.calls == 2);
   }
 
@@ -138,11 +163,11 @@ TEST_SUITE("support") {
     write_bytes(data, jobc::kMinCachedBytes, 'x');
     CountingDigest digest;
     auto compute = [&] { return digest(); };
-    std::string first = jobc::cached_digest("t", data, compute);
+    std::string first = cached("t", data, compute);
     for (const auto& entry : fs::directory_iterator(dir.path / "cache")) {
       std::ofstream(entry.path()) << "short\n";
     }
-    CHECK(jobc::cached_digest("t", data, compute).size() == 64);
+    CHECK(cached("t", data, compute).size() == 64);
     CHECK(digest.calls == 2);
   }
 }

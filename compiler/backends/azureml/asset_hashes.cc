@@ -40,6 +40,9 @@ std::string anonymous_environment_version(const BuildEnvironmentIdentity& enviro
   return md5_hex(hash);
 }
 
+// jobc passes it upload_hash()'s md5 only, always 32 hex digits: the throws below are
+// Python's ValueError kept as a precondition check, a caller's defect rather than a user's
+// error.
 std::string uuid_from_md5_hex(std::string_view hex) {
   // uuid.UUID(hex): drops "urn:" and "uuid:", outer braces, and every hyphen.
   std::string text(hex);

@@ -163,28 +163,26 @@ bool DockerIgnore::excluded(std::string_view relative_path) const {
   return out;
 }
 
-bool list_build_context(const BuildContextInputs& inputs, std::vector<BuildContextEntry>& entries,
-                        std::string& error) {
-  entries.clear();
+Result<std::vector<BuildContextEntry>> list_build_context(const BuildContextInputs& inputs) {
+  std::vector<BuildContextEntry> entries;
   // jobc's files go under .jobc/, where the generated Dockerfile COPYs them from: the
   // user's context may have its own conda.yaml or requirements.txt at its root.
   entries.push_back({".jobc/", {}, BuildContextEntry::Type::Folder});
   entries.push_back({kContextDockerfile, inputs.artifacts_dir / "Dockerfile"});
+  std::error_code unreadable;  // a file that cannot be examined is treated as absent
   for (const char* name : {"conda.yaml", "requirements.txt"}) {
-    if (fs::exists(inputs.artifacts_dir / name)) {
+    if (fs::exists(inputs.artifacts_dir / name, unreadable)) {
       entries.push_back({std::string(".jobc/") + name, inputs.artifacts_dir / name});
     }
   }
-  if (!fs::exists(inputs.artifacts_dir / "Dockerfile")) {
-    error = "no Dockerfile in " + inputs.artifacts_dir.string() + " (compile the job first)";
-    return false;
+  if (!fs::exists(inputs.artifacts_dir / "Dockerfile", unreadable)) {
+    return fail("no Dockerfile in " + inputs.artifacts_dir.string() + " (compile the job first)");
   }
   if (inputs.user_context) {
     const fs::path& root = *inputs.user_context;
     std::error_code ec;
     if (!fs::is_directory(root, ec)) {
-      error = fmt::format("the build context '{}' is not a folder", root.string());
-      return false;
+      return fail(fmt::format("the build context '{}' is not a folder", root.string()));
     }
     // The engine reads <Dockerfile>.dockerignore first, then .dockerignore.
     DockerIgnore ignore;
@@ -202,17 +200,15 @@ bool list_build_context(const BuildContextInputs& inputs, std::vector<BuildConte
     };
     auto found = walk_tree(root, options);
     if (!found) {
-      error = fmt::format("cannot read the build context '{}': {}", root.string(),
-                          found.error().message);
-      return false;
+      return fail(fmt::format("cannot read the build context '{}': {}", root.string(),
+                              found.error().message));
     }
     for (const TreeEntry& item : *found) {
       if (item.relative == ".jobc" || item.relative.starts_with(".jobc/")) {
-        error = fmt::format(
-            "the build context '{}' has a '.jobc' folder; jobc keeps its own "
-            "files there: rename it",
-            root.string());
-        return false;
+        return fail(
+            fmt::format("the build context '{}' has a '.jobc' folder; jobc keeps its own "
+                        "files there: rename it",
+                        root.string()));
       }
       BuildContextEntry entry{item.relative, item.path};
       if (item.is_link()) {
@@ -231,18 +227,17 @@ bool list_build_context(const BuildContextInputs& inputs, std::vector<BuildConte
   }
   std::sort(entries.begin(), entries.end(),
             [](const BuildContextEntry& a, const BuildContextEntry& b) { return a.name < b.name; });
-  return true;
+  return entries;
 }
 
-bool write_build_context(const std::vector<BuildContextEntry>& entries, const fs::path& tar_file,
-                         std::string& error) {
+Status write_build_context(const std::vector<BuildContextEntry>& entries,
+                           const fs::path& tar_file) {
   std::unique_ptr<archive, ArchiveDeleter> writer(archive_write_new());
   archive_write_set_format_pax_restricted(writer.get());
   archive_write_set_bytes_per_block(writer.get(), 10240);
   if (archive_write_open_filename(writer.get(), tar_file.c_str()) != ARCHIVE_OK) {
-    error =
-        fmt::format("cannot write {}: {}", tar_file.string(), archive_error_string(writer.get()));
-    return false;
+    return fail(
+        fmt::format("cannot write {}: {}", tar_file.string(), archive_error_string(writer.get())));
   }
   std::vector<char> buffer(1 << 16);
   for (const BuildContextEntry& item : entries) {
@@ -260,8 +255,7 @@ bool write_build_context(const std::vector<BuildContextEntry>& entries, const fs
       std::error_code ec;
       fs::path target = fs::read_symlink(item.source, ec);
       if (ec) {
-        error = fmt::format("cannot read the link {}: {}", item.source.string(), ec.message());
-        return false;
+        return fail(fmt::format("cannot read the link {}: {}", item.source.string(), ec.message()));
       }
       archive_entry_set_filetype(entry.get(), AE_IFLNK);
       archive_entry_set_perm(entry.get(), 0777);
@@ -271,35 +265,31 @@ bool write_build_context(const std::vector<BuildContextEntry>& entries, const fs
       auto size = fs::file_size(item.source, ec);
       in.open(item.source, std::ios::binary);
       if (ec || !in) {
-        error = fmt::format("cannot read {}", item.source.string());
-        return false;
+        return fail(fmt::format("cannot read {}", item.source.string()));
       }
       archive_entry_set_filetype(entry.get(), AE_IFREG);
       archive_entry_set_perm(entry.get(), item.executable ? 0755 : 0644);
       archive_entry_set_size(entry.get(), static_cast<la_int64_t>(size));
     }
     if (archive_write_header(writer.get(), entry.get()) != ARCHIVE_OK) {
-      error = fmt::format("cannot add {} to the build context: {}", item.name,
-                          archive_error_string(writer.get()));
-      return false;
+      return fail(fmt::format("cannot add {} to the build context: {}", item.name,
+                              archive_error_string(writer.get())));
     }
     while (in.is_open() && in) {
       in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
       std::streamsize got = in.gcount();
       if (got <= 0) break;
       if (archive_write_data(writer.get(), buffer.data(), static_cast<size_t>(got)) < 0) {
-        error = fmt::format("cannot add {} to the build context: {}", item.name,
-                            archive_error_string(writer.get()));
-        return false;
+        return fail(fmt::format("cannot add {} to the build context: {}", item.name,
+                                archive_error_string(writer.get())));
       }
     }
   }
   if (archive_write_close(writer.get()) != ARCHIVE_OK) {
-    error =
-        fmt::format("cannot write {}: {}", tar_file.string(), archive_error_string(writer.get()));
-    return false;
+    return fail(
+        fmt::format("cannot write {}: {}", tar_file.string(), archive_error_string(writer.get())));
   }
-  return true;
+  return {};
 }
 
 }  // namespace jobc::docker

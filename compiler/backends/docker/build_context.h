@@ -12,6 +12,8 @@
 #include <string_view>
 #include <vector>
 
+#include "jobc/result.h"
+
 namespace jobc::docker {
 
 // Where the generated Dockerfile goes in the context (the user's own "Dockerfile" may sit at
@@ -52,15 +54,14 @@ struct BuildContextEntry {
   bool executable = false;
 };
 
-// The entries of the context, sorted by name. False with `error` when the user's context
+// The entries of the context, sorted by name. An error when the user's context
 // cannot be read, breaks the symbolic link or name rules of support/tree_walk.h (a link
 // leading outside the context, a loop, a name that is not UTF-8), or has a .jobc folder of
 // its own.
-bool list_build_context(const BuildContextInputs& inputs, std::vector<BuildContextEntry>& entries,
-                        std::string& error);
+Result<std::vector<BuildContextEntry>> list_build_context(const BuildContextInputs& inputs);
 
 // Writes the entries as an uncompressed tar (pax where needed) to `tar_file`.
-bool write_build_context(const std::vector<BuildContextEntry>& entries,
-                         const std::filesystem::path& tar_file, std::string& error);
+Status write_build_context(const std::vector<BuildContextEntry>& entries,
+                           const std::filesystem::path& tar_file);
 
 }  // namespace jobc::docker

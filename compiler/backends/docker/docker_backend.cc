@@ -38,17 +38,16 @@ bool rebuild_requested(const SubmitContext& submit) {
 
 // Pulls the base image of an image environment when the engine lacks it, with the
 // environment's registry credentials when it has a registry.
-bool ensure_base_image(const EngineClient& engine, const EnvironmentRecipe& recipe,
-                       std::ostream& progress, bool terminal, std::string& error) {
+Status ensure_base_image(const EngineClient& engine, const EnvironmentRecipe& recipe,
+                         std::ostream& progress, bool terminal) {
   ImageReference base = parse_image_reference(recipe.image);
-  bool present = engine.image_exists(recipe.image, error);
-  if (!error.empty()) return false;
-  if (present) return true;
+  Result<bool> present = engine.image_exists(recipe.image);
+  if (!present) return present.error();
+  if (*present) return {};
   EnvLookup env = process_environment();
-  auto credentials =
-      find_credentials(recipe.registry, base.registry, env, docker_config_file(env), error);
-  if (!error.empty()) return false;
-  return pull_image(engine, base, credentials, recipe.registry, progress, terminal, error);
+  auto credentials = find_credentials(recipe.registry, base.registry, env, docker_config_file(env));
+  if (!credentials) return credentials.error();
+  return pull_image(engine, base, *credentials, recipe.registry, progress, terminal);
 }
 
 // Lets any user write the run's folder (the job's user in the image is not the submitter).
@@ -95,31 +94,31 @@ json engine_settings(const model::Compute* compute) {
 // Builds the environment's image (pulling its base image first, for an image environment).
 Status build(const EngineClient& engine, const EnvironmentRecipe& recipe, const RunContext& run,
              std::ostream& progress, bool terminal, bool rebuild) {
-  std::string error;
   BuildRequest build;
   build.tag = recipe.image_tag();
   build.no_cache = rebuild;
   if (!recipe.build_dir) {
-    if (!ensure_base_image(engine, recipe, progress, terminal, error)) return fail(error);
+    if (Status pulled = ensure_base_image(engine, recipe, progress, terminal); !pulled) {
+      return pulled;
+    }
   } else if (recipe.registry) {
     // The Dockerfile's FROM may name an image of the environment's registry: the engine
     // pulls it during the build with these credentials.
     EnvLookup env = process_environment();
-    auto credentials = find_credentials(recipe.registry, recipe.registry->address, env,
-                                        docker_config_file(env), error);
-    if (!error.empty()) return fail(error);
-    if (credentials) build.registry_config = registry_config_header(*credentials);
+    auto credentials =
+        find_credentials(recipe.registry, recipe.registry->address, env, docker_config_file(env));
+    if (!credentials) return credentials.error();
+    if (*credentials) build.registry_config = registry_config_header(**credentials);
   }
-  std::vector<BuildContextEntry> entries;
   BuildContextInputs context_inputs{run.artifacts_dir, recipe.build_dir, recipe.dockerfile_path};
-  if (!list_build_context(context_inputs, entries, error)) return fail(error);
+  auto entries = list_build_context(context_inputs);
+  if (!entries) return entries.error();
   build.context_tar = run.run_dir / "build-context.tar";
-  bool built = write_build_context(entries, build.context_tar, error) &&
-               build_image(engine, build, progress, terminal, error);
+  Status built = write_build_context(*entries, build.context_tar);
+  if (built) built = build_image(engine, build, progress, terminal);
   std::error_code ignored;
   fs::remove(build.context_tar, ignored);
-  if (!built) return fail(error);
-  return {};
+  return built;
 }
 
 }  // namespace
@@ -151,12 +150,11 @@ Status DockerBackend::prepare(SubmitContext& submit) {
   auto options = run_options_for(body && body->resources ? &*body->resources : nullptr);
   if (!options) return options.error();
 
-  std::string error;
   auto endpoint =
-      resolve_engine_endpoint(engine_settings(submit.compute), env_or_empty("DOCKER_HOST"), error);
-  if (!endpoint) return fail(error);
+      resolve_engine_endpoint(engine_settings(submit.compute), env_or_empty("DOCKER_HOST"));
+  if (!endpoint) return endpoint.error();
   EngineClient engine(transport_, *endpoint);
-  if (!engine.connect(error)) return fail(error);
+  if (Status connected = engine.connect(); !connected) return connected;
 
   std::string tag = recipe->image_tag();
   bool terminal = is_terminal_stream(submit.progress);
@@ -195,14 +193,13 @@ Status DockerBackend::prepare(SubmitContext& submit) {
 
 Result<std::unique_ptr<EngineClient>> DockerBackend::engine_from_state(
     const RunContext& context) const {
-  std::string error;
   std::string address = context.backend_state.value("engine", "");
-  auto endpoint = parse_engine_address(address, error);
-  if (!endpoint) return fail(error);
+  auto endpoint = parse_engine_address(address);
+  if (!endpoint) return endpoint.error();
   auto engine = std::make_unique<EngineClient>(transport_, *endpoint);
   std::string version = context.backend_state.value("api_version", "");
   if (version.empty()) {
-    if (!engine->connect(error)) return fail(error);
+    if (Status connected = engine->connect(); !connected) return connected.error();
   } else {
     engine->set_api_version(version);
   }

@@ -38,13 +38,12 @@ std::string how_to_start() {
 
 }  // namespace
 
-std::optional<EngineEndpoint> parse_engine_address(const std::string& address, std::string& error) {
+Result<EngineEndpoint> parse_engine_address(const std::string& address) {
   EngineEndpoint endpoint;
   if (address.starts_with("unix://") || address.starts_with("/")) {
     endpoint.unix_socket = address.starts_with("/") ? address : address.substr(7);
     if (endpoint.unix_socket.empty()) {
-      error = fmt::format("'{}' names no socket", address);
-      return std::nullopt;
+      return fail(fmt::format("'{}' names no socket", address));
     }
     endpoint.base_url = "http://localhost";
     endpoint.shown = "unix://" + endpoint.unix_socket;
@@ -66,11 +65,10 @@ std::optional<EngineEndpoint> parse_engine_address(const std::string& address, s
       port = rest.substr(colon + 1);
     }
     if (!is_loopback(host)) {
-      error = fmt::format(
+      return fail(fmt::format(
           "the Docker engine at '{}' is not on this machine; jobc mounts the run's folder into "
           "the container, so it needs a local engine (unix:// or tcp:// on 127.0.0.1)",
-          address);
-      return std::nullopt;
+          address));
     }
     endpoint.base_url = "http://" + host + ":" + port;
     endpoint.shown = "tcp://" + host + ":" + port;
@@ -78,18 +76,15 @@ std::optional<EngineEndpoint> parse_engine_address(const std::string& address, s
   }
   if (address.starts_with("ssh://") || address.starts_with("npipe://") ||
       address.starts_with("https://")) {
-    error = fmt::format("'{}': jobc talks to a Docker engine over unix:// or tcp:// (loopback)",
-                        address);
-    return std::nullopt;
+    return fail(fmt::format("'{}': jobc talks to a Docker engine over unix:// or tcp:// (loopback)",
+                            address));
   }
-  error = fmt::format("'{}' is not a Docker engine address (unix:///path or tcp://127.0.0.1:PORT)",
-                      address);
-  return std::nullopt;
+  return fail(fmt::format(
+      "'{}' is not a Docker engine address (unix:///path or tcp://127.0.0.1:PORT)", address));
 }
 
-std::optional<EngineEndpoint> resolve_engine_endpoint(const json& compute,
-                                                      const std::string& docker_host,
-                                                      std::string& error) {
+Result<EngineEndpoint> resolve_engine_endpoint(const json& compute,
+                                               const std::string& docker_host) {
   std::string address;
   if (compute.is_object() && compute.contains("socket") && compute["socket"].is_string()) {
     address = compute["socket"].get<std::string>();
@@ -101,7 +96,7 @@ std::optional<EngineEndpoint> resolve_engine_endpoint(const json& compute,
   } else {
     address = std::string("unix://") + kDefaultSocket;
   }
-  return parse_engine_address(address, error);
+  return parse_engine_address(address);
 }
 
 int compare_api_versions(const std::string& a, const std::string& b) {
@@ -119,7 +114,7 @@ int compare_api_versions(const std::string& a, const std::string& b) {
 EngineClient::EngineClient(std::shared_ptr<HttpTransport> transport, EngineEndpoint endpoint)
     : transport_(std::move(transport)), endpoint_(std::move(endpoint)) {}
 
-bool EngineClient::connect(std::string& error) {
+Status EngineClient::connect() {
   // GET /_ping answers at once with the API version in a header (GET /version asks the
   // runtime for its own versions, which takes the engine some milliseconds).
   HttpRequest ping;
@@ -127,37 +122,29 @@ bool EngineClient::connect(std::string& error) {
   ping.unix_socket = endpoint_.unix_socket;
   ping.timeout_ms = 15000;
   HttpResponse response = transport_->perform(ping);
-  if (!response.error.empty()) {
-    error = describe_failure(response);
-    return false;
-  }
+  if (!response.error.empty()) return fail(describe_failure(response));
   std::string server = response.header("API-Version");
   engine_version_ = response.header("Server");
   if (!response.ok() || server.empty()) {
     HttpRequest version = ping;
     version.url = endpoint_.base_url + "/version";
     response = transport_->perform(version);
-    if (!response.ok()) {
-      error = describe_failure(response);
-      return false;
-    }
+    if (!response.ok()) return fail(describe_failure(response));
     json body = json::parse(response.body, nullptr, false);
     server = body.is_object() ? body.value("ApiVersion", "") : "";
     engine_version_ = body.is_object() ? body.value("Version", "") : "";
   }
   if (server.empty()) {
-    error = fmt::format("{} does not say which API version it speaks: is it a Docker engine?",
-                        endpoint_.shown);
-    return false;
+    return fail(fmt::format("{} does not say which API version it speaks: is it a Docker engine?",
+                            endpoint_.shown));
   }
   if (compare_api_versions(server, kMinApiVersion) < 0) {
-    error = fmt::format(
+    return fail(fmt::format(
         "the Docker engine at {} speaks API {} ({}); jobc needs API {} or newer (Docker 19.03+)",
-        endpoint_.shown, server, engine_version_, kMinApiVersion);
-    return false;
+        endpoint_.shown, server, engine_version_, kMinApiVersion));
   }
   api_version_ = compare_api_versions(server, kMaxApiVersion) > 0 ? kMaxApiVersion : server;
-  return true;
+  return {};
 }
 
 HttpRequest EngineClient::request(const std::string& method,
@@ -228,12 +215,11 @@ std::string EngineClient::describe_failure(const HttpResponse& response) const {
   return fmt::format("cannot talk to the Docker engine at {}: {}", endpoint_.shown, response.error);
 }
 
-bool EngineClient::image_exists(const std::string& image, std::string& error) const {
+Result<bool> EngineClient::image_exists(const std::string& image) const {
   HttpResponse response = call("GET", "/images/" + image + "/json", nullptr, 30000);
   if (response.ok()) return true;
   if (response.error.empty() && response.status == 404) return false;
-  error = describe_failure(response);
-  return false;
+  return fail(describe_failure(response));
 }
 
 }  // namespace jobc::docker

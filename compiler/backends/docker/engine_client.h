@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "jobc/result.h"
 #include "support/http_client.h"
 
 namespace jobc::docker {
@@ -23,14 +24,13 @@ struct EngineEndpoint {
 };
 
 // Parses unix:///path, /path, or tcp://host:port with a loopback host (an engine elsewhere
-// could not see the run's folder, which jobc bind-mounts). nullopt with `error` otherwise.
-std::optional<EngineEndpoint> parse_engine_address(const std::string& address, std::string& error);
+// could not see the run's folder, which jobc bind-mounts). An error otherwise.
+Result<EngineEndpoint> parse_engine_address(const std::string& address);
 
 // The engine a compute spec names: its `socket`, else its `host`, else $DOCKER_HOST (passed
 // in, empty when unset), else unix:///var/run/docker.sock.
-std::optional<EngineEndpoint> resolve_engine_endpoint(const nlohmann::json& compute,
-                                                      const std::string& docker_host,
-                                                      std::string& error);
+Result<EngineEndpoint> resolve_engine_endpoint(const nlohmann::json& compute,
+                                               const std::string& docker_host);
 
 // "1.41" < "1.43"; compares dotted numbers.
 int compare_api_versions(const std::string& a, const std::string& b);
@@ -42,7 +42,7 @@ class EngineClient {
   // Asks the engine its API version (GET /_ping, else GET /version) and settles on the one
   // to use.
   // A missing or stopped engine gives an error saying how to start one.
-  bool connect(std::string& error);
+  Status connect();
   // Skips the negotiation when the version is already known (the monitor, after prepare).
   void set_api_version(const std::string& version) { api_version_ = version; }
   const std::string& api_version() const { return api_version_; }
@@ -60,8 +60,9 @@ class EngineClient {
   // the engine) or the engine's own {"message": ...}.
   std::string describe_failure(const HttpResponse& response) const;
 
-  // True when the image (a name:tag or an id) is in the engine's image store.
-  bool image_exists(const std::string& image, std::string& error) const;
+  // Whether the image (a name:tag or an id) is in the engine's image store; an error when the
+  // engine cannot tell.
+  Result<bool> image_exists(const std::string& image) const;
 
  private:
   std::shared_ptr<HttpTransport> transport_;

@@ -116,12 +116,11 @@ std::string build_query(const BuildRequest& request) {
   return query;
 }
 
-bool build_image(const EngineClient& engine, const BuildRequest& request, std::ostream& progress,
-                 bool terminal, std::string& error) {
+Status build_image(const EngineClient& engine, const BuildRequest& request, std::ostream& progress,
+                   bool terminal) {
   int fd = ::open(request.context_tar.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
-    error = "cannot read the build context " + request.context_tar.string();
-    return false;
+    return fail("cannot read the build context " + request.context_tar.string());
   }
   off_t size = ::lseek(fd, 0, SEEK_END);
   ::lseek(fd, 0, SEEK_SET);
@@ -164,19 +163,17 @@ bool build_image(const EngineClient& engine, const BuildRequest& request, std::o
   decoder.finish();
   display.clear();
   if (!response.error.empty()) {
-    error = engine.describe_failure(response);
-    return false;
+    return fail(engine.describe_failure(response));
   }
   if (transcript.failed() || response.status >= 300) {
-    error = transcript.failed()
-                ? transcript.failure_report(request.tag)
-                : fmt::format("building {} failed: HTTP {}", request.tag, response.status);
-    return false;
+    return fail(transcript.failed()
+                    ? transcript.failure_report(request.tag)
+                    : fmt::format("building {} failed: HTTP {}", request.tag, response.status));
   }
   double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   display.say(fmt::format("built {} in {:.1f} s", request.tag, seconds));
-  return true;
+  return {};
 }
 
 }  // namespace jobc::docker

@@ -46,7 +46,7 @@ class BuildTranscript {
 // The query of POST /build for `request` (tests check it).
 std::string build_query(const BuildRequest& request);
 
-bool build_image(const EngineClient& engine, const BuildRequest& request, std::ostream& progress,
-                 bool terminal, std::string& error);
+Status build_image(const EngineClient& engine, const BuildRequest& request, std::ostream& progress,
+                   bool terminal);
 
 }  // namespace jobc::docker

@@ -86,11 +86,10 @@ fs::path docker_config_file(const EnvLookup& env) {
   return {};
 }
 
-std::optional<RegistryCredentials> find_credentials(const std::optional<RegistryRef>& registry,
-                                                    const std::string& registry_host,
-                                                    const EnvLookup& env,
-                                                    const fs::path& config_file,
-                                                    std::string& error) {
+Result<std::optional<RegistryCredentials>> find_credentials(
+    const std::optional<RegistryRef>& registry, const std::string& registry_host,
+    const EnvLookup& env, const fs::path& config_file) {
+  using Found = std::optional<RegistryCredentials>;
   std::string host = normalize_registry(registry_host);
   if (registry && normalize_registry(registry->address) == host) {
     RegistryCredentials credentials;
@@ -99,11 +98,10 @@ std::optional<RegistryCredentials> find_credentials(const std::optional<Registry
     if (!registry->password_env.empty()) {
       auto value = env(registry->password_env);
       if (!value || value->empty()) {
-        error = fmt::format(
+        return fail(fmt::format(
             "the environment's registry {} takes its password from ${}, which is not set: "
             "export {}=... before jobc submit",
-            registry->address, registry->password_env, registry->password_env);
-        return std::nullopt;
+            registry->address, registry->password_env, registry->password_env));
       }
       credentials.password = *value;
       credentials.source = "$" + registry->password_env + " (registry.password_env)";
@@ -114,11 +112,10 @@ std::optional<RegistryCredentials> find_credentials(const std::optional<Registry
       }
       std::ifstream in(file, std::ios::binary);
       if (!in) {
-        error = fmt::format(
+        return fail(fmt::format(
             "the environment's registry {} takes its password from the file '{}', which cannot "
             "be read",
-            registry->address, registry->password_file);
-        return std::nullopt;
+            registry->address, registry->password_file));
       }
       std::stringstream buffer;
       buffer << in.rdbuf();
@@ -127,22 +124,21 @@ std::optional<RegistryCredentials> find_credentials(const std::optional<Registry
     }
     if (!credentials.password.empty()) {
       if (credentials.username.empty()) {
-        error = fmt::format(
-            "the environment's registry {} has a password but no username: add "
-            "registry.username",
-            registry->address);
-        return std::nullopt;
+        return fail(
+            fmt::format("the environment's registry {} has a password but no username: add "
+                        "registry.username",
+                        registry->address));
       }
-      return credentials;
+      return Found(std::move(credentials));
     }
     // No password in the spec: ~/.docker/config.json may have one.
   }
-  if (config_file.empty()) return std::nullopt;
+  if (config_file.empty()) return Found();
   std::ifstream in(config_file);
-  if (!in) return std::nullopt;
+  if (!in) return Found();
   json config = json::parse(in, nullptr, false);
   if (!config.is_object() || !config.contains("auths") || !config["auths"].is_object()) {
-    return std::nullopt;
+    return Found();
   }
   for (const auto& [key, entry] : config["auths"].items()) {
     if (normalize_registry(key) != host || !entry.is_object()) continue;
@@ -161,9 +157,9 @@ std::optional<RegistryCredentials> find_credentials(const std::optional<Registry
     if (registry && !registry->username.empty() && credentials.username != registry->username) {
       continue;  // the spec names another user
     }
-    if (!credentials.password.empty()) return credentials;
+    if (!credentials.password.empty()) return Found(std::move(credentials));
   }
-  return std::nullopt;
+  return Found();
 }
 
 std::string registry_auth_header(const RegistryCredentials& credentials) {
@@ -238,10 +234,10 @@ std::string explain_pull_error(const ImageReference& image, const std::string& e
   return fmt::format("{}{}\n  the engine said: {}", why, mismatch, text);
 }
 
-bool pull_image(const EngineClient& engine, const ImageReference& image,
-                const std::optional<RegistryCredentials>& credentials,
-                const std::optional<RegistryRef>& registry, std::ostream& progress, bool terminal,
-                std::string& error) {
+Status pull_image(const EngineClient& engine, const ImageReference& image,
+                  const std::optional<RegistryCredentials>& credentials,
+                  const std::optional<RegistryRef>& registry, std::ostream& progress,
+                  bool terminal) {
   std::string tag = image.digest.empty() ? image.tag : image.digest;
   HttpRequest request =
       engine.request("POST", "/images/create?fromImage=" + url_encode(image.repository) +
@@ -295,18 +291,14 @@ bool pull_image(const EngineClient& engine, const ImageReference& image,
   HttpResponse response = engine.perform(request);
   decoder.finish();
   display.clear();
-  if (!response.error.empty()) {
-    error = engine.describe_failure(response);
-    return false;
-  }
+  if (!response.error.empty()) return fail(engine.describe_failure(response));
   if (response.status >= 300 || !stream_error.empty()) {
     std::string text = stream_error;
     if (text.empty()) text = "HTTP " + std::to_string(response.status);
-    error = explain_pull_error(image, text, registry, credentials);
-    return false;
+    return fail(explain_pull_error(image, text, registry, credentials));
   }
   display.say("pulled " + image.full());
-  return true;
+  return {};
 }
 
 }  // namespace jobc::docker

@@ -12,6 +12,7 @@
 
 #include "backends/docker/engine_client.h"
 #include "codegen/environment_recipe.h"
+#include "jobc/result.h"
 #include "support/base64.h"
 
 namespace jobc::docker {
@@ -41,13 +42,11 @@ EnvLookup process_environment();
 std::filesystem::path docker_config_file(const EnvLookup& env);
 
 // The credentials for `registry_host`: from `registry` (when its address is that host), else
-// from the config file's auths. nullopt without credentials; nullopt with `error` when the
-// environment names a source that gives none (an unset variable, an unreadable file).
-std::optional<RegistryCredentials> find_credentials(const std::optional<RegistryRef>& registry,
-                                                    const std::string& registry_host,
-                                                    const EnvLookup& env,
-                                                    const std::filesystem::path& config_file,
-                                                    std::string& error);
+// from the config file's auths. nullopt without credentials; an error when the environment
+// names a source that gives none (an unset variable, an unreadable file).
+Result<std::optional<RegistryCredentials>> find_credentials(
+    const std::optional<RegistryRef>& registry, const std::string& registry_host,
+    const EnvLookup& env, const std::filesystem::path& config_file);
 
 // Base64 lives in support/base64.h; the registry's code and tests name it from here.
 using jobc::base64_decode;
@@ -67,9 +66,9 @@ std::string explain_pull_error(const ImageReference& image, const std::string& e
 
 // POST /images/create?fromImage=..&tag=.. with the credentials (if any), progress shown as
 // one updated line on a terminal or as plain lines otherwise.
-bool pull_image(const EngineClient& engine, const ImageReference& image,
-                const std::optional<RegistryCredentials>& credentials,
-                const std::optional<RegistryRef>& registry, std::ostream& progress, bool terminal,
-                std::string& error);
+Status pull_image(const EngineClient& engine, const ImageReference& image,
+                  const std::optional<RegistryCredentials>& credentials,
+                  const std::optional<RegistryRef>& registry, std::ostream& progress,
+                  bool terminal);
 
 }  // namespace jobc::docker

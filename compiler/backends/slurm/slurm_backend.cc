@@ -85,8 +85,7 @@ Status SlurmBackend::prepare(SubmitContext& submit) {
     return fail("a Slurm job needs a command job and a compute spec of type slurm");
   slurm::SlurmCompute compute = slurm::SlurmCompute::from(*submit.compute);
   context.compute = compute.to_json();  // what the monitor needs; never a token
-  std::string token_error;
-  if (slurm::token_source(context.compute)(token_error).empty()) return fail(token_error);
+  if (auto token = slurm::token_source(context.compute)(); !token) return token.error();
   // The run's id: its folder's name (the record is filled in after prepare).
   std::string run_id =
       context.run.id.empty() ? context.run_dir.filename().string() : context.run.id;

@@ -64,33 +64,34 @@ std::string token_variable(const json& compute) {
 TokenSource token_source(const json& compute) {
   if (compute.contains("token_file") && compute["token_file"].is_string()) {
     std::string file = compute["token_file"];
-    return [file](std::string& error) {
+    return [file]() -> Result<std::string> {
       std::ifstream in(file);
       std::stringstream text;
       text << in.rdbuf();
       std::string token = trim(text.str());
       if (token.rfind("SLURM_JWT=", 0) == 0) token = trim(token.substr(10));
       if (token.empty()) {
-        error = fmt::format("cannot read a Slurm token from {} (the compute's token_file)", file);
+        return fail(
+            fmt::format("cannot read a Slurm token from {} (the compute's token_file)", file));
       }
       return token;
     };
   }
   std::string variable = token_variable(compute);
-  return [variable](std::string& error) {
+  return [variable]() -> Result<std::string> {
     const char* value = std::getenv(variable.c_str());
     std::string token = value ? trim(value) : "";
     if (token.empty()) {
-      error = fmt::format(
+      return fail(fmt::format(
           "the environment variable {} (the compute's token_env) holds no Slurm token; set it "
           "(scontrol token) or name a token_file",
-          variable);
+          variable));
     }
     return token;
   };
 }
 
-std::optional<std::string> choose_api_version(const json& openapi, std::string& error) {
+Result<std::string> choose_api_version(const json& openapi) {
   static const std::regex submit_path(R"(^/slurm/(v[0-9]+\.[0-9]+\.[0-9]+)/job/submit$)");
   std::set<std::string> offered;
   if (openapi.is_object() && openapi.contains("paths") && openapi["paths"].is_object()) {
@@ -102,12 +103,11 @@ std::optional<std::string> choose_api_version(const json& openapi, std::string& 
   if (offered.count(std::string(kSlurmApiVersion))) return std::string(kSlurmApiVersion);
   std::string list;
   for (const std::string& version : offered) list += (list.empty() ? "" : ", ") + version;
-  error = fmt::format(
+  return fail(fmt::format(
       "slurmrestd offers no job API jobc can use ({}); jobc writes {} payloads: start slurmrestd "
       "with -s openapi/{}, or name the version in the compute's api_version",
       list.empty() ? "none found in GET /openapi/v3" : "it offers " + list, kSlurmApiVersion,
-      kSlurmApiVersion);
-  return std::nullopt;
+      kSlurmApiVersion));
 }
 
 SlurmClient::SlurmClient(std::shared_ptr<HttpTransport> transport, std::string endpoint,
@@ -127,17 +127,16 @@ SlurmClient::SlurmClient(std::shared_ptr<HttpTransport> transport, std::string e
 std::optional<json> SlurmClient::call(const std::string& method, const std::string& path,
                                       const std::string& body, SlurmError& error, long timeout_ms) {
   error = {};
-  std::string token_error;
-  std::string token = token_(token_error);
-  if (token.empty()) {
-    error.message = token_error;
+  Result<std::string> token = token_();
+  if (!token) {
+    error.message = token.error().message;
     return std::nullopt;
   }
   HttpRequest request;
   request.method = method;
   request.url = endpoint_ + path;
   request.headers = {
-      {"X-SLURM-USER-NAME", user_}, {"X-SLURM-USER-TOKEN", token}, {"Accept", "application/json"}};
+      {"X-SLURM-USER-NAME", user_}, {"X-SLURM-USER-TOKEN", *token}, {"Accept", "application/json"}};
   if (!body.empty()) {
     request.headers.emplace_back("Content-Type", "application/json");
     request.body = body;
@@ -185,9 +184,12 @@ std::optional<long long> SlurmClient::submit(const json& payload, SlurmError& er
   if (!answer && error.status == 404 && version_assumed_) {
     // Most likely a slurmrestd without this version's plugin: say which ones it has.
     SlurmError ignored;
-    std::string reason;
     auto document = call("GET", "/openapi/v3", "", ignored, 30000);
-    if (document && !choose_api_version(*document, reason)) error.message = reason;
+    if (document) {
+      if (auto usable = choose_api_version(*document); !usable) {
+        error.message = usable.error().message;
+      }
+    }
   }
   if (!answer) return std::nullopt;
   version_assumed_ = false;

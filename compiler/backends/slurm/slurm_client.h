@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "jobc/result.h"
 #include "support/http_client.h"
 
 namespace jobc::slurm {
@@ -26,16 +27,15 @@ struct SlurmError {
 };
 
 // Where the JWT comes from: the compute spec's token_env (default SLURM_JWT) or token_file,
-// read anew for each request so a refreshed file is picked up. Empty with `error` set when
-// there is none.
-using TokenSource = std::function<std::string(std::string& error)>;
+// read anew for each request so a refreshed file is picked up. An error when there is none.
+using TokenSource = std::function<Result<std::string>()>;
 TokenSource token_source(const nlohmann::json& compute);
 // The variable the token comes from (token_env, default SLURM_JWT); empty with a token_file.
 std::string token_variable(const nlohmann::json& compute);
 
 // The API version to use from the daemon's OpenAPI document (GET /openapi/v3): the one
-// jobc's payload is written for when offered.
-std::optional<std::string> choose_api_version(const nlohmann::json& openapi, std::string& error);
+// jobc's payload is written for when offered; an error naming the versions offered otherwise.
+Result<std::string> choose_api_version(const nlohmann::json& openapi);
 
 class SlurmClient {
  public:
