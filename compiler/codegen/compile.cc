@@ -25,7 +25,7 @@ const model::Field<std::string>& name_of(const model::Spec& spec) {
 // no longer be read.
 Result<std::string> derived_job_name(const model::Spec& spec, const InputRecord& inputs) {
   Hasher hasher(HashKind::Sha256);
-  hasher.update(spec.source().content_digest);
+  hasher.update(spec.source().canonical_json);  // JSON ends where it ends
   for (const auto& [shown, path] : inputs.files()) {
     // Length-prefixed: no file name can pass for another name and a digest.
     hasher.update(fmt::format("\n{}:{}", shown.size(), shown));

@@ -244,14 +244,6 @@ Result<pid_t> start_monitor(const std::filesystem::path& run_dir_path,
   return monitor;
 }
 
-pid_t start_monitor(const std::filesystem::path& run_dir, const std::vector<std::string>& withheld,
-                    std::string& error) {
-  Result<pid_t> monitor = start_monitor(run_dir, withheld);
-  if (monitor) return *monitor;
-  error = monitor.error().message;
-  return -1;
-}
-
 int monitor_main(const std::filesystem::path& run_dir, const BackendFactory& make) {
   auto config = read_monitor_config(run_dir);
   if (!config) return 2;

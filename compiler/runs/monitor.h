@@ -26,10 +26,6 @@ inline constexpr int kStopGraceSeconds = 10;
 // this process's without the variables `withheld` names (credentials it has no use for).
 Result<pid_t> start_monitor(const std::filesystem::path& run_dir,
                             const std::vector<std::string>& withheld);
-// The same, in the old form runs/submit.cc still calls: -1 with `error`. Goes once submit.cc
-// calls the Result form.
-pid_t start_monitor(const std::filesystem::path& run_dir, const std::vector<std::string>& withheld,
-                    std::string& error);
 
 // The body of `jobc __monitor RUN_DIR`: runs the job to its final status. Returns the
 // process exit status.

@@ -187,11 +187,10 @@ Result<Submission> submit_job(const LoadedSpec& spec, const CompileResult& compi
   folder.recorded();
   if (!start_from_submitter(*backend, context, store, submission)) return submission;
   // The monitor has no use for the registry's password (the image is ready by now).
-  std::string error;
-  pid_t monitor = start_monitor(submission.run_dir, credentials.submitter_only, error);
-  if (monitor < 0) {
-    (void)store.finish(run.id, RunStatus::Failed, std::nullopt, error);
-    return fail(error);
+  Result<pid_t> monitor = start_monitor(submission.run_dir, credentials.submitter_only);
+  if (!monitor) {
+    (void)store.finish(run.id, RunStatus::Failed, std::nullopt, monitor.error().message);
+    return monitor.error();
   }
   return submission;
 }

@@ -88,8 +88,7 @@ Result<UploadOutcome> upload_planned(const PlannedUpload& planned, const Datasto
   Result<UploadOutcome> outcome = upload(client, *request, 0, [&](const UploadProgress& now) {
     std::lock_guard<std::mutex> guard(lock);
     last = now;
-    if (terminal)
-      progress << "\r" << progress_line("uploading " + what, now, seconds()) << std::flush;
+    if (terminal) progress << "\r" << progress_line(what, now, seconds()) << std::flush;
   });
   if (terminal && last.files_total > 0) progress << "\n";
   if (!outcome)

@@ -161,7 +161,8 @@ model::SpecSource Reader::source() const {
   source.display_path = doc().display_path;
   source.dir = doc().dir;
   // As runs have always named it: the document after --set, as canonical JSON.
-  source.content_digest = sha256_hex(doc().root.dump());
+  source.canonical_json = doc().root.dump();
+  source.content_digest = sha256_hex(source.canonical_json);
   return source;
 }
 

@@ -13,8 +13,10 @@ struct SpecSource {
   SpecKind kind = SpecKind::CommandJob;
   std::string display_path;   // the path as the user gave it; used in messages
   std::filesystem::path dir;  // relative paths in the spec resolve against this folder
-  // sha256 of the document after --set (its canonical JSON): names a job that has none and
-  // tells two submissions of the same spec apart from two of different ones.
+  // The document after --set as canonical (compact) JSON, and its sha256: a job that has no
+  // name is named from the first; the second tells two submissions of the same spec apart
+  // from two of different ones.
+  std::string canonical_json;
   std::string content_digest;
   // A path written in the spec, resolved against `dir`.
   std::filesystem::path resolve(const std::string& written) const;

@@ -87,13 +87,10 @@ Status BlobClient::put_file(std::string_view container, std::string_view blob, c
       bytes = std::move(*read);
       if (size > 0) md5 = content_md5(bytes);
     } else {
-      try {
-        Hasher hasher(HashKind::Md5);
-        hasher.update_file(file);
-        md5 = base64_encode(hex_to_bytes(hasher.hex()));
-      } catch (const std::exception& problem) {
-        return fail(doing + ": " + problem.what());
-      }
+      Hasher hasher(HashKind::Md5);
+      if (Status hashed = hasher.update_file(file); !hashed)
+        return fail(doing + ": " + hashed.error().message);
+      md5 = base64_encode(hex_to_bytes(hasher.hex()));
     }
     auto response = sender.send([&] {
       HttpRequest request = data_request(url, bytes);
