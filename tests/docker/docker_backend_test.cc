@@ -8,6 +8,7 @@
 
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "backends/docker/container_config.h"
 #include "backends/docker/image_builder.h"
@@ -339,6 +340,49 @@ TEST_SUITE("docker_backend") {
       CHECK(requests[i].path.find("/logs") == std::string::npos);
     }
     CHECK(attach < start);
+  }
+
+  TEST_CASE("an attach the engine answers after the container started is dropped for the log") {
+    // The engine answers the attach only after start() stopped waiting: output written before
+    // the attach took effect would be missing, so the whole output comes from the engine's log.
+    struct SlowAttach : FakeTransport {
+      jobc::HttpResponse perform(const jobc::HttpRequest& request) override {
+        if (request.url.find("/attach") != std::string::npos) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        }
+        return FakeTransport::perform(request);
+      }
+    };
+    jobc::testing::TempDir dir;
+    auto transport = std::make_shared<SlowAttach>();
+    transport->on("POST", "/containers/create", 201, R"({"Id":"s1"})");
+    transport->on("POST", "/containers/s1/attach?stream=1&stdout=1&stderr=1", 200, "",
+                  {frame(1, "second\n")});
+    transport->on("POST", "/containers/s1/start", 204);
+    transport->on("GET", "/containers/s1/logs?stdout=1&stderr=1&follow=1", 200, "",
+                  {frame(1, "first\nsecond\n")});
+    transport->on("GET", "/containers/s1/logs?stdout=1&stderr=1", 200, "",
+                  {frame(1, "first\nsecond\n")});
+    transport->on("POST", "/containers/s1/wait", 200, R"({"StatusCode":0})");
+    transport->on("GET", "/containers/s1/json", 200, R"({"State":{"OOMKilled":false}})");
+    transport->on("DELETE", "/containers/s1", 204);
+    jobc::RunContext context;
+    context.run.id = "slow";
+    context.log_file = dir.path / "log";
+    context.backend_state = {
+        {"engine", "unix:///fake.sock"}, {"api_version", "1.41"}, {"image", "i"}};
+    jobc::DockerBackend backend(transport);
+    backend.set_attach_wait(std::chrono::milliseconds(20));
+    {
+      jobc::Status status = backend.start(context);
+      REQUIRE_MESSAGE(status.ok(), status.error().message);
+    }
+    std::optional<jobc::JobExit> exit;
+    for (int i = 0; i < 50 && !exit; ++i) exit = backend.poll(context, 100);
+    REQUIRE(exit);
+    backend.collect(context);
+    CHECK(jobc::testing::slurp(context.log_file) == "first\nsecond\n");
+    CHECK(transport->find("GET", "/containers/s1/logs?stdout=1&stderr=1&follow=1"));
   }
 
   TEST_CASE("a container that cannot start is removed, and the error says why") {

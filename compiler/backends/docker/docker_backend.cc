@@ -241,7 +241,8 @@ Status DockerBackend::start(RunContext& context) {
   logs_thread_ = std::thread(&DockerBackend::stream_output, this, context.log_file);
   {
     std::unique_lock lock(mutex_);
-    changed_.wait_for(lock, std::chrono::seconds(5), [this] { return attach_ != Attach::Pending; });
+    changed_.wait_for(lock, attach_wait_, [this] { return attach_ != Attach::Pending; });
+    if (attach_ == Attach::Pending) attach_ = Attach::Late;
   }
   HttpResponse started = engine_->call("POST", "/containers/" + container_id_ + "/start");
   if (!started.ok() && started.status != 304) {
@@ -278,18 +279,24 @@ void DockerBackend::stream_output(fs::path log_file) {
       payload.remove_prefix(static_cast<size_t>(wrote));
     }
   };
+  auto attach_open = [this] {
+    std::lock_guard lock(mutex_);
+    return attach_ == Attach::Open;
+  };
   auto read = [&](const std::string& method, const std::string& path, bool streaming,
                   bool attaching) {
     MultiplexedStreamDecoder decoder(write_payload);
     HttpRequest request = engine_->request(method, "/containers/" + container_id_ + path);
     request.timeout_ms = streaming ? 0 : 60000;
     request.on_chunk = [&](std::string_view chunk) {
+      if (attaching && !attach_open()) return false;  // a late attach is dropped unread
       decoder.feed(chunk);
       return !abort_.load();
     };
     if (attaching) {
       request.on_headers = [this](long status) {
         std::lock_guard lock(mutex_);
+        if (attach_ != Attach::Pending) return;  // too late: the container has started
         attach_ = status == 200 || status == 101 ? Attach::Open : Attach::Failed;
         changed_.notify_all();
       };
@@ -313,6 +320,8 @@ void DockerBackend::stream_output(fs::path log_file) {
   if (!complete && !abort_) {
     // No attach (or it broke): follow the engine's log of the container instead.
     wait_until([this] { return started_; }, std::chrono::seconds(30));
+    skip[0] = written[0];  // the log starts from the beginning: pass over what the attach wrote
+    skip[1] = written[1];
     HttpResponse followed = read("GET", "/logs?stdout=1&stderr=1&follow=1", true, false);
     if (!followed.ok() && !abort_) {
       append_run_note(log_file,

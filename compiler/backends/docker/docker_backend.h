@@ -13,6 +13,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
@@ -41,6 +42,9 @@ class DockerBackend : public Backend {
   Status stop_orphaned(RunContext& context) override;
   // The exit code of a container that had exited on its own when stop_orphaned() removed it.
   std::optional<JobExit> orphaned_exit(RunContext& context) override;
+  // How long start() waits for the engine to answer the attach before it starts the container
+  // anyway (and reads the engine's log instead). Tests shorten it.
+  void set_attach_wait(std::chrono::milliseconds wait) { attach_wait_ = wait; }
 
  private:
   Result<std::unique_ptr<docker::EngineClient>> engine_from_state(const RunContext& context) const;
@@ -60,7 +64,10 @@ class DockerBackend : public Backend {
   std::optional<JobExit> orphan_exit_;
   bool logs_done_ = false;
   bool started_ = false;
-  enum class Attach { Pending, Open, Failed } attach_ = Attach::Pending;
+  // Late: the container started before the attach was answered, so the attach may have missed
+  // the first output and is dropped for the engine's log, which has everything.
+  enum class Attach { Pending, Open, Failed, Late } attach_ = Attach::Pending;
+  std::chrono::milliseconds attach_wait_{5000};
   std::atomic<bool> abort_{false};
   std::thread logs_thread_;
   std::thread wait_thread_;
