@@ -8,7 +8,7 @@
 #                  < front end and model (compiler/spec, compiler/diagnostics; the model's
 #                    types, compiler/model and include/jobc/model, which the front end builds
 #                    and every later stage reads)
-#                  < codegen < backends < runs < cli (compiler/<layer>).
+#                  < codegen < backends < runs < cli and server (compiler/<layer>).
 #                  A public header in include/jobc/ has the layer of what it declares (the
 #                  table below); a header missing from the table is itself a break.
 #   document       only the front end reads the parsed document (`.doc`, `doc.root`,
@@ -80,7 +80,7 @@ BEGIN {
   folder["support"] = 1; folder["embedded"] = 1
   folder["spec"] = 2; folder["diagnostics"] = 2
   folder["model"] = 2; folder["codegen"] = 4; folder["backends"] = 5
-  folder["runs"] = 6; folder["cli"] = 7
+  folder["runs"] = 6; folder["cli"] = 7; folder["server"] = 7
   backend_names = "^(local|docker|slurm|amlcompute|azureml)$"
   while ((getline entry < allowed_file) > 0) {
     if (entry == "") continue

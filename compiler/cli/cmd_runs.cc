@@ -83,6 +83,7 @@ Command add_runs_command(CLI::App& app) {
   add_runs_list_command(*runs, chosen);
   add_runs_show_command(*runs, chosen);
   add_runs_logs_command(*runs, chosen);
+  add_runs_metrics_command(*runs, chosen);
   add_runs_cancel_command(*runs, chosen);
   add_runs_download_command(*runs, chosen);
   add_runs_delete_command(*runs, chosen);

@@ -17,6 +17,7 @@ using ChosenAction = std::shared_ptr<Action>;
 void add_runs_list_command(CLI::App& runs, const ChosenAction& chosen);
 void add_runs_show_command(CLI::App& runs, const ChosenAction& chosen);
 void add_runs_logs_command(CLI::App& runs, const ChosenAction& chosen);
+void add_runs_metrics_command(CLI::App& runs, const ChosenAction& chosen);
 void add_runs_cancel_command(CLI::App& runs, const ChosenAction& chosen);
 void add_runs_download_command(CLI::App& runs, const ChosenAction& chosen);
 void add_runs_delete_command(CLI::App& runs, const ChosenAction& chosen);

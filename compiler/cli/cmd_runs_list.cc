@@ -2,13 +2,18 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <iostream>
+#include <map>
+#include <optional>
 #include <string_view>
 
 #include "cli/cmd_runs.h"
 #include "cli/run_json.h"
 #include "cli/time_arguments.h"
+#include "runs/tracking/metrics_store.h"
 #include "runs/unrecorded_runs.h"
+#include "support/text.h"
 
 namespace jobc::cli {
 namespace {
@@ -19,7 +24,28 @@ struct ListArgs {
   std::string since;
   size_t limit = 0;
   std::string output = "table";
+  std::string sort;  // "metrics.KEY [asc|desc]"
 };
+
+// --sort "metrics.KEY [asc|desc]": the metric and the direction; nullopt when malformed.
+struct MetricOrder {
+  std::string key;
+  bool descending = false;
+};
+std::optional<MetricOrder> parse_sort(const std::string& text) {
+  std::string spec = trim(text);
+  MetricOrder order;
+  auto space = spec.rfind(' ');
+  if (space != std::string::npos) {
+    std::string direction = lower(trim(spec.substr(space + 1)));
+    if (direction != "asc" && direction != "desc") return std::nullopt;
+    order.descending = direction == "desc";
+    spec = trim(spec.substr(0, space));
+  }
+  if (!spec.starts_with("metrics.") || spec.size() == 8) return std::nullopt;
+  order.key = spec.substr(8);
+  return order;
+}
 
 // What the NAME column shows: the display name, else a name the user gave (not the id).
 std::string shown_name(const RunRecord& run) {
@@ -28,7 +54,9 @@ std::string shown_name(const RunRecord& run) {
 }
 
 // Columns are as wide as their longest value, so a long name never shifts the ones after it.
-void print_table(const std::vector<RunRecord>& runs) {
+// `metric`: the values of the metric the runs are sorted by, shown as a last column.
+void print_table(const std::vector<RunRecord>& runs, const std::string& metric_key,
+                 const std::map<std::string, double>& metric) {
   size_t id_width = 2, name_width = 12, experiment_width = 10;
   for (const RunRecord& run : runs) {
     id_width = std::max(id_width, run.id.size());
@@ -37,17 +65,21 @@ void print_table(const std::vector<RunRecord>& runs) {
   }
   auto row = [&](std::string_view id, std::string_view name, std::string_view experiment,
                  std::string_view status, std::string_view created, std::string_view duration,
-                 std::string_view backend) {
-    std::cout << fmt::format("{:<{}}  {:<{}}  {:<{}}  {:<10} {:<21} {:>9} {}\n", id, id_width, name,
-                             name_width, experiment, experiment_width, status, created, duration,
-                             backend);
+                 std::string_view backend, std::string_view value) {
+    std::string line =
+        fmt::format("{:<{}}  {:<{}}  {:<{}}  {:<10} {:<21} {:>9} {:<8}", id, id_width, name,
+                    name_width, experiment, experiment_width, status, created, duration, backend);
+    if (!metric_key.empty()) line += fmt::format(" {}", value);
+    std::cout << trim(line) << "\n";
   };
-  row("ID", "DISPLAY NAME", "EXPERIMENT", "STATUS", "CREATED", "DURATION", "BACKEND");
+  row("ID", "DISPLAY NAME", "EXPERIMENT", "STATUS", "CREATED", "DURATION", "BACKEND", metric_key);
   int64_t now = now_ms();
   for (const RunRecord& run : runs) {
     auto duration = run_duration_ms(run, now);
+    auto value = metric.find(run.id);
     row(run.id, shown_name(run), run.experiment, status_name(run.status), iso_time(run.created_ms),
-        duration ? format_duration(*duration) : "", run.backend);
+        duration ? format_duration(*duration) : "", run.backend,
+        value == metric.end() ? "" : fmt::format("{:.6g}", value->second));
   }
 }
 
@@ -71,8 +103,17 @@ int list_runs(const ListArgs& args) {
     }
     filter.created_since_ms = *since;
   }
+  std::optional<MetricOrder> order;
+  if (!args.sort.empty() && !(order = parse_sort(args.sort))) {
+    std::cerr << "jobc runs list: --sort '" << args.sort
+              << "' is not metrics.KEY, optionally followed by asc or desc (--sort "
+                 "'metrics.loss asc')\n";
+    return kExitUsage;
+  }
   auto store = open_runs_store();
   if (!store) return kExitUsage;
+  // A limit applies after sorting by a metric: the best runs, not the newest.
+  if (order) filter.limit = 0;
   auto runs = store->list(filter);
   if (!store->read_failure().empty()) {
     std::cerr << "jobc runs list: " << store->read_failure() << "\n";
@@ -82,13 +123,36 @@ int list_runs(const ListArgs& args) {
     std::cerr << "jobc runs list: warning: " << folder.string()
               << " has no record in runs.db (not listed; remove it if it is not needed)\n";
   }
+  std::map<std::string, double> metric;
+  if (order) {
+    auto metrics = MetricsStore::open(store->home());
+    auto values = metrics ? (*metrics)->latest_of_every_run(order->key)
+                          : Result<std::map<std::string, double>>(metrics.error());
+    if (!values) {
+      std::cerr << "jobc runs list: " << values.error().message << "\n";
+      return kExitUsage;
+    }
+    metric = std::move(*values);
+    // Runs that did not log the metric (or logged NaN) come last, newest first as before.
+    auto rank = [&](const RunRecord& run) -> std::optional<double> {
+      auto found = metric.find(run.id);
+      if (found == metric.end() || std::isnan(found->second)) return std::nullopt;
+      return order->descending ? -found->second : found->second;
+    };
+    std::stable_sort(runs.begin(), runs.end(), [&](const RunRecord& a, const RunRecord& b) {
+      auto left = rank(a), right = rank(b);
+      if (!left || !right) return left.has_value() && !right.has_value();
+      return *left < *right;
+    });
+    if (args.limit > 0 && runs.size() > args.limit) runs.resize(args.limit);
+  }
   if (args.output == "json") {
     nlohmann::json out = nlohmann::json::array();
     for (const RunRecord& run : runs) out.push_back(run_json(run, store->run_dir(run.id)));
     std::cout << out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     return kExitOk;
   }
-  print_table(runs);
+  print_table(runs, order ? "metrics." + order->key : "", metric);
   return kExitOk;
 }
 
@@ -106,6 +170,9 @@ void add_runs_list_command(CLI::App& runs, const ChosenAction& chosen) {
                    "date or time (2026-11-30, 2026-11-30T12:00)");
   list->add_option("--limit", args->limit, "at most this many runs, the newest")
       ->check(CLI::PositiveNumber);
+  list->add_option("--sort", args->sort,
+                   "order by a metric's last value: 'metrics.KEY' (ascending), or "
+                   "'metrics.KEY desc'; runs without it last");
   list->add_option("--output,--output-format", args->output,
                    "table, or json (an array of what runs show prints)")
       ->check(CLI::IsMember({"table", "json"}));

@@ -1,11 +1,13 @@
 // `jobc runs show RUN`: every field of one run, as text or one JSON object.
 #include <fmt/format.h>
 
+#include <cmath>
 #include <iostream>
 
 #include "cli/cmd_runs.h"
 #include "cli/run_json.h"
 #include "runs/monitor_config.h"
+#include "runs/tracking/metrics_store.h"
 
 namespace jobc::cli {
 namespace {
@@ -27,11 +29,37 @@ int show_run(const ShowArgs& args) {
     const nlohmann::json state = config->value("backend_state", nlohmann::json::object());
     if (state.is_object() && state.value("url", "") != "") info["url"] = state.value("url", "");
   }
+  // What the job logged with MLflow's API: parameters, tags and the last value of each metric.
+  if (auto metrics = MetricsStore::open(store->home())) {
+    auto params = (*metrics)->params(run->id);
+    auto tags = (*metrics)->tags(run->id);
+    auto latest = (*metrics)->latest(run->id);
+    if (params && !params->empty()) info["params"] = *params;
+    if (tags && !tags->empty()) info["tags"] = *tags;
+    if (latest && !latest->empty()) {
+      nlohmann::json last = nlohmann::json::object();
+      for (const MetricPoint& point : *latest) {
+        last[point.key] = std::isfinite(point.value) ? nlohmann::json(point.value)
+                          : std::isnan(point.value)
+                              ? nlohmann::json("NaN")
+                              : nlohmann::json(point.value > 0 ? "Infinity" : "-Infinity");
+      }
+      info["metrics"] = last;
+    }
+  }
   if (args.output == "json") {
     std::cout << info.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     return kExitOk;
   }
   for (const auto& [key, value] : info.items()) {
+    if (value.is_object()) {  // params, tags, metrics: one line each
+      std::cout << key << ":\n";
+      for (const auto& [name, entry] : value.items()) {
+        std::cout << fmt::format("  {:<24} {}\n", name,
+                                 entry.is_string() ? entry.get<std::string>() : entry.dump());
+      }
+      continue;
+    }
     std::string text = value.is_string() ? value.get<std::string>()
                        : value.is_null() ? ""
                                          : value.dump();

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "cli/cmd_runs.h"
+#include "runs/tracking/metrics_store.h"
 #include "support/process.h"
 
 namespace jobc::cli {
@@ -33,6 +34,17 @@ bool monitor_done(const RunRecord& run) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   return false;
+}
+
+// A deleted run's metrics, parameters and tags go with it; failing that only leaves rows no
+// run shows, so it is a warning.
+void forget_metrics(const RunStore& store, const std::string& id) {
+  auto metrics = MetricsStore::open(store.home());
+  Status removed = metrics ? (*metrics)->remove(id) : Status(metrics.error());
+  if (!removed) {
+    std::cerr << "jobc: warning: run " << id
+              << "'s metrics stay in runs.db: " << removed.error().message << "\n";
+  }
 }
 
 }  // namespace
@@ -66,6 +78,7 @@ int delete_runs(RunStore& store, const std::vector<RunRecord>& runs, bool dry_ru
       freed = store.disk_usage(run.id);
     } else if (Result<uint64_t> removed = store.remove(run.id); removed) {
       freed = *removed;
+      forget_metrics(store, run.id);
     } else {
       std::cerr << fmt::format("{}cannot delete run {}: {}\n", prefix, run.id,
                                removed.error().message);

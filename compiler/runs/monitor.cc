@@ -20,6 +20,7 @@
 #include "runs/orphaned_job.h"
 #include "runs/space_reserve.h"
 #include "runs/stale_staging.h"
+#include "runs/tracking/tracking_process.h"
 #include "runs/unrecorded_runs.h"
 #include "support/process.h"
 
@@ -69,6 +70,25 @@ bool record_monitor(RunStore& store, RunContext& context, const JobPhase& phase)
   return true;
 }
 
+// Serves the run's MLflow tracking endpoint and gives the job MLflow's variables. A run
+// whose endpoint cannot start still runs, without them, and its log says why.
+std::unique_ptr<TrackingProcess> serve_tracking(const RunStore& store, RunContext& context,
+                                                const Backend& backend) {
+  const RunRecord& run = context.run;
+  TrackedRun tracked{run.id, run.display_name.empty() ? run.name : run.display_name, run.experiment,
+                     backend.artifact_uri(context), run.created_ms};
+  auto started = TrackingProcess::start(store.home(), {tracked}, context.run_dir / "tracking.log");
+  if (!started) {
+    append_run_log(context, "no MLflow tracking for this run: " + started.error().message);
+    return nullptr;
+  }
+  std::string uri = backend.tracking_uri(context, (*started)->port());
+  for (auto& [name, value] : (*started)->variables(tracked, uri)) {
+    context.environment[name] = value;
+  }
+  return std::move(*started);
+}
+
 void run_to_completion(RunStore& store, RunContext& context, Backend& backend) {
   std::string error;
   RunRecord& run = context.run;
@@ -84,6 +104,9 @@ void run_to_completion(RunStore& store, RunContext& context, Backend& backend) {
   }
   JobPhase recorded = backend.phase();
   if (!record_monitor(store, context, recorded)) return;
+  // Lives until the job has ended and its outputs are collected.
+  std::unique_ptr<TrackingProcess> tracking;
+  if (!adopting && backend.reaches_tracking()) tracking = serve_tracking(store, context, backend);
   if (!adopting) {
     if (Status started = backend.start(context); !started) {
       const std::string& why = started.error().message;

@@ -111,6 +111,15 @@ class Backend {
   virtual Status adopt(RunContext& /*context*/) {
     return fail("this backend cannot take over a job started elsewhere");
   }
+  // Whether this backend's jobs get an MLflow tracking endpoint: the monitor then serves one
+  // on 127.0.0.1 before start() and puts MLflow's variables in context.environment.
+  virtual bool reaches_tracking() const { return false; }
+  // MLFLOW_TRACKING_URI as the job's processes see it, the server listening on
+  // 127.0.0.1:`port`.
+  virtual std::string tracking_uri(const RunContext& /*context*/, int /*port*/) const { return {}; }
+  // The run's outputs/ as the job's processes see it, a file:// URI: the MLflow run's
+  // artifact_uri, where log_artifact() copies files.
+  virtual std::string artifact_uri(const RunContext& /*context*/) const { return {}; }
   // Waits up to `wait_ms` for the job; its exit when it has ended.
   virtual std::optional<JobExit> poll(RunContext& context, int wait_ms) = 0;
   // The job's phase as of the last start() or poll(); before start(), the phase the run is

@@ -126,8 +126,9 @@ TEST_SUITE("cli") {
     jobc::testing::TempDir dir;
     fs::path script = write_script(dir, "bash", "jobc.bash");
     CHECK(bash_complete(script, {"jobc", "va"}) == Words{"validate"});
-    CHECK(bash_complete(script, {"jobc", "runs", ""}) ==
-          Words{"list", "show", "logs", "cancel", "download", "delete", "prune", "repair"});
+    CHECK(bash_complete(script, {"jobc", "runs", ""}) == Words{"list", "show", "logs", "metrics",
+                                                               "cancel", "download", "delete",
+                                                               "prune", "repair"});
     CHECK(bash_complete(script, {"jobc", "validate", "--format", ""}) ==
           Words{"gcc", "json", "github"});
     // bash splits --format=j at '=' into three words.
@@ -183,8 +184,9 @@ TEST_SUITE("cli") {
     fs::path script = write_script(dir, "fish", "jobc.fish");
     CHECK(run_command("fish --no-config -n " + shell_quote(script.string())).status == 0);
     CHECK(fish_complete(script, "jobc va") == Words{"validate"});
-    CHECK(fish_complete(script, "jobc runs ") ==
-          Words{"cancel", "delete", "download", "list", "logs", "prune", "repair", "show"});
+    CHECK(fish_complete(script, "jobc runs ") == Words{"cancel", "delete", "download", "list",
+                                                       "logs", "metrics", "prune", "repair",
+                                                       "show"});
     CHECK(fish_complete(script, "jobc validate --format ") == Words{"gcc", "github", "json"});
   }
 
@@ -197,8 +199,8 @@ TEST_SUITE("cli") {
     fs::path script = write_script(dir, "zsh", "_jobc");
     CHECK(run_command("zsh -n " + shell_quote(script.string())).status == 0);
     CHECK(zsh_complete(script, "jobc va") == Words{"validate"});
-    CHECK(zsh_complete(script, "jobc runs ") ==
-          Words{"list", "show", "logs", "cancel", "download", "delete", "prune", "repair"});
+    CHECK(zsh_complete(script, "jobc runs ") == Words{"list", "show", "logs", "metrics", "cancel",
+                                                      "download", "delete", "prune", "repair"});
     CHECK(zsh_complete(script, "jobc validate --format ") == Words{"gcc", "json", "github"});
     fs::create_directories(dir.path / "home/runs/mnist_1700000000_0a1b2c3d");
     CHECK(zsh_complete(script, "jobc runs logs ", (dir.path / "home").string()) ==

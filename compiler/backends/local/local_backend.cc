@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "backends/local/local_job_files.h"
+#include "support/http_client.h"
 #include "support/process.h"
 
 namespace jobc {
@@ -82,6 +83,18 @@ Status LocalBackend::start(RunContext& context) {
   context.run.backend_job_id = std::to_string(pid_);  // also the process group id
   write_job_leader(context.run_dir, {pid_, process_start_time(pid_)});
   return {};
+}
+
+std::string LocalBackend::tracking_uri(const RunContext& /*context*/, int port) const {
+  return "http://127.0.0.1:" + std::to_string(port);
+}
+
+std::string LocalBackend::artifact_uri(const RunContext& context) const {
+  std::string uri = "file://";
+  for (const auto& part : (context.work_dir / "outputs").relative_path()) {
+    uri += "/" + url_encode(part.string());
+  }
+  return uri;
 }
 
 void LocalBackend::signal_job(const RunContext& context, int signal) {

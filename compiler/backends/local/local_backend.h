@@ -20,6 +20,11 @@ class LocalBackend : public Backend {
   void stop(RunContext& context, bool force) override;
   std::optional<JobExit> orphaned_exit(RunContext& context) override;
   Status stop_orphaned(RunContext& context) override;
+  // The job runs on this machine: it reaches the endpoint on loopback and writes artifacts
+  // straight into the run's outputs/.
+  bool reaches_tracking() const override { return true; }
+  std::string tracking_uri(const RunContext& context, int port) const override;
+  std::string artifact_uri(const RunContext& context) const override;
 
  private:
   // Signals the group, the processes with the job's marker, and the orphans adopted.

@@ -1,0 +1,42 @@
+// The MLflow tracking endpoint of one run, served by `jobc-server track` (a process of its own:
+// jobc links no HTTP server). The monitor starts it before the job, gives the job the
+// endpoint through MLflow's standard variables, and stops it when the job has ended; if the
+// monitor dies, the server sees its stdin close and exits too.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "jobc/result.h"
+#include "runs/tracking/mlflow_api.h"
+
+namespace jobc {
+
+class TrackingProcess {
+ public:
+  // Starts the server for `runs` with a fresh random token; its own messages go to `log`.
+  static Result<std::unique_ptr<TrackingProcess>> start(const std::filesystem::path& home,
+                                                        const std::vector<TrackedRun>& runs,
+                                                        const std::filesystem::path& log);
+  ~TrackingProcess();  // stops the server
+
+  int port() const { return port_; }
+  // MLFLOW_TRACKING_URI, MLFLOW_TRACKING_TOKEN, MLFLOW_RUN_ID, MLFLOW_EXPERIMENT_NAME and
+  // MLFLOW_EXPERIMENT_ID for `run`, the job reaching the server at `tracking_uri`.
+  std::map<std::string, std::string> variables(const TrackedRun& run,
+                                               const std::string& tracking_uri) const;
+
+ private:
+  TrackingProcess() = default;
+  int control_ = -1;  // the server's stdin: closing it stops the server
+  int port_ = 0;
+  std::string token_;
+};
+
+// Where `jobc-server` is: beside the running jobc.
+std::filesystem::path server_executable();
+
+}  // namespace jobc

@@ -1,0 +1,90 @@
+#include "server/tracking_server.h"
+
+#include <httplib.h>
+
+#include <iostream>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <thread>
+
+#include "runs/tracking/mlflow_api.h"
+
+namespace jobc {
+namespace {
+
+using json = nlohmann::json;
+
+// A tracking request carries at most a batch of 1000 entries of bounded size.
+constexpr size_t kMaxRequestBytes = 16 << 20;
+
+std::vector<TrackedRun> runs_of(const json& config) {
+  std::vector<TrackedRun> runs;
+  for (const json& run : config.value("runs", json::array())) {
+    runs.push_back({run.value("run_id", ""), run.value("run_name", ""),
+                    run.value("experiment_name", ""), run.value("artifact_uri", ""),
+                    run.value("start_ms", int64_t{0})});
+  }
+  return runs;
+}
+
+}  // namespace
+
+int tracking_server_main(std::istream& in, std::ostream& out) {
+  std::string line;
+  std::getline(in, line);
+  json config = json::parse(line, nullptr, false);
+  if (!config.is_object() || !config.contains("token") || !config.contains("home")) {
+    std::cerr << "jobc-server track: expected the configuration as one JSON line on stdin\n";
+    return 2;
+  }
+  auto store = MetricsStore::open(config["home"].get<std::string>());
+  if (!store) {
+    std::cerr << "jobc-server track: " << store.error().message << "\n";
+    return 1;
+  }
+  MlflowApi api(**store, config["token"].get<std::string>(), runs_of(config));
+  config.erase("token");
+  std::mutex serialized;  // one store connection: requests take turns
+
+  httplib::Server server;
+  server.set_payload_max_length(kMaxRequestBytes);
+  auto handler = [&](const httplib::Request& request, httplib::Response& response) {
+    ApiRequest call;
+    call.method = request.method;
+    call.path = request.matches[1];
+    for (const auto& [name, value] : request.params) call.query.emplace(name, value);
+    call.body = request.body;
+    call.authorization = request.get_header_value("Authorization");
+    ApiReply reply;
+    {
+      std::lock_guard lock(serialized);
+      reply = api.handle(call);
+    }
+    response.status = reply.status;
+    response.set_content(reply.body, "application/json");
+  };
+  for (const char* prefix : {R"(/api/2\.0/mlflow/(.*))", R"(/ajax-api/2\.0/mlflow/(.*))"}) {
+    server.Get(prefix, handler);
+    server.Post(prefix, handler);
+  }
+  int port = server.bind_to_any_port(config.value("host", "127.0.0.1"));
+  if (port <= 0) {
+    std::cerr << "jobc-server track: cannot listen on " << config.value("host", "127.0.0.1")
+              << "\n";
+    return 1;
+  }
+  out << json{{"port", port}}.dump() << std::endl;
+  // The monitor holds the other end of stdin: its end (EOF) ends the server.
+  std::thread watch([&] {
+    std::string ignored;
+    while (std::getline(in, ignored)) {
+    }
+    server.stop();
+  });
+  server.listen_after_bind();
+  watch.join();
+  return 0;
+}
+
+}  // namespace jobc
