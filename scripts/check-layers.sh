@@ -80,7 +80,7 @@ BEGIN {
   folder["support"] = 1; folder["embedded"] = 1
   folder["spec"] = 2; folder["diagnostics"] = 2
   folder["model"] = 2; folder["codegen"] = 4; folder["backends"] = 5
-  folder["runs"] = 6; folder["cli"] = 7; folder["server"] = 7
+  folder["runs"] = 6; folder["cli"] = 7; folder["server"] = 7; folder["relay"] = 7
   backend_names = "^(local|docker|slurm|amlcompute|azureml)$"
   while ((getline entry < allowed_file) > 0) {
     if (entry == "") continue

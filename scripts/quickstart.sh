@@ -3,6 +3,6 @@
 # first command), ending with its output and final status.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh jobc jobc-server  # the test binary is not needed to run a job
+scripts/setup.sh jobc jobc-server jobc-relay  # the test binary is not needed to run a job
 build/jobc validate examples/quickstart/job.yml
 exec build/jobc submit --stream examples/quickstart/job.yml

@@ -77,11 +77,13 @@ std::unique_ptr<TrackingProcess> serve_tracking(const RunStore& store, RunContex
   const RunRecord& run = context.run;
   TrackedRun tracked{run.id, run.display_name.empty() ? run.name : run.display_name, run.experiment,
                      backend.artifact_uri(context), run.created_ms};
-  auto started = TrackingProcess::start(store.home(), {tracked}, context.run_dir / "tracking.log");
+  auto started = TrackingProcess::start(store.home(), {tracked}, context.run_dir / "tracking.log",
+                                        backend.tracking_over_socket(context));
   if (!started) {
     append_run_log(context, "no MLflow tracking for this run: " + started.error().message);
     return nullptr;
   }
+  context.tracking_socket = (*started)->socket();
   std::string uri = backend.tracking_uri(context, (*started)->port());
   for (auto& [name, value] : (*started)->variables(tracked, uri)) {
     context.environment[name] = value;

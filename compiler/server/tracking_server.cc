@@ -1,7 +1,11 @@
 #include "server/tracking_server.h"
 
 #include <httplib.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <filesystem>
 #include <iostream>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -64,15 +68,33 @@ int tracking_server_main(std::istream& in, std::ostream& out) {
     response.status = reply.status;
     response.set_content(reply.body, "application/json");
   };
-  for (const char* prefix : {R"(/api/2\.0/mlflow/(.*))", R"(/ajax-api/2\.0/mlflow/(.*))"}) {
-    server.Get(prefix, handler);
-    server.Post(prefix, handler);
-  }
-  int port = server.bind_to_any_port(config.value("host", "127.0.0.1"));
+  auto add_routes = [&](httplib::Server& target) {
+    target.set_payload_max_length(kMaxRequestBytes);
+    for (const char* prefix : {R"(/api/2\.0/mlflow/(.*))", R"(/ajax-api/2\.0/mlflow/(.*))"}) {
+      target.Get(prefix, handler);
+      target.Post(prefix, handler);
+    }
+  };
+  add_routes(server);
+  const std::string host = config.value("host", "127.0.0.1");
+  int port = server.bind_to_any_port(host);
   if (port <= 0) {
-    std::cerr << "jobc-server track: cannot listen on " << config.value("host", "127.0.0.1")
-              << "\n";
+    std::cerr << "jobc-server track: cannot listen on " << host << "\n";
     return 1;
+  }
+  // A job in a container without a network reaches the endpoint through a unix socket
+  // mounted into it, and a relay inside (jobc-relay).
+  httplib::Server socket_server;
+  const std::string socket_path = config.value("unix_socket", "");
+  if (!socket_path.empty()) {
+    add_routes(socket_server);
+    socket_server.set_address_family(AF_UNIX);
+    if (!socket_server.bind_to_port(socket_path, 80)) {
+      std::cerr << "jobc-server track: cannot listen on " << socket_path << "\n";
+      return 1;
+    }
+    // The container's user may not be this one; the token guards the endpoint.
+    chmod(socket_path.c_str(), 0666);
   }
   out << json{{"port", port}}.dump() << std::endl;
   // The monitor holds the other end of stdin: its end (EOF) ends the server.
@@ -81,9 +103,17 @@ int tracking_server_main(std::istream& in, std::ostream& out) {
     while (std::getline(in, ignored)) {
     }
     server.stop();
+    socket_server.stop();
   });
+  std::thread on_socket;
+  if (!socket_path.empty()) on_socket = std::thread([&] { socket_server.listen_after_bind(); });
   server.listen_after_bind();
   watch.join();
+  if (on_socket.joinable()) on_socket.join();
+  if (!socket_path.empty()) {
+    unlink(socket_path.c_str());
+    rmdir(std::filesystem::path(socket_path).parent_path().c_str());
+  }
   return 0;
 }
 

@@ -38,6 +38,9 @@ struct RunContext {
   // Names of the credentials jobc uses for this run (the registry's password_env, a Slurm
   // token_env): the job's processes never get these variables. Names only, never values.
   std::vector<std::string> withheld_variables;
+  // The unix socket of the run's MLflow tracking endpoint, when the backend asked for one
+  // (Backend::tracking_over_socket); set by the monitor, never saved.
+  std::filesystem::path tracking_socket;
   // The compute spec the job runs on ({} for the built-in `local` and `docker`), and what
   // a backend's prepare() chose to keep for the monitor (an image tag, a staging folder).
   // Saved in monitor.json: never a secret.
@@ -114,6 +117,9 @@ class Backend {
   // Whether this backend's jobs get an MLflow tracking endpoint: the monitor then serves one
   // on 127.0.0.1 before start() and puts MLflow's variables in context.environment.
   virtual bool reaches_tracking() const { return false; }
+  // Whether the job reaches it through a unix socket (a container without a network): the
+  // monitor then sets context.tracking_socket for start() to mount into the job.
+  virtual bool tracking_over_socket(const RunContext& /*context*/) const { return false; }
   // MLFLOW_TRACKING_URI as the job's processes see it, the server listening on
   // 127.0.0.1:`port`.
   virtual std::string tracking_uri(const RunContext& /*context*/, int /*port*/) const { return {}; }

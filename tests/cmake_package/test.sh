@@ -12,7 +12,7 @@ trap 'rm -rf "$work"' EXIT
 
 cmake --install "$build_dir" --prefix "$work/prefix" >/dev/null
 for file in share/bash-completion/completions/jobc share/zsh/site-functions/_jobc \
-  share/fish/vendor_completions.d/jobc.fish share/man/man1/jobc.1 bin/jobc-server; do
+  share/fish/vendor_completions.d/jobc.fish share/man/man1/jobc.1 bin/jobc-server bin/jobc-relay; do
   test -s "$work/prefix/$file" || { echo "cmake --install did not install $file"; exit 1; }
 done
 # The installed completion is the installed jobc's: it completes `jobc va` to validate.

@@ -246,6 +246,33 @@ TEST_SUITE("docker_backend") {
     CHECK(container_name("exp 1/x") == "jobc-exp_1_x");
   }
 
+  TEST_CASE("a tracking socket is mounted with the relay, and the job reaches it on port 5000") {
+    jobc::RunContext context;
+    context.run.id = "r";
+    context.work_dir = "/h/runs/r/work";
+    context.artifacts_dir = "/h/runs/r/artifacts";
+    context.tracking_socket = "/tmp/jobc-tracking-Ab12/mlflow.sock";
+    json body = container_create_body(context, "img", RunOptions{}, 0, 0);
+    json binds = body["HostConfig"]["Binds"];
+    CHECK(binds[2] == "/tmp/jobc-tracking-Ab12:/jobc/tracking");
+    CHECK(binds[3] == relay_executable().string() + ":/jobc/bin/jobc-relay:ro");
+    json env = body["Env"];
+    CHECK(std::find(env.begin(), env.end(),
+                    "JOBC_TRACKING_RELAY=5000 /jobc/tracking/mlflow.sock") != env.end());
+    CHECK(body["HostConfig"]["NetworkMode"] == "none");
+    jobc::DockerBackend backend;
+    CHECK(backend.tracking_over_socket(context));
+    CHECK(backend.tracking_uri(context, 41234) == "http://127.0.0.1:5000");
+    CHECK(backend.artifact_uri(context) == "file:///jobc/run/outputs");
+    // On the host's network the job reaches the endpoint itself: no socket, no relay.
+    context.backend_state = {{"options", {{"network", "host"}}}};
+    CHECK_FALSE(backend.tracking_over_socket(context));
+    CHECK(backend.tracking_uri(context, 41234) == "http://127.0.0.1:41234");
+    context.tracking_socket.clear();
+    json without = container_create_body(context, "img", RunOptions{}, 0, 0);
+    CHECK(without["HostConfig"]["Binds"].size() == 2);
+  }
+
   TEST_CASE("start/poll/collect on a fake engine: the request body, the log, the exit, removal") {
     jobc::testing::TempDir dir;
     auto transport = std::make_shared<FakeTransport>();

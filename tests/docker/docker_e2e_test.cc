@@ -259,6 +259,41 @@ TEST_SUITE("docker") {
     CHECK(fs::is_empty(box.home() / "runs"));  // no folder left behind either
   }
 
+  TEST_CASE("an MLflow script in a container without a network records into its run") {
+    REQUIRE_INFRA();
+    Sandbox box;
+    // The test stand-in for MLflow's client (MLflow cannot be installed here), shipped with
+    // the code as a package of the job would be.
+    for (const char* file : {"__init__.py", "exceptions.py"}) {
+      box.file(
+          std::string("src/mlflow/") + file,
+          slurp(fs::path(JOBC_SOURCE_DIR) / "tests/runs/tracking/mlflow_standin/mlflow" / file));
+    }
+    box.file("src/train.py",
+             "import os, mlflow\n"
+             "print('net', ' '.join(sorted(os.listdir('/sys/class/net'))))\n"
+             "print('uri', os.environ['MLFLOW_TRACKING_URI'])\n"
+             "with mlflow.start_run() as run:\n"
+             "    mlflow.log_param('lr', 0.1)\n"
+             "    for step in range(3):\n"
+             "        mlflow.log_metric('loss', 1.0 / (step + 1), step=step)\n"
+             "    open('w.txt', 'w').write('7')\n"
+             "    mlflow.log_artifact('w.txt', 'model')\n"
+             "print('logged', flush=True)\n");
+    auto spec = box.job(python_job(infra, "command: python3 train.py\n"));
+    auto result = box.submit(spec);
+    REQUIRE_MESSAGE(result.status == 0, std::string(result.out + result.err));
+    CHECK(result.out.find("net lo\n") != std::string::npos);  // still no network
+    CHECK(result.out.find("uri http://127.0.0.1:5000") != std::string::npos);
+    CHECK(result.out.find("logged") != std::string::npos);
+    std::string id = box.only_run_id();
+    auto metrics = box.jobc("runs metrics " + id + " loss --output csv");
+    REQUIRE(metrics.status == 0);
+    CHECK(metrics.out.find("loss,2,0.3333333333333333,") != std::string::npos);
+    CHECK(box.run(id)["params"]["lr"] == "0.1");
+    CHECK(slurp(box.run_dir(id) / "work/outputs/model/w.txt") == "7");
+  }
+
   TEST_CASE("(a) a job on a base image with user-managed dependencies") {
     REQUIRE_INFRA();
     Sandbox box;

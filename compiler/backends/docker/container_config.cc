@@ -23,6 +23,7 @@ using json = nlohmann::json;
 // ENTRYPOINT is replaced: jobc runs launch.sh, nothing else.
 const char* const kContainerInit =
     "trap 'kill -TERM \"$child\" 2>/dev/null' TERM INT HUP\n"
+    "if [ -n \"$JOBC_TRACKING_RELAY\" ]; then /jobc/bin/jobc-relay $JOBC_TRACKING_RELAY & fi\n"
     "\"$@\" &\n"
     "child=$!\n"
     "wait \"$child\"\n"
@@ -125,6 +126,11 @@ std::string container_name(const std::string& run_id) {
   return name;
 }
 
+std::filesystem::path relay_executable() {
+  std::error_code ec;
+  return fs::read_symlink("/proc/self/exe", ec).parent_path() / "jobc-relay";
+}
+
 json container_create_body(const RunContext& context, const std::string& image,
                            const RunOptions& options, unsigned host_uid, unsigned host_gid) {
   json env = json::array();
@@ -140,6 +146,12 @@ json container_create_body(const RunContext& context, const std::string& image,
       "btl_vader_single_copy_mechanism none --mca oob_tcp_if_include lo");
   env.push_back("OMPI_ALLOW_RUN_AS_ROOT=1");
   env.push_back("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1");
+  if (!context.tracking_socket.empty()) {
+    binds.push_back(context.tracking_socket.parent_path().string() + ":" + kContainerTrackingDir);
+    binds.push_back(relay_executable().string() + ":" + kContainerRelay + ":ro");
+    env.push_back(fmt::format("JOBC_TRACKING_RELAY={} {}/{}", kContainerRelayPort,
+                              kContainerTrackingDir, context.tracking_socket.filename().string()));
+  }
   for (const auto& [name, value] : context.environment) {
     fs::path host(value);
     std::error_code ec;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -20,6 +21,13 @@ namespace jobc::docker {
 inline constexpr const char* kContainerWorkDir = "/jobc/run";  // the image's WORKDIR
 inline constexpr const char* kContainerArtifactsDir = "/jobc/artifacts";
 inline constexpr const char* kContainerInputsDir = "/jobc/inputs";
+// The run's MLflow tracking socket is mounted at kContainerTrackingDir; jobc-relay, at
+// kContainerRelay, carries 127.0.0.1:kContainerRelayPort to it.
+inline constexpr const char* kContainerTrackingDir = "/jobc/tracking";
+inline constexpr const char* kContainerRelay = "/jobc/bin/jobc-relay";
+inline constexpr int kContainerRelayPort = 5000;
+// jobc-relay on this machine: beside the running jobc.
+std::filesystem::path relay_executable();
 // The container's first process (a bash script): runs the command and forwards SIGTERM to it.
 extern const char* const kContainerInit;
 

@@ -206,6 +206,33 @@ Result<std::unique_ptr<EngineClient>> DockerBackend::engine_from_state(
   return engine;
 }
 
+namespace {
+
+bool on_host_network(const RunContext& context) {
+  json options = context.backend_state.value("options", json::object());
+  return options.is_object() && options.value("network", "") == "host";
+}
+
+}  // namespace
+
+bool DockerBackend::reaches_tracking() const {
+  std::error_code ec;
+  return std::filesystem::exists(docker::relay_executable(), ec);
+}
+
+bool DockerBackend::tracking_over_socket(const RunContext& context) const {
+  return !on_host_network(context);
+}
+
+std::string DockerBackend::tracking_uri(const RunContext& context, int port) const {
+  int seen = on_host_network(context) ? port : docker::kContainerRelayPort;
+  return "http://127.0.0.1:" + std::to_string(seen);
+}
+
+std::string DockerBackend::artifact_uri(const RunContext& /*context*/) const {
+  return std::string("file://") + docker::kContainerWorkDir + "/outputs";
+}
+
 Status DockerBackend::start(RunContext& context) {
   auto engine = engine_from_state(context);
   if (!engine) return engine.error();

@@ -42,6 +42,13 @@ class DockerBackend : public Backend {
   Status stop_orphaned(RunContext& context) override;
   // The exit code of a container that had exited on its own when stop_orphaned() removed it.
   std::optional<JobExit> orphaned_exit(RunContext& context) override;
+  // MLflow tracking: a container without a network reaches the run's endpoint through a
+  // unix socket mounted at /jobc/tracking and jobc-relay inside it (on 127.0.0.1:5000); one on
+  // the host's network reaches it on loopback.
+  bool reaches_tracking() const override;
+  bool tracking_over_socket(const RunContext& context) const override;
+  std::string tracking_uri(const RunContext& context, int port) const override;
+  std::string artifact_uri(const RunContext& context) const override;
   // How long start() waits for the engine to answer the attach before it starts the container
   // anyway (and reads the engine's log instead). Tests shorten it.
   void set_attach_wait(std::chrono::milliseconds wait) { attach_wait_ = wait; }

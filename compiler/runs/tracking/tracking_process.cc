@@ -4,11 +4,13 @@
 #include <openssl/rand.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <nlohmann/json.hpp>
 
@@ -69,13 +71,21 @@ std::filesystem::path server_executable() {
 
 Result<std::unique_ptr<TrackingProcess>> TrackingProcess::start(const std::filesystem::path& home,
                                                                 const std::vector<TrackedRun>& runs,
-                                                                const std::filesystem::path& log) {
+                                                                const std::filesystem::path& log,
+                                                                bool unix_socket) {
   std::filesystem::path program = server_executable();
   if (access(program.c_str(), X_OK) != 0) {
     return fail("no tracking server: " + program.string() + " is missing (install it beside jobc)");
   }
   auto token = random_token();
   if (!token) return token.error();
+  std::filesystem::path socket;
+  if (unix_socket) {
+    char folder[] = "/tmp/jobc-tracking-XXXXXX";
+    if (!mkdtemp(folder)) return fail(std::string("mkdtemp: ") + std::strerror(errno));
+    chmod(folder, 0755);  // a container's user reaches the socket; the token guards it
+    socket = std::filesystem::path(folder) / "mlflow.sock";
+  }
   int to_server[2];
   int from_server[2];
   if (pipe2(to_server, O_CLOEXEC) != 0) return fail(std::string("pipe: ") + std::strerror(errno));
@@ -118,6 +128,8 @@ Result<std::unique_ptr<TrackingProcess>> TrackingProcess::start(const std::files
   process->control_ = to_server[1];
   process->token_ = *token;
   json config = {{"home", home.string()}, {"host", "127.0.0.1"}, {"token", *token}};
+  if (!socket.empty()) config["unix_socket"] = socket.string();
+  process->socket_ = socket;
   config["runs"] = json::array();
   for (const TrackedRun& run : runs) {
     config["runs"].push_back({{"run_id", run.run_id},

@@ -18,12 +18,17 @@ namespace jobc {
 class TrackingProcess {
  public:
   // Starts the server for `runs` with a fresh random token; its own messages go to `log`.
+  // With `unix_socket`, it also listens on a socket in a fresh folder of its own under /tmp
+  // (a socket's path must be short), which it removes when it stops.
   static Result<std::unique_ptr<TrackingProcess>> start(const std::filesystem::path& home,
                                                         const std::vector<TrackedRun>& runs,
-                                                        const std::filesystem::path& log);
+                                                        const std::filesystem::path& log,
+                                                        bool unix_socket = false);
   ~TrackingProcess();  // stops the server
 
   int port() const { return port_; }
+  // The unix socket it also listens on; empty when not asked for.
+  const std::filesystem::path& socket() const { return socket_; }
   // MLFLOW_TRACKING_URI, MLFLOW_TRACKING_TOKEN, MLFLOW_RUN_ID, MLFLOW_EXPERIMENT_NAME and
   // MLFLOW_EXPERIMENT_ID for `run`, the job reaching the server at `tracking_uri`.
   std::map<std::string, std::string> variables(const TrackedRun& run,
@@ -34,6 +39,7 @@ class TrackingProcess {
   int control_ = -1;  // the server's stdin: closing it stops the server
   int port_ = 0;
   std::string token_;
+  std::filesystem::path socket_;
 };
 
 // Where `jobc-server` is: beside the running jobc.
