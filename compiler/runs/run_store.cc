@@ -356,17 +356,17 @@ std::string home_privacy_warning(const std::filesystem::path& home) {
 }
 
 Result<std::unique_ptr<RunStore>> RunStore::open(const std::filesystem::path& home) {
-  std::string error;
-  if (auto store = open_at(home, false, error)) return store;
-  return fail(std::move(error));
+  auto store = open_at(home, false);
+  if (!store) return fail(store.error().message);
+  return std::move(store).value();
 }
 
-std::unique_ptr<RunStore> RunStore::open_at(const std::filesystem::path& home, bool rebuilding,
-                                            std::string& error, bool* damaged) {
+Result<std::unique_ptr<RunStore>, RunStore::OpenError> RunStore::open_at(
+    const std::filesystem::path& home, bool rebuilding) {
+  auto failure = [](std::string message) { return OpenError{{std::move(message)}, false}; };
   for (const std::filesystem::path& folder : {home, home / "runs"}) {
     if (Status created = create_private_folder(folder); !created) {
-      error = created.error().message;
-      return nullptr;
+      return failure(created.error().message);
     }
   }
   make_private(home / "runs", 0700);
@@ -383,14 +383,14 @@ std::unique_ptr<RunStore> RunStore::open_at(const std::filesystem::path& home, b
   database.home = home;
   std::string path = db.string();
   if (sqlite3_open(path.c_str(), &database.handle) != SQLITE_OK) {
-    error = fmt::format("cannot open {}: {}", path, sqlite3_errmsg(database.handle));
-    return nullptr;
+    return failure(fmt::format("cannot open {}: {}", path, sqlite3_errmsg(database.handle)));
   }
   // Concurrent jobc processes wait for each other's short transactions instead of failing.
   sqlite3_busy_timeout(database.handle, 10000);
   // Read before anything is written: SQLite takes a file emptied (truncated to zero) for a
   // new database, and would create an empty history over the lost one.
   bool has_runs = false;
+  std::string error;
   {  // finalized at once: an open read would hold the lock the WAL switch below waits for
     Db::Statement schema;
     if (database.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'runs'",
@@ -400,11 +400,7 @@ std::unique_ptr<RunStore> RunStore::open_at(const std::filesystem::path& home, b
       has_runs = rc == SQLITE_ROW;
     }
   }
-  auto damage = [&](const std::string& why) {
-    if (damaged) *damaged = true;
-    error = damage_error(db, why);
-    return nullptr;
-  };
+  auto damage = [&](const std::string& why) { return OpenError{{damage_error(db, why)}, true}; };
   if (is_damage(database.failure)) return damage(sqlite3_errmsg(database.handle));
   if (!has_runs && !rebuilding && holds_run_folders(home / "runs")) {
     return damage("it records no runs, but " + (home / "runs").string() +
@@ -421,12 +417,11 @@ std::unique_ptr<RunStore> RunStore::open_at(const std::filesystem::path& home, b
     if (rc == SQLITE_OK) break;
     if (is_damage(rc & 0xff)) return damage(text);
     if ((rc != SQLITE_BUSY && rc != SQLITE_LOCKED) || attempt >= 200) {
-      error = fmt::format("cannot set up {}: {}", path, text);
-      return nullptr;
+      return failure(fmt::format("cannot set up {}: {}", path, text));
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(10 + attempt % 40));
   }
-  if (!database.add_display_name_column(error)) return nullptr;
+  if (!database.add_display_name_column(error)) return failure(std::move(error));
   keep_space_reserve(home);
   return store;
 }
@@ -489,14 +484,19 @@ Status RunStore::finish_unwatched(const RunRecord& seen, RunStatus status,
   return finish_unwatched(seen, status, std::nullopt, reason);
 }
 
-std::optional<RunRecord> RunStore::find(const std::string& id_or_name) {
-  std::vector<RunRecord> found = matches(id_or_name, 2);
-  if (found.size() == 1) return found.front();
-  return std::nullopt;
+Result<std::optional<RunRecord>> RunStore::find(const std::string& id_or_name) {
+  Result<std::vector<RunRecord>> found = matches(id_or_name, 2);
+  if (!found) return found.error();
+  if (found->size() == 1) return std::optional<RunRecord>(found->front());
+  return std::optional<RunRecord>();
 }
 
-std::vector<RunRecord> RunStore::matches(const std::string& id_or_name, size_t limit) {
-  read_failure_.clear();
+std::optional<RunRecord> find_if_readable(RunStore& store, const std::string& id_or_name) {
+  Result<std::optional<RunRecord>> found = store.find(id_or_name);
+  return found ? *found : std::nullopt;
+}
+
+Result<std::vector<RunRecord>> RunStore::matches(const std::string& id_or_name, size_t limit) {
   // An exact id first: a run's id may be the prefix of another's. A prefix is compared
   // exactly (LIKE would take '_' in an id for any character, and ignore case).
   for (const char* where : {"id = ?1", "name = ?1 OR substr(id, 1, length(?1)) = ?1"}) {
@@ -504,34 +504,31 @@ std::vector<RunRecord> RunStore::matches(const std::string& id_or_name, size_t l
     std::string sql = fmt::format(
         "SELECT {} FROM runs WHERE {} ORDER BY created_ms DESC, id DESC LIMIT ?2", kColumns, where);
     std::vector<RunRecord> found;
-    if (db_->prepare(sql, statement, read_failure_)) {
-      sqlite3_bind_text(statement.raw, 1, id_or_name.c_str(), -1, SQLITE_TRANSIENT);
-      sqlite3_bind_int64(statement.raw, 2, static_cast<int64_t>(limit));
-      db_->read_rows(statement.raw, found, read_failure_);
-    }
-    if (!read_failure_.empty()) return note_read_failure(), std::vector<RunRecord>{};
+    std::string error;
+    if (!db_->prepare(sql, statement, error)) return read_error(error);
+    sqlite3_bind_text(statement.raw, 1, id_or_name.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(statement.raw, 2, static_cast<int64_t>(limit));
+    if (!db_->read_rows(statement.raw, found, error)) return read_error(error);
     if (!found.empty() || id_or_name.empty()) return found;
   }
-  return {};
+  return std::vector<RunRecord>();
 }
 
-std::vector<RunRecord> RunStore::list(const RunFilter& filter) {
-  read_failure_.clear();
+Result<std::vector<RunRecord>> RunStore::list(const RunFilter& filter) {
   std::vector<RunRecord> runs;
   Db::Statement statement;
   std::string sql = fmt::format(
       "SELECT {} FROM runs WHERE (?1 = '' OR experiment = ?1) AND (?2 = '' OR status = ?2) "
       "AND created_ms >= ?3 ORDER BY created_ms DESC, id DESC LIMIT ?4",
       kColumns);
-  if (db_->prepare(sql, statement, read_failure_)) {
-    sqlite3_bind_text(statement.raw, 1, filter.experiment.c_str(), -1, SQLITE_TRANSIENT);
-    std::string status = filter.status ? std::string(status_name(*filter.status)) : "";
-    sqlite3_bind_text(statement.raw, 2, status.c_str(), -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(statement.raw, 3, filter.created_since_ms);
-    sqlite3_bind_int64(statement.raw, 4, filter.limit ? static_cast<int64_t>(filter.limit) : -1);
-    db_->read_rows(statement.raw, runs, read_failure_);
-  }
-  if (!read_failure_.empty()) note_read_failure();
+  std::string error;
+  if (!db_->prepare(sql, statement, error)) return read_error(error);
+  sqlite3_bind_text(statement.raw, 1, filter.experiment.c_str(), -1, SQLITE_TRANSIENT);
+  std::string status = filter.status ? std::string(status_name(*filter.status)) : "";
+  sqlite3_bind_text(statement.raw, 2, status.c_str(), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64(statement.raw, 3, filter.created_since_ms);
+  sqlite3_bind_int64(statement.raw, 4, filter.limit ? static_cast<int64_t>(filter.limit) : -1);
+  if (!db_->read_rows(statement.raw, runs, error)) return read_error(error);
   return runs;
 }
 
@@ -542,10 +539,10 @@ Status RunStore::finish_unwatched(const RunRecord& seen, RunStatus status,
   return status_of(ok, error);
 }
 
-bool RunStore::delete_ended_record(const std::string& id,
-                                   const std::function<bool(std::string&)>& while_locked,
-                                   std::string& error) {
-  return db_->write_transaction(
+Status RunStore::delete_ended_record(const std::string& id,
+                                     const std::function<Status()>& while_locked) {
+  std::string error;
+  bool deleted = db_->write_transaction(
       [&](std::string& message) {
         auto run = db_->row(id);
         if (run && !is_terminal(run->status)) {
@@ -553,13 +550,17 @@ bool RunStore::delete_ended_record(const std::string& id,
                                 status_name(run->status), id);
           return false;
         }
-        if (!while_locked(message)) return false;
+        if (Status done = while_locked(); !done) {
+          message = done.error().message;
+          return false;
+        }
         Db::Statement statement;
         if (!db_->prepare("DELETE FROM runs WHERE id = ?1", statement, message)) return false;
         sqlite3_bind_text(statement.raw, 1, id.c_str(), -1, SQLITE_TRANSIENT);
         return db_->step_done(statement.raw, message);
       },
       error);
+  return status_of(deleted, error);
 }
 
 bool RunStore::reads_fine() {
@@ -570,13 +571,12 @@ bool RunStore::reads_fine() {
   if (sqlite3_step(check.raw) != SQLITE_ROW || std::string(text_column(check.raw, 0)) != "ok") {
     return false;
   }
-  list({});
-  return read_failure_.empty();
+  return list({}).ok();
 }
 
-void RunStore::note_read_failure() {
-  if (is_damage(db_->failure)) return;  // the message says so already
-  read_failure_ = fmt::format("cannot read {}: {}", (home_ / "runs.db").string(), read_failure_);
+Error RunStore::read_error(const std::string& message) const {
+  if (is_damage(db_->failure)) return fail(message);  // the message says so already
+  return fail(fmt::format("cannot read {}: {}", (home_ / "runs.db").string(), message));
 }
 
 }  // namespace jobc
