@@ -105,8 +105,9 @@ class RunStore {
   // transaction that first runs `while_locked`; an error when the run has not ended or a
   // step failed (nothing is deleted).
   Status delete_ended_record(const std::string& id, const std::function<Status()>& while_locked);
-  // The error of a read that failed with SQLite's `message`: what to do when it is damage.
-  Error read_error(const std::string& message) const;
+  // The error of a read that `failed`, saying which file when it is not damage (whose
+  // message says what to do).
+  Error read_error(const Status& failed) const;
   bool reads_fine();  // every page of the database reads back, and every run
   struct Db;
   std::unique_ptr<Db> db_;
