@@ -32,9 +32,8 @@ std::unique_ptr<RunStore> open_runs_store() {
     return nullptr;
   }
   std::unique_ptr<RunStore> store = std::move(opened).value();
-  reconcile_runs(*store);
-  if (!store->read_failure().empty()) {
-    std::cerr << "jobc runs: " << store->read_failure() << "\n";
+  if (Status reconciled = reconcile_runs(*store); !reconciled) {
+    std::cerr << "jobc runs: " << reconciled.error().message << "\n";
     return nullptr;
   }
   return store;
@@ -43,12 +42,15 @@ std::unique_ptr<RunStore> open_runs_store() {
 std::optional<RunRecord> find_run(RunStore& store, const std::string& id_or_name,
                                   const std::string& command) {
   constexpr size_t kShown = 20;
-  std::vector<RunRecord> found = store.matches(id_or_name, kShown + 1);
-  if (found.size() == 1) return found.front();
+  Result<std::vector<RunRecord>> matched = store.matches(id_or_name, kShown + 1);
   std::string prefix = "jobc runs " + command + ": ";
-  if (!store.read_failure().empty()) {
-    std::cerr << prefix << store.read_failure() << "\n";
-  } else if (found.empty()) {
+  if (!matched) {
+    std::cerr << prefix << matched.error().message << "\n";
+    return std::nullopt;
+  }
+  const std::vector<RunRecord>& found = *matched;
+  if (found.size() == 1) return found.front();
+  if (found.empty()) {
     std::cerr << prefix << "no run '" << id_or_name << "' (see 'jobc runs list')\n";
   } else {
     std::cerr << fmt::format("{}'{}' is ambiguous: it names {}{} runs\n", prefix, id_or_name,

@@ -23,13 +23,13 @@ int cancel(const CancelArgs& args) {
   cancel_run(*store, run->id);
   // Wait for the monitor to stop the job: it escalates to SIGKILL after its grace period.
   for (int i = 0; i < 200; ++i) {
-    auto now = store->find(run->id);
+    auto now = find_if_readable(*store, run->id);
     if (now && is_terminal(now->status)) {
       if (!args.quiet) print_final_status(*now, std::cerr);
       return kExitOk;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    if (i % 10 == 9) reconcile_runs(*store);
+    if (i % 10 == 9) (void)reconcile_runs(*store);  // a store that fails shows on the next find
   }
   std::cerr << "jobc runs cancel: the run has not stopped yet\n";
   return kExitInvalid;

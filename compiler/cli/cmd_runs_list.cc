@@ -114,12 +114,16 @@ int list_runs(const ListArgs& args) {
   if (!store) return kExitUsage;
   // A limit applies after sorting by a metric: the best runs, not the newest.
   if (order) filter.limit = 0;
-  auto runs = store->list(filter);
-  if (!store->read_failure().empty()) {
-    std::cerr << "jobc runs list: " << store->read_failure() << "\n";
+  Result<std::vector<RunRecord>> listed = store->list(filter);
+  if (!listed) {
+    std::cerr << "jobc runs list: " << listed.error().message << "\n";
     return kExitUsage;
   }
-  for (const std::filesystem::path& folder : unrecorded_run_folders(*store)) {
+  std::vector<RunRecord>& runs = *listed;
+  // The store read fine just above: a second read that fails only leaves out the warnings.
+  auto unrecorded = unrecorded_run_folders(*store);
+  for (const std::filesystem::path& folder :
+       unrecorded ? *unrecorded : std::vector<std::filesystem::path>()) {
     std::cerr << "jobc runs list: warning: " << folder.string()
               << " has no record in runs.db (not listed; remove it if it is not needed)\n";
   }

@@ -24,15 +24,16 @@ int prune(const PruneArgs& args) {
   if (!store) return kExitUsage;
   if (!args.dry_run) store->finish_interrupted_removals();
   int64_t cutoff = now_ms() - *age;
+  Result<std::vector<RunRecord>> runs = store->list({});
+  if (!runs) {
+    std::cerr << "jobc runs prune: " << runs.error().message << "\n";
+    return kExitUsage;
+  }
   std::vector<RunRecord> old;
-  for (const RunRecord& run : store->list({})) {
+  for (const RunRecord& run : *runs) {
     // Its age is since it ended: a run that took a week and ended an hour ago is not old.
     int64_t ended = run.ended_ms > 0 ? run.ended_ms : run.created_ms;
     if (is_terminal(run.status) && ended <= cutoff) old.push_back(run);
-  }
-  if (!store->read_failure().empty()) {
-    std::cerr << "jobc runs prune: " << store->read_failure() << "\n";
-    return kExitUsage;
   }
   return delete_runs(*store, old, args.dry_run, args.quiet, "prune");
 }

@@ -48,7 +48,7 @@ std::ostream& log_stream(const SubmitArgs& args) {
 // --output json: the run as `jobc runs show --output json` shows it, read back from the store
 // (its final state after streaming), as one object on stdout.
 void print_run_json(RunStore& store, const RunRecord& run) {
-  RunRecord now = store.find(run.id).value_or(run);
+  RunRecord now = find_if_readable(store, run.id).value_or(run);
   nlohmann::json out = run_json(now, store.run_dir(now.id));
   std::cout << out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
 }

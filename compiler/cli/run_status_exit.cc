@@ -32,14 +32,13 @@ void print_final_status(const RunRecord& run, std::ostream& out) {
 int report_run_end(RunStore& store, const std::string& id, const RunEndWatch& watch, bool quiet) {
   const std::string& lost = watch.monitor_lost();
   if (!lost.empty()) std::cerr << "jobc: " << lost << "\n";
-  auto run = store.find(id);
-  if (!run) {
+  Result<std::optional<RunRecord>> found = store.find(id);
+  if (!found || !*found) {
     std::cerr << "jobc: "
-              << (store.read_failure().empty() ? "run " + id + " is no longer recorded"
-                                               : store.read_failure())
-              << "\n";
+              << (found ? "run " + id + " is no longer recorded" : found.error().message) << "\n";
     return kExitUsage;
   }
+  const std::optional<RunRecord>& run = *found;
   if (!quiet || run->status != RunStatus::Completed || !lost.empty()) {
     print_final_status(*run, std::cerr);
   }

@@ -9,7 +9,9 @@
 namespace jobc {
 
 Status cancel_run(RunStore& store, const std::string& id, const BackendFactory& make) {
-  auto run = store.find(id);
+  Result<std::optional<RunRecord>> found = store.find(id);
+  if (!found) return found.error();
+  std::optional<RunRecord> run = *found;
   if (!run) return fail("no run '" + id + "'");
   // A monitor may take the run over between our read and our write (it records itself
   // before it starts the job): then the write does nothing, and the next round signals it.
@@ -37,7 +39,7 @@ Status cancel_run(RunStore& store, const std::string& id, const BackendFactory& 
     if (Status finished = store.finish_unwatched(*run, status, code, reason); !finished) {
       return finished.error();
     }
-    run = store.find(run->id);
+    run = find_if_readable(store, run->id);
   }
   return {};
 }

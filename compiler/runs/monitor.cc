@@ -62,7 +62,7 @@ bool record_monitor(RunStore& store, RunContext& context, const JobPhase& phase)
   run.monitor_start = process_start_time(getpid());
   Status updated = store.update(run);
   if (updated) return true;
-  if (auto now = store.find(run.id); now && is_terminal(now->status)) {
+  if (auto now = find_if_readable(store, run.id); now && is_terminal(now->status)) {
     run = *now;
     return false;
   }
@@ -125,7 +125,7 @@ void run_to_completion(RunStore& store, RunContext& context, Backend& backend) {
   apply_phase(run, recorded);
   if (Status updated = store.update(run); !updated) {
     append_run_log(context, "could not record the job's id: " + updated.error().message);
-    auto now = store.find(run.id);
+    auto now = find_if_readable(store, run.id);
     if (now && is_terminal(now->status)) g_cancel_requested = 1;
   }
 
@@ -177,7 +177,7 @@ void run_to_completion(RunStore& store, RunContext& context, Backend& backend) {
   std::optional<int> code;
   if (exit) code = exit->code;
   (void)store.finish(run.id, outcome, code, reason);  // the record says how it ended
-  if (auto final_run = store.find(run.id)) run = *final_run;
+  if (auto final_run = find_if_readable(store, run.id)) run = *final_run;
 }
 
 // When a run was handed to its monitor: monitor.json is written just before the run is
@@ -221,7 +221,7 @@ void end_unstarted_run(RunStore& store, RunContext& context, RunStatus status,
                        const std::string& reason, const std::string& log_line) {
   append_run_log(context, log_line);
   (void)store.finish(context.run.id, status, std::nullopt, reason);
-  if (auto ended = store.find(context.run.id)) context.run = *ended;
+  if (auto ended = find_if_readable(store, context.run.id)) context.run = *ended;
 }
 
 std::filesystem::path final_status_file(const std::filesystem::path& run_dir) {
@@ -275,7 +275,7 @@ int monitor_main(const std::filesystem::path& run_dir, const BackendFactory& mak
   auto opened = RunStore::open(config->value("home", ""));
   if (!opened) return 2;
   std::unique_ptr<RunStore> store = std::move(opened).value();
-  auto run = store->find(config->value("run_id", ""));
+  auto run = find_if_readable(*store, config->value("run_id", ""));
   if (!run) return 2;
   RunContext context = context_from_config(*config, *run, run_dir);
   std::unique_ptr<Backend> backend = make(run->backend, *config);
@@ -295,10 +295,12 @@ int monitor_main(const std::filesystem::path& run_dir, const BackendFactory& mak
   return 0;
 }
 
-void reconcile_runs(RunStore& store, const BackendFactory& make) {
+Status reconcile_runs(RunStore& store, const BackendFactory& make) {
   remove_stale_staging(store.home() / "snapshots");
-  remove_abandoned_run_folders(store);
-  for (RunRecord& run : store.list({})) {
+  if (Status removed = remove_abandoned_run_folders(store); !removed) return removed;
+  Result<std::vector<RunRecord>> runs = store.list({});
+  if (!runs) return runs.error();
+  for (RunRecord& run : *runs) {
     if (is_terminal(run.status)) continue;
     bool never_started = run.monitor_pid == 0;
     if (never_started && now_ms() - handed_over_ms(store, run) < 30000) continue;  // starting
@@ -331,6 +333,7 @@ void reconcile_runs(RunStore& store, const BackendFactory& make) {
     // Unless a monitor has just taken the run over.
     (void)store.finish_unwatched(run, status, code, reason);
   }
+  return {};
 }
 
 }  // namespace jobc

@@ -54,7 +54,8 @@ std::filesystem::path final_status_file(const std::filesystem::path& run_dir);
 // Ends runs whose monitor is gone and stops what they left running through their backend
 // (`make` gives it; tests pass a fake): Failed, unless the job ended on its own and kept its
 // exit status (Backend::orphaned_exit), which is then recorded. Also removes what dead jobc
-// processes left behind: snapshot staging folders, run folders never recorded.
-void reconcile_runs(RunStore& store, const BackendFactory& make = registry_backend);
+// processes left behind: snapshot staging folders, run folders never recorded. An error when
+// the store cannot be read.
+Status reconcile_runs(RunStore& store, const BackendFactory& make = registry_backend);
 
 }  // namespace jobc

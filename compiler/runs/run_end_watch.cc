@@ -22,12 +22,12 @@ bool RunEndWatch::ended() {
   auto now = Clock::now();
   if (now < next_check_) return false;
   next_check_ = now + milliseconds(250);
-  auto run = store_.find(run_id_);
+  auto run = find_if_readable(store_, run_id_);
   if (!run) return true;  // no longer readable: there is nothing left to wait for
   if (is_terminal(run->status) || !monitor_gone(*run)) return is_terminal(run->status);
   // The reconciliation every runs command does: the run is recorded Failed, its job stopped.
-  reconcile_runs(store_, make_);
-  auto after = store_.find(run_id_);
+  (void)reconcile_runs(store_, make_);  // a store that fails leaves the run unended, below
+  auto after = find_if_readable(store_, run_id_);
   if (!after || !is_terminal(after->status)) {
     if (run->monitor_pid == 0) return false;  // not past the grace a starting run gets
     monitor_lost_ = fmt::format(

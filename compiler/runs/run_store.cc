@@ -96,12 +96,6 @@ bool holds_run_folders(const std::filesystem::path& runs) {
   return false;
 }
 
-// The Status of a step that reported failure the SQLite way (false, and why in `error`).
-Status status_of(bool ok, std::string& error) {
-  if (ok) return {};
-  return fail(std::move(error));
-}
-
 // Owner-only access for files and folders jobc made before it kept them private.
 void make_private(const std::filesystem::path& path, mode_t mode) {
   struct stat info {};
@@ -126,38 +120,41 @@ struct RunStore::Db {
     ~Statement() { sqlite3_finalize(raw); }
   };
 
-  bool fail(int rc, std::string& error) {
+  // The error of a statement that failed with `rc`, remembered in `failure`.
+  Error sqlite_error(int rc) {
     failure = rc & 0xff;
-    error = sqlite3_errmsg(handle);
-    if (is_damage(failure)) error = damage_error(home / "runs.db", error);
-    return false;
+    std::string message = sqlite3_errmsg(handle);
+    if (is_damage(failure)) return fail(damage_error(home / "runs.db", message));
+    return fail(message);
   }
 
-  bool prepare(const std::string& sql, Statement& statement, std::string& error) {
+  Status prepare(const std::string& sql, Statement& statement) {
     int rc = sqlite3_prepare_v2(handle, sql.c_str(), -1, &statement.raw, nullptr);
-    return rc == SQLITE_OK || fail(rc, error);
+    if (rc != SQLITE_OK) return sqlite_error(rc);
+    return {};
   }
 
-  bool exec(const char* sql, std::string& error) {
+  Status exec(const char* sql) {
     int rc = sqlite3_exec(handle, sql, nullptr, nullptr, nullptr);
-    return rc == SQLITE_OK || fail(rc, error);
+    if (rc != SQLITE_OK) return sqlite_error(rc);
+    return {};
   }
 
   // Runs `body` in a write transaction, taking the write lock first: run.json files written
   // inside change in the order the store's rows do.
-  bool write_transaction(const std::function<bool(std::string&)>& body, std::string& error) {
-    if (!exec("BEGIN IMMEDIATE", error)) return false;
-    if (body(error) && exec("COMMIT", error)) return true;
-    std::string ignored;
-    if (!sqlite3_get_autocommit(handle)) exec("ROLLBACK", ignored);  // unless SQLite did
-    return false;
+  Status write_transaction(const std::function<Status()>& body) {
+    if (Status begun = exec("BEGIN IMMEDIATE"); !begun) return begun;
+    Status done = body();
+    if (done) done = exec("COMMIT");
+    if (done) return {};
+    if (!sqlite3_get_autocommit(handle)) (void)exec("ROLLBACK");  // unless SQLite did
+    return done;
   }
 
   // The row of run `id`, exactly.
   std::optional<RunRecord> row(const std::string& id) {
     Statement statement;
-    std::string error;
-    if (!prepare(fmt::format("SELECT {} FROM runs WHERE id = ?1", kColumns), statement, error)) {
+    if (!prepare(fmt::format("SELECT {} FROM runs WHERE id = ?1", kColumns), statement)) {
       return std::nullopt;
     }
     sqlite3_bind_text(statement.raw, 1, id.c_str(), -1, SQLITE_TRANSIENT);
@@ -213,20 +210,19 @@ struct RunStore::Db {
   // Moves a run to a terminal status unless it is terminal already, and with `monitor_pid`
   // only while that is still its monitor. A disk too full to record it gets the space
   // reserve.
-  bool end_run(const std::string& id, std::optional<int64_t> monitor_pid, RunStatus status,
-               std::optional<int> exit_code, const std::string& reason, std::string& error) {
+  Status end_run(const std::string& id, std::optional<int64_t> monitor_pid, RunStatus status,
+                 std::optional<int> exit_code, const std::string& reason) {
     int64_t ended_ms = now_ms();
     auto attempt = [&] {
       return write_transaction(
-          [&](std::string& message) {
-            return update_to_end(id, monitor_pid, status, exit_code, reason, ended_ms, message);
-          },
-          error);
+          [&] { return update_to_end(id, monitor_pid, status, exit_code, reason, ended_ms); });
     };
-    if (attempt()) return true;
+    Status ended = attempt();
+    if (ended) return ended;
     if (failure == SQLITE_FULL) {
       release_space_reserve(home);  // unless writing run.json has freed it already
-      if (attempt()) return true;
+      ended = attempt();
+      if (ended) return ended;
     }
     write_record_file_only(id, [&](RunRecord& run) {
       if (monitor_pid && run.monitor_pid != *monitor_pid) return false;
@@ -236,17 +232,16 @@ struct RunStore::Db {
       run.ended_ms = ended_ms;
       return true;
     });
-    return false;
+    return ended;
   }
 
-  bool update_to_end(const std::string& id, std::optional<int64_t> monitor_pid, RunStatus status,
-                     std::optional<int> exit_code, const std::string& reason, int64_t ended_ms,
-                     std::string& error) {
+  Status update_to_end(const std::string& id, std::optional<int64_t> monitor_pid, RunStatus status,
+                       std::optional<int> exit_code, const std::string& reason, int64_t ended_ms) {
     Statement statement;
     const char* sql =
         "UPDATE runs SET status=?2, exit_code=?3, reason=?4, ended_ms=?5 WHERE id=?1 AND status "
         "NOT IN ('Completed', 'Failed', 'Canceled') AND (?6 IS NULL OR monitor_pid=?6)";
-    if (!prepare(sql, statement, error)) return false;
+    if (Status prepared = prepare(sql, statement); !prepared) return prepared;
     sqlite3_bind_text(statement.raw, 1, id.c_str(), -1, SQLITE_TRANSIENT);
     std::string name(status_name(status));
     sqlite3_bind_text(statement.raw, 2, name.c_str(), -1, SQLITE_TRANSIENT);
@@ -262,36 +257,36 @@ struct RunStore::Db {
     } else {
       sqlite3_bind_null(statement.raw, 6);
     }
-    if (!step_done(statement.raw, error)) return false;
+    if (Status stepped = step_done(statement.raw); !stepped) return stepped;
     if (sqlite3_changes(handle) > 0) {
       if (auto ended = row(id)) write_record_file(*ended, true);
     }
-    return true;
+    return {};
   }
 
-  // Appends every row `statement` yields to `runs`. False with `error` when a row could not
-  // be read: the rows so far are not all there is.
-  bool read_rows(sqlite3_stmt* statement, std::vector<RunRecord>& runs, std::string& error) {
+  // Appends every row `statement` yields to `runs`. An error when a row could not be read:
+  // the rows so far are not all there is.
+  Status read_rows(sqlite3_stmt* statement, std::vector<RunRecord>& runs) {
     int rc;
     while ((rc = sqlite3_step(statement)) == SQLITE_ROW) runs.push_back(read_row(statement));
-    return rc == SQLITE_DONE || fail(rc, error);
+    if (rc != SQLITE_DONE) return sqlite_error(rc);
+    return {};
   }
 
-  bool step_done(sqlite3_stmt* statement, std::string& error) {
+  Status step_done(sqlite3_stmt* statement) {
     int rc = sqlite3_step(statement);
-    return rc == SQLITE_DONE || fail(rc, error);
+    if (rc != SQLITE_DONE) return sqlite_error(rc);
+    return {};
   }
 
   // A store made before jobc recorded display names gets the column (its runs have none).
   // Two processes may add it at once: the second one's "duplicate column" is no failure.
-  bool add_display_name_column(std::string& error) {
+  Status add_display_name_column() {
     Statement probe;
-    std::string missing;
-    if (prepare("SELECT display_name FROM runs LIMIT 0", probe, missing)) return true;
-    if (exec("ALTER TABLE runs ADD COLUMN display_name TEXT NOT NULL DEFAULT ''", error)) {
-      return true;
-    }
-    return error.find("duplicate column") != std::string::npos;
+    if (prepare("SELECT display_name FROM runs LIMIT 0", probe)) return {};
+    Status added = exec("ALTER TABLE runs ADD COLUMN display_name TEXT NOT NULL DEFAULT ''");
+    if (!added && added.error().message.find("duplicate column") != std::string::npos) return {};
+    return added;
   }
 };
 
@@ -356,17 +351,17 @@ std::string home_privacy_warning(const std::filesystem::path& home) {
 }
 
 Result<std::unique_ptr<RunStore>> RunStore::open(const std::filesystem::path& home) {
-  std::string error;
-  if (auto store = open_at(home, false, error)) return store;
-  return fail(std::move(error));
+  auto store = open_at(home, false);
+  if (!store) return fail(store.error().message);
+  return std::move(store).value();
 }
 
-std::unique_ptr<RunStore> RunStore::open_at(const std::filesystem::path& home, bool rebuilding,
-                                            std::string& error, bool* damaged) {
+Result<std::unique_ptr<RunStore>, RunStore::OpenError> RunStore::open_at(
+    const std::filesystem::path& home, bool rebuilding) {
+  auto failure = [](std::string message) { return OpenError{{std::move(message)}, false}; };
   for (const std::filesystem::path& folder : {home, home / "runs"}) {
     if (Status created = create_private_folder(folder); !created) {
-      error = created.error().message;
-      return nullptr;
+      return failure(created.error().message);
     }
   }
   make_private(home / "runs", 0700);
@@ -383,8 +378,7 @@ std::unique_ptr<RunStore> RunStore::open_at(const std::filesystem::path& home, b
   database.home = home;
   std::string path = db.string();
   if (sqlite3_open(path.c_str(), &database.handle) != SQLITE_OK) {
-    error = fmt::format("cannot open {}: {}", path, sqlite3_errmsg(database.handle));
-    return nullptr;
+    return failure(fmt::format("cannot open {}: {}", path, sqlite3_errmsg(database.handle)));
   }
   // Concurrent jobc processes wait for each other's short transactions instead of failing.
   sqlite3_busy_timeout(database.handle, 10000);
@@ -393,18 +387,15 @@ std::unique_ptr<RunStore> RunStore::open_at(const std::filesystem::path& home, b
   bool has_runs = false;
   {  // finalized at once: an open read would hold the lock the WAL switch below waits for
     Db::Statement schema;
+    // A failure is told by database.failure, below.
     if (database.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'runs'",
-                         schema, error)) {
+                         schema)) {
       int rc = sqlite3_step(schema.raw);
-      if (rc != SQLITE_ROW && rc != SQLITE_DONE) database.fail(rc, error);
+      if (rc != SQLITE_ROW && rc != SQLITE_DONE) (void)database.sqlite_error(rc);
       has_runs = rc == SQLITE_ROW;
     }
   }
-  auto damage = [&](const std::string& why) {
-    if (damaged) *damaged = true;
-    error = damage_error(db, why);
-    return nullptr;
-  };
+  auto damage = [&](const std::string& why) { return OpenError{{damage_error(db, why)}, true}; };
   if (is_damage(database.failure)) return damage(sqlite3_errmsg(database.handle));
   if (!has_runs && !rebuilding && holds_run_folders(home / "runs")) {
     return damage("it records no runs, but " + (home / "runs").string() +
@@ -421,12 +412,13 @@ std::unique_ptr<RunStore> RunStore::open_at(const std::filesystem::path& home, b
     if (rc == SQLITE_OK) break;
     if (is_damage(rc & 0xff)) return damage(text);
     if ((rc != SQLITE_BUSY && rc != SQLITE_LOCKED) || attempt >= 200) {
-      error = fmt::format("cannot set up {}: {}", path, text);
-      return nullptr;
+      return failure(fmt::format("cannot set up {}: {}", path, text));
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(10 + attempt % 40));
   }
-  if (!database.add_display_name_column(error)) return nullptr;
+  if (Status added = database.add_display_name_column(); !added) {
+    return failure(added.error().message);
+  }
   keep_space_reserve(home);
   return store;
 }
@@ -434,23 +426,21 @@ std::unique_ptr<RunStore> RunStore::open_at(const std::filesystem::path& home, b
 RunStore::~RunStore() = default;
 
 Status RunStore::insert(const RunRecord& run) {
-  std::string error;
   Db::Statement statement;
   std::string sql = fmt::format(
       "INSERT INTO runs ({}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
       "?9, ?10, ?11, ?12, ?13, ?14, ?15)",
       kColumns);
-  if (!db_->prepare(sql, statement, error)) return fail(std::move(error));
+  if (Status prepared = db_->prepare(sql, statement); !prepared) return prepared;
   Db::bind_run(statement.raw, run);
-  if (!db_->step_done(statement.raw, error)) return fail(std::move(error));
+  if (Status inserted = db_->step_done(statement.raw); !inserted) return inserted;
   db_->write_record_file(run, false);  // no one else knows the run yet: no lock needed
   return {};
 }
 
 Status RunStore::update(const RunRecord& run) {
-  std::string error;
   bool ended = false;
-  auto write = [&](std::string& message) {
+  auto write = [&]() -> Status {
     Db::Statement statement;
     const char* sql =
         "UPDATE runs SET name=?2, experiment=?3, status=?4, created_ms=?5, started_ms=?6, "
@@ -458,30 +448,27 @@ Status RunStore::update(const RunRecord& run) {
         "monitor_pid=?13, monitor_start=?14, display_name=?15 WHERE id=?1 AND status NOT IN "
         "('Completed', "
         "'Failed', 'Canceled')";
-    if (!db_->prepare(sql, statement, message)) return false;
+    if (Status prepared = db_->prepare(sql, statement); !prepared) return prepared;
     Db::bind_run(statement.raw, run);
-    if (!db_->step_done(statement.raw, message)) return false;
+    if (Status updated = db_->step_done(statement.raw); !updated) return updated;
     if (sqlite3_changes(db_->handle) == 0) {
       ended = true;
-      message = fmt::format("run {} has already ended (or is not recorded)", run.id);
-      return false;
+      return fail(fmt::format("run {} has already ended (or is not recorded)", run.id));
     }
     db_->write_record_file(run, false);
-    return true;
+    return {};
   };
-  if (db_->write_transaction(write, error)) return {};
-  if (!ended) {
+  Status written = db_->write_transaction(write);
+  if (!written && !ended) {
     db_->write_record_file_only(run.id,
                                 [&](RunRecord& recorded) { return (recorded = run), true; });
   }
-  return fail(std::move(error));
+  return written;
 }
 
 Status RunStore::finish(const std::string& id, RunStatus status, std::optional<int> exit_code,
                         const std::string& reason) {
-  std::string error;
-  bool ok = db_->end_run(id, std::nullopt, status, exit_code, reason, error);
-  return status_of(ok, error);
+  return db_->end_run(id, std::nullopt, status, exit_code, reason);
 }
 
 Status RunStore::finish_unwatched(const RunRecord& seen, RunStatus status,
@@ -489,14 +476,19 @@ Status RunStore::finish_unwatched(const RunRecord& seen, RunStatus status,
   return finish_unwatched(seen, status, std::nullopt, reason);
 }
 
-std::optional<RunRecord> RunStore::find(const std::string& id_or_name) {
-  std::vector<RunRecord> found = matches(id_or_name, 2);
-  if (found.size() == 1) return found.front();
-  return std::nullopt;
+Result<std::optional<RunRecord>> RunStore::find(const std::string& id_or_name) {
+  Result<std::vector<RunRecord>> found = matches(id_or_name, 2);
+  if (!found) return found.error();
+  if (found->size() == 1) return std::optional<RunRecord>(found->front());
+  return std::optional<RunRecord>();
 }
 
-std::vector<RunRecord> RunStore::matches(const std::string& id_or_name, size_t limit) {
-  read_failure_.clear();
+std::optional<RunRecord> find_if_readable(RunStore& store, const std::string& id_or_name) {
+  Result<std::optional<RunRecord>> found = store.find(id_or_name);
+  return found ? *found : std::nullopt;
+}
+
+Result<std::vector<RunRecord>> RunStore::matches(const std::string& id_or_name, size_t limit) {
   // An exact id first: a run's id may be the prefix of another's. A prefix is compared
   // exactly (LIKE would take '_' in an id for any character, and ignore case).
   for (const char* where : {"id = ?1", "name = ?1 OR substr(id, 1, length(?1)) = ?1"}) {
@@ -504,79 +496,69 @@ std::vector<RunRecord> RunStore::matches(const std::string& id_or_name, size_t l
     std::string sql = fmt::format(
         "SELECT {} FROM runs WHERE {} ORDER BY created_ms DESC, id DESC LIMIT ?2", kColumns, where);
     std::vector<RunRecord> found;
-    if (db_->prepare(sql, statement, read_failure_)) {
-      sqlite3_bind_text(statement.raw, 1, id_or_name.c_str(), -1, SQLITE_TRANSIENT);
-      sqlite3_bind_int64(statement.raw, 2, static_cast<int64_t>(limit));
-      db_->read_rows(statement.raw, found, read_failure_);
-    }
-    if (!read_failure_.empty()) return note_read_failure(), std::vector<RunRecord>{};
+    if (Status prepared = db_->prepare(sql, statement); !prepared) return read_error(prepared);
+    sqlite3_bind_text(statement.raw, 1, id_or_name.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(statement.raw, 2, static_cast<int64_t>(limit));
+    if (Status read = db_->read_rows(statement.raw, found); !read) return read_error(read);
     if (!found.empty() || id_or_name.empty()) return found;
   }
-  return {};
+  return std::vector<RunRecord>();
 }
 
-std::vector<RunRecord> RunStore::list(const RunFilter& filter) {
-  read_failure_.clear();
+Result<std::vector<RunRecord>> RunStore::list(const RunFilter& filter) {
   std::vector<RunRecord> runs;
   Db::Statement statement;
   std::string sql = fmt::format(
       "SELECT {} FROM runs WHERE (?1 = '' OR experiment = ?1) AND (?2 = '' OR status = ?2) "
       "AND created_ms >= ?3 ORDER BY created_ms DESC, id DESC LIMIT ?4",
       kColumns);
-  if (db_->prepare(sql, statement, read_failure_)) {
-    sqlite3_bind_text(statement.raw, 1, filter.experiment.c_str(), -1, SQLITE_TRANSIENT);
-    std::string status = filter.status ? std::string(status_name(*filter.status)) : "";
-    sqlite3_bind_text(statement.raw, 2, status.c_str(), -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(statement.raw, 3, filter.created_since_ms);
-    sqlite3_bind_int64(statement.raw, 4, filter.limit ? static_cast<int64_t>(filter.limit) : -1);
-    db_->read_rows(statement.raw, runs, read_failure_);
-  }
-  if (!read_failure_.empty()) note_read_failure();
+  if (Status prepared = db_->prepare(sql, statement); !prepared) return read_error(prepared);
+  sqlite3_bind_text(statement.raw, 1, filter.experiment.c_str(), -1, SQLITE_TRANSIENT);
+  std::string status = filter.status ? std::string(status_name(*filter.status)) : "";
+  sqlite3_bind_text(statement.raw, 2, status.c_str(), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64(statement.raw, 3, filter.created_since_ms);
+  sqlite3_bind_int64(statement.raw, 4, filter.limit ? static_cast<int64_t>(filter.limit) : -1);
+  if (Status read = db_->read_rows(statement.raw, runs); !read) return read_error(read);
   return runs;
 }
 
 Status RunStore::finish_unwatched(const RunRecord& seen, RunStatus status,
                                   std::optional<int> exit_code, const std::string& reason) {
-  std::string error;
-  bool ok = db_->end_run(seen.id, seen.monitor_pid, status, exit_code, reason, error);
-  return status_of(ok, error);
+  return db_->end_run(seen.id, seen.monitor_pid, status, exit_code, reason);
 }
 
-bool RunStore::delete_ended_record(const std::string& id,
-                                   const std::function<bool(std::string&)>& while_locked,
-                                   std::string& error) {
-  return db_->write_transaction(
-      [&](std::string& message) {
-        auto run = db_->row(id);
-        if (run && !is_terminal(run->status)) {
-          message = fmt::format("run {} is {}: it has not ended (jobc runs cancel {} stops it)", id,
-                                status_name(run->status), id);
-          return false;
-        }
-        if (!while_locked(message)) return false;
-        Db::Statement statement;
-        if (!db_->prepare("DELETE FROM runs WHERE id = ?1", statement, message)) return false;
-        sqlite3_bind_text(statement.raw, 1, id.c_str(), -1, SQLITE_TRANSIENT);
-        return db_->step_done(statement.raw, message);
-      },
-      error);
+Status RunStore::delete_ended_record(const std::string& id,
+                                     const std::function<Status()>& while_locked) {
+  return db_->write_transaction([&]() -> Status {
+    auto run = db_->row(id);
+    if (run && !is_terminal(run->status)) {
+      return fail(fmt::format("run {} is {}: it has not ended (jobc runs cancel {} stops it)", id,
+                              status_name(run->status), id));
+    }
+    if (Status done = while_locked(); !done) return done;
+    Db::Statement statement;
+    if (Status prepared = db_->prepare("DELETE FROM runs WHERE id = ?1", statement); !prepared) {
+      return prepared;
+    }
+    sqlite3_bind_text(statement.raw, 1, id.c_str(), -1, SQLITE_TRANSIENT);
+    return db_->step_done(statement.raw);
+  });
 }
 
 bool RunStore::reads_fine() {
   // quick_check reads every page once: a damaged page no command has read yet is found too.
   Db::Statement check;
-  std::string error;
-  if (!db_->prepare("PRAGMA quick_check", check, error)) return false;
+  if (!db_->prepare("PRAGMA quick_check", check)) return false;
   if (sqlite3_step(check.raw) != SQLITE_ROW || std::string(text_column(check.raw, 0)) != "ok") {
     return false;
   }
-  list({});
-  return read_failure_.empty();
+  return list({}).ok();
 }
 
-void RunStore::note_read_failure() {
-  if (is_damage(db_->failure)) return;  // the message says so already
-  read_failure_ = fmt::format("cannot read {}: {}", (home_ / "runs.db").string(), read_failure_);
+Error RunStore::read_error(const Status& failed) const {
+  const std::string& message = failed.error().message;
+  if (is_damage(db_->failure)) return fail(message);  // the message says so already
+  return fail(fmt::format("cannot read {}: {}", (home_ / "runs.db").string(), message));
 }
 
 }  // namespace jobc

@@ -32,34 +32,29 @@ uint64_t folder_disk_usage(const fs::path& folder) {
 }  // namespace
 
 Result<uint64_t> RunStore::remove(const std::string& id) {
-  std::vector<RunRecord> found = matches(id, 1);
-  if (found.empty() || found.front().id != id) {
-    return fail(read_failure_.empty() ? fmt::format("no run '{}'", id) : read_failure_);
-  }
+  Result<std::vector<RunRecord>> found = matches(id, 1);
+  if (!found) return found.error();
+  if (found->empty() || found->front().id != id) return fail(fmt::format("no run '{}'", id));
   fs::path folder = run_dir(id);
   fs::path trash = home_ / "trash" / id;
   bool moved = false;
-  auto move_to_trash = [&](std::string& message) {
+  auto move_to_trash = [&]() -> Status {
     std::error_code ec;
-    if (!fs::exists(folder, ec)) return true;  // deleted by hand, or by an interrupted delete
-    if (Status created = create_private_folder(home_ / "trash"); !created) {
-      message = created.error().message;
-      return false;
-    }
+    if (!fs::exists(folder, ec)) return {};  // deleted by hand, or by an interrupted delete
+    if (Status created = create_private_folder(home_ / "trash"); !created) return created;
     remove_folder_forcibly(trash);  // what an earlier delete of the same id left
     fs::rename(folder, trash, ec);
     if (ec) {
-      message =
-          fmt::format("cannot move {} to {}: {}", folder.string(), trash.string(), ec.message());
-      return false;
+      return fail(
+          fmt::format("cannot move {} to {}: {}", folder.string(), trash.string(), ec.message()));
     }
     moved = true;
-    return true;
+    return {};
   };
-  if (std::string error; !delete_ended_record(id, move_to_trash, error)) {
+  if (Status deleted = delete_ended_record(id, move_to_trash); !deleted) {
     std::error_code ignored;
     if (moved) fs::rename(trash, folder, ignored);  // the record stays: so does its folder
-    return fail(std::move(error));
+    return deleted.error();
   }
   uint64_t freed_bytes = folder_disk_usage(trash);
   remove_folder_forcibly(trash);
@@ -80,11 +75,8 @@ std::vector<std::string> RunStore::finish_interrupted_removals() {
   std::error_code ec;
   for (fs::directory_iterator it(home_ / "trash", ec), end; !ec && it != end; it.increment(ec)) {
     std::string id = it->path().filename().string();
-    std::string error;
     // A record that has not ended is left alone (jobc never moves such a run's folder).
-    if (!delete_ended_record(
-            id, [](std::string&) { return true; }, error))
-      continue;
+    if (!delete_ended_record(id, [] { return Status(); })) continue;
     remove_folder_forcibly(it->path());
     std::error_code gone;
     if (!fs::exists(it->path(), gone)) finished.push_back(id);

@@ -72,22 +72,20 @@ fs::path damaged_name(const fs::path& home) {
   return name;
 }
 
-// Moves runs.db with its -wal and -shm files (which may hold its newest pages) aside.
-bool move_aside(const fs::path& home, fs::path& kept_as, std::string& error) {
+// Moves runs.db with its -wal and -shm files (which may hold its newest pages) aside: where
+// it went, or "" when there was none.
+Result<fs::path> move_aside(const fs::path& home) {
   fs::path db = home / "runs.db";
-  if (std::error_code ec; !fs::exists(db, ec)) return true;
-  kept_as = damaged_name(home);
+  if (std::error_code ec; !fs::exists(db, ec)) return fs::path();
+  fs::path kept_as = damaged_name(home);
   for (const char* suffix : {"-wal", "-shm", ""}) {
     std::error_code ec;
     fs::path from = db.string() + suffix;
     if (!fs::exists(from, ec)) continue;
     fs::rename(from, kept_as.string() + suffix, ec);
-    if (ec) {
-      error = fmt::format("cannot move {} aside: {}", from.string(), ec.message());
-      return false;
-    }
+    if (ec) return fail(fmt::format("cannot move {} aside: {}", from.string(), ec.message()));
   }
-  return true;
+  return kept_as;
 }
 
 std::vector<fs::path> run_folders(const fs::path& runs) {
@@ -104,20 +102,21 @@ std::vector<fs::path> run_folders(const fs::path& runs) {
 
 Result<StoreRepair> RunStore::repair(const fs::path& home) {
   StoreRepair report;
-  std::string error;
-  bool damaged = false;
-  if (auto store = open_at(home, false, error, &damaged)) {
-    if (store->reads_fine()) {
-      report.deletes_finished = store->finish_interrupted_removals();
+  if (auto store = open_at(home, false)) {
+    if ((*store)->reads_fine()) {
+      report.deletes_finished = (*store)->finish_interrupted_removals();
       return report;
     }
-  } else if (!damaged) {
-    return fail(std::move(error));  // not damage (say, no permission): nothing to repair
+  } else if (!store.error().damaged) {
+    return fail(store.error().message);  // not damage (say, no permission): nothing to repair
   }
   report.was_damaged = true;
-  if (!move_aside(home, report.kept_as, error)) return fail(std::move(error));
-  auto store = open_at(home, true, error);
-  if (!store) return fail(std::move(error));
+  Result<fs::path> kept_as = move_aside(home);
+  if (!kept_as) return kept_as.error();
+  report.kept_as = *kept_as;
+  auto opened = open_at(home, true);
+  if (!opened) return fail(opened.error().message);
+  std::unique_ptr<RunStore>& store = *opened;
   for (const fs::path& folder : run_folders(home / "runs")) {
     auto run = read_run_record_file(folder);
     if (!run) run = record_from_older_files(folder);

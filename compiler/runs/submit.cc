@@ -98,7 +98,7 @@ bool start_from_submitter(Backend& backend, RunContext& context, RunStore& store
   (void)backend.stop_orphaned(context);
   (void)store.finish(context.run.id, RunStatus::Failed, std::nullopt,
                      "could not record the job's id: " + updated.error().message);
-  if (auto ended = store.find(context.run.id)) submission.run = *ended;
+  if (auto ended = find_if_readable(store, context.run.id)) submission.run = *ended;
   return false;
 }
 

@@ -44,9 +44,11 @@ struct RunFolder {
   bool recorded = false;
 };
 
-std::vector<RunFolder> run_folders(RunStore& store) {
+Result<std::vector<RunFolder>> run_folders(RunStore& store) {
+  Result<std::vector<RunRecord>> runs = store.list({});
+  if (!runs) return runs.error();
   std::set<std::string> recorded;
-  for (const RunRecord& run : store.list({})) recorded.insert(run.id);
+  for (const RunRecord& run : *runs) recorded.insert(run.id);
   std::vector<RunFolder> folders;
   std::error_code ec;
   for (fs::directory_iterator it(store.home() / "runs", ec), end; !ec && it != end;
@@ -79,12 +81,14 @@ void release_run_folder(const fs::path& run_dir) {
   fs::remove(claim_file(run_dir), ignored);
 }
 
-void remove_abandoned_run_folders(RunStore& store) {
-  for (const RunFolder& folder : run_folders(store)) {
+Status remove_abandoned_run_folders(RunStore& store) {
+  Result<std::vector<RunFolder>> folders = run_folders(store);
+  if (!folders) return folders.error();
+  for (const RunFolder& folder : *folders) {
     if (!folder.claim || claimant_alive(*folder.claim)) continue;
     // Recorded after all (jobc was killed before it released the claim), perhaps just now.
     std::string id = folder.path.filename().string();
-    auto run = folder.recorded ? std::nullopt : store.find(id);
+    auto run = folder.recorded ? std::nullopt : find_if_readable(store, id);
     if (folder.recorded || (run && run->id == id)) {
       release_run_folder(folder.path);
       continue;
@@ -97,11 +101,14 @@ void remove_abandoned_run_folders(RunStore& store) {
     }
     remove_folder_forcibly(folder.path);
   }
+  return {};
 }
 
-std::vector<fs::path> unrecorded_run_folders(RunStore& store) {
+Result<std::vector<fs::path>> unrecorded_run_folders(RunStore& store) {
+  Result<std::vector<RunFolder>> folders = run_folders(store);
+  if (!folders) return folders.error();
   std::vector<fs::path> unrecorded;
-  for (const RunFolder& folder : run_folders(store)) {
+  for (const RunFolder& folder : *folders) {
     if (!folder.recorded && !folder.claim) unrecorded.push_back(folder.path);
   }
   return unrecorded;

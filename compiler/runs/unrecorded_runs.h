@@ -23,10 +23,11 @@ void note_run_staging(const std::filesystem::path& run_dir, const std::filesyste
 // The run is recorded: the claim is over.
 void release_run_folder(const std::filesystem::path& run_dir);
 
-// Removes the folders (and staging) of abandoned submits in `store`'s runs/.
-void remove_abandoned_run_folders(RunStore& store);
+// Removes the folders (and staging) of abandoned submits in `store`'s runs/; an error (and
+// nothing removed) when the store cannot be read.
+Status remove_abandoned_run_folders(RunStore& store);
 
 // The folders of `store`'s runs/ with no record and no live submitter's claim.
-std::vector<std::filesystem::path> unrecorded_run_folders(RunStore& store);
+Result<std::vector<std::filesystem::path>> unrecorded_run_folders(RunStore& store);
 
 }  // namespace jobc

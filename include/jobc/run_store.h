@@ -66,12 +66,14 @@ class RunStore {
   // run again to know which happened.
   Status finish_unwatched(const RunRecord& seen, RunStatus status, const std::string& reason);
   // By id, else the one run whose name is `id_or_name` or whose id starts with it; nullopt
-  // when none or several match (matches() tells which).
-  std::optional<RunRecord> find(const std::string& id_or_name);
+  // when none or several match (matches() tells which). An error when the store cannot be
+  // read (it says whether it is damaged).
+  Result<std::optional<RunRecord>> find(const std::string& id_or_name);
   // The run with id `id_or_name`, else every run (newest first, at most `limit`) whose name
   // is `id_or_name` or whose id starts with it.
-  std::vector<RunRecord> matches(const std::string& id_or_name, size_t limit = 20);
-  std::vector<RunRecord> list(const RunFilter& filter);
+  Result<std::vector<RunRecord>> matches(const std::string& id_or_name, size_t limit = 20);
+  // An error rather than a partial list: a history with runs missing must not be shown.
+  Result<std::vector<RunRecord>> list(const RunFilter& filter);
   // finish_unwatched(), recording the job's exit code (a job that ended on its own while no
   // monitor watched it).
   Status finish_unwatched(const RunRecord& seen, RunStatus status, std::optional<int> exit_code,
@@ -85,9 +87,6 @@ class RunStore {
   uint64_t disk_usage(const std::string& id) const;
   // Finishes the deletes a crash interrupted (HOME/trash/<id>); the ids it finished.
   std::vector<std::string> finish_interrupted_removals();
-  // Why the last find() or list() could not read the store (say it is damaged), else empty:
-  // their answer is then incomplete and must not be shown as the history.
-  const std::string& read_failure() const { return read_failure_; }
 
   // Every write also rewrites RUN_DIR/run.json (when the run's folder exists) from the
   // store's row, inside the write's transaction, so the folder's copy follows the store's
@@ -95,24 +94,29 @@ class RunStore {
 
  private:
   RunStore() = default;
-  // open(); `rebuilding` (for repair) allows an empty store beside run folders, and
-  // `damaged` tells a failure that is damage from one that is not.
-  static std::unique_ptr<RunStore> open_at(const std::filesystem::path& home, bool rebuilding,
-                                           std::string& error, bool* damaged = nullptr);
+  // Why open_at() failed; `damaged` tells damage (which repair() rebuilds) from the rest.
+  struct OpenError : Error {
+    bool damaged = false;
+  };
+  // open(); `rebuilding` (for repair) allows an empty store beside run folders.
+  static Result<std::unique_ptr<RunStore>, OpenError> open_at(const std::filesystem::path& home,
+                                                              bool rebuilding);
   // Deletes run `id`'s record if it has ended (and none is no error), in one write
-  // transaction that first runs `while_locked`; false with `error` when the run has not
-  // ended or a step failed (nothing is deleted).
-  bool delete_ended_record(const std::string& id,
-                           const std::function<bool(std::string&)>& while_locked,
-                           std::string& error);
-  void note_read_failure();
-  bool reads_fine();  // every page of the database reads back, and every run  // read_failure_ from
-                      // SQLite's message, with what to do
+  // transaction that first runs `while_locked`; an error when the run has not ended or a
+  // step failed (nothing is deleted).
+  Status delete_ended_record(const std::string& id, const std::function<Status()>& while_locked);
+  // The error of a read that `failed`, saying which file when it is not damage (whose
+  // message says what to do).
+  Error read_error(const Status& failed) const;
+  bool reads_fine();  // every page of the database reads back, and every run
   struct Db;
   std::unique_ptr<Db> db_;
   std::filesystem::path home_;
-  std::string read_failure_;
 };
+
+// find(), with nothing also when the store cannot be read: for callers that go on either way
+// (a monitor reading its own run back after a write, a wait that ends when the run does).
+std::optional<RunRecord> find_if_readable(RunStore& store, const std::string& id_or_name);
 
 // A new run id: "<experiment>_<unix seconds>_<8 random hex digits>".
 std::string new_run_id(const std::string& experiment);

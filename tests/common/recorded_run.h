@@ -41,7 +41,7 @@ struct RecordedRun {
     REQUIRE_MESSAGE(inserted, (inserted ? "" : inserted.error().message));
   }
 
-  RunRecord now() const { return *store->find(run.id); }
+  RunRecord now() const { return *find_if_readable(*store, run.id); }
 };
 
 }  // namespace jobc::testing

@@ -373,7 +373,7 @@ TEST_SUITE("docker_backend") {
     // The engine answers the attach only after start() stopped waiting: output written before
     // the attach took effect would be missing, so the whole output comes from the engine's log.
     struct SlowAttach : FakeTransport {
-      jobc::HttpResponse perform(const jobc::HttpRequest& request) override {
+      jobc::HttpResult perform(const jobc::HttpRequest& request) override {
         if (request.url.find("/attach") != std::string::npos) {
           std::this_thread::sleep_for(std::chrono::milliseconds(300));
         }

@@ -81,7 +81,7 @@ TEST_SUITE("runs") {
     claim_as(recorded.run_dir, dead_pid(), 1);
     fs::path unclaimed = filled_folder(runs / "exp_3_unknown");
 
-    jobc::reconcile_runs(*recorded.store);
+    CHECK(jobc::reconcile_runs(*recorded.store));
     CHECK_FALSE(fs::exists(runs / id));
     CHECK_FALSE(fs::exists(stage));
     CHECK(fs::exists(not_named_after_it));  // never what is not named after the run
@@ -90,7 +90,7 @@ TEST_SUITE("runs") {
     CHECK_FALSE(fs::exists(recorded.run_dir / ".submitting.json"));
     CHECK(fs::exists(unclaimed));
     // Only the folder nobody claims or records is reported.
-    CHECK(jobc::unrecorded_run_folders(*recorded.store) == std::vector<fs::path>{unclaimed});
+    CHECK(*jobc::unrecorded_run_folders(*recorded.store) == std::vector<fs::path>{unclaimed});
   }
 
   TEST_CASE("runs list warns about a run folder with no record") {

@@ -98,7 +98,7 @@ TEST_SUITE("runs") {
 
   TEST_CASE("a stale run is marked Failed and its job stopped through its backend") {
     OrphanedRun orphan("docker");
-    jobc::reconcile_runs(*orphan.store, orphan.factory());
+    CHECK(jobc::reconcile_runs(*orphan.store, orphan.factory()));
     REQUIRE(orphan.calls.size() == 1);
     CHECK(orphan.calls[0].job_id == "job-7");
     CHECK(orphan.now().status == jobc::RunStatus::Failed);
@@ -108,7 +108,7 @@ TEST_SUITE("runs") {
   TEST_CASE("a job that could not be stopped is said to be maybe still running") {
     OrphanedRun orphan("slurm");
     orphan.failure = "slurmrestd does not answer";
-    jobc::reconcile_runs(*orphan.store, orphan.factory());
+    CHECK(jobc::reconcile_runs(*orphan.store, orphan.factory()));
     CHECK(orphan.now().status == jobc::RunStatus::Failed);
     CHECK(orphan.now().reason.find("may still be running: slurmrestd does not answer") !=
           std::string::npos);
@@ -135,7 +135,7 @@ TEST_SUITE("runs") {
       std::filesystem::last_write_time(
           jobc::monitor_config_file(orphan.run_dir),
           std::filesystem::file_time_type::clock::now() - std::chrono::hours(1));
-      jobc::reconcile_runs(*orphan.store, orphan.factory());
+      CHECK(jobc::reconcile_runs(*orphan.store, orphan.factory()));
       REQUIRE(orphan.calls.size() == 1);
       CHECK(orphan.now().status == jobc::RunStatus::Failed);
       CHECK(orphan.now().reason == "jobc stopped after it submitted the job; the job was stopped");
@@ -147,7 +147,7 @@ TEST_SUITE("runs") {
       CAPTURE(code);
       OrphanedRun orphan("docker");
       orphan.kept_exit = jobc::JobExit{code, 0};
-      jobc::reconcile_runs(*orphan.store, orphan.factory());
+      CHECK(jobc::reconcile_runs(*orphan.store, orphan.factory()));
       CHECK(orphan.now().status ==
             (code == 0 ? jobc::RunStatus::Completed : jobc::RunStatus::Failed));
       CHECK(orphan.now().exit_code == code);

@@ -38,7 +38,7 @@ TEST_SUITE("runs") {
     auto freed = store->remove("done_1_00000000");
     REQUIRE_MESSAGE(freed, jobc::testing::message_of(freed));
     CHECK(*freed >= 100000);
-    CHECK(!store->find("done_1_00000000"));
+    CHECK(!jobc::find_if_readable(*store, "done_1_00000000"));
     CHECK(!fs::exists(store->run_dir("done_1_00000000")));
     CHECK(fs::is_empty(home.path / "trash"));
   }
@@ -50,7 +50,7 @@ TEST_SUITE("runs") {
     auto refused = store->remove("busy_1_00000000");
     CHECK(!refused);
     CHECK(jobc::testing::message_of(refused).find("has not ended") != std::string::npos);
-    CHECK(store->find("busy_1_00000000"));
+    CHECK(jobc::find_if_readable(*store, "busy_1_00000000"));
     CHECK(fs::exists(store->run_dir("busy_1_00000000") / "work/outputs/model.bin"));
     CHECK(!store->remove("no_such_run"));
   }
@@ -77,8 +77,8 @@ TEST_SUITE("runs") {
     std::sort(report.deletes_finished.begin(), report.deletes_finished.end());
     CHECK(report.deletes_finished == std::vector<std::string>{"a_1_00000000", "b_1_00000000"});
     auto store = jobc::testing::open_store(home.path);
-    CHECK(!store->find("a_1_00000000"));
-    CHECK(store->find("kept_1_00000000"));
+    CHECK(!jobc::find_if_readable(*store, "a_1_00000000"));
+    CHECK(jobc::find_if_readable(*store, "kept_1_00000000"));
     CHECK(fs::is_empty(home.path / "trash"));
   }
 }

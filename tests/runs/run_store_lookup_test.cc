@@ -40,14 +40,14 @@ TEST_SUITE("runs") {
     recorded(*store, "exp_100_aaaa0001", 1000, "twin");
     recorded(*store, "exp_100_aaaa0002", 2000, "twin");
     recorded(*store, "exp_100_bbbb0003", 3000);
-    CHECK(!store->find("exp_100_aaaa"));
-    CHECK(ids(store->matches("exp_100_aaaa")) == Ids{"exp_100_aaaa0002", "exp_100_aaaa0001"});
-    CHECK(!store->find("twin"));  // before: the newest run named twin, silently
-    CHECK(ids(store->matches("twin")) == Ids{"exp_100_aaaa0002", "exp_100_aaaa0001"});
-    CHECK(store->find("exp_100_b")->id == "exp_100_bbbb0003");
-    CHECK(store->find("exp_100_aaaa0001")->id == "exp_100_aaaa0001");
-    CHECK(store->matches("exp_100", 2).size() == 2);
-    CHECK(store->matches("").empty());
+    CHECK(!jobc::find_if_readable(*store, "exp_100_aaaa"));
+    CHECK(ids(*store->matches("exp_100_aaaa")) == Ids{"exp_100_aaaa0002", "exp_100_aaaa0001"});
+    CHECK(!jobc::find_if_readable(*store, "twin"));  // before: the newest run named twin, silently
+    CHECK(ids(*store->matches("twin")) == Ids{"exp_100_aaaa0002", "exp_100_aaaa0001"});
+    CHECK(jobc::find_if_readable(*store, "exp_100_b")->id == "exp_100_bbbb0003");
+    CHECK(jobc::find_if_readable(*store, "exp_100_aaaa0001")->id == "exp_100_aaaa0001");
+    CHECK(store->matches("exp_100", 2)->size() == 2);
+    CHECK(store->matches("")->empty());
   }
 
   TEST_CASE("an id prefix is compared exactly: '_' is no wildcard and case matters") {
@@ -55,8 +55,9 @@ TEST_SUITE("runs") {
     auto store = jobc::testing::open_store(home.path);
     recorded(*store, "expX100_cccc0001", 1000);
     recorded(*store, "exp_100_cccc0002", 2000);
-    CHECK(store->find("exp_")->id == "exp_100_cccc0002");  // before: both matched (LIKE)
-    CHECK(!store->find("EXP_"));
+    CHECK(jobc::find_if_readable(*store, "exp_")->id ==
+          "exp_100_cccc0002");  // before: both matched (LIKE)
+    CHECK(!jobc::find_if_readable(*store, "EXP_"));
   }
 
   TEST_CASE("list keeps runs created since a time, and the newest up to a limit") {
@@ -67,12 +68,12 @@ TEST_SUITE("runs") {
     recorded(*store, "r3", 3000);
     jobc::RunFilter since;
     since.created_since_ms = 2000;
-    CHECK(ids(store->list(since)) == Ids{"r3", "r2"});
+    CHECK(ids(*store->list(since)) == Ids{"r3", "r2"});
     jobc::RunFilter limited;
     limited.limit = 2;
-    CHECK(ids(store->list(limited)) == Ids{"r3", "r2"});
+    CHECK(ids(*store->list(limited)) == Ids{"r3", "r2"});
     limited.created_since_ms = 2500;
-    CHECK(ids(store->list(limited)) == Ids{"r3"});
+    CHECK(ids(*store->list(limited)) == Ids{"r3"});
   }
 
   TEST_CASE("a display name is recorded, and a store made before it gets the column") {
@@ -90,7 +91,7 @@ TEST_SUITE("runs") {
         "backend) VALUES ('old_1_00000000', 'old', 'exp', 'Completed', 5, 'local');\"");
     REQUIRE_MESSAGE(made.status == 0, made.err);
     auto store = jobc::testing::open_store(home.path);
-    CHECK(store->find("old")->display_name.empty());
+    CHECK(jobc::find_if_readable(*store, "old")->display_name.empty());
     jobc::RunRecord run;
     run.id = "new_2_00000000";
     run.name = run.id;
@@ -98,7 +99,7 @@ TEST_SUITE("runs") {
     run.created_ms = 6;
     run.backend = "local";
     REQUIRE(store->insert(run));
-    CHECK(store->find(run.id)->display_name == "Learning rate 0.1");
+    CHECK(jobc::find_if_readable(*store, run.id)->display_name == "Learning rate 0.1");
     CHECK(jobc::RunStore::open(home.path));  // opened again: the column is there
   }
 }

@@ -57,8 +57,10 @@ struct EndedRuns {
 std::string open_and_list(const fs::path& home, size_t& listed) {
   auto store = jobc::RunStore::open(home);
   if (!store) return store.error().message;
-  listed = (*store)->list({}).size();
-  return (*store)->read_failure();
+  auto runs = (*store)->list({});
+  if (!runs) return runs.error().message;
+  listed = runs->size();
+  return "";
 }
 
 void check_reported_then_repaired(const EndedRuns& runs) {
@@ -77,10 +79,10 @@ void check_reported_then_repaired(const EndedRuns& runs) {
   CHECK(report.kept_as.filename().string().rfind("runs.db.damaged-", 0) == 0);
 
   auto store = jobc::testing::open_store(runs.home.path);
-  REQUIRE(store->list({}).size() == 3);
-  auto completed = store->find(runs.ids[0]);
-  auto failed = store->find(runs.ids[1]);
-  auto canceled = store->find(runs.ids[2]);
+  REQUIRE(store->list({})->size() == 3);
+  auto completed = jobc::find_if_readable(*store, runs.ids[0]);
+  auto failed = jobc::find_if_readable(*store, runs.ids[1]);
+  auto canceled = jobc::find_if_readable(*store, runs.ids[2]);
   REQUIRE((completed && failed && canceled));
   CHECK(completed->status == jobc::RunStatus::Completed);
   CHECK(completed->exit_code == 0);
@@ -184,14 +186,14 @@ TEST_SUITE("runs") {
     report = *repaired;
     CHECK(report.restored == 5);
     auto store = jobc::testing::open_store(runs.home.path);
-    auto old_run = store->find("old_exp_1700000000_0123abcd");
+    auto old_run = jobc::find_if_readable(*store, "old_exp_1700000000_0123abcd");
     REQUIRE(old_run);
     CHECK(old_run->experiment == "old_exp");
     CHECK(old_run->backend == "docker");
     CHECK(old_run->status == jobc::RunStatus::Failed);
     CHECK(old_run->exit_code == 2);
     CHECK(old_run->reason == "exit code 2");
-    auto lost = store->find("exp_1700000001_89abcdef");
+    auto lost = jobc::find_if_readable(*store, "exp_1700000001_89abcdef");
     REQUIRE(lost);
     CHECK(lost->status == jobc::RunStatus::Failed);  // never shown Running with no one on it
     CHECK(lost->reason.find("before it ended") != std::string::npos);

@@ -31,15 +31,16 @@ TEST_SUITE("runs") {
     b.name = "named";
     REQUIRE(store->insert(a));
     REQUIRE(store->insert(b));
-    CHECK(store->find(a.id)->experiment == "exp-a");
-    CHECK(store->find("named")->id == b.id);
-    CHECK(!store->find("no-such-run"));
+    CHECK(jobc::find_if_readable(*store, a.id)->experiment == "exp-a");
+    CHECK(jobc::find_if_readable(*store, "named")->id == b.id);
+    CHECK(!jobc::find_if_readable(*store, "no-such-run"));
     auto all = store->list({});
-    REQUIRE(all.size() == 2);
-    CHECK(all[0].id == b.id);  // newest first
-    CHECK(store->list({"exp-a", std::nullopt}).size() == 1);
-    CHECK(store->list({"", jobc::RunStatus::Queued}).size() == 2);
-    CHECK(store->list({"", jobc::RunStatus::Completed}).empty());
+    REQUIRE(all);
+    REQUIRE(all->size() == 2);
+    CHECK((*all)[0].id == b.id);  // newest first
+    CHECK(store->list({"exp-a", std::nullopt})->size() == 1);
+    CHECK(store->list({"", jobc::RunStatus::Queued})->size() == 2);
+    CHECK(store->list({"", jobc::RunStatus::Completed})->empty());
   }
 
   TEST_CASE("the first terminal status wins") {
@@ -49,7 +50,7 @@ TEST_SUITE("runs") {
     REQUIRE(store->insert(run));
     REQUIRE(store->finish(run.id, jobc::RunStatus::Canceled, std::nullopt, "canceled"));
     REQUIRE(store->finish(run.id, jobc::RunStatus::Completed, 0, ""));
-    auto found = store->find(run.id);
+    auto found = jobc::find_if_readable(*store, run.id);
     CHECK(found->status == jobc::RunStatus::Canceled);
     CHECK(found->reason == "canceled");
     CHECK(!found->exit_code);
@@ -60,16 +61,17 @@ TEST_SUITE("runs") {
     auto store = jobc::testing::open_store(home.path);
     auto run = make_run("exp", 1000);
     REQUIRE(store->insert(run));
-    auto seen = *store->find(run.id);  // no monitor yet
+    auto seen = *jobc::find_if_readable(*store, run.id);  // no monitor yet
     run.status = jobc::RunStatus::Running;
     run.monitor_pid = 4242;
     REQUIRE(store->update(run));  // a monitor takes the run over
     REQUIRE(store->finish_unwatched(seen, jobc::RunStatus::Canceled, "canceled"));
-    CHECK(store->find(run.id)->status == jobc::RunStatus::Running);
-    REQUIRE(store->finish_unwatched(*store->find(run.id), jobc::RunStatus::Canceled, "x"));
-    CHECK(store->find(run.id)->status == jobc::RunStatus::Canceled);
+    CHECK(jobc::find_if_readable(*store, run.id)->status == jobc::RunStatus::Running);
+    REQUIRE(store->finish_unwatched(*jobc::find_if_readable(*store, run.id),
+                                    jobc::RunStatus::Canceled, "x"));
+    CHECK(jobc::find_if_readable(*store, run.id)->status == jobc::RunStatus::Canceled);
     CHECK_FALSE(store->update(run));  // Running again? no: it has ended
-    CHECK(store->find(run.id)->status == jobc::RunStatus::Canceled);
+    CHECK(jobc::find_if_readable(*store, run.id)->status == jobc::RunStatus::Canceled);
   }
 
   TEST_CASE("concurrent writers from several processes do not collide") {
@@ -95,7 +97,7 @@ TEST_SUITE("runs") {
       CHECK(WEXITSTATUS(status) == 0);
     }
     auto store = jobc::testing::open_store(home.path);
-    CHECK(store->list({"concurrent", std::nullopt}).size() == 200);
+    CHECK(store->list({"concurrent", std::nullopt})->size() == 200);
   }
 
   TEST_CASE("the jobc home, runs/ and runs.db are private; a home open to others is warned of") {
