@@ -36,7 +36,7 @@ class CountingTransport : public jobc::HttpTransport {
  public:
   explicit CountingTransport(std::shared_ptr<jobc::HttpTransport> inner)
       : inner_(std::move(inner)) {}
-  jobc::HttpResponse perform(const jobc::HttpRequest& request) override {
+  jobc::HttpResult perform(const jobc::HttpRequest& request) override {
     if (request.method == "HEAD")
       ++heads;
     else if (request.method == "PUT")

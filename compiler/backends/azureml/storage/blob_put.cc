@@ -108,8 +108,7 @@ Status BlobClient::put_file(std::string_view container, std::string_view blob, c
       if (if_none_match) request.headers.emplace_back("If-None-Match", "*");
       return request;
     });
-    if (!response) return response.error();
-    if (!response->ok()) return storage_failure(doing, *response, url);
+    if (!response || !response->ok()) return storage_failure(doing, response, url);
     if (on_bytes) on_bytes(size);
     return {};
   }
@@ -125,21 +124,18 @@ Status BlobClient::put_file(std::string_view container, std::string_view blob, c
       uint64_t length = std::min<uint64_t>(options_.block_size, size - offset);
       auto bytes = read_piece(file, offset, length);
       std::string block_url = url + "?comp=block&blockid=" + url_encode(block_id(index));
-      Result<HttpResponse> response = bytes ? sender.send([&] {
-        HttpRequest request = data_request(block_url, *bytes);
-        request.headers = {{"Content-MD5", content_md5(*bytes)}};
-        return request;
-      })
-                                            : Result<HttpResponse>(bytes.error());
       std::optional<Error> problem;
       if (!bytes) {
         problem = fail(doing + ": " + bytes.error().message);
-      } else if (!response) {
-        problem = response.error();
-      } else if (!response->ok()) {
+      } else if (HttpResult response = sender.send([&] {
+                   HttpRequest request = data_request(block_url, *bytes);
+                   request.headers = {{"Content-MD5", content_md5(*bytes)}};
+                   return request;
+                 });
+                 !response || !response->ok()) {
         problem = storage_failure(
             doing + " (block " + std::to_string(index + 1) + " of " + std::to_string(blocks) + ")",
-            *response, block_url);
+            response, block_url);
       }
       if (problem) {
         std::lock_guard lock(error_mutex);
@@ -170,8 +166,9 @@ Status BlobClient::put_file(std::string_view container, std::string_view blob, c
     if (if_none_match) request.headers.emplace_back("If-None-Match", "*");
     return request;
   });
-  if (!response) return response.error();
-  if (!response->ok()) return storage_failure(doing + " (block list)", *response, list_url);
+  if (!response || !response->ok()) {
+    return storage_failure(doing + " (block list)", response, list_url);
+  }
   return {};
 }
 
