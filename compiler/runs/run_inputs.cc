@@ -140,6 +140,9 @@ Status prepare_run_inputs(const model::JobCommon& job, const BackendEntry& backe
     if (preparation.warnings) preparation.warnings->push_back(std::move(text));
   };
   const BackendCapabilities& can = backend.capabilities;
+  // A backend that runs the job elsewhere and stages nothing (Azure ML) sends the inputs'
+  // paths and URLs to its service, which reads them itself: nothing to download or copy.
+  if (!can.on_this_machine && !can.stages_inputs) return {};
   for (const PathInput& input : path_inputs(job)) {
     std::string variable = input_variable(input.name);
     bool writable_mode = input.mode == "rw_mount" || input.mode == "download";

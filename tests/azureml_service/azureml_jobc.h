@@ -6,11 +6,17 @@
 #include <doctest/doctest.h>
 #include <stdlib.h>
 
+#include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <optional>
+#include <regex>
 #include <string>
+#include <thread>
+#include <vector>
 
+#include "backends/azureml/storage/blob_client.h"
 #include "common/azure_services.h"
 #include "common/jobc_sandbox.h"
 
@@ -61,6 +67,65 @@ class AzureJobc {
     if (!extra.empty()) std::ofstream(dir / "job.yml", std::ios::app) << extra;
     return dir / "job.yml";
   }
+  // A copy of the project's examples/ in the sandbox (some examples name their neighbours'
+  // files); the job spec examples/FOLDER/job.yml of the copy.
+  std::filesystem::path example(const JobcSandbox& sandbox, const std::string& folder) const {
+    namespace fs = std::filesystem;
+    fs::path dir = sandbox.dir.path / "examples";
+    if (!fs::exists(dir))
+      fs::copy(fs::path(JOBC_SOURCE_DIR) / "examples", dir, fs::copy_options::recursive);
+    return dir / folder / "job.yml";
+  }
+  // `jobc submit FLAGS JOB` on the fake's workspace, from the sandbox's JOBC_HOME.
+  CommandResult submit(const JobcSandbox& sandbox, const std::filesystem::path& job,
+                       const std::string& flags) const {
+    return sandbox.jobc("submit " + flags + " " + shell_quote(job.string()) + workspace_flags());
+  }
+  // `jobc submit --stream JOB`, on the cluster the fake has unless `compute` names another.
+  CommandResult submit_stream(const JobcSandbox& sandbox, const std::filesystem::path& job,
+                              const std::string& compute = "azureml:cpu-cluster") const {
+    return submit(sandbox, job, "--stream --compute " + shell_quote(compute));
+  }
+  // Polls run `id` until it ends (Completed, Failed or Canceled), for up to 30 s; the status
+  // it has then.
+  static std::string wait_for_end(const JobcSandbox& sandbox, const std::string& id) {
+    std::string status;
+    for (int i = 0; i < 300; ++i) {
+      status = sandbox.run(id).value("status", "");
+      if (status == "Completed" || status == "Failed" || status == "Canceled") break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return status;
+  }
+  // The one run in the sandbox's store, as `runs show --output json` shows it.
+  nlohmann::json only_run(const JobcSandbox& sandbox) const {
+    auto runs = nlohmann::json::parse(sandbox.jobc("runs list --output json").out, nullptr, false);
+    REQUIRE(runs.is_array());
+    REQUIRE(runs.size() == 1);
+    return sandbox.run(runs[0].value("id", ""));
+  }
+  // The fake's record of the requests whose "METHOD /path" matches `pattern`, whole.
+  std::vector<nlohmann::json> recorded(const std::string& pattern) const {
+    std::vector<nlohmann::json> out;
+    std::regex wanted(pattern);
+    for (const auto& request : services_.requests()) {
+      std::string line = request.value("method", "") + " " + request.value("path", "");
+      if (std::regex_search(line, wanted)) out.push_back(request);
+    }
+    return out;
+  }
+  // The workspace's default datastore in Azurite (the container jobc uploads to), read with
+  // jobc's own blob client and the account key.
+  azureml::BlobClient datastore_blobs() const {
+    std::string url = services_.azurite_url();
+    auto service = azureml::blob_service_url(services_.storage_account(),
+                                             url.substr(url.find("://") + 3), "http");
+    REQUIRE_MESSAGE(service, service.error().message);
+    return azureml::BlobClient(make_curl_transport(),
+                               {*service, services_.storage_account(), services_.storage_key()});
+  }
+  static constexpr const char* kDatastoreContainer =
+      "azureml-blobstore-00000000-0000-0000-0000-000000000000";
   // Every secret the services hold: none may appear in what jobc writes or prints.
   std::vector<std::string> secrets() const {
     std::vector<std::string> out = {services_.storage_key()};

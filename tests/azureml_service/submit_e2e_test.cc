@@ -60,8 +60,7 @@ TEST_SUITE("azureml_service") {
     AzureJobc azure(*services);
     JobcSandbox sandbox;
     fs::path job = azure.train_job(sandbox);
-    auto submitted =
-        sandbox.jobc("submit --stream " + shell_quote(job.string()) + azure.workspace_flags());
+    auto submitted = azure.submit(sandbox, job, "--stream");
     INFO(submitted.err);
     CHECK(submitted.status == 0);
     CHECK(submitted.out.find("Streaming user_logs/std_log.txt") != std::string::npos);
@@ -114,12 +113,11 @@ TEST_SUITE("azureml_service") {
     AzureJobc azure(*services);
     JobcSandbox sandbox;
     fs::path job = azure.train_job(sandbox);
-    std::string submit = "submit --detach " + shell_quote(job.string()) + azure.workspace_flags();
-    auto first = sandbox.jobc(submit);
+    auto first = azure.submit(sandbox, job, "--detach");
     INFO(first.err);
     REQUIRE(first.status == 0);
     CHECK(first.err.find("jobc: uploaded code src") != std::string::npos);
-    auto second = sandbox.jobc(submit);
+    auto second = azure.submit(sandbox, job, "--detach");
     INFO(second.err);
     REQUIRE(second.status == 0);
     CHECK(second.err.find("jobc: uploaded") == std::string::npos);
@@ -135,8 +133,7 @@ TEST_SUITE("azureml_service") {
     azure.set_faults({{"fail_jobs", "."}});
     JobcSandbox sandbox;
     fs::path job = azure.train_job(sandbox);
-    auto submitted =
-        sandbox.jobc("submit --stream " + shell_quote(job.string()) + azure.workspace_flags());
+    auto submitted = azure.submit(sandbox, job, "--stream");
     INFO(submitted.out, submitted.err);
     CHECK(submitted.status == 1);
     CHECK(submitted.err.find("fake failure") != std::string::npos);
@@ -153,8 +150,7 @@ TEST_SUITE("azureml_service") {
                          {"message", "The quota is exhausted."}}}}});
     JobcSandbox sandbox;
     fs::path job = azure.train_job(sandbox);
-    auto submitted =
-        sandbox.jobc("submit --stream " + shell_quote(job.string()) + azure.workspace_flags());
+    auto submitted = azure.submit(sandbox, job, "--stream");
     INFO(submitted.out, submitted.err);
     CHECK(submitted.status == 1);
     CHECK(submitted.err.find("(UserError) The quota is exhausted.") != std::string::npos);
@@ -166,8 +162,7 @@ TEST_SUITE("azureml_service") {
     AzureJobc azure(*services);
     JobcSandbox sandbox;
     fs::path job = azure.train_job(sandbox);
-    auto submitted = sandbox.jobc("submit --stream --compute azureml:gpu-cluster " +
-                                  shell_quote(job.string()) + azure.workspace_flags());
+    auto submitted = azure.submit_stream(sandbox, job, "azureml:gpu-cluster");
     INFO(submitted.out, submitted.err);
     CHECK(submitted.status == 2);
     CHECK(submitted.err.find("compute 'gpu-cluster' does not exist") != std::string::npos);
@@ -183,8 +178,8 @@ TEST_SUITE("azureml_service") {
     JobcSandbox sandbox;
     fs::path job = azure.train_job(sandbox);
     fs::path cluster = fs::path(JOBC_SOURCE_DIR) / "tests/azureml/specs/cluster.yml";
-    auto submitted = sandbox.jobc("submit --detach --compute " + shell_quote(cluster.string()) +
-                                  " " + shell_quote(job.string()) + azure.workspace_flags());
+    auto submitted =
+        azure.submit(sandbox, job, "--detach --compute " + shell_quote(cluster.string()));
     INFO(submitted.out, submitted.err);
     CHECK(submitted.status == 0);
     CHECK(submitted.err.find("creating compute 'crosscheck-cluster'") != std::string::npos);
@@ -196,8 +191,7 @@ TEST_SUITE("azureml_service") {
     CHECK(put > get);
     CHECK(find_request(requests, "PUT /jobs/", put) > put);
     // Present now: a second submit uses it and does not PUT it again.
-    auto again = sandbox.jobc("submit --detach --compute " + shell_quote(cluster.string()) + " " +
-                              shell_quote(job.string()) + azure.workspace_flags());
+    auto again = azure.submit(sandbox, job, "--detach --compute " + shell_quote(cluster.string()));
     CHECK(again.status == 0);
     requests = azure.arm_requests();
     CHECK(find_request(requests, "PUT /computes/crosscheck-cluster", put + 1) < 0);
@@ -228,8 +222,7 @@ TEST_SUITE("azureml_service") {
     AzureJobc azure(*services);
     JobcSandbox sandbox;
     fs::path job = azure.train_job(sandbox);
-    auto detached =
-        sandbox.jobc("submit --detach " + shell_quote(job.string()) + azure.workspace_flags());
+    auto detached = azure.submit(sandbox, job, "--detach");
     INFO(detached.err);
     REQUIRE(detached.status == 0);
     auto followed = sandbox.jobc("runs logs --follow " + run_id_of(detached.out));
@@ -237,19 +230,13 @@ TEST_SUITE("azureml_service") {
     CHECK(followed.out.find("Streaming user_logs/std_log.txt") != std::string::npos);
 
     azure.set_faults({{"stuck_jobs", "."}});
-    auto stuck =
-        sandbox.jobc("submit --detach " + shell_quote(job.string()) + azure.workspace_flags());
+    auto stuck = azure.submit(sandbox, job, "--detach");
     REQUIRE(stuck.status == 0);
     std::string id = run_id_of(stuck.out);
     auto canceled = sandbox.jobc("runs cancel " + id);
     INFO(canceled.out, canceled.err);
     CHECK(canceled.status == 0);
-    std::string status;
-    for (int i = 0; i < 300 && status != "Canceled"; ++i) {
-      status = sandbox.run(id).value("status", "");
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    CHECK(status == "Canceled");
+    CHECK(AzureJobc::wait_for_end(sandbox, id) == "Canceled");
     CHECK(find_request(azure.arm_requests(), "POST /jobs/" + id + "/cancel") >= 0);
   }
 }
@@ -277,12 +264,7 @@ TEST_SUITE("azureml_service") {
     auto runs = nlohmann::json::parse(sandbox.jobc("runs list --output json").out, nullptr, false);
     REQUIRE(runs.size() == 1);
     std::string id = runs[0].value("id", "");
-    std::string run_status;
-    for (int i = 0; i < 300 && run_status != "Canceled"; ++i) {
-      run_status = sandbox.run(id).value("status", "");
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    CHECK(run_status == "Canceled");
+    CHECK(AzureJobc::wait_for_end(sandbox, id) == "Canceled");
   }
 }
 

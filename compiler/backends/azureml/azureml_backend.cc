@@ -48,12 +48,24 @@ WorkspaceScope scope_of(const std::string& workspace_path) {
   return scope;
 }
 
-// Azure ML studio's page of the job, as the service's services.Studio.endpoint names it.
+// Azure ML studio's page of the job, built as the service's services.Studio.endpoint names it
+// (shown before the job is sent; the reply's own replaces it).
 std::string studio_url(const std::string& workspace_path, const std::string& job_name) {
   std::string url = fmt::format("https://ml.azure.com/runs/{}?wsid={}", job_name, workspace_path);
   if (const char* tenant = std::getenv("AZURE_TENANT_ID"); tenant && *tenant)
     url += fmt::format("&tid={}", tenant);
   return url;
+}
+
+// The job's page in Azure ML studio as the job PUT's reply names it
+// (properties.services.Studio.endpoint), or "" when it does not.
+std::string studio_endpoint(const json& job) {
+  const json* at = &job;
+  for (const char* key : {"properties", "services", "Studio", "endpoint"}) {
+    if (!at->is_object() || !at->contains(key)) return "";
+    at = &(*at)[key];
+  }
+  return at->is_string() ? at->get<std::string>() : "";
 }
 
 // The compute the job runs on: a compute spec's (created when missing), or the cluster it
@@ -95,7 +107,14 @@ Result<ArmClient*> AzureMlBackend::arm(const RunContext& context) {
   if (!credential) return credential.error();
   std::shared_ptr<TokenCredential> shared = std::move(credential).value();
   arm_ = std::make_unique<ArmClient>(transport_, std::move(shared), endpoint);
+  note_retries_in_log(context);
   return arm_.get();
+}
+
+void AzureMlBackend::note_retries_in_log(const RunContext& context) {
+  if (!arm_) return;
+  arm_->set_retry_notice(
+      [log = context.log_file](const std::string& note) { append_run_note(log, note); });
 }
 
 JobAddress AzureMlBackend::address(const RunContext& context) const {
@@ -129,6 +148,10 @@ Status AzureMlBackend::prepare(SubmitContext& submit) {
   auto client = arm(context);
   if (!client) return client.error();
   ArmClient& api = **client;
+  // Until the job is sent, the user watches jobc's own output, not the run's log.
+  api.set_retry_notice([&progress = submit.progress](const std::string& note) {
+    progress << "jobc: " << note << "\n";
+  });
 
   DiagnosticSink sink;
   ComputeWanted wanted = wanted_compute(submit, *workspace, sink);
@@ -169,10 +192,13 @@ Status AzureMlBackend::put_job(RunContext& context) {
   }
   auto client = arm(context);
   if (!client) return client.error();
+  note_retries_in_log(context);
   const json& request = requests.back();
   JobAddress job = address(context);
   Result<ArmReply> sent = (*client)->send(compiled_call(request, "create job " + job.job_name));
   if (!sent) return sent.error();
+  if (std::string studio = studio_endpoint(sent->body); !studio.empty())
+    context.backend_state["url"] = studio;
   context.run.backend_job_id = job.job_name;
   append_run_note(context.log_file, fmt::format("RunId: {}", job.job_name));
   append_run_note(context.log_file,
@@ -199,6 +225,7 @@ Status AzureMlBackend::adopt(RunContext& context) {
   }
   auto client = arm(context);
   if (!client) return client.error();
+  note_retries_in_log(context);
   if (!transport_) transport_ = make_curl_transport();
   watch_ = std::make_unique<JobWatch>(**client, transport_, job);
   if (phase_.reason.empty() || phase_.reason == "submitting the job to Azure ML")

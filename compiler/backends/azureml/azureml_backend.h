@@ -44,6 +44,8 @@ class AzureMlBackend : public Backend {
   using Clock = std::chrono::steady_clock;
   // The ARM client for the endpoint `context` records (made once, with a new credential).
   Result<azureml::ArmClient*> arm(const RunContext& context);
+  // Retries of ARM calls are told in the run's log (std_log.txt, which --stream shows).
+  void note_retries_in_log(const RunContext& context);
   azureml::JobAddress address(const RunContext& context) const;
   // One job PUT from the linked requests in the run's artifacts.
   Status put_job(RunContext& context);

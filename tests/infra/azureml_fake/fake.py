@@ -169,7 +169,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         authorization = self.headers.get("Authorization") or ""
         entry = {"time": round(time.time(), 3), "method": self.command, "path": path,
                  "query": {k: v for k, v in query.items() if k != "api-version"},
-                 "bearer": authorization.startswith("Bearer ")}
+                 "bearer": authorization.startswith("Bearer "),
+                 "user_agent": self.headers.get("User-Agent") or ""}  # whose request (cross-checks)
         if "api-version" in query:
             entry["api_version"] = query["api-version"]
         try:

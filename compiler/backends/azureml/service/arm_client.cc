@@ -2,6 +2,8 @@
 // (arm_error.h). Long-running operations are in long_running_operation.cc.
 #include "backends/azureml/service/arm_client.h"
 
+#include <fmt/format.h>
+
 #include <thread>
 
 #include "backends/azureml/service/arm_endpoint.h"
@@ -90,7 +92,14 @@ Result<ArmReply> ArmClient::send(const ArmCall& call) {
       return arm_request_error(what, call.method, shown, response);
     }
     ++retries;
-    if (!wait(retry_wait(response ? response->headers : HttpHeaders(), retries))) {
+    std::chrono::milliseconds pause =
+        retry_wait(response ? response->headers : HttpHeaders(), retries);
+    if (retry_notice_) {
+      retry_notice_(fmt::format("{}; retrying in {:.3g} s (retry {} of {})",
+                                arm_request_error(what, call.method, shown, response).message,
+                                static_cast<double>(pause.count()) / 1000.0, retries, limit));
+    }
+    if (!wait(pause)) {
       return fail((what.empty() ? "" : what + ": ") + "stopped while waiting to retry " +
                   failed_request_text(call.method, shown, response ? response->status : 0));
     }

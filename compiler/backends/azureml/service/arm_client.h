@@ -68,6 +68,11 @@ class ArmClient {
   }
   // Called before each wait; returning true stops retrying or polling (Ctrl-C).
   void set_should_stop(std::function<bool()> should_stop) { should_stop_ = std::move(should_stop); }
+  // Hears of each retry before its wait, so that a throttled or failing call is not silent:
+  // "(TooManyRequests) ... (PUT /path: 429); retrying in 2 s (retry 1 of 10)".
+  void set_retry_notice(std::function<void(const std::string&)> notice) {
+    retry_notice_ = std::move(notice);
+  }
 
  private:
   // Waits `duration` (with sleep_ when set); false when should_stop_ asks to stop.
@@ -78,6 +83,7 @@ class ArmClient {
   std::string endpoint_;
   std::function<void(std::chrono::milliseconds)> sleep_;
   std::function<bool()> should_stop_;
+  std::function<void(const std::string&)> retry_notice_;
 };
 
 }  // namespace jobc::azureml
