@@ -90,6 +90,11 @@ bool start_from_submitter(Backend& backend, RunContext& context, RunStore& store
   }
   apply_phase(context.run, backend.phase());
   submission.run = context.run;
+  // What the backend learned starting the job (the service's page of it) is for the monitor
+  // and `runs show` too.
+  if (Status saved = write_monitor_config(store.home(), context); !saved) {
+    submission.notices.push_back("could not update monitor.json: " + saved.error().message);
+  }
   Status updated = store.update(context.run);
   if (updated) return true;
   // The job's id is not on the run: it was canceled meanwhile (a cancel that could not reach

@@ -95,9 +95,12 @@ TEST_SUITE("azureml_service") {
     check_completed_with_outputs(azure, sandbox);
     // The studio page as the job PUT's reply names it (services.Studio.endpoint; the fake's
     // has no &tid=, which jobc adds when it builds the URL before the job is sent).
-    std::string id = azure.only_run(sandbox).value("id", "");
-    CHECK(contains(submitted.out, "[jobc] Web View: https://ml.azure.com/runs/" + id +
-                                      "?wsid=" + jobc::testing::workspace_path(*services) + "\n"));
+    nlohmann::json run = azure.only_run(sandbox);
+    std::string id = run.value("id", "");
+    std::string studio =
+        "https://ml.azure.com/runs/" + id + "?wsid=" + jobc::testing::workspace_path(*services);
+    CHECK(contains(submitted.out, "[jobc] Web View: " + studio + "\n"));
+    CHECK(run.value("url", "") == studio);  // runs show has the reply's page too
   }
 
   TEST_CASE("a custom Dockerfile's build context is uploaded and named by the environment") {
