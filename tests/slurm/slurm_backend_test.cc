@@ -120,6 +120,17 @@ std::optional<jobc::JobExit> wait_exit(jobc::Backend& backend, jobc::RunContext&
 
 }  // namespace
 
+namespace {
+
+// The error of a Slurm call that must fail.
+template <class T>
+jobc::slurm::SlurmError failure_of(const jobc::slurm::SlurmResult<T>& result) {
+  REQUIRE_FALSE(result);
+  return result.error();
+}
+
+}  // namespace
+
 TEST_SUITE("slurm_backend") {
   TEST_CASE("Slurm job states map to jobc's, with the reason") {
     using jobc::slurm::view_job;
@@ -197,7 +208,7 @@ TEST_SUITE("slurm_backend") {
         fake, "http://127.0.0.1:6820", "alice",
         jobc::slurm::token_source({{"token_env", "JOBC_TEST_SLURM_JWT"}}), "v0.0.38");
     jobc::slurm::SlurmError error;
-    CHECK(!client.submit({{"job", json::object()}, {"script", "#!/bin/bash\n"}}, error));
+    error = failure_of(client.submit({{"job", json::object()}, {"script", "#!/bin/bash\n"}}));
     REQUIRE(fake->requests.size() == 1);
     CHECK(fake->requests[0].method == "POST");
     CHECK(fake->requests[0].url == "http://127.0.0.1:6820/slurm/v0.0.38/job/submit");
@@ -215,7 +226,7 @@ TEST_SUITE("slurm_backend") {
                                   {"description", "Unable to find JobId=9"},
                                   {"error_number", 2017}}}}});
     };
-    CHECK(!client.job(9, error));
+    error = failure_of(client.job(9));
     CHECK(error.job_gone);
 
     fake->answer = [](const HttpRequest&) {
@@ -223,11 +234,11 @@ TEST_SUITE("slurm_backend") {
                                 {{{"error", "Unable to contact slurm controller (connect failure)"},
                                   {"error_code", 1800}}}}});
     };
-    CHECK(!client.submit(json::object(), error));
+    error = failure_of(client.submit(json::object()));
     CHECK(error.unreachable);
 
     fake->answer = [](const HttpRequest&) { return refused(); };
-    CHECK(!client.ping(error));
+    error = failure_of(client.ping());
     CHECK(error.unreachable);
 
     fake->answer = [](const HttpRequest&) {
@@ -236,7 +247,7 @@ TEST_SUITE("slurm_backend") {
       response.body = "Authentication failure";
       return response;
     };
-    CHECK(!client.ping(error));
+    error = failure_of(client.ping());
     CHECK(error.message.find("HTTP 401: Authentication failure") != std::string::npos);
   }
 
@@ -247,7 +258,7 @@ TEST_SUITE("slurm_backend") {
         fake, "http://127.0.0.1:6820", "alice",
         jobc::slurm::token_source({{"token_env", "JOBC_TEST_NO_SUCH_JWT"}}), "v0.0.38");
     jobc::slurm::SlurmError error;
-    CHECK(!client.ping(error));
+    error = failure_of(client.ping());
     CHECK(fake->requests.empty());
     CHECK(error.message.find("JOBC_TEST_NO_SUCH_JWT") != std::string::npos);
 
@@ -279,10 +290,11 @@ TEST_SUITE("slurm_backend") {
         return json_answer(200, {{"job_id", 5}, {"errors", json::array()}});
       };
       jobc::slurm::SlurmClient client(fake, "http://h:1", "u", token, "");
-      jobc::slurm::SlurmError failure;
       CHECK(client.version() == "v0.0.38");
       CHECK(fake->requests.empty());
-      CHECK(client.submit(json::object(), failure) == 5);
+      auto id = client.submit(json::object());
+      REQUIRE(id);
+      CHECK(*id == 5);
       REQUIRE(fake->requests.size() == 1);
       CHECK(fake->requests.back().url == "http://h:1/slurm/v0.0.38/job/submit");
     }
@@ -293,7 +305,7 @@ TEST_SUITE("slurm_backend") {
       };
       jobc::slurm::SlurmClient client(fake, "http://h:1", "u", token, "");
       jobc::slurm::SlurmError failure;
-      CHECK(!client.submit(json::object(), failure));
+      failure = failure_of(client.submit(json::object()));
       CHECK(failure.message.find("it offers v0.0.40") != std::string::npos);
       CHECK(failure.message.find("api_version") != std::string::npos);
       CHECK(fake->requests.size() == 2);
@@ -303,7 +315,7 @@ TEST_SUITE("slurm_backend") {
       fake->answer = [&](const HttpRequest&) { return not_found(); };
       jobc::slurm::SlurmClient client(fake, "http://h:1", "u", token, "v0.0.39");
       jobc::slurm::SlurmError failure;
-      CHECK(!client.submit(json::object(), failure));
+      failure = failure_of(client.submit(json::object()));
       CHECK(failure.message.find("HTTP 404") != std::string::npos);
       REQUIRE(fake->requests.size() == 1);
       CHECK(fake->requests[0].url == "http://h:1/slurm/v0.0.39/job/submit");

@@ -112,20 +112,19 @@ Status SlurmBackend::prepare(SubmitContext& submit) {
   return {};
 }
 
-std::optional<long long> SlurmBackend::submit_once(RunContext& context,
-                                                   slurm::SlurmError& failure) {
+slurm::SlurmResult<long long> SlurmBackend::submit_once(RunContext& context) {
   fs::path file = context.artifacts_dir / "slurm" / "job.json";
   std::ifstream in(file);
   json payload = json::parse(in, nullptr, false);
   if (!payload.is_object()) {
-    failure = {};
+    slurm::SlurmError failure;
     failure.message = "cannot read the job-submit payload " + file.string();
-    return std::nullopt;
+    return failure;
   }
   payload = slurm_payload_for_run(std::move(payload), context.run.id);
   slurm::SlurmClient& api = client(context);
-  std::optional<long long> id = api.submit(payload, failure);
-  if (!id) return std::nullopt;
+  slurm::SlurmResult<long long> id = api.submit(payload);
+  if (!id) return id;
   job_id_ = *id;
   context.run.backend_job_id = std::to_string(job_id_);
   phase_.reason = fmt::format("Slurm job {} is submitted", job_id_);
@@ -141,8 +140,10 @@ Status SlurmBackend::start(RunContext& context) {
   // slurmrestd or slurmctld restarting: try again for a minute (nothing was submitted).
   auto deadline = Clock::now() + std::chrono::minutes(1);
   milliseconds pause(250);
-  slurm::SlurmError failure;
-  while (!submit_once(context, failure)) {
+  for (;;) {
+    auto submitted = submit_once(context);
+    if (submitted) break;
+    const slurm::SlurmError& failure = submitted.error();
     if (!failure.unreachable || Clock::now() >= deadline) {
       std::error_code ec;
       fs::remove_all(stage_of(context), ec);
@@ -155,12 +156,13 @@ Status SlurmBackend::start(RunContext& context) {
 }
 
 Backend::QuickStartResult SlurmBackend::start_from_submitter(RunContext& context) {
-  slurm::SlurmError failure;
-  if (submit_once(context, failure)) return {QuickStart::Started};
-  if (failure.unreachable) return {QuickStart::Deferred};  // the monitor tries for a minute
+  auto submitted = submit_once(context);
+  if (submitted) return {QuickStart::Started};
+  if (submitted.error().unreachable)
+    return {QuickStart::Deferred};  // the monitor tries for a minute
   std::error_code ec;
   fs::remove_all(stage_of(context), ec);
-  return {QuickStart::Refused, failure.message};
+  return {QuickStart::Refused, submitted.error().message};
 }
 
 Status SlurmBackend::adopt(RunContext& context) {
@@ -179,8 +181,7 @@ void SlurmBackend::copy_output(RunContext& context) {
 }
 
 std::optional<JobExit> SlurmBackend::query(RunContext& context) {
-  slurm::SlurmError error;
-  auto job = client(context).job(job_id_, error);
+  auto job = client(context).job(job_id_);
   auto now = Clock::now();
   if (job) {
     if (failing_since_) append_log(context, "Slurm answers again");
@@ -210,6 +211,7 @@ std::optional<JobExit> SlurmBackend::query(RunContext& context) {
     next_query_ = now + interval_;
     return std::nullopt;
   }
+  const slurm::SlurmError& error = job.error();
   if (error.job_gone && ++gone_answers_ >= 3) {
     ended_ = true;
     return JobExit{255, 0,
@@ -256,10 +258,12 @@ std::optional<JobExit> SlurmBackend::poll(RunContext& context, int wait_ms) {
 void SlurmBackend::stop(RunContext& context, bool force) {
   if (job_id_ == 0) return;
   slurm::SlurmClient& api = client(context);
-  slurm::SlurmError error;
   auto deadline = Clock::now() + std::chrono::seconds(20);
   milliseconds pause(250);
-  while (!api.cancel(job_id_, force ? "KILL" : "", error)) {
+  for (;;) {
+    auto canceled = api.cancel(job_id_, force ? "KILL" : "");
+    if (canceled) break;
+    const slurm::SlurmError& error = canceled.error();
     bool retry = error.unreachable || error.status == 0 || error.status >= 500;
     if (error.job_gone || !retry || Clock::now() >= deadline) {
       append_log(context,
@@ -296,10 +300,9 @@ Status SlurmBackend::stop_orphaned(RunContext& context) {
     return fail("no Slurm job recorded for the run in " + context.run_dir.string());
   }
   slurm::SlurmClient& api = client(context);
-  slurm::SlurmError failure;
   // A job that ended on its own keeps its exit in Slurm (until its record is purged), and
   // its outputs in the stage: both are brought back, and there is nothing to cancel.
-  if (auto job = api.job(*id, failure)) {
+  if (auto job = api.job(*id)) {
     slurm::JobView view =
         slurm::view_job(*job, context.backend_state.value("timeout_seconds", 0LL));
     if (view.exit) {
@@ -309,10 +312,10 @@ Status SlurmBackend::stop_orphaned(RunContext& context) {
       return {};
     }
   }
-  if (api.cancel(*id, "", failure)) return {};
-  if (failure.job_gone) return {};  // ended already
+  auto canceled = api.cancel(*id, "");
+  if (canceled || canceled.error().job_gone) return {};  // canceled, or ended already
   return fail(fmt::format("could not cancel Slurm job {}: {}; cancel it with scancel {}", *id,
-                          failure.message, *id));
+                          canceled.error().message, *id));
 }
 
 std::optional<JobExit> SlurmBackend::orphaned_exit(RunContext& /*context*/) {

@@ -58,7 +58,7 @@ class SlurmBackend : public Backend {
   std::optional<JobExit> query(RunContext& context);
   void copy_output(RunContext& context);
   // One submit attempt; on success records the job's id, phase and log line.
-  std::optional<long long> submit_once(RunContext& context, slurm::SlurmError& failure);
+  slurm::SlurmResult<long long> submit_once(RunContext& context);
 
   std::shared_ptr<HttpTransport> transport_;
   std::unique_ptr<slurm::SlurmClient> client_;

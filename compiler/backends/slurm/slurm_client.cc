@@ -124,13 +124,13 @@ SlurmClient::SlurmClient(std::shared_ptr<HttpTransport> transport, std::string e
   }
 }
 
-std::optional<json> SlurmClient::call(const std::string& method, const std::string& path,
-                                      const std::string& body, SlurmError& error, long timeout_ms) {
-  error = {};
+SlurmResult<json> SlurmClient::call(const std::string& method, const std::string& path,
+                                    const std::string& body, long timeout_ms) {
+  SlurmError error;
   Result<std::string> token = token_();
   if (!token) {
     error.message = token.error().message;
-    return std::nullopt;
+    return error;
   }
   HttpRequest request;
   request.method = method;
@@ -149,7 +149,7 @@ std::optional<json> SlurmClient::call(const std::string& method, const std::stri
     error.message = fmt::format("{}: {}", what, reply.error().message);
     error.unreachable = reply.error().kind == HttpError::Kind::Refused ||
                         reply.error().kind == HttpError::Kind::NoSocket;
-    return std::nullopt;
+    return error;
   }
   const HttpResponse& response = *reply;
   json answer = json::parse(response.body, nullptr, false);
@@ -171,57 +171,63 @@ std::optional<json> SlurmClient::call(const std::string& method, const std::stri
       if (number >= 1000 && number < 2000) error.unreachable = true;  // slurmctld unreachable
     }
     if (response.status == 502 || response.status == 503) error.unreachable = true;
-    return std::nullopt;
+    return error;
   }
   return answer;
 }
 
-bool SlurmClient::ping(SlurmError& error) {
-  return call("GET", "/slurm/" + version_ + "/ping", "", error).has_value();
+SlurmResult<void> SlurmClient::ping() {
+  auto answer = call("GET", "/slurm/" + version_ + "/ping", "");
+  if (!answer) return answer.error();
+  return {};
 }
 
-std::optional<long long> SlurmClient::submit(const json& payload, SlurmError& error) {
-  auto answer = call("POST", "/slurm/" + version_ + "/job/submit", payload.dump(), error, 60000);
-  if (!answer && error.status == 404 && version_assumed_) {
-    // Most likely a slurmrestd without this version's plugin: say which ones it has.
-    SlurmError ignored;
-    auto document = call("GET", "/openapi/v3", "", ignored, 30000);
-    if (document) {
-      if (auto usable = choose_api_version(*document); !usable) {
-        error.message = usable.error().message;
+SlurmResult<long long> SlurmClient::submit(const json& payload) {
+  auto answer = call("POST", "/slurm/" + version_ + "/job/submit", payload.dump(), 60000);
+  if (!answer) {
+    SlurmError error = answer.error();
+    if (error.status == 404 && version_assumed_) {
+      // Most likely a slurmrestd without this version's plugin: say which ones it has.
+      if (auto document = call("GET", "/openapi/v3", "", 30000)) {
+        if (auto usable = choose_api_version(*document); !usable) {
+          error.message = usable.error().message;
+        }
       }
     }
+    return error;
   }
-  if (!answer) return std::nullopt;
   version_assumed_ = false;
   if (!answer->contains("job_id") || !(*answer)["job_id"].is_number_integer()) {
+    SlurmError error;
     error.message = "slurmrestd accepted the job but sent no job_id";
-    return std::nullopt;
+    return error;
   }
   return (*answer)["job_id"].get<long long>();
 }
 
-std::optional<json> SlurmClient::job(long long id, SlurmError& error) {
-  auto answer = call("GET", fmt::format("/slurm/{}/job/{}", version_, id), "", error);
-  if (!answer) return std::nullopt;
+SlurmResult<json> SlurmClient::job(long long id) {
+  auto answer = call("GET", fmt::format("/slurm/{}/job/{}", version_, id), "");
+  if (!answer) return answer.error();
   if (answer->contains("jobs") && (*answer)["jobs"].is_array()) {
     for (const json& job : (*answer)["jobs"]) {
       if (job.is_object() && job.value("job_id", -1LL) == id) return job;
     }
   }
+  SlurmError error;
   error.message = fmt::format("slurmrestd has no record of job {}", id);
   error.job_gone = true;
-  return std::nullopt;
+  return error;
 }
 
-bool SlurmClient::cancel(long long id, const std::string& signal, SlurmError& error) {
+SlurmResult<void> SlurmClient::cancel(long long id, const std::string& signal) {
   std::string path = fmt::format("/slurm/{}/job/{}", version_, id);
   if (!signal.empty()) path += "?signal=" + url_encode(signal);
-  if (call("DELETE", path, "", error)) return true;
-  for (long number : error.numbers) {
-    if (number == kErrorAlreadyDone) return true;
+  auto answer = call("DELETE", path, "");
+  if (answer) return {};
+  for (long number : answer.error().numbers) {
+    if (number == kErrorAlreadyDone) return {};
   }
-  return false;
+  return answer.error();
 }
 
 }  // namespace jobc::slurm

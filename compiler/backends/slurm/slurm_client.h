@@ -16,15 +16,18 @@
 
 namespace jobc::slurm {
 
-struct SlurmError {
-  long status = 0;      // the HTTP status; 0 when no answer came
-  std::string message;  // "POST /slurm/v0.0.38/job/submit: HTTP 500: Invalid partition ..."
+// A request Slurm did not carry out: the Error's message ("POST /slurm/v0.0.38/job/submit:
+// HTTP 500: Invalid partition ..."), and what callers branch on.
+struct SlurmError : Error {
+  long status = 0;  // the HTTP status; 0 when no answer came
   // The request did not reach Slurm (no connection, slurmctld unreachable): trying again
   // later may succeed, and a submit was certainly not done.
   bool unreachable = false;
   bool job_gone = false;      // Slurm does not know the job (error 2017: invalid job id)
   std::vector<long> numbers;  // Slurm's error numbers from the answer
 };
+template <class T>
+using SlurmResult = Result<T, SlurmError>;
 
 // Where the JWT comes from: the compute spec's token_env (default SLURM_JWT) or token_file,
 // read anew for each request so a refreshed file is picked up. An error when there is none.
@@ -48,19 +51,18 @@ class SlurmClient {
 
   const std::string& version() const { return version_; }
 
-  bool ping(SlurmError& error);
+  SlurmResult<void> ping();
   // POST job/submit; the new job's id.
-  std::optional<long long> submit(const nlohmann::json& payload, SlurmError& error);
+  SlurmResult<long long> submit(const nlohmann::json& payload);
   // GET job/<id>; the job's record (job_state, exit_code, state_reason, ...).
-  std::optional<nlohmann::json> job(long long id, SlurmError& error);
+  SlurmResult<nlohmann::json> job(long long id);
   // DELETE job/<id>, with a signal (KILL) or without (Slurm's cancel: TERM, then KILL). A job
   // that has already ended counts as canceled.
-  bool cancel(long long id, const std::string& signal, SlurmError& error);
+  SlurmResult<void> cancel(long long id, const std::string& signal);
 
  private:
-  std::optional<nlohmann::json> call(const std::string& method, const std::string& path,
-                                     const std::string& body, SlurmError& error,
-                                     long timeout_ms = 15000);
+  SlurmResult<nlohmann::json> call(const std::string& method, const std::string& path,
+                                   const std::string& body, long timeout_ms = 15000);
 
   std::shared_ptr<HttpTransport> transport_;
   std::string endpoint_;
