@@ -148,6 +148,7 @@ struct Sample {
   double seconds = NAN;
   double client_cpu = NAN, server_cpu = NAN;  // s: the uploader's (upload only), Azurite's
   ThreadTimes server_thread;                  // s: Azurite's main thread, running and waiting
+  double process_cpu = NAN;  // s: the SDK's whole process (Python's start and import included)
   Requests requests;
   std::string error;  // empty: it worked
   bool skipped = false;
@@ -253,6 +254,7 @@ Sample sdk_upload(const Services& services, const fs::path& source, const std::s
     auto reply = nlohmann::json::parse(bench::slurp(io.out));
     sample.seconds = reply["upload_s"].get<double>();
     sample.client_cpu = reply["upload_cpu_s"].get<double>();
+    sample.process_cpu = proc.cpu_ms / 1e3;
     for (const auto& [method, count] : reply["requests"].items())
       sample.requests[method] = count.get<size_t>();
   } catch (const std::exception& e) {
@@ -285,10 +287,14 @@ struct Series {
 void print_sample(int trial, const char* side, const Sample& sample, double bytes) {
   std::printf(
       "  trial %d %-4s %8.2f s (%6.1f MiB/s)  CPU: client %6.2f s, Azurite %6.2f s (main "
-      "thread %.2f s, %.2f s waiting for a CPU);  requests %s  [load %s]\n",
+      "thread %.2f s, %.2f s waiting for a CPU);  requests %s%s  [load %s]\n",
       trial, side, sample.seconds, bytes / sample.seconds / 1048576, sample.client_cpu,
       sample.server_cpu, sample.server_thread.running, sample.server_thread.waiting,
-      describe(sample.requests).c_str(), bench::loadavg().c_str());
+      describe(sample.requests).c_str(),
+      std::isnan(sample.process_cpu)
+          ? ""
+          : (";  SDK process CPU " + bench::fmt(sample.process_cpu) + " s with import").c_str(),
+      bench::loadavg().c_str());
   std::fflush(stdout);
 }
 
