@@ -22,7 +22,7 @@
 namespace {
 
 using jobc::HttpRequest;
-using jobc::HttpResponse;
+using jobc::HttpResult;
 using nlohmann::json;
 
 double now_seconds() {
@@ -32,13 +32,14 @@ double now_seconds() {
 // Counts the bytes of every reply, and separately of those from the job's log blobs.
 class CountingTransport : public jobc::HttpTransport {
  public:
-  HttpResponse perform(const HttpRequest& request) override {
-    HttpResponse response = inner_->perform(request);
+  HttpResult perform(const HttpRequest& request) override {
+    HttpResult response = inner_->perform(request);
     ++requests;
-    all_bytes += response.body.size();
+    size_t bytes = response ? response->body.size() : 0;
+    all_bytes += bytes;
     if (request.url.find("/azureml/ExperimentRun/") != std::string::npos) {
       ++log_requests;
-      log_bytes += response.body.size();
+      log_bytes += bytes;
     }
     return response;
   }
@@ -69,8 +70,8 @@ class FakeCredential : public jobc::azureml::TokenCredential {
                         ? "https%3A%2F%2Fmanagement.azure.com%2F.default"
                         : scope);
     auto reply = jobc::make_curl_transport()->perform(request);
-    json body = json::parse(reply.body, nullptr, false);
-    if (!reply.ok() || !body.is_object() || !body.contains("access_token"))
+    json body = reply ? json::parse(reply->body, nullptr, false) : json();
+    if (!reply || !reply->ok() || !body.is_object() || !body.contains("access_token"))
       return jobc::fail("the fake issued no token");
     token_ = body["access_token"].get<std::string>();
     return token_;

@@ -45,7 +45,7 @@ class CountingTransport : public jobc::HttpTransport {
  public:
   explicit CountingTransport(std::shared_ptr<jobc::HttpTransport> inner)
       : inner_(std::move(inner)) {}
-  jobc::HttpResponse perform(const jobc::HttpRequest& request) override {
+  jobc::HttpResult perform(const jobc::HttpRequest& request) override {
     {
       std::lock_guard lock(mutex_);
       ++counts_[request.method];

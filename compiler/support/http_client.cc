@@ -73,25 +73,24 @@ int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
   return 0;
 }
 
-void describe_failure(CURLcode code, const char* detail, const HttpRequest& request,
-                      HttpResponse& response) {
+HttpError describe_failure(CURLcode code, const char* detail, const HttpRequest& request) {
   std::string where = request.unix_socket.empty() ? request.url : "unix://" + request.unix_socket;
   std::string text = detail && *detail ? detail : curl_easy_strerror(code);
-  response.failure = HttpResponse::Failure::Other;
+  HttpError::Kind kind = HttpError::Kind::Other;
   if (code == CURLE_COULDNT_CONNECT) {
     struct stat info {};
     bool no_socket =
         !request.unix_socket.empty() && ::stat(request.unix_socket.c_str(), &info) != 0;
     bool denied = text.find("ermission denied") != std::string::npos;
-    response.failure = no_socket ? HttpResponse::Failure::NoSocket
-                       : denied  ? HttpResponse::Failure::PermissionDenied
-                                 : HttpResponse::Failure::Refused;
+    kind = no_socket ? HttpError::Kind::NoSocket
+           : denied  ? HttpError::Kind::PermissionDenied
+                     : HttpError::Kind::Refused;
   } else if (code == CURLE_OPERATION_TIMEDOUT) {
-    response.failure = HttpResponse::Failure::Timeout;
+    kind = HttpError::Kind::Timeout;
   } else if (code == CURLE_ABORTED_BY_CALLBACK || code == CURLE_WRITE_ERROR) {
-    response.failure = HttpResponse::Failure::Aborted;
+    kind = HttpError::Kind::Aborted;
   }
-  response.error = where + ": " + text;
+  return HttpError(where + ": " + text, kind);
 }
 
 }  // namespace
@@ -124,15 +123,12 @@ HttpWarmUp::~HttpWarmUp() {
 
 namespace {
 
-HttpResponse no_curl_handle() {
-  HttpResponse response;
-  response.error = "cannot initialize libcurl";
-  response.failure = HttpResponse::Failure::Other;
-  return response;
+HttpError no_curl_handle() {
+  return HttpError("cannot initialize libcurl", HttpError::Kind::Other);
 }
 
 // One request on `curl`, a fresh or reset handle; the caller owns (and frees) the handle.
-HttpResponse perform_on(CURL* curl, const HttpRequest& request) {
+HttpResult perform_on(CURL* curl, const HttpRequest& request) {
   HttpResponse response;
   Transfer transfer{curl, &request, &response};
   char error_buffer[CURL_ERROR_SIZE] = {0};
@@ -193,29 +189,21 @@ HttpResponse perform_on(CURL* curl, const HttpRequest& request) {
   if (headers) curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
 
   CURLcode code = curl_easy_perform(curl);
-  if (code == CURLE_OK) {
-    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
-  } else {
-    long status = 0;
-    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
-    response.status = status;
-    if (transfer.aborted_by_callback) {
-      response.error = "aborted";
-      response.failure = HttpResponse::Failure::Aborted;
-    } else {
-      describe_failure(code, error_buffer, request, response);
-    }
-  }
   curl_slist_free_all(headers);
+  if (code != CURLE_OK) {
+    if (transfer.aborted_by_callback) return HttpError("aborted", HttpError::Kind::Aborted);
+    return describe_failure(code, error_buffer, request);
+  }
+  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
   return response;
 }
 
 }  // namespace
 
-HttpResponse CurlTransport::perform(const HttpRequest& request) {
+HttpResult CurlTransport::perform(const HttpRequest& request) {
   CURL* curl = curl_easy_init();
   if (!curl) return no_curl_handle();
-  HttpResponse response = perform_on(curl, request);
+  HttpResult response = perform_on(curl, request);
   curl_easy_cleanup(curl);
   return response;
 }
@@ -228,7 +216,7 @@ KeepAliveCurlTransport::~KeepAliveCurlTransport() {
   for (void* handle : idle_) curl_easy_cleanup(static_cast<CURL*>(handle));
 }
 
-HttpResponse KeepAliveCurlTransport::perform(const HttpRequest& request) {
+HttpResult KeepAliveCurlTransport::perform(const HttpRequest& request) {
   CURL* curl = nullptr;
   {
     std::lock_guard lock(mutex_);
@@ -243,7 +231,7 @@ HttpResponse KeepAliveCurlTransport::perform(const HttpRequest& request) {
     curl = curl_easy_init();
     if (!curl) return no_curl_handle();
   }
-  HttpResponse response = perform_on(curl, request);
+  HttpResult response = perform_on(curl, request);
   std::lock_guard lock(mutex_);
   idle_.push_back(curl);
   return response;

@@ -15,6 +15,8 @@
 #include <utility>
 #include <vector>
 
+#include "jobc/result.h"
+
 namespace jobc {
 
 using HttpHeaders = std::vector<std::pair<std::string, std::string>>;
@@ -48,31 +50,38 @@ struct HttpRequest {
 };
 
 struct HttpResponse {
-  long status = 0;  // 0 when no response came (see error)
+  long status = 0;
   HttpHeaders headers;
   std::string body;
-  std::string error;  // transport failure in words; empty when a response came
-  // What failed, for callers that explain it: connection refused, no such socket...
-  enum class Failure { None, NoSocket, Refused, PermissionDenied, Timeout, Aborted, Other };
-  Failure failure = Failure::None;
 
-  bool ok() const { return error.empty() && status >= 200 && status < 300; }
+  bool ok() const { return status >= 200 && status < 300; }
   // The value of header `name` (case-insensitive), or "".
   std::string header(std::string_view name) const;
 };
 
+// Why no (whole) response came: the message in words, and the kind for callers that explain
+// it or retry on it (connection refused, no such socket...).
+struct HttpError : Error {
+  enum class Kind { NoSocket, Refused, PermissionDenied, Timeout, Aborted, Other };
+  HttpError(std::string message, Kind kind) : Error{std::move(message)}, kind(kind) {}
+  Kind kind;
+};
+
+// A response of any HTTP status, or the transport's failure.
+using HttpResult = Result<HttpResponse, HttpError>;
+
 class HttpTransport {
  public:
   virtual ~HttpTransport() = default;
-  // Performs one request. Never throws: transport failures come back in HttpResponse::error.
-  virtual HttpResponse perform(const HttpRequest& request) = 0;
+  // Performs one request. Never throws.
+  virtual HttpResult perform(const HttpRequest& request) = 0;
 };
 
 // The real transport, one curl easy handle per request (thread-safe across requests).
 class CurlTransport : public HttpTransport {
  public:
   CurlTransport();
-  HttpResponse perform(const HttpRequest& request) override;
+  HttpResult perform(const HttpRequest& request) override;
 };
 
 // A real transport that keeps its curl handles between requests, so each connection stays
@@ -84,7 +93,7 @@ class KeepAliveCurlTransport : public HttpTransport {
   ~KeepAliveCurlTransport() override;
   KeepAliveCurlTransport(const KeepAliveCurlTransport&) = delete;
   KeepAliveCurlTransport& operator=(const KeepAliveCurlTransport&) = delete;
-  HttpResponse perform(const HttpRequest& request) override;
+  HttpResult perform(const HttpRequest& request) override;
 
  private:
   std::mutex mutex_;

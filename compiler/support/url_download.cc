@@ -117,8 +117,8 @@ std::string ca_bundle_from_environment() {
 }
 
 // Why a transfer failed, in words that never hold the URL (it may carry credentials).
-std::string transfer_failure(const HttpResponse& response, const std::string& url) {
-  std::string text = response.error;
+std::string transfer_failure(const HttpError& error, const std::string& url) {
+  std::string text = error.message;
   if (text.starts_with(url + ": ")) text.erase(0, url.size() + 2);
   if (size_t at = text.find(url); at != std::string::npos) text.replace(at, url.size(), "<url>");
   return text;
@@ -252,17 +252,17 @@ Result<Download> download_to_cache(const std::string& url, const DownloadOptions
     progress.update(partial.written());
     return true;
   };
-  HttpResponse response = make_curl_transport()->perform(request);
-  if (!refusal.empty() || !response.error.empty()) {
+  HttpResult response = make_curl_transport()->perform(request);
+  if (!refusal.empty() || !response) {
     progress.abandon();
     return fail(fmt::format("cannot download {}: {}", shown,
-                            refusal.empty() ? transfer_failure(response, url) : refusal));
+                            refusal.empty() ? transfer_failure(response.error(), url) : refusal));
   }
-  if (response.status == 304 && revalidating) return Download{dir / cached->file, true};
-  if (response.status < 200 || response.status >= 300) {
-    return fail(fmt::format("cannot download {}: the server answered {}", shown, response.status));
+  if (response->status == 304 && revalidating) return Download{dir / cached->file, true};
+  if (response->status < 200 || response->status >= 300) {
+    return fail(fmt::format("cannot download {}: the server answered {}", shown, response->status));
   }
-  std::string etag = response.header("ETag");
+  std::string etag = response->header("ETag");
   std::string name = "body-" + sha256_hex(etag.empty() ? std::to_string(::getpid()) : etag);
   fs::path file = dir / name;
   if (!partial.keep_as(file)) {

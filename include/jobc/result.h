@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <variant>
 
@@ -13,14 +14,19 @@ struct Error {
   std::string message;
 };
 
-template <class T>
+// E is Error, or a type derived from it that tells callers which failure it was, when they
+// branch on that (HttpError: refused, timed out...).
+template <class T, class E = Error>
 class [[nodiscard]] Result {
  public:
   Result(T value) : state_(std::move(value)) {}
-  Result(Error error) : state_(std::move(error)) {}
+  Result(E error) : state_(std::move(error)) {}
 
-  bool ok() const { return state_.index() == 0; }
-  explicit operator bool() const { return ok(); }
+  // Only with a plain Error: a result with a richer one (HttpResult) is tested with `if
+  // (result)`, since its value has an ok() of its own (HttpResponse: a 2xx status) that
+  // `result.ok()` would be misread as.
+  bool ok() const requires std::is_same_v<E, Error> { return state_.index() == 0; }
+  explicit operator bool() const { return state_.index() == 0; }
   T& value() & { return std::get<0>(state_); }
   const T& value() const& { return std::get<0>(state_); }
   T&& value() && { return std::get<0>(std::move(state_)); }
@@ -28,15 +34,15 @@ class [[nodiscard]] Result {
   const T& operator*() const& { return value(); }
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
-  const Error& error() const { return std::get<1>(state_); }
+  const E& error() const { return std::get<1>(state_); }
 
  private:
-  std::variant<T, Error> state_;
+  std::variant<T, E> state_;
 };
 
 // For operations that return nothing but can fail.
 template <>
-class [[nodiscard]] Result<void> {
+class [[nodiscard]] Result<void, Error> {
  public:
   Result() = default;
   Result(Error error) : error_(std::move(error)), ok_(false) {}

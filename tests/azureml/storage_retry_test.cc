@@ -11,16 +11,18 @@
 
 namespace {
 
+using jobc::HttpError;
 using jobc::HttpRequest;
 using jobc::HttpResponse;
+using jobc::HttpResult;
 using namespace jobc::azureml;
 
 // Answers from a script (the last answer repeats) and keeps each request with the body it
 // would have sent.
 class ScriptedTransport : public jobc::HttpTransport {
  public:
-  explicit ScriptedTransport(std::deque<HttpResponse> script) : script_(std::move(script)) {}
-  HttpResponse perform(const HttpRequest& request) override {
+  explicit ScriptedTransport(std::deque<HttpResult> script) : script_(std::move(script)) {}
+  HttpResult perform(const HttpRequest& request) override {
     HttpRequest kept = request;
     if (request.body_source) {
       char buffer[1000];
@@ -29,17 +31,17 @@ class ScriptedTransport : public jobc::HttpTransport {
       }
     }
     requests.push_back(kept);
-    HttpResponse answer = script_.front();
+    HttpResult answer = script_.front();
     if (script_.size() > 1) script_.pop_front();
     return answer;
   }
   std::vector<HttpRequest> requests;
 
  private:
-  std::deque<HttpResponse> script_;
+  std::deque<HttpResult> script_;
 };
 
-HttpResponse status(long code, const std::string& error_code = "") {
+HttpResult status(long code, const std::string& error_code = "") {
   HttpResponse response;
   response.status = code;
   if (!error_code.empty()) {
@@ -49,11 +51,8 @@ HttpResponse status(long code, const std::string& error_code = "") {
   return response;
 }
 
-HttpResponse timed_out() {
-  HttpResponse response;
-  response.error = "http://127.0.0.1:1/acct/c/b: Operation timed out";
-  response.failure = HttpResponse::Failure::Timeout;
-  return response;
+HttpResult timed_out() {
+  return HttpError("http://127.0.0.1:1/acct/c/b: Operation timed out", HttpError::Kind::Timeout);
 }
 
 const std::string kKey = jobc::base64_encode("the account key, kept secret....");
@@ -74,7 +73,7 @@ BlobClient client_over(std::shared_ptr<ScriptedTransport> transport,
 TEST_SUITE("azureml") {
   TEST_CASE("storage requests are retried on 503, 500 and timeouts, then succeed") {
     auto transport = std::make_shared<ScriptedTransport>(
-        std::deque<HttpResponse>{status(503, "ServerBusy"), timed_out(), status(500), status(200)});
+        std::deque<HttpResult>{status(503, "ServerBusy"), timed_out(), status(500), status(200)});
     auto client = client_over(transport);
     REQUIRE(client.set_metadata("c", "b", {{"k", "v"}}));
     CHECK(transport->requests.size() == 4);
@@ -85,7 +84,7 @@ TEST_SUITE("azureml") {
 
   TEST_CASE("retries are bounded and the last error is shown as (Code) message") {
     auto transport =
-        std::make_shared<ScriptedTransport>(std::deque<HttpResponse>{status(500, "InternalError")});
+        std::make_shared<ScriptedTransport>(std::deque<HttpResult>{status(500, "InternalError")});
     auto client = client_over(transport);
     auto result = client.set_metadata("c", "b", {{"k", "v"}});
     REQUIRE_FALSE(result);
@@ -97,15 +96,13 @@ TEST_SUITE("azureml") {
 
   TEST_CASE("501, 505, 4xx and refused connections are not retried") {
     for (long code : {501L, 505L, 400L, 403L, 404L, 409L}) {
-      auto transport = std::make_shared<ScriptedTransport>(std::deque<HttpResponse>{status(code)});
+      auto transport = std::make_shared<ScriptedTransport>(std::deque<HttpResult>{status(code)});
       auto client = client_over(transport);
       CHECK_FALSE(client.set_metadata("c", "b", {}));
       CHECK(transport->requests.size() == 1);
     }
-    HttpResponse refused;
-    refused.error = "http://127.0.0.1:1/acct/c/b: Connection refused";
-    refused.failure = HttpResponse::Failure::Refused;
-    auto transport = std::make_shared<ScriptedTransport>(std::deque<HttpResponse>{refused});
+    HttpError refused("http://127.0.0.1:1/acct/c/b: Connection refused", HttpError::Kind::Refused);
+    auto transport = std::make_shared<ScriptedTransport>(std::deque<HttpResult>{refused});
     auto client = client_over(transport);
     auto result = client.head("c", "b");
     REQUIRE_FALSE(result);
@@ -116,7 +113,7 @@ TEST_SUITE("azureml") {
 
   TEST_CASE("408 is retried") {
     auto transport =
-        std::make_shared<ScriptedTransport>(std::deque<HttpResponse>{status(408), status(404)});
+        std::make_shared<ScriptedTransport>(std::deque<HttpResult>{status(408), status(404)});
     auto client = client_over(transport);
     auto head = client.head("c", "b");
     REQUIRE(head);
@@ -132,7 +129,7 @@ TEST_SUITE("azureml") {
     BlobClientOptions options = quick();
     options.block_size = 1024;  // over a block: streamed from the file, not held in memory
     auto transport = std::make_shared<ScriptedTransport>(
-        std::deque<HttpResponse>{status(503), status(502), status(201)});
+        std::deque<HttpResult>{status(503), status(502), status(201)});
     auto client = client_over(transport, options);
     REQUIRE(client.put_file("c", "b", dir.path / "f", true));
     REQUIRE(transport->requests.size() == 3);

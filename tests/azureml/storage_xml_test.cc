@@ -98,12 +98,12 @@ TEST_SUITE("azureml") {
   }
 
   TEST_CASE("a transport error shows the URL without its SAS query") {
-    jobc::HttpResponse response;
+    using jobc::HttpError;
     std::string url = "http://127.0.0.1:1/c/b?sv=1&sig=SECRET";
-    response.error = url + ": Connection refused";
+    jobc::HttpResult response = HttpError(url + ": Connection refused", HttpError::Kind::Refused);
     auto text = storage_failure("cannot read it", response, url).message;
     CHECK(text == "cannot read it: http://127.0.0.1:1/c/b: Connection refused");
-    response.error = "somewhere else?sig=SECRET";
+    response = HttpError("somewhere else?sig=SECRET", HttpError::Kind::Other);
     CHECK(storage_error_text(response, url, "shown").find("SECRET") == std::string::npos);
   }
 

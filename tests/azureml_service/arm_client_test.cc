@@ -63,7 +63,7 @@ std::string submit_job(azureml::ArmClient& client, const AzureServices& services
 // Counts requests, and answers none: for calls that must be refused before any is sent.
 struct CountingTransport : HttpTransport {
   std::atomic<int> requests{0};
-  HttpResponse perform(const HttpRequest&) override {
+  HttpResult perform(const HttpRequest&) override {
     ++requests;
     HttpResponse response;
     response.status = 200;

@@ -46,9 +46,8 @@ TEST_SUITE("azureml") {
   }
 
   TEST_CASE("a transport failure says there was no reply, and to which request") {
-    HttpResponse failed;
-    failed.error = "https://management.azure.com/w: Could not resolve host";
-    failed.failure = HttpResponse::Failure::Other;
+    HttpResult failed =
+        HttpError("https://management.azure.com/w: Could not resolve host", HttpError::Kind::Other);
     CHECK(arm_request_error("read workspace", "GET", "/w", failed).message ==
           "read workspace: no reply (GET /w): https://management.azure.com/w: Could not resolve "
           "host");

@@ -15,10 +15,8 @@ HttpResponse reply(long status, HttpHeaders headers = {}) {
   return response;
 }
 
-HttpResponse transport_failure(HttpResponse::Failure failure) {
-  HttpResponse response;
-  response.error = "https://management.azure.com/x: failed";
-  response.failure = failure;
+HttpResult transport_failure(HttpError::Kind failure) {
+  HttpResult response = HttpError("https://management.azure.com/x: failed", failure);
   return response;
 }
 
@@ -52,10 +50,10 @@ TEST_SUITE("azureml") {
   }
 
   TEST_CASE("a refused connection is retried for any method, a timeout only when idempotent") {
-    CHECK(arm_should_retry("POST", transport_failure(HttpResponse::Failure::Refused)));
-    CHECK(arm_should_retry("GET", transport_failure(HttpResponse::Failure::Timeout)));
-    CHECK_FALSE(arm_should_retry("POST", transport_failure(HttpResponse::Failure::Timeout)));
-    CHECK_FALSE(arm_should_retry("GET", transport_failure(HttpResponse::Failure::Aborted)));
+    CHECK(arm_should_retry("POST", transport_failure(HttpError::Kind::Refused)));
+    CHECK(arm_should_retry("GET", transport_failure(HttpError::Kind::Timeout)));
+    CHECK_FALSE(arm_should_retry("POST", transport_failure(HttpError::Kind::Timeout)));
+    CHECK_FALSE(arm_should_retry("GET", transport_failure(HttpError::Kind::Aborted)));
   }
 
   TEST_CASE("the wait comes from retry-after-ms, x-ms-retry-after-ms, then Retry-After") {

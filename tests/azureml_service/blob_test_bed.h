@@ -43,12 +43,12 @@ class RecordingTransport : public HttpTransport {
     }
   };
   explicit RecordingTransport(std::shared_ptr<HttpTransport> inner) : inner_(std::move(inner)) {}
-  HttpResponse perform(const HttpRequest& request) override {
+  HttpResult perform(const HttpRequest& request) override {
     HttpRequest copy = request;
     if (alter) alter(copy);
-    HttpResponse response = inner_->perform(copy);
+    HttpResult response = inner_->perform(copy);
     std::lock_guard lock(mutex_);
-    sent_.push_back({copy.method, copy.url, copy.headers, response.status});
+    sent_.push_back({copy.method, copy.url, copy.headers, response ? response->status : 0});
     return response;
   }
   std::vector<Sent> sent() const {

@@ -21,6 +21,7 @@ namespace {
 namespace fs = std::filesystem;
 using jobc::HttpRequest;
 using jobc::HttpResponse;
+using jobc::HttpResult;
 using jobc::HttpTransport;
 using jobc::JobExit;
 using jobc::JobPhase;
@@ -50,25 +51,25 @@ class RecordingTransport : public HttpTransport {
       : azurite_host_(azurite_url.substr(azurite_url.find("://") + 3)),
         inner_(jobc::make_curl_transport()) {}
 
-  HttpResponse perform(const HttpRequest& request) override {
-    HttpResponse response = inner_->perform(request);
+  HttpResult perform(const HttpRequest& request) override {
+    HttpResult response = inner_->perform(request);
     std::string path = request.url.substr(0, request.url.find('?'));
-    if (request.method == "GET" && response.ok() &&
+    if (request.method == "GET" && response && response->ok() &&
         path.find("/datastores/") != std::string::npos) {
-      json datastore = json::parse(response.body, nullptr, false);
+      json datastore = json::parse(response->body, nullptr, false);
       if (datastore.is_object() && datastore.contains("properties")) {
         datastore["properties"]["endpoint"] = azurite_host_;
         datastore["properties"]["protocol"] = "http";
         if (!credentials_type.empty()) {
           datastore["properties"]["credentials"]["credentialsType"] = credentials_type;
         }
-        response.body = datastore.dump();
+        response->body = datastore.dump();
       }
     }
     std::lock_guard lock(mutex_);
     urls_.push_back(request.method + " " + path);
-    if (path.find("/azureml/ExperimentRun/") != std::string::npos) {
-      log_bytes_ += response.body.size();
+    if (response && path.find("/azureml/ExperimentRun/") != std::string::npos) {
+      log_bytes_ += response->body.size();
     }
     return response;
   }
@@ -107,8 +108,8 @@ class FakeCredential : public jobc::azureml::TokenCredential {
         "&client_secret=" + jobc::url_encode(services_.secrets().value("client_secret", "")) +
         "&scope=" + jobc::url_encode(scope);
     auto reply = jobc::make_curl_transport()->perform(request);
-    auto body = json::parse(reply.body, nullptr, false);
-    if (!reply.ok() || !body.is_object() || !body.contains("access_token")) {
+    auto body = reply ? json::parse(reply->body, nullptr, false) : json();
+    if (!reply || !reply->ok() || !body.is_object() || !body.contains("access_token")) {
       return jobc::fail("the fake issued no token");
     }
     token_ = body["access_token"].get<std::string>();

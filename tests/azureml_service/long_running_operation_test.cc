@@ -15,7 +15,7 @@ using std::chrono::milliseconds;
 
 // Answers each request with the next scripted response, recording the URLs asked.
 struct ScriptedTransport : HttpTransport {
-  std::deque<HttpResponse> answers;
+  std::deque<HttpResult> answers;
   std::vector<std::string> urls;
   std::vector<std::string> authorizations;
   void answer(long status, std::string body, HttpHeaders headers = {}) {
@@ -25,7 +25,7 @@ struct ScriptedTransport : HttpTransport {
     response.headers = std::move(headers);
     answers.push_back(std::move(response));
   }
-  HttpResponse perform(const HttpRequest& request) override {
+  HttpResult perform(const HttpRequest& request) override {
     urls.push_back(request.method + " " + request.url);
     for (const auto& [name, value] : request.headers) {
       if (name == "Authorization") authorizations.push_back(value);
@@ -35,7 +35,7 @@ struct ScriptedTransport : HttpTransport {
       none.status = 599;
       return none;
     }
-    HttpResponse next = answers.front();
+    HttpResult next = answers.front();
     answers.pop_front();
     return next;
   }
@@ -139,10 +139,8 @@ TEST_SUITE("azureml") {
   TEST_CASE("a refused connection is tried three more times, then reported") {
     Fixture f;
     for (int i = 0; i < 5; ++i) {
-      HttpResponse refused;
-      refused.error = "https://arm.example/w: Connection refused";
-      refused.failure = HttpResponse::Failure::Refused;
-      f.transport->answers.push_back(refused);
+      f.transport->answers.push_back(
+          HttpError("https://arm.example/w: Connection refused", HttpError::Kind::Refused));
     }
     auto sent = f.client.send({.method = "POST", .path = "/w", .what = "read w"});
     REQUIRE_FALSE(sent.ok());

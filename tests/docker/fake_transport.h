@@ -18,6 +18,7 @@ class FakeTransport : public HttpTransport {
     std::string method;
     std::string path_prefix;  // matched against the URL's path after /v1.XX
     HttpResponse response;
+    std::optional<HttpError> failure;  // set: the transport fails instead
     // Streamed to on_chunk when the request has one (a build, a log stream).
     std::vector<std::string> chunks;
   };
@@ -34,23 +35,20 @@ class FakeTransport : public HttpTransport {
     HttpResponse response;
     response.status = status;
     response.body = std::move(body);
-    rules_.push_back({method, path_prefix, response, std::move(chunks)});
+    rules_.push_back({method, path_prefix, response, std::nullopt, std::move(chunks)});
   }
   // Adds a response header to the rule added last.
   void with_header(const std::string& name, const std::string& value) {
     std::lock_guard lock(mutex_);
     rules_.back().response.headers.emplace_back(name, value);
   }
-  void fail(const std::string& method, const std::string& path_prefix,
-            HttpResponse::Failure failure, const std::string& error) {
+  void fail(const std::string& method, const std::string& path_prefix, HttpError::Kind failure,
+            const std::string& error) {
     std::lock_guard lock(mutex_);
-    HttpResponse response;
-    response.failure = failure;
-    response.error = error;
-    rules_.push_back({method, path_prefix, response, {}});
+    rules_.push_back({method, path_prefix, {}, HttpError(error, failure), {}});
   }
 
-  HttpResponse perform(const HttpRequest& request) override {
+  HttpResult perform(const HttpRequest& request) override {
     Recorded recorded{request.method, strip(request.url), request.headers, request.body};
     if (request.body_source) {
       char buffer[4096];
@@ -79,7 +77,8 @@ class FakeTransport : public HttpTransport {
       missing.body = R"({"message":"no rule in the fake transport"})";
       return missing;
     }
-    if (request.on_headers && rule.response.error.empty()) request.on_headers(rule.response.status);
+    if (rule.failure) return *rule.failure;
+    if (request.on_headers) request.on_headers(rule.response.status);
     if (request.on_chunk) {
       for (const std::string& chunk : rule.chunks) request.on_chunk(chunk);
       if (rule.chunks.empty() && !rule.response.body.empty()) request.on_chunk(rule.response.body);

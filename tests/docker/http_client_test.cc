@@ -118,10 +118,11 @@ TEST_SUITE("docker_backend") {
       streamed += chunk;
       return true;
     };
-    jobc::HttpResponse response = transport.perform(request);
-    CHECK_MESSAGE(response.ok(), response.error);
-    CHECK(response.header("content-type") == "application/json");
-    CHECK(response.body.empty());
+    jobc::HttpResult response = transport.perform(request);
+    REQUIRE_MESSAGE(response, response.error().message);
+    CHECK(response->ok());
+    CHECK(response->header("content-type") == "application/json");
+    CHECK(response->body.empty());
     CHECK(streamed == "{\"a\":1}\n");
     CHECK(seen_head.find("POST /v1.41/build?t=x HTTP/1.1") == 0);
     CHECK(seen_head.find("X-Test: 1") != std::string::npos);
@@ -145,10 +146,10 @@ TEST_SUITE("docker_backend") {
       request.unix_socket = path;
       request.body = R"({"Image":"x"})";
       auto response = transport.perform(request);
-      CHECK(response.error.empty());
-      CHECK(response.status == 404);
-      CHECK_FALSE(response.ok());
-      CHECK(response.body == "{\"message\":\"no such image\"}");
+      REQUIRE(response);
+      CHECK(response->status == 404);
+      CHECK_FALSE(response->ok());
+      CHECK(response->body == "{\"message\":\"no such image\"}");
       CHECK(seen_body == R"({"Image":"x"})");
     }
     std::filesystem::remove(path);
@@ -160,8 +161,9 @@ TEST_SUITE("docker_backend") {
       request.unix_socket = path;
       request.timeout_ms = 200;
       auto response = transport.perform(request);
-      CHECK(response.failure == jobc::HttpResponse::Failure::Timeout);
-      CHECK(response.error.find("unix://" + path) == 0);
+      REQUIRE_FALSE(response);
+      CHECK(response.error().kind == jobc::HttpError::Kind::Timeout);
+      CHECK(response.error().message.find("unix://" + path) == 0);
     }
     CHECK(jobc::url_encode("127.0.0.1:5000/a b") == "127.0.0.1%3A5000%2Fa%20b");
   }

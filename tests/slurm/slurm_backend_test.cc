@@ -23,14 +23,15 @@ namespace fs = std::filesystem;
 using json = nlohmann::json;
 using jobc::HttpRequest;
 using jobc::HttpResponse;
+using jobc::HttpResult;
 
 namespace {
 
 class FakeSlurm : public jobc::HttpTransport {
  public:
-  std::function<HttpResponse(const HttpRequest&)> answer;
+  std::function<HttpResult(const HttpRequest&)> answer;
   std::vector<HttpRequest> requests;
-  HttpResponse perform(const HttpRequest& request) override {
+  HttpResult perform(const HttpRequest& request) override {
     std::lock_guard<std::mutex> lock(mutex_);
     requests.push_back(request);
     return answer(request);
@@ -40,22 +41,19 @@ class FakeSlurm : public jobc::HttpTransport {
   std::mutex mutex_;
 };
 
-HttpResponse json_answer(long status, const json& body) {
+HttpResult json_answer(long status, const json& body) {
   HttpResponse response;
   response.status = status;
   response.body = body.dump();
   return response;
 }
 
-HttpResponse refused() {
-  HttpResponse response;
-  response.error = "Couldn't connect to server";
-  response.failure = HttpResponse::Failure::Refused;
-  return response;
+HttpResult refused() {
+  return jobc::HttpError("Couldn't connect to server", jobc::HttpError::Kind::Refused);
 }
 
 // slurmrestd's answer to a path it does not serve (an API version without its plugin).
-HttpResponse not_found() {
+HttpResult not_found() {
   HttpResponse response;
   response.status = 404;
   response.body = "Unable find requested URL. Please view /openapi/v3 for API reference.";

@@ -66,9 +66,10 @@ void open_to_container_user(const fs::path& work_dir) {
 }
 
 // GET /containers/ID/json's State, or {} when the answer has none.
-json container_state(const HttpResponse& inspect) {
-  json info = json::parse(inspect.body, nullptr, false);
-  if (!inspect.ok() || !info.is_object() || !info.contains("State") || !info["State"].is_object())
+json container_state(const HttpResult& inspect) {
+  if (!inspect || !inspect->ok()) return json::object();
+  json info = json::parse(inspect->body, nullptr, false);
+  if (!info.is_object() || !info.contains("State") || !info["State"].is_object())
     return json::object();
   return info["State"];
 }
@@ -159,9 +160,9 @@ Status DockerBackend::prepare(SubmitContext& submit) {
   std::string tag = recipe->image_tag();
   bool terminal = is_terminal_stream(submit.progress);
   bool rebuild = rebuild_requested(submit);
-  HttpResponse inspect = engine.call("GET", "/images/" + tag + "/json", nullptr, 30000);
-  bool exists = inspect.ok();
-  if (!exists && !(inspect.error.empty() && inspect.status == 404)) {
+  HttpResult inspect = engine.call("GET", "/images/" + tag + "/json", nullptr, 30000);
+  bool exists = inspect && inspect->ok();
+  if (!exists && !(inspect && inspect->status == 404)) {
     return fail(engine.describe_failure(inspect));
   }
   if (exists && !rebuild) {
@@ -174,11 +175,11 @@ Status DockerBackend::prepare(SubmitContext& submit) {
     // An image that runs as another user (non_root_user) must still write outputs/ and
     // logs/ into the run's folder, which belongs to root here.
     if (!exists || rebuild) inspect = engine.call("GET", "/images/" + tag + "/json");
-    json image = json::parse(inspect.body, nullptr, false);
-    std::string user =
-        inspect.ok() && image.is_object() && image.contains("Config") && image["Config"].is_object()
-            ? image["Config"].value("User", "")
-            : "";
+    json image = inspect ? json::parse(inspect->body, nullptr, false) : json();
+    std::string user = inspect && inspect->ok() && image.is_object() && image.contains("Config") &&
+                               image["Config"].is_object()
+                           ? image["Config"].value("User", "")
+                           : "";
     if (!user.empty() && user != "root" && user != "0" && !user.starts_with("0:")) {
       open_to_container_user(run.work_dir);
     }
@@ -214,20 +215,20 @@ Status DockerBackend::start(RunContext& context) {
   RunOptions options =
       RunOptions::from_json(context.backend_state.value("options", json::object()));
   json body = container_create_body(context, image, options, geteuid(), getegid());
-  HttpResponse created = engine_->call(
+  HttpResult created = engine_->call(
       "POST", "/containers/create?name=" + url_encode(container_name(context.run.id)), &body);
-  if (created.error.empty() && created.status == 409) {
+  if (created && created->status == 409) {
     created = engine_->call("POST", "/containers/create", &body);  // the name is taken
   }
-  if (!created.ok()) {
+  if (!created || !created->ok()) {
     return fail(
-        created.error.empty() && created.status == 404
+        created && created->status == 404
             ? fmt::format("the image {} is gone from the engine (removed since the submit?): "
                           "submit the job again to rebuild it",
                           image)
             : "cannot create the container: " + engine_->describe_failure(created));
   }
-  json answer = json::parse(created.body, nullptr, false);
+  json answer = json::parse(created->body, nullptr, false);
   container_id_ = answer.is_object() ? answer.value("Id", "") : "";
   if (container_id_.empty()) return fail("the engine created a container but gave no id");
   removed_ = false;
@@ -243,8 +244,8 @@ Status DockerBackend::start(RunContext& context) {
     std::unique_lock lock(mutex_);
     changed_.wait_for(lock, std::chrono::seconds(5), [this] { return attach_ != Attach::Pending; });
   }
-  HttpResponse started = engine_->call("POST", "/containers/" + container_id_ + "/start");
-  if (!started.ok() && started.status != 304) {
+  HttpResult started = engine_->call("POST", "/containers/" + container_id_ + "/start");
+  if (!started || (!started->ok() && started->status != 304)) {
     std::string why = "cannot start the container: " + engine_->describe_failure(started);
     remove_container();  // ends the attached stream
     finish_threads();
@@ -302,19 +303,19 @@ void DockerBackend::stream_output(fs::path log_file) {
     changed_.wait_for(lock, limit, [&] { return predicate() || abort_.load(); });
   };
 
-  HttpResponse attached = read("POST", "/attach?stream=1&stdout=1&stderr=1", true, true);
+  HttpResult attached = read("POST", "/attach?stream=1&stdout=1&stderr=1", true, true);
   bool complete = false;
   {
     std::lock_guard lock(mutex_);
-    complete = attach_ == Attach::Open && attached.ok();
+    complete = attach_ == Attach::Open && attached && attached->ok();
     if (attach_ == Attach::Pending) attach_ = Attach::Failed;
     changed_.notify_all();
   }
   if (!complete && !abort_) {
     // No attach (or it broke): follow the engine's log of the container instead.
     wait_until([this] { return started_; }, std::chrono::seconds(30));
-    HttpResponse followed = read("GET", "/logs?stdout=1&stderr=1&follow=1", true, false);
-    if (!followed.ok() && !abort_) {
+    HttpResult followed = read("GET", "/logs?stdout=1&stderr=1&follow=1", true, false);
+    if (!(followed && followed->ok()) && !abort_) {
       append_run_note(log_file,
                       "the container's output stopped: " + engine_->describe_failure(followed));
     }
@@ -324,7 +325,7 @@ void DockerBackend::stream_output(fs::path log_file) {
     if (!abort_) {
       skip[0] = written[0];
       skip[1] = written[1];
-      read("GET", "/logs?stdout=1&stderr=1", false, false);
+      (void)read("GET", "/logs?stdout=1&stderr=1", false, false);  // best effort: the rest
     }
   }
   if (fd >= 0) ::close(fd);
@@ -342,19 +343,19 @@ void DockerBackend::wait_for_exit() {
         engine_->request("POST", "/containers/" + container_id_ + "/wait?condition=not-running");
     request.timeout_ms = 0;
     request.should_abort = [this] { return abort_.load(); };
-    HttpResponse response = engine_->perform(request);
-    json body = json::parse(response.body, nullptr, false);
-    if (response.ok() && body.is_object() && body.contains("StatusCode")) {
+    HttpResult response = engine_->perform(request);
+    json body = response ? json::parse(response->body, nullptr, false) : json();
+    if (response && response->ok() && body.is_object() && body.contains("StatusCode")) {
       result.code = body["StatusCode"].get<int>();
       exited = true;
       break;
     }
     failure = engine_->describe_failure(response);
-    if (abort_ || (response.error.empty() && response.status == 404)) break;
+    if (abort_ || (response && response->status == 404)) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
   }
   if (exited) {
-    HttpResponse inspect = engine_->call("GET", "/containers/" + container_id_ + "/json");
+    HttpResult inspect = engine_->call("GET", "/containers/" + container_id_ + "/json");
     result.reason = oom_reason(container_state(inspect));
   } else if (!abort_) {
     result.reason = "lost track of the container: " + failure;
@@ -375,9 +376,10 @@ std::optional<JobExit> DockerBackend::poll(RunContext& /*context*/, int wait_ms)
 
 void DockerBackend::stop(RunContext& /*context*/, bool force) {
   if (!engine_ || container_id_.empty()) return;
-  engine_->call("POST",
-                "/containers/" + container_id_ + "/kill?signal=" + (force ? "SIGKILL" : "SIGTERM"),
-                nullptr, 15000);
+  // Best effort: a container that is gone already needs no signal.
+  (void)engine_->call(
+      "POST", "/containers/" + container_id_ + "/kill?signal=" + (force ? "SIGKILL" : "SIGTERM"),
+      nullptr, 15000);
 }
 
 void DockerBackend::finish_threads() {
@@ -388,9 +390,9 @@ void DockerBackend::finish_threads() {
 
 void DockerBackend::remove_container() {
   if (!engine_ || container_id_.empty() || removed_) return;
-  HttpResponse response =
+  HttpResult response =
       engine_->call("DELETE", "/containers/" + container_id_ + "?force=1&v=1", nullptr, 30000);
-  removed_ = response.ok() || (response.error.empty() && response.status == 404);
+  removed_ = response && (response->ok() || response->status == 404);
 }
 
 void DockerBackend::collect(RunContext& context) {
@@ -422,9 +424,9 @@ Status DockerBackend::stop_orphaned(RunContext& context) {
       state["ExitCode"].is_number_integer()) {
     orphan_exit_ = JobExit{state["ExitCode"].get<int>(), 0, oom_reason(state)};
   }
-  HttpResponse response = engine->call(
+  HttpResult response = engine->call(
       "DELETE", "/containers/" + url_encode(container) + "?force=1&v=1", nullptr, 30000);
-  if (response.ok() || (response.error.empty() && response.status == 404)) return {};
+  if (response && (response->ok() || response->status == 404)) return {};
   return fail("cannot remove the container " + container + ": " +
               engine->describe_failure(response));
 }

@@ -121,16 +121,16 @@ Status EngineClient::connect() {
   ping.url = endpoint_.base_url + "/_ping";  // unversioned: any engine answers it
   ping.unix_socket = endpoint_.unix_socket;
   ping.timeout_ms = 15000;
-  HttpResponse response = transport_->perform(ping);
-  if (!response.error.empty()) return fail(describe_failure(response));
-  std::string server = response.header("API-Version");
-  engine_version_ = response.header("Server");
-  if (!response.ok() || server.empty()) {
+  HttpResult response = transport_->perform(ping);
+  if (!response) return fail(describe_failure(response));
+  std::string server = response->header("API-Version");
+  engine_version_ = response->header("Server");
+  if (!response->ok() || server.empty()) {
     HttpRequest version = ping;
     version.url = endpoint_.base_url + "/version";
     response = transport_->perform(version);
-    if (!response.ok()) return fail(describe_failure(response));
-    json body = json::parse(response.body, nullptr, false);
+    if (!response || !response->ok()) return fail(describe_failure(response));
+    json body = json::parse(response->body, nullptr, false);
     server = body.is_object() ? body.value("ApiVersion", "") : "";
     engine_version_ = body.is_object() ? body.value("Version", "") : "";
   }
@@ -156,12 +156,12 @@ HttpRequest EngineClient::request(const std::string& method,
   return request;
 }
 
-HttpResponse EngineClient::perform(const HttpRequest& request) const {
+HttpResult EngineClient::perform(const HttpRequest& request) const {
   return transport_->perform(request);
 }
 
-HttpResponse EngineClient::call(const std::string& method, const std::string& path_and_query,
-                                const json* body, long timeout_ms) const {
+HttpResult EngineClient::call(const std::string& method, const std::string& path_and_query,
+                              const json* body, long timeout_ms) const {
   HttpRequest request = this->request(method, path_and_query);
   request.timeout_ms = timeout_ms;
   if (body) {
@@ -183,42 +183,44 @@ std::string engine_message(const HttpResponse& response) {
   return message;
 }
 
-std::string EngineClient::describe_failure(const HttpResponse& response) const {
-  using Failure = HttpResponse::Failure;
-  switch (response.failure) {
-    case Failure::None:
-      return fmt::format("the Docker engine at {} answered {}: {}", endpoint_.shown,
-                         response.status, engine_message(response));
-    case Failure::NoSocket:
+std::string EngineClient::describe_failure(const HttpResult& response) const {
+  if (response) {
+    return fmt::format("the Docker engine at {} answered {}: {}", endpoint_.shown, response->status,
+                       engine_message(*response));
+  }
+  using Kind = HttpError::Kind;
+  switch (response.error().kind) {
+    case Kind::NoSocket:
       return fmt::format("no Docker engine at {}: the socket does not exist; {}", endpoint_.shown,
                          how_to_start());
-    case Failure::Refused:
+    case Kind::Refused:
       return fmt::format(
           "the Docker engine at {} does not answer (connection refused): it is "
           "not running; {}",
           endpoint_.shown, how_to_start());
-    case Failure::PermissionDenied:
+    case Kind::PermissionDenied:
       return fmt::format(
           "cannot connect to the Docker engine at {}: permission denied; add yourself to the "
           "docker group (`sudo usermod -aG docker $USER`, then log in again) or run jobc as root",
           endpoint_.shown);
-    case Failure::Timeout:
+    case Kind::Timeout:
       return fmt::format(
           "the Docker engine at {} did not answer in time ({}); is it hung? "
           "restart it (`sudo systemctl restart docker`)",
-          endpoint_.shown, response.error);
-    case Failure::Aborted:
+          endpoint_.shown, response.error().message);
+    case Kind::Aborted:
       return "the request to the Docker engine was stopped";
-    case Failure::Other:
+    case Kind::Other:
       break;
   }
-  return fmt::format("cannot talk to the Docker engine at {}: {}", endpoint_.shown, response.error);
+  return fmt::format("cannot talk to the Docker engine at {}: {}", endpoint_.shown,
+                     response.error().message);
 }
 
 Result<bool> EngineClient::image_exists(const std::string& image) const {
-  HttpResponse response = call("GET", "/images/" + image + "/json", nullptr, 30000);
-  if (response.ok()) return true;
-  if (response.error.empty() && response.status == 404) return false;
+  HttpResult response = call("GET", "/images/" + image + "/json", nullptr, 30000);
+  if (response && response->ok()) return true;
+  if (response && response->status == 404) return false;
   return fail(describe_failure(response));
 }
 

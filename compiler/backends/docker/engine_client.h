@@ -51,14 +51,14 @@ class EngineClient {
 
   // A request for `path_and_query` ("/images/x/json") on the negotiated /v1.XX prefix.
   HttpRequest request(const std::string& method, const std::string& path_and_query) const;
-  HttpResponse perform(const HttpRequest& request) const;
+  HttpResult perform(const HttpRequest& request) const;
   // Shorthands: a request with an optional JSON body.
-  HttpResponse call(const std::string& method, const std::string& path_and_query,
-                    const nlohmann::json* body = nullptr, long timeout_ms = 60000) const;
+  HttpResult call(const std::string& method, const std::string& path_and_query,
+                  const nlohmann::json* body = nullptr, long timeout_ms = 60000) const;
 
   // What went wrong with a response, in words: the transport failure explained (how to start
   // the engine) or the engine's own {"message": ...}.
-  std::string describe_failure(const HttpResponse& response) const;
+  std::string describe_failure(const HttpResult& response) const;
 
   // Whether the image (a name:tag or an id) is in the engine's image store; an error when the
   // engine cannot tell.

@@ -158,17 +158,17 @@ Status build_image(const EngineClient& engine, const BuildRequest& request, std:
     return true;
   };
   display.say(fmt::format("building {} on {}", request.tag, engine.endpoint().shown));
-  HttpResponse response = engine.perform(http);
+  HttpResult response = engine.perform(http);
   ::close(fd);
   decoder.finish();
   display.clear();
-  if (!response.error.empty()) {
+  if (!response) {
     return fail(engine.describe_failure(response));
   }
-  if (transcript.failed() || response.status >= 300) {
+  if (transcript.failed() || response->status >= 300) {
     return fail(transcript.failed()
                     ? transcript.failure_report(request.tag)
-                    : fmt::format("building {} failed: HTTP {}", request.tag, response.status));
+                    : fmt::format("building {} failed: HTTP {}", request.tag, response->status));
   }
   double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

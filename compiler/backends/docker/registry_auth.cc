@@ -288,13 +288,13 @@ Status pull_image(const EngineClient& engine, const ImageReference& image,
     return true;
   };
   display.say("pulling " + image.full());
-  HttpResponse response = engine.perform(request);
+  HttpResult response = engine.perform(request);
   decoder.finish();
   display.clear();
-  if (!response.error.empty()) return fail(engine.describe_failure(response));
-  if (response.status >= 300 || !stream_error.empty()) {
+  if (!response) return fail(engine.describe_failure(response));
+  if (response->status >= 300 || !stream_error.empty()) {
     std::string text = stream_error;
-    if (text.empty()) text = "HTTP " + std::to_string(response.status);
+    if (text.empty()) text = "HTTP " + std::to_string(response->status);
     return fail(explain_pull_error(image, text, registry, credentials));
   }
   display.say("pulled " + image.full());

@@ -143,14 +143,15 @@ std::optional<json> SlurmClient::call(const std::string& method, const std::stri
   }
   request.connect_timeout_ms = 3000;
   request.timeout_ms = timeout_ms;
-  HttpResponse response = transport_->perform(request);
+  HttpResult reply = transport_->perform(request);
   std::string what = method + " " + endpoint_ + path;
-  if (response.status == 0) {
-    error.message = fmt::format("{}: {}", what, response.error);
-    error.unreachable = response.failure == HttpResponse::Failure::Refused ||
-                        response.failure == HttpResponse::Failure::NoSocket;
+  if (!reply) {
+    error.message = fmt::format("{}: {}", what, reply.error().message);
+    error.unreachable = reply.error().kind == HttpError::Kind::Refused ||
+                        reply.error().kind == HttpError::Kind::NoSocket;
     return std::nullopt;
   }
+  const HttpResponse& response = *reply;
   json answer = json::parse(response.body, nullptr, false);
   std::string errors = slurm_errors_text(answer);
   if (!response.ok() || !errors.empty() || !answer.is_object()) {

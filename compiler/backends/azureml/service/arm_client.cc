@@ -74,25 +74,25 @@ Result<ArmReply> ArmClient::send(const ArmCall& call) {
       }
       attempt.headers.emplace_back("Authorization", "Bearer " + *token);
     }
-    HttpResponse response = transport_->perform(attempt);
-    if (response.ok()) {
-      ArmReply reply{response.status, std::move(response.headers), nullptr};
-      if (!trim(response.body).empty()) {
-        reply.body = nlohmann::json::parse(response.body, nullptr, false);
+    HttpResult response = transport_->perform(attempt);
+    if (response && response->ok()) {
+      ArmReply reply{response->status, std::move(response->headers), nullptr};
+      if (!trim(response->body).empty()) {
+        reply.body = nlohmann::json::parse(response->body, nullptr, false);
         if (reply.body.is_discarded()) reply.body = nullptr;
       }
       return reply;
     }
-    bool transport_failure = !response.error.empty();
+    bool transport_failure = !response;
     int& retries = transport_failure ? transport_retries : status_retries;
     int limit = transport_failure ? kArmTransportRetries : kArmStatusRetries;
     if (!arm_should_retry(call.method, response) || retries >= limit) {
       return arm_request_error(what, call.method, shown, response);
     }
     ++retries;
-    if (!wait(retry_wait(response.headers, retries))) {
+    if (!wait(retry_wait(response ? response->headers : HttpHeaders(), retries))) {
       return fail((what.empty() ? "" : what + ": ") + "stopped while waiting to retry " +
-                  failed_request_text(call.method, shown, response.status));
+                  failed_request_text(call.method, shown, response ? response->status : 0));
     }
   }
 }

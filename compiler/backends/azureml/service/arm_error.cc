@@ -58,17 +58,17 @@ std::string arm_error_note(std::string_view text) {
 }
 
 Error arm_request_error(std::string_view what, std::string_view method, std::string_view url,
-                        const HttpResponse& response) {
+                        const HttpResult& response) {
   std::string prefix = what.empty() ? "" : std::string(what) + ": ";
-  if (!response.error.empty()) {
+  if (!response) {
     return fail(prefix + "no reply (" + failed_request_text(method, url, 0) +
-                "): " + response.error);
+                "): " + response.error().message);
   }
-  nlohmann::json body = nlohmann::json::parse(response.body, nullptr, false);
-  std::string text = arm_error_text(body).value_or(plain_body_text(response.body));
-  if (text.empty()) text = "HTTP " + std::to_string(response.status);
+  nlohmann::json body = nlohmann::json::parse(response->body, nullptr, false);
+  std::string text = arm_error_text(body).value_or(plain_body_text(response->body));
+  if (text.empty()) text = "HTTP " + std::to_string(response->status);
   std::string message =
-      prefix + text + " (" + failed_request_text(method, url, response.status) + ")";
+      prefix + text + " (" + failed_request_text(method, url, response->status) + ")";
   if (std::string note = arm_error_note(text); !note.empty()) message += ": " + note;
   return fail(message);
 }

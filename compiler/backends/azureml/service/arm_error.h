@@ -28,6 +28,6 @@ std::string arm_error_note(std::string_view text);
 // The error of a request that failed: "[what: ](code) message (PUT /path: 400)[; note]", or
 // for a transport failure "[what: ]no reply from ... (PUT /path)".
 Error arm_request_error(std::string_view what, std::string_view method, std::string_view url,
-                        const HttpResponse& response);
+                        const HttpResult& response);
 
 }  // namespace jobc::azureml

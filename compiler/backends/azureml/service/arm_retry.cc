@@ -71,18 +71,18 @@ std::chrono::milliseconds from_seconds(double seconds) {
 
 }  // namespace
 
-bool arm_should_retry(std::string_view method, const HttpResponse& response) {
-  if (!response.error.empty()) {
+bool arm_should_retry(std::string_view method, const HttpResult& response) {
+  if (!response) {
     // A refused connection never reached the service; a timeout or a cut reply may have.
-    if (response.failure == HttpResponse::Failure::Refused) return true;
-    return response.failure != HttpResponse::Failure::Aborted && idempotent(method);
+    if (response.error().kind == HttpError::Kind::Refused) return true;
+    return response.error().kind != HttpError::Kind::Aborted && idempotent(method);
   }
-  if (response.status < 400) return false;
-  if (has_retry_after(response.headers)) return true;
+  if (response->status < 400) return false;
+  if (has_retry_after(response->headers)) return true;
   if (!idempotent(method)) {
-    return response.status == 500 || response.status == 503 || response.status == 504;
+    return response->status == 500 || response->status == 503 || response->status == 504;
   }
-  return retried_status(response.status);
+  return retried_status(response->status);
 }
 
 std::optional<std::chrono::milliseconds> retry_after(const HttpHeaders& headers,

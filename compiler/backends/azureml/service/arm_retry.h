@@ -17,7 +17,7 @@ inline constexpr int kArmTransportRetries = 3;  // its retry_connect and retry_r
 
 // Whether `response` (a reply, or a transport failure) to a `method` request is worth sending
 // again, attempts aside.
-bool arm_should_retry(std::string_view method, const HttpResponse& response);
+bool arm_should_retry(std::string_view method, const HttpResult& response);
 
 // What the reply asks to wait: retry-after-ms, x-ms-retry-after-ms (milliseconds), or
 // Retry-After (seconds, or an HTTP date); nullopt when none is given or readable.

@@ -75,12 +75,12 @@ Result<AccessToken> ClientSecretCredential::fetch(const std::string& scope) {
                  form_field("scope", scope);
   request.timeout_ms = 30000;
   int64_t now = epoch_seconds_now();
-  HttpResponse response = transport_->perform(request);
-  if (!response.ok()) {
+  HttpResult response = transport_->perform(request);
+  if (!response || !response->ok()) {
     return fail("cannot sign in to Microsoft Entra ID as " + who + " (" + kind() +
                 "): " + token_failure_text(response));
   }
-  Result<AccessToken> token = parse_token_reply(response.body, now);
+  Result<AccessToken> token = parse_token_reply(response->body, now);
   if (!token)
     return fail("Microsoft Entra ID, signing in as " + who + ": " + token.error().message);
   return token;

@@ -72,25 +72,25 @@ Result<AccessToken> ManagedIdentityCredential::fetch(const std::string& scope) {
   }
   HttpRequest request = token_request(scope);
   int64_t now = epoch_seconds_now();
-  HttpResponse response = transport_->perform(request);
+  HttpResult response = transport_->perform(request);
   for (int retry = 1; settings_.source == ManagedIdentitySource::Imds && retry <= kImdsRetries &&
-                      response.error.empty() && imds_should_retry(response.status);
+                      response && imds_should_retry(response->status);
        ++retry) {
-    std::this_thread::sleep_for(retry_wait(response.headers, retry));
+    std::this_thread::sleep_for(retry_wait(response->headers, retry));
     now = epoch_seconds_now();
     response = transport_->perform(request);
   }
-  if (!response.ok()) {
+  if (!response || !response->ok()) {
     std::string text = "cannot get a token from " + kind() + " at " + settings_.endpoint + ": " +
                        token_failure_text(response);
-    if (settings_.source == ManagedIdentitySource::Imds && response.status == 400) {
+    if (settings_.source == ManagedIdentitySource::Imds && response && response->status == 400) {
       text += settings_.client_id.empty()
                   ? " (no identity is assigned to this machine)"
                   : " (the identity " + settings_.client_id + " is not assigned to this machine)";
     }
     return fail(text);
   }
-  Result<AccessToken> token = parse_token_reply(response.body, now);
+  Result<AccessToken> token = parse_token_reply(response->body, now);
   if (!token) return fail(kind() + ": " + token.error().message);
   return token;
 }
@@ -101,8 +101,8 @@ bool imds_answers(HttpTransport& transport, const std::string& host) {
   probe.url = host + kImdsTokenPath + "?api-version=2018-02-01";
   probe.connect_timeout_ms = 300;
   probe.timeout_ms = 1000;
-  HttpResponse response = transport.perform(probe);
-  return response.error.empty() && response.status != 0;
+  HttpResult response = transport.perform(probe);
+  return response && response->status != 0;
 }
 
 }  // namespace jobc::azureml

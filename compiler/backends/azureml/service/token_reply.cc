@@ -58,10 +58,10 @@ Result<AccessToken> parse_token_reply(std::string_view body, int64_t now) {
   return token;
 }
 
-std::string token_failure_text(const HttpResponse& response) {
-  if (!response.error.empty()) return response.error;
-  std::string text = "HTTP " + std::to_string(response.status);
-  nlohmann::json reply = nlohmann::json::parse(response.body, nullptr, false);
+std::string token_failure_text(const HttpResult& response) {
+  if (!response) return response.error().message;
+  std::string text = "HTTP " + std::to_string(response->status);
+  nlohmann::json reply = nlohmann::json::parse(response->body, nullptr, false);
   if (!reply.is_object()) return text;
   // Entra ID and managed identity: {"error": "...", "error_description": "..."}; ARM-style
   // endpoints: {"error": {"code", "message"}}.

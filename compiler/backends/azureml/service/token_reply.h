@@ -19,7 +19,7 @@ Result<AccessToken> parse_token_reply(std::string_view body, int64_t now);
 // Why a token request failed, without the request's secrets: "HTTP 401: invalid_client:
 // AADSTS7000215: Invalid client secret provided." (the first line of error_description), or
 // the transport's failure.
-std::string token_failure_text(const HttpResponse& response);
+std::string token_failure_text(const HttpResult& response);
 
 // The resource a scope names, as managed identity and the Azure CLI want it:
 // "https://management.azure.com/.default" -> "https://management.azure.com".

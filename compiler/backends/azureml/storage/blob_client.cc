@@ -39,10 +39,9 @@ Result<std::optional<BlobProperties>> BlobClient::head(std::string_view containe
     request.url = url;
     return request;
   });
-  if (!response) return response.error();
-  if (response->status == 404 && response->error.empty()) return std::optional<BlobProperties>{};
-  if (!response->ok())
-    return storage_failure("cannot read " + named(container, blob), *response, url);
+  if (response && response->status == 404) return std::optional<BlobProperties>{};
+  if (!response || !response->ok())
+    return storage_failure("cannot read " + named(container, blob), response, url);
   BlobProperties properties;
   std::string length = response->header("Content-Length");
   std::from_chars(length.data(), length.data() + length.size(), properties.size);
@@ -65,9 +64,8 @@ Status BlobClient::set_metadata(std::string_view container, std::string_view blo
       request.headers.emplace_back("x-ms-meta-" + name, value);
     return request;
   });
-  if (!response) return response.error();
-  if (!response->ok()) {
-    return storage_failure("cannot set the metadata of " + named(container, blob), *response, url);
+  if (!response || !response->ok()) {
+    return storage_failure("cannot set the metadata of " + named(container, blob), response, url);
   }
   return {};
 }
@@ -87,10 +85,9 @@ Result<std::vector<BlobItem>> BlobClient::list(std::string_view container,
       request.url = url;
       return request;
     });
-    if (!response) return response.error();
     std::string doing = "cannot list blobs under '" + std::string(prefix) + "' in container '" +
                         std::string(container) + "'";
-    if (!response->ok()) return storage_failure(doing, *response, url);
+    if (!response || !response->ok()) return storage_failure(doing, response, url);
     auto page = parse_list_blobs(response->body);
     if (!page) return fail(doing + ": " + page.error().message);
     for (auto& item : page->blobs) items.push_back(std::move(item));

@@ -134,8 +134,7 @@ Status BlobClient::put_file(std::string_view container, std::string_view blob, c
       if (if_none_match) request.headers.emplace_back("If-None-Match", "*");
       return request;
     });
-    if (!response) return response.error();
-    if (!response->ok()) return storage_failure(doing, *response, url);
+    if (!response || !response->ok()) return storage_failure(doing, response, url);
     if (on_bytes) on_bytes(size);
     return {};
   }
@@ -154,25 +153,22 @@ Status BlobClient::put_file(std::string_view container, std::string_view blob, c
       uint64_t offset = index * options_.block_size;
       uint64_t length = std::min<uint64_t>(options_.block_size, size - offset);
       Status read = read_block(in, file, offset, length, buffer);
-      std::string block_url = url + "?comp=block&blockid=" + url_encode(block_id(index));
       std::string md5 = read ? content_md5(buffer) : std::string();
-      Result<HttpResponse> response = read ? sender.send([&] {
-        HttpRequest request = data_request(block_url, {});
-        request.body_source = body_from(buffer);
-        request.body_size = static_cast<int64_t>(buffer.size());
-        request.headers = {{"Content-MD5", md5}};
-        return request;
-      })
-                                           : Result<HttpResponse>(read.error());
+      std::string block_url = url + "?comp=block&blockid=" + url_encode(block_id(index));
       std::optional<Error> problem;
       if (!read) {
         problem = fail(doing + ": " + read.error().message);
-      } else if (!response) {
-        problem = response.error();
-      } else if (!response->ok()) {
+      } else if (HttpResult response = sender.send([&] {
+                   HttpRequest request = data_request(block_url, {});
+                   request.body_source = body_from(buffer);
+                   request.body_size = static_cast<int64_t>(buffer.size());
+                   request.headers = {{"Content-MD5", md5}};
+                   return request;
+                 });
+                 !response || !response->ok()) {
         problem = storage_failure(
             doing + " (block " + std::to_string(index + 1) + " of " + std::to_string(blocks) + ")",
-            *response, block_url);
+            response, block_url);
       }
       if (problem) {
         std::lock_guard lock(error_mutex);
@@ -203,8 +199,9 @@ Status BlobClient::put_file(std::string_view container, std::string_view blob, c
     if (if_none_match) request.headers.emplace_back("If-None-Match", "*");
     return request;
   });
-  if (!response) return response.error();
-  if (!response->ok()) return storage_failure(doing + " (block list)", *response, list_url);
+  if (!response || !response->ok()) {
+    return storage_failure(doing + " (block list)", response, list_url);
+  }
   return {};
 }
 

@@ -43,13 +43,12 @@ Result<BlobRead> read_range(const StorageSender& sender, const std::string& url,
     request.stall_timeout_ms = kStallTimeoutMs;
     return request;
   });
-  if (!response) return response.error();
   BlobRead read;
-  if (response->error.empty() && response->status == 416) {
+  if (response && response->status == 416) {
     read.blob_size = content_range_total(*response).value_or(first);
     return read;
   }
-  if (!response->ok()) return storage_failure(doing, *response, url);
+  if (!response || !response->ok()) return storage_failure(doing, response, url);
   if (response->status == 206) {
     read.data = std::move(response->body);
     read.blob_size = content_range_total(*response).value_or(first + read.data.size());

@@ -27,10 +27,10 @@ std::string storage_error_code(const HttpResponse& response) {
   return code.empty() ? read_error_body(response.body).code : code;
 }
 
-std::string storage_error_text(const HttpResponse& response, const std::string& url,
+std::string storage_error_text(const HttpResult& reply, const std::string& url,
                                const std::string& shown_url) {
-  if (!response.error.empty()) {
-    std::string text = response.error;
+  if (!reply) {
+    std::string text = reply.error().message;
     for (size_t at = text.find(url); !url.empty() && at != std::string::npos;
          at = text.find(url, at + shown_url.size())) {
       text.replace(at, url.size(), shown_url);
@@ -42,6 +42,7 @@ std::string storage_error_text(const HttpResponse& response, const std::string& 
     }
     return text;
   }
+  const HttpResponse& response = *reply;
   ErrorBody body = read_error_body(response.body);
   std::string code = response.header("x-ms-error-code");
   if (code.empty()) code = body.code;
@@ -50,11 +51,12 @@ std::string storage_error_text(const HttpResponse& response, const std::string& 
   return "(" + code + ") " + (body.message.empty() ? status : body.message);
 }
 
-Error storage_failure(const std::string& doing, const HttpResponse& response,
+Error storage_failure(const std::string& doing, const HttpResult& response,
                       const std::string& url) {
   std::string text = doing + ": " + storage_error_text(response, url, url_for_messages(url));
-  std::string code = storage_error_code(response);
-  if (response.status == 403 &&
+  if (!response) return fail(text);
+  std::string code = storage_error_code(*response);
+  if (response->status == 403 &&
       (code == "AuthenticationFailed" || code == "AuthorizationFailure")) {
     text += " (the account key or SAS token was refused)";
   }

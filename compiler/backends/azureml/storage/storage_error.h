@@ -15,12 +15,11 @@ std::string storage_error_code(const HttpResponse& response);
 
 // "(BlobAlreadyExists) The specified blob already exists." / "HTTP 503" / the transport
 // error with `url` replaced by `shown_url`.
-std::string storage_error_text(const HttpResponse& response, const std::string& url,
+std::string storage_error_text(const HttpResult& response, const std::string& url,
                                const std::string& shown_url);
 
 // "DOING: (Code) message", with a hint when the account key was refused. `url` is the
 // request's, hidden from the text but for its path.
-Error storage_failure(const std::string& doing, const HttpResponse& response,
-                      const std::string& url);
+Error storage_failure(const std::string& doing, const HttpResult& response, const std::string& url);
 
 }  // namespace jobc::azureml

@@ -24,16 +24,16 @@ std::string client_request_id() {
 
 }  // namespace
 
-bool is_retryable_storage_response(const HttpResponse& response) {
-  if (!response.error.empty()) {
-    return response.failure == HttpResponse::Failure::Timeout ||
-           response.failure == HttpResponse::Failure::Other;
+bool is_retryable_storage_response(const HttpResult& response) {
+  if (!response) {
+    return response.error().kind == HttpError::Kind::Timeout ||
+           response.error().kind == HttpError::Kind::Other;
   }
-  long status = response.status;
+  long status = response->status;
   return status == 408 || (status >= 500 && status != 501 && status != 505);
 }
 
-Result<HttpResponse> StorageSender::send(const std::function<HttpRequest()>& build) const {
+HttpResult StorageSender::send(const std::function<HttpRequest()>& build) const {
   long backoff_ms = options.first_backoff_ms;
   for (unsigned attempt = 0;; ++attempt) {
     HttpRequest request = build();
@@ -42,10 +42,10 @@ Result<HttpResponse> StorageSender::send(const std::function<HttpRequest()>& bui
     request.headers.emplace_back("x-ms-client-request-id", client_request_id());
     if (account) {
       if (auto signed_ = sign_shared_key(request, account->name, account->key); !signed_) {
-        return signed_.error();
+        return HttpError(signed_.error().message, HttpError::Kind::Other);
       }
     }
-    HttpResponse response = transport.perform(request);
+    HttpResult response = transport.perform(request);
     if (attempt >= options.max_retries || !is_retryable_storage_response(response)) {
       return response;
     }

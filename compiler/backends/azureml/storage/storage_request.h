@@ -18,11 +18,12 @@ struct StorageSender {
   const BlobClientOptions& options;
 
   // `build` makes each attempt's request afresh (a body source restarts from the start).
-  // An error only when the request cannot be signed; a failed response is returned as is.
-  Result<HttpResponse> send(const std::function<HttpRequest()>& build) const;
+  // A response of any status, or why none came (the last attempt's transport failure, or
+  // the request could not be signed).
+  HttpResult send(const std::function<HttpRequest()>& build) const;
 };
 
-// Whether a response is worth another attempt.
-bool is_retryable_storage_response(const HttpResponse& response);
+// Whether a response, or a transport failure, is worth another attempt.
+bool is_retryable_storage_response(const HttpResult& response);
 
 }  // namespace jobc::azureml
