@@ -80,11 +80,14 @@ else
     umask 077
     head -c 64 /dev/urandom | base64 -w0 >"$STATE/storage-key"  # a fake key, new every run
   )
-  say "starting Azurite (blob service, 127.0.0.1, a free port, data in $data)"
+  # JOBC_AZURITE_IN_MEMORY=1 keeps blobs in memory (benchmarks compare its cost with disk).
+  storage=(--location "$data")
+  [ "${JOBC_AZURITE_IN_MEMORY:-}" = 1 ] && storage=(--inMemoryPersistence)
+  say "starting Azurite (blob service, 127.0.0.1, a free port, ${storage[*]})"
   # The key goes through the environment, never the command line.
   AZURITE_ACCOUNTS="$ACCOUNT:$(cat "$STATE/storage-key")" setsid \
     "$AZURITE_DIR/node_modules/.bin/azurite-blob" --blobHost 127.0.0.1 --blobPort 0 \
-    --location "$data" --disableTelemetry --silent >"$STATE/azurite.log" 2>&1 </dev/null &
+    "${storage[@]}" --disableTelemetry --silent >"$STATE/azurite.log" 2>&1 </dev/null &
   echo $! >"$STATE/azurite.pid"
   for _ in $(seq 1 120); do
     azurite_answers && break

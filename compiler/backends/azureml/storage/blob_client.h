@@ -52,7 +52,7 @@ struct BlobRead {
 struct BlobClientOptions {
   uint64_t single_put_limit = uint64_t{64} << 20;  // larger files go up in blocks
   uint64_t block_size = uint64_t{4} << 20;         // a block, and a download range
-  unsigned parallel_blocks = 4;                    // blocks of one file in flight at once
+  unsigned parallel_blocks = 16;                   // blocks of one file in flight at once
   unsigned max_retries = 3;                        // per request, on 408, 5xx and timeouts
   long first_backoff_ms = 500;                     // then x4 each retry (0.5, 2, 8 s)
   unsigned list_page_size = 0;                     // List Blobs maxresults; 0: the service's
