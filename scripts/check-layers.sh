@@ -38,7 +38,6 @@ cd "$root"
 ALLOWED=$(
   cat <<'EOF'
 compiler/spec/spec_kind.cc	backend-name	"amlcompute" is the stem of Azure ML's own $schema file (amlCompute.schema.json): spec language
-compiler/cli/workspace_options.cc	internals	the workspace options (compile, submit, create) read Azure ML's config.json (backends/azureml/workspace_config.h)
 EOF
 )
 

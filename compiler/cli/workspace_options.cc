@@ -2,7 +2,7 @@
 
 #include <filesystem>
 
-#include "backends/azureml/workspace_config.h"
+#include "codegen/workspace_config.h"
 
 namespace jobc::cli {
 

@@ -1,4 +1,4 @@
-#include "backends/azureml/workspace_config.h"
+#include "codegen/workspace_config.h"
 
 #include <fmt/format.h>
 
