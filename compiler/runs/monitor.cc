@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <csignal>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 
@@ -28,6 +29,9 @@ namespace jobc {
 namespace {
 
 volatile std::sig_atomic_t g_cancel_requested = 0;
+
+// Where a monitor finds the pipe of a tracking endpoint the submitting jobc started.
+constexpr int kTrackingControlFd = 3;
 
 void on_cancel_signal(int) {
   g_cancel_requested = 1;
@@ -74,19 +78,10 @@ bool record_monitor(RunStore& store, RunContext& context, const JobPhase& phase)
 // whose endpoint cannot start still runs, without them, and its log says why.
 std::unique_ptr<TrackingProcess> serve_tracking(const RunStore& store, RunContext& context,
                                                 const Backend& backend) {
-  const RunRecord& run = context.run;
-  TrackedRun tracked{run.id, run.display_name.empty() ? run.name : run.display_name, run.experiment,
-                     backend.artifact_uri(context), run.created_ms};
-  auto started = TrackingProcess::start(store.home(), {tracked}, context.run_dir / "tracking.log",
-                                        backend.tracking_over_socket(context));
+  auto started = serve_run_tracking(store.home(), context, backend);
   if (!started) {
     append_run_log(context, "no MLflow tracking for this run: " + started.error().message);
     return nullptr;
-  }
-  context.tracking_socket = (*started)->socket();
-  std::string uri = backend.tracking_uri(context, (*started)->port());
-  for (auto& [name, value] : (*started)->variables(tracked, uri)) {
-    context.environment[name] = value;
   }
   return std::move(*started);
 }
@@ -229,7 +224,7 @@ std::filesystem::path final_status_file(const std::filesystem::path& run_dir) {
 }
 
 Result<pid_t> start_monitor(const std::filesystem::path& run_dir_path,
-                            const std::vector<std::string>& withheld) {
+                            const std::vector<std::string>& withheld, int tracking_control) {
   std::error_code ec;
   std::string self = std::filesystem::read_symlink("/proc/self/exe", ec).string();
   if (ec) return fail("cannot find the jobc executable: " + ec.message());
@@ -242,6 +237,15 @@ Result<pid_t> start_monitor(const std::filesystem::path& run_dir_path,
   posix_spawn_file_actions_init(&actions);
   for (int fd : {STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO}) {
     posix_spawn_file_actions_addopen(&actions, fd, "/dev/null", O_RDWR, 0);
+  }
+  int moved = -1;
+  if (tracking_control == kTrackingControlFd) {
+    // dup2 onto itself would keep close-on-exec: move it out of the way first.
+    moved = fcntl(tracking_control, F_DUPFD_CLOEXEC, 10);
+    tracking_control = moved;
+  }
+  if (tracking_control >= 0) {
+    posix_spawn_file_actions_adddup2(&actions, tracking_control, kTrackingControlFd);
   }
   posix_spawnattr_t attributes;
   posix_spawnattr_init(&attributes);
@@ -257,6 +261,7 @@ Result<pid_t> start_monitor(const std::filesystem::path& run_dir_path,
   std::string command = "__monitor";
   char* argv[] = {self.data(), command.data(), run_dir.data(), nullptr};
   std::vector<std::string> environment = environment_without(withheld);
+  if (tracking_control >= 0) environment.push_back("JOBC_TRACKING_CONTROL_FD=3");
   std::vector<char*> envp;
   for (std::string& entry : environment) envp.push_back(entry.data());
   envp.push_back(nullptr);
@@ -264,12 +269,19 @@ Result<pid_t> start_monitor(const std::filesystem::path& run_dir_path,
   int failed = posix_spawn(&monitor, self.c_str(), &actions, &attributes, argv, envp.data());
   posix_spawnattr_destroy(&attributes);
   posix_spawn_file_actions_destroy(&actions);
+  if (moved >= 0) close(moved);
   if (failed != 0)
     return fail(std::string("could not start the run monitor: ") + std::strerror(failed));
   return monitor;
 }
 
 int monitor_main(const std::filesystem::path& run_dir, const BackendFactory& make) {
+  // The tracking endpoint the submitting jobc started: held open (not passed on to anything
+  // this process starts) until the monitor ends, which stops it.
+  if (const char* control = std::getenv("JOBC_TRACKING_CONTROL_FD")) {
+    if (std::string(control) == "3") fcntl(kTrackingControlFd, F_SETFD, FD_CLOEXEC);
+    unsetenv("JOBC_TRACKING_CONTROL_FD");
+  }
   auto config = read_monitor_config(run_dir);
   if (!config) return 2;
   auto opened = RunStore::open(config->value("home", ""));

@@ -24,8 +24,11 @@ inline constexpr int kStopGraceSeconds = 10;
 // process, not a fork: SQLite connections must not cross fork(). The context goes through
 // RUN_DIR/monitor.json, written before (write_monitor_config). The monitor's environment is
 // this process's without the variables `withheld` names (credentials it has no use for).
+// `tracking_control` (>= 0): the pipe that keeps the run's tracking endpoint running, which
+// the submitting jobc started before the job; the monitor holds it (as descriptor 3) until it
+// ends.
 Result<pid_t> start_monitor(const std::filesystem::path& run_dir,
-                            const std::vector<std::string>& withheld);
+                            const std::vector<std::string>& withheld, int tracking_control = -1);
 
 // The body of `jobc __monitor RUN_DIR`: runs the job to its final status. Returns the
 // process exit status.

@@ -13,6 +13,7 @@
 #include "runs/monitor_config.h"
 #include "runs/run_credentials.h"
 #include "runs/run_inputs.h"
+#include "runs/tracking/tracking_process.h"
 #include "runs/unrecorded_runs.h"
 #include "support/private_files.h"
 
@@ -190,9 +191,21 @@ Result<Submission> submit_job(const LoadedSpec& spec, const CompileResult& compi
   if (Status saved = write_monitor_config(store.home(), context); !saved) return saved.error();
   if (Status inserted = store.insert(run); !inserted) return inserted.error();
   folder.recorded();
+  // A job this process may start itself gets its tracking endpoint from here, and the monitor
+  // keeps it running; otherwise the monitor serves it when it starts the job.
+  std::unique_ptr<TrackingProcess> tracking;
+  if (backend->starts_from_submitter() && backend->reaches_tracking()) {
+    if (auto served = serve_run_tracking(store.home(), context, *backend)) {
+      tracking = std::move(*served);
+    } else {
+      submission.notices.push_back("no MLflow tracking for this run: " + served.error().message);
+    }
+  }
   if (!start_from_submitter(*backend, context, store, submission)) return submission;
+  int control = tracking && !context.run.backend_job_id.empty() ? tracking->release_control() : -1;
   // The monitor has no use for the registry's password (the image is ready by now).
-  Result<pid_t> monitor = start_monitor(submission.run_dir, credentials.submitter_only);
+  Result<pid_t> monitor = start_monitor(submission.run_dir, credentials.submitter_only, control);
+  if (control >= 0) close(control);
   if (!monitor) {
     (void)store.finish(run.id, RunStatus::Failed, std::nullopt, monitor.error().message);
     return monitor.error();

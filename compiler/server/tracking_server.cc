@@ -5,6 +5,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <iostream>
 #include <mutex>
@@ -97,17 +99,29 @@ int tracking_server_main(std::istream& in, std::ostream& out) {
     chmod(socket_path.c_str(), 0666);
   }
   out << json{{"port", port}}.dump() << std::endl;
-  // The monitor holds the other end of stdin: its end (EOF) ends the server.
+  // The monitor holds the other end of stdin: its end (EOF) ends the server. stop() does
+  // nothing to a server that is not listening yet (a job that ended at once), so it is asked
+  // again until both have returned.
+  std::atomic<int> listening = socket_path.empty() ? 1 : 2;
   std::thread watch([&] {
     std::string ignored;
     while (std::getline(in, ignored)) {
     }
-    server.stop();
-    socket_server.stop();
+    while (listening.load() > 0) {
+      server.stop();
+      socket_server.stop();
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
   });
   std::thread on_socket;
-  if (!socket_path.empty()) on_socket = std::thread([&] { socket_server.listen_after_bind(); });
+  if (!socket_path.empty()) {
+    on_socket = std::thread([&] {
+      socket_server.listen_after_bind();
+      --listening;
+    });
+  }
   server.listen_after_bind();
+  --listening;
   watch.join();
   if (on_socket.joinable()) on_socket.join();
   if (!socket_path.empty()) {

@@ -38,6 +38,9 @@ struct RunContext {
   // Names of the credentials jobc uses for this run (the registry's password_env, a Slurm
   // token_env): the job's processes never get these variables. Names only, never values.
   std::vector<std::string> withheld_variables;
+  // MLflow's variables for the job (MLFLOW_TRACKING_URI, its token...), set by whoever serves
+  // the run's tracking endpoint: the job gets them with `environment`; never saved.
+  std::map<std::string, std::string> tracking_environment;
   // The unix socket of the run's MLflow tracking endpoint, when the backend asked for one
   // (Backend::tracking_over_socket); set by the monitor, never saved.
   std::filesystem::path tracking_socket;
@@ -109,6 +112,9 @@ class Backend {
     std::string reason = {};  // Refused: why
   };
   virtual QuickStartResult start_from_submitter(RunContext& /*context*/) { return {}; }
+  // Whether start_from_submitter() may start the job (then the submitting jobc serves its
+  // tracking endpoint first, and hands it to the monitor).
+  virtual bool starts_from_submitter() const { return false; }
   // In the monitor, instead of start(): takes over the job start_from_submitter() started,
   // from context.run.backend_job_id.
   virtual Status adopt(RunContext& /*context*/) {
@@ -120,6 +126,10 @@ class Backend {
   // Whether the job reaches it through a unix socket (a container without a network): the
   // monitor then sets context.tracking_socket for start() to mount into the job.
   virtual bool tracking_over_socket(const RunContext& /*context*/) const { return false; }
+  // The address the endpoint listens on: loopback, unless the job runs on other machines.
+  virtual std::string tracking_listen_host(const RunContext& /*context*/) const {
+    return "127.0.0.1";
+  }
   // MLFLOW_TRACKING_URI as the job's processes see it, the server listening on
   // 127.0.0.1:`port`.
   virtual std::string tracking_uri(const RunContext& /*context*/, int /*port*/) const { return {}; }

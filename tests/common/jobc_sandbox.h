@@ -39,9 +39,13 @@ struct JobcSandbox {
     auto detached = jobc("submit --detach " + shell_quote(job(yaml).string()));
     REQUIRE_MESSAGE(detached.status == 0, detached.err);
     std::string id = detached.out.substr(0, detached.out.find('\n'));
+    // Started: Running with the job's id recorded (the monitor's last write until the run
+    // ends, so a test may change the record from then on), or ended already.
     for (int i = 0; i < 500; ++i) {
-      std::string status = run(id).value("status", "");
-      if (!status.empty() && status != "Queued") break;
+      nlohmann::json now = run(id);
+      std::string status = now.value("status", "");
+      bool ended = status == "Completed" || status == "Failed" || status == "Canceled";
+      if (ended || (status == "Running" && !now.value("backend_job_id", "").empty())) break;
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     return id;

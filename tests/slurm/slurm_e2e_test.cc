@@ -401,6 +401,38 @@ TEST_SUITE("slurm") {
     CHECK(log.find("cannot reach Slurm") != std::string::npos);
   }
 
+  TEST_CASE("an MLflow script on the cluster records into its run through the endpoint") {
+    if (!cluster_up()) return;
+    Sandbox box;
+    auto spec = box.job("command: python3 train.py\n");
+    // The test stand-in for MLflow's client (MLflow cannot be installed here), shipped with
+    // the code as a package of the job would be.
+    fs::create_directories(box.dir.path / "src/mlflow");
+    for (const char* file : {"__init__.py", "exceptions.py"}) {
+      fs::copy_file(fs::path(JOBC_SOURCE_DIR) / "tests/runs/tracking/mlflow_standin/mlflow" / file,
+                    box.dir.path / "src/mlflow" / file);
+    }
+    std::ofstream(box.dir.path / "src/train.py")
+        << "import os, mlflow\n"
+           "print('uri', os.environ['MLFLOW_TRACKING_URI'], flush=True)\n"
+           "with mlflow.start_run():\n"
+           "    mlflow.log_param('nodes', os.environ.get('SLURM_JOB_NUM_NODES', '?'))\n"
+           "    for step in range(3):\n"
+           "        mlflow.log_metric('loss', 1.0 / (step + 1), step=step)\n"
+           "    open('w.txt', 'w').write('9')\n"
+           "    mlflow.log_artifact('w.txt')\n";
+    auto result = box.jobc("submit --stream " + shell_quote(spec.string()));
+    REQUIRE_MESSAGE(result.status == 0, std::string(result.out + result.err));
+    CHECK(result.out.find("uri http://127.0.0.1:") != std::string::npos);
+    json run = box.only_run();
+    std::string id = run["id"];
+    CHECK(run["params"]["nodes"] == "1");
+    CHECK(run["metrics"]["loss"] == doctest::Approx(1.0 / 3));
+    auto series = box.jobc("runs metrics " + id + " loss --output csv");
+    CHECK(series.out.find("loss,0,1,") != std::string::npos);
+    CHECK(slurp(box.home() / "runs" / id / "work/outputs/w.txt") == "9");
+  }
+
   TEST_CASE("the token is in no file jobc writes and in no log") {
     if (!cluster_up()) return;
     std::string token = slurp(cluster_dir() / "token");

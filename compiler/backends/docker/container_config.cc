@@ -152,6 +152,7 @@ json container_create_body(const RunContext& context, const std::string& image,
     env.push_back(fmt::format("JOBC_TRACKING_RELAY={} {}/{}", kContainerRelayPort,
                               kContainerTrackingDir, context.tracking_socket.filename().string()));
   }
+  for (const auto& [name, value] : context.tracking_environment) env.push_back(name + "=" + value);
   for (const auto& [name, value] : context.environment) {
     fs::path host(value);
     std::error_code ec;

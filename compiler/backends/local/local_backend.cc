@@ -63,6 +63,7 @@ Status LocalBackend::start(RunContext& context) {
                            {"JOBC_RUN_ID", context.run.id},
                            {"JOBC_MPIRUN_ARGS", "--oversubscribe"}};
   for (const auto& [key, value] : context.environment) options.env_overrides[key] = value;
+  for (const auto& [key, value] : context.tracking_environment) options.env_overrides[key] = value;
   for (const auto& [variable, read_only] : context.input_read_only) {
     auto path = context.environment.find(variable);
     if (read_only && path != context.environment.end()) {

@@ -15,6 +15,8 @@
 #include "jobc/compile.h"
 #include "jobc/model/spec.h"
 
+#include "support/local_address.h"
+
 namespace jobc {
 namespace {
 
@@ -122,6 +124,9 @@ slurm::SlurmResult<long long> SlurmBackend::submit_once(RunContext& context) {
     return failure;
   }
   payload = slurm_payload_for_run(std::move(payload), context.run.id);
+  for (const auto& [name, value] : context.tracking_environment) {
+    payload["job"]["environment"][name] = value;
+  }
   slurm::SlurmClient& api = client(context);
   slurm::SlurmResult<long long> id = api.submit(payload);
   if (!id) return id;
@@ -134,6 +139,25 @@ slurm::SlurmResult<long long> SlurmBackend::submit_once(RunContext& context) {
                                   api.version(), context.compute.value("endpoint", "")));
   next_query_ = Clock::now() + interval_;
   return id;
+}
+
+std::string SlurmBackend::tracking_listen_host(const RunContext& context) const {
+  auto address = local_address_toward(context.compute.value("endpoint", ""));
+  return address ? *address : "127.0.0.1";
+}
+
+std::string SlurmBackend::tracking_uri(const RunContext& context, int port) const {
+  std::string host = tracking_listen_host(context);
+  if (host.find(':') != std::string::npos) host = "[" + host + "]";
+  return fmt::format("http://{}:{}", host, port);
+}
+
+std::string SlurmBackend::artifact_uri(const RunContext& context) const {
+  std::string uri = "file://";
+  for (const auto& part : (stage_of(context) / "work" / "outputs").relative_path()) {
+    uri += "/" + url_encode(part.string());
+  }
+  return uri;
 }
 
 Status SlurmBackend::start(RunContext& context) {

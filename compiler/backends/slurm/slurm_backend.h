@@ -38,6 +38,13 @@ class SlurmBackend : public Backend {
   Status start(RunContext& context) override;
   // One POST to slurmrestd; Deferred when it cannot be reached (the monitor retries).
   QuickStartResult start_from_submitter(RunContext& context) override;
+  bool starts_from_submitter() const override { return true; }
+  // MLflow tracking: the nodes reach the endpoint on this machine's address toward the
+  // cluster (its route to slurmrestd), and see the run's outputs/ in the stage.
+  bool reaches_tracking() const override { return true; }
+  std::string tracking_listen_host(const RunContext& context) const override;
+  std::string tracking_uri(const RunContext& context, int port) const override;
+  std::string artifact_uri(const RunContext& context) const override;
   Status adopt(RunContext& context) override;
   std::optional<JobExit> poll(RunContext& context, int wait_ms) override;
   void stop(RunContext& context, bool force) override;

@@ -72,7 +72,8 @@ std::filesystem::path server_executable() {
 Result<std::unique_ptr<TrackingProcess>> TrackingProcess::start(const std::filesystem::path& home,
                                                                 const std::vector<TrackedRun>& runs,
                                                                 const std::filesystem::path& log,
-                                                                bool unix_socket) {
+                                                                bool unix_socket,
+                                                                const std::string& host) {
   std::filesystem::path program = server_executable();
   if (access(program.c_str(), X_OK) != 0) {
     return fail("no tracking server: " + program.string() + " is missing (install it beside jobc)");
@@ -111,6 +112,7 @@ Result<std::unique_ptr<TrackingProcess>> TrackingProcess::start(const std::files
       dup2(from_server[1], STDOUT_FILENO);
       int err = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
       if (err >= 0) dup2(err, STDERR_FILENO);
+      closefrom(3);  // nothing of the monitor's but these three
       execve(path.c_str(), argv, no_environment);
       _exit(127);
     }
@@ -127,7 +129,7 @@ Result<std::unique_ptr<TrackingProcess>> TrackingProcess::start(const std::files
   }
   process->control_ = to_server[1];
   process->token_ = *token;
-  json config = {{"home", home.string()}, {"host", "127.0.0.1"}, {"token", *token}};
+  json config = {{"home", home.string()}, {"host", host}, {"token", *token}};
   if (!socket.empty()) config["unix_socket"] = socket.string();
   process->socket_ = socket;
   config["runs"] = json::array();
@@ -147,6 +149,30 @@ Result<std::unique_ptr<TrackingProcess>> TrackingProcess::start(const std::files
   }
   process->port_ = answer["port"].get<int>();
   return process;
+}
+
+int TrackingProcess::release_control() {
+  int control = control_;
+  control_ = -1;
+  return control;
+}
+
+Result<std::unique_ptr<TrackingProcess>> serve_run_tracking(const std::filesystem::path& home,
+                                                            RunContext& context,
+                                                            const Backend& backend) {
+  const RunRecord& run = context.run;
+  TrackedRun tracked{run.id, run.display_name.empty() ? run.name : run.display_name, run.experiment,
+                     backend.artifact_uri(context), run.created_ms};
+  auto started = TrackingProcess::start(home, {tracked}, context.run_dir / "tracking.log",
+                                        backend.tracking_over_socket(context),
+                                        backend.tracking_listen_host(context));
+  if (!started) return started.error();
+  context.tracking_socket = (*started)->socket();
+  std::string uri = backend.tracking_uri(context, (*started)->port());
+  for (auto& [name, value] : (*started)->variables(tracked, uri)) {
+    context.tracking_environment[name] = value;
+  }
+  return started;
 }
 
 TrackingProcess::~TrackingProcess() {

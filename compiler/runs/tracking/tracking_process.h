@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "jobc/backend.h"
 #include "jobc/result.h"
 #include "runs/tracking/mlflow_api.h"
 
@@ -23,10 +24,14 @@ class TrackingProcess {
   static Result<std::unique_ptr<TrackingProcess>> start(const std::filesystem::path& home,
                                                         const std::vector<TrackedRun>& runs,
                                                         const std::filesystem::path& log,
-                                                        bool unix_socket = false);
+                                                        bool unix_socket = false,
+                                                        const std::string& host = "127.0.0.1");
   ~TrackingProcess();  // stops the server
 
   int port() const { return port_; }
+  // Gives up the pipe that keeps the server running: whoever holds the descriptor now (the
+  // run's monitor, which inherits it) stops the server by closing it or exiting.
+  int release_control();
   // The unix socket it also listens on; empty when not asked for.
   const std::filesystem::path& socket() const { return socket_; }
   // MLFLOW_TRACKING_URI, MLFLOW_TRACKING_TOKEN, MLFLOW_RUN_ID, MLFLOW_EXPERIMENT_NAME and
@@ -41,6 +46,13 @@ class TrackingProcess {
   std::string token_;
   std::filesystem::path socket_;
 };
+
+// Serves run `context`'s endpoint the way `backend` says its jobs reach it, and gives the job
+// MLflow's variables (context.tracking_environment; context.tracking_socket when over a
+// socket).
+Result<std::unique_ptr<TrackingProcess>> serve_run_tracking(const std::filesystem::path& home,
+                                                            RunContext& context,
+                                                            const Backend& backend);
 
 // Where `jobc-server` is: beside the running jobc.
 std::filesystem::path server_executable();

@@ -7,6 +7,8 @@
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <thread>
+#include <vector>
 
 #include "common/jobc_sandbox.h"
 #include "common/run_command.h"
@@ -159,5 +161,42 @@ TEST_SUITE("tracking") {
     auto bad = box.jobc("runs list --sort loss");
     CHECK(bad.status == 2);
     CHECK(bad.err.find("is not metrics.KEY") != std::string::npos);
+  }
+}
+
+namespace {
+
+// Processes that hold `file` open (its tracking server writes its messages there).
+std::vector<std::string> holders_of(const fs::path& file) {
+  std::vector<std::string> found;
+  std::error_code ec;
+  for (const auto& process : fs::directory_iterator("/proc", ec)) {
+    std::error_code fd_ec;
+    for (const auto& fd : fs::directory_iterator(process.path() / "fd", fd_ec)) {
+      std::error_code link_ec;
+      fs::path target = fs::read_symlink(fd.path(), link_ec);
+      if (!link_ec && target == file) found.push_back(process.path().filename().string());
+    }
+  }
+  return found;
+}
+
+}  // namespace
+
+TEST_SUITE("tracking") {
+  TEST_CASE("the tracking server of a job that ends at once stops with its run") {
+    jobc::testing::JobcSandbox box;
+    auto spec = box.job("command: 'true'\n");
+    auto result = box.jobc("submit --stream " + jobc::testing::shell_quote(spec.string()));
+    REQUIRE_MESSAGE(result.status == 0, result.err);
+    auto list = nlohmann::json::parse(box.jobc("runs list --output json").out);
+    fs::path log = box.home() / "runs" / list[0]["id"].get<std::string>() / "tracking.log";
+    REQUIRE(fs::exists(log));
+    std::vector<std::string> left = holders_of(log);
+    for (int i = 0; i < 100 && !left.empty(); ++i) {  // it stops within moments of the monitor
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      left = holders_of(log);
+    }
+    CHECK(left.empty());
   }
 }
