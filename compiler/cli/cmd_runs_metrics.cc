@@ -30,14 +30,8 @@ std::string csv_field(const std::string& text) {
 }
 
 std::string number_text(double value) {
-  if (std::isnan(value)) return "NaN";
-  if (std::isinf(value)) return value > 0 ? "Infinity" : "-Infinity";
-  return fmt::format("{}", value);
-}
-
-nlohmann::json number_json(double value) {
-  if (std::isnan(value) || std::isinf(value)) return number_text(value);
-  return value;
+  nlohmann::json json = metric_value_json(value);
+  return json.is_string() ? json.get<std::string>() : fmt::format("{}", value);
 }
 
 int print_metrics(const MetricsArgs& args) {
@@ -84,7 +78,7 @@ int print_metrics(const MetricsArgs& args) {
                   << point.timestamp_ms << '\n';
       } else if (args.output == "json") {
         nlohmann::json entry = {{"step", point.step},
-                                {"value", number_json(point.value)},
+                                {"value", metric_value_json(point.value)},
                                 {"timestamp_ms", point.timestamp_ms}};
         std::cout << (first_point ? "\n    " : ",\n    ") << entry.dump();
       } else {

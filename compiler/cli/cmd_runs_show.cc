@@ -39,10 +39,7 @@ int show_run(const ShowArgs& args) {
     if (latest && !latest->empty()) {
       nlohmann::json last = nlohmann::json::object();
       for (const MetricPoint& point : *latest) {
-        last[point.key] = std::isfinite(point.value) ? nlohmann::json(point.value)
-                          : std::isnan(point.value)
-                              ? nlohmann::json("NaN")
-                              : nlohmann::json(point.value > 0 ? "Infinity" : "-Infinity");
+        last[point.key] = metric_value_json(point.value);
       }
       info["metrics"] = last;
     }

@@ -261,6 +261,12 @@ std::string url_encode(std::string_view text) {
   return out;
 }
 
+std::string file_uri(const std::filesystem::path& path) {
+  std::string uri = "file://";
+  for (const auto& part : path.relative_path()) uri += "/" + url_encode(part.string());
+  return uri;
+}
+
 std::string url_decode(std::string_view text) {
   auto digit = [](char c) -> int {
     if (c >= '0' && c <= '9') return c - '0';

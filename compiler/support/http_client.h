@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -119,6 +120,8 @@ class HttpWarmUp {
 
 // Percent-encodes a query value or a path segment (RFC 3986 unreserved characters are kept).
 std::string url_encode(std::string_view text);
+// A file:// URI for an absolute path, each segment percent-encoded.
+std::string file_uri(const std::filesystem::path& path);
 // Decodes %XX escapes (a '%' not followed by two hex digits is kept as it is; '+' stays '+').
 std::string url_decode(std::string_view text);
 

@@ -91,11 +91,7 @@ std::string LocalBackend::tracking_uri(const RunContext& /*context*/, int port) 
 }
 
 std::string LocalBackend::artifact_uri(const RunContext& context) const {
-  std::string uri = "file://";
-  for (const auto& part : (context.work_dir / "outputs").relative_path()) {
-    uri += "/" + url_encode(part.string());
-  }
-  return uri;
+  return file_uri(context.work_dir / "outputs");
 }
 
 void LocalBackend::signal_job(const RunContext& context, int signal) {

@@ -153,11 +153,7 @@ std::string SlurmBackend::tracking_uri(const RunContext& context, int port) cons
 }
 
 std::string SlurmBackend::artifact_uri(const RunContext& context) const {
-  std::string uri = "file://";
-  for (const auto& part : (stage_of(context) / "work" / "outputs").relative_path()) {
-    uri += "/" + url_encode(part.string());
-  }
-  return uri;
+  return file_uri(stage_of(context) / "work" / "outputs");
 }
 
 Status SlurmBackend::start(RunContext& context) {

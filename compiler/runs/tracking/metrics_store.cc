@@ -55,6 +55,12 @@ MetricPoint read_point(const SqliteDatabase::Statement& row) {
 
 }  // namespace
 
+nlohmann::json metric_value_json(double value) {
+  if (std::isnan(value)) return "NaN";
+  if (std::isinf(value)) return value > 0 ? "Infinity" : "-Infinity";
+  return value;
+}
+
 Result<std::unique_ptr<MetricsStore>> MetricsStore::open(const std::filesystem::path& home) {
   auto db = SqliteDatabase::open(home / "runs.db");
   if (!db) return db.error();

@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "jobc/result.h"
 #include "support/sqlite_database.h"
 
@@ -24,6 +26,10 @@ struct MetricPoint {
   int64_t step = 0;
   bool operator==(const MetricPoint&) const = default;
 };
+
+// A metric's value as MLflow's JSON writes it: a number, or "NaN", "Infinity", "-Infinity"
+// (JSON has no literal for them).
+nlohmann::json metric_value_json(double value);
 
 // One tracking request's writes.
 struct TrackingBatch {

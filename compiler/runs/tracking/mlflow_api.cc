@@ -102,12 +102,6 @@ std::optional<double> double_field(const json& value) {
   return std::nullopt;
 }
 
-json double_json(double value) {
-  if (std::isnan(value)) return "NaN";
-  if (std::isinf(value)) return value > 0 ? "Infinity" : "-Infinity";
-  return value;
-}
-
 std::optional<std::string> string_field(const json& body, const char* name) {
   auto found = body.find(name);
   if (found == body.end() || !found->is_string()) return std::nullopt;
@@ -209,7 +203,7 @@ ApiReply MlflowApi::run_reply(RunState& state) {
   json data = {{"metrics", json::array()}, {"params", json::array()}, {"tags", json::array()}};
   for (const MetricPoint& point : *metrics) {
     data["metrics"].push_back({{"key", point.key},
-                               {"value", double_json(point.value)},
+                               {"value", metric_value_json(point.value)},
                                {"timestamp", point.timestamp_ms},
                                {"step", point.step}});
   }
@@ -306,7 +300,7 @@ ApiReply MlflowApi::route(const ApiRequest& request) {
     json metrics = json::array();
     Status read = store_.history(run_id, key, [&](const MetricPoint& point) {
       metrics.push_back({{"key", point.key},
-                         {"value", double_json(point.value)},
+                         {"value", metric_value_json(point.value)},
                          {"timestamp", point.timestamp_ms},
                          {"step", point.step}});
       return true;
