@@ -338,6 +338,8 @@ TEST_SUITE("docker_backend") {
     transport->on("POST", "/containers/a1/attach?stream=1&stdout=1&stderr=1", 200, "",
                   {frame(1, "line 1\n"), frame(2, "oops\n") + frame(1, "last")});
     transport->on("POST", "/containers/a1/start", 204);
+    transport->on("GET", "/containers/a1/logs?stdout=1&stderr=1", 200, "",
+                  {frame(1, "line 1\n"), frame(2, "oops\n"), frame(1, "last")});
     transport->on("POST", "/containers/a1/wait", 200, R"({"StatusCode":0})");
     transport->on("GET", "/containers/a1/json", 200, R"({"State":{"OOMKilled":true}})");
     transport->on("DELETE", "/containers/a1", 204);
@@ -360,13 +362,60 @@ TEST_SUITE("docker_backend") {
     backend.collect(context);
     CHECK(jobc::testing::slurp(context.log_file) == "line 1\noops\nlast");
     auto requests = transport->requests();
-    size_t attach = 0, start = 0;
+    size_t attach = 0, start = 0, wait = 0, logs = 0, follows = 0;
     for (size_t i = 0; i < requests.size(); ++i) {
       if (requests[i].path.find("/attach") != std::string::npos) attach = i;
       if (requests[i].path.find("/start") != std::string::npos) start = i;
-      CHECK(requests[i].path.find("/logs") == std::string::npos);
+      if (requests[i].path.find("/wait") != std::string::npos) wait = i;
+      if (requests[i].path.find("/logs") != std::string::npos) logs = i;
+      if (requests[i].path.find("follow=1") != std::string::npos) ++follows;
     }
     CHECK(attach < start);
+    CHECK(follows == 0);  // the attach carried the output; the log is read once, at the end
+    CHECK(wait < logs);
+  }
+
+  TEST_CASE("a last line that a followed log missed comes from reading the log after the exit") {
+    // The engine's log follower stays open after the container stopped and never carries the
+    // last line: 2 s after the exit it gives way to one full read of the log.
+    struct LingeringFollow : FakeTransport {
+      jobc::HttpResult perform(const jobc::HttpRequest& request) override {
+        if (request.url.find("follow=1") == std::string::npos) {
+          return FakeTransport::perform(request);
+        }
+        if (request.on_headers) request.on_headers(200);
+        request.on_chunk(frame(1, "first\n"));
+        for (int i = 0; i < 200 && !request.should_abort(); ++i) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+        return jobc::HttpError("aborted by the caller", jobc::HttpError::Kind::Aborted);
+      }
+    };
+    jobc::testing::TempDir dir;
+    auto transport = std::make_shared<LingeringFollow>();
+    transport->on("POST", "/containers/create", 201, R"({"Id":"f1"})");
+    transport->on("POST", "/containers/f1/attach", 500, R"({"message":"no attach today"})");
+    transport->on("POST", "/containers/f1/start", 204);
+    transport->on("GET", "/containers/f1/logs?stdout=1&stderr=1", 200, "",
+                  {frame(1, "first\n"), frame(1, "last\n")});
+    transport->on("POST", "/containers/f1/wait", 200, R"({"StatusCode":0})");
+    transport->on("GET", "/containers/f1/json", 200, R"({"State":{"OOMKilled":false}})");
+    transport->on("DELETE", "/containers/f1", 204);
+    jobc::RunContext context;
+    context.run.id = "linger";
+    context.log_file = dir.path / "log";
+    context.backend_state = {
+        {"engine", "unix:///fake.sock"}, {"api_version", "1.41"}, {"image", "i"}};
+    jobc::DockerBackend backend(transport);
+    {
+      jobc::Status status = backend.start(context);
+      REQUIRE_MESSAGE(status.ok(), status.error().message);
+    }
+    std::optional<jobc::JobExit> exit;
+    for (int i = 0; i < 50 && !exit; ++i) exit = backend.poll(context, 100);
+    REQUIRE(exit);
+    backend.collect(context);
+    CHECK(jobc::testing::slurp(context.log_file) == "first\nlast\n");
   }
 
   TEST_CASE("an attach the engine answers after the container started is dropped for the log") {

@@ -311,8 +311,15 @@ void DockerBackend::stream_output(fs::path log_file) {
     std::lock_guard lock(mutex_);
     return attach_ == Attach::Open;
   };
+  // A followed log may stay open after the container exited (the engine closes it late):
+  // once the exit is known it gives way to the final full read below.
+  auto exited_a_while = [this] {
+    std::lock_guard lock(mutex_);
+    return exit_.has_value() &&
+           std::chrono::steady_clock::now() - exited_at_ > std::chrono::seconds(2);
+  };
   auto read = [&](const std::string& method, const std::string& path, bool streaming,
-                  bool attaching) {
+                  bool attaching, bool following = false) {
     MultiplexedStreamDecoder decoder(write_payload);
     HttpRequest request = engine_->request(method, "/containers/" + container_id_ + path);
     request.timeout_ms = streaming ? 0 : 60000;
@@ -329,7 +336,7 @@ void DockerBackend::stream_output(fs::path log_file) {
         changed_.notify_all();
       };
     }
-    request.should_abort = [this] { return abort_.load(); };
+    request.should_abort = [&, this] { return abort_.load() || (following && exited_a_while()); };
     return engine_->perform(request);
   };
   auto wait_until = [&](auto predicate, std::chrono::seconds limit) {
@@ -337,7 +344,7 @@ void DockerBackend::stream_output(fs::path log_file) {
     changed_.wait_for(lock, limit, [&] { return predicate() || abort_.load(); });
   };
 
-  HttpResult attached = read("POST", "/attach?stream=1&stdout=1&stderr=1", true, true);
+  HttpResult attached = read("POST", "/attach?stream=1&stdout=1&stderr=1", true, true, true);
   bool complete = false;
   {
     std::lock_guard lock(mutex_);
@@ -345,24 +352,30 @@ void DockerBackend::stream_output(fs::path log_file) {
     if (attach_ == Attach::Pending) attach_ = Attach::Failed;
     changed_.notify_all();
   }
-  if (!complete && !abort_) {
+  if (!complete && !abort_ && !exited_a_while()) {
     // No attach (or it broke): follow the engine's log of the container instead.
     wait_until([this] { return started_; }, std::chrono::seconds(30));
     skip[0] = written[0];  // the log starts from the beginning: pass over what the attach wrote
     skip[1] = written[1];
-    HttpResult followed = read("GET", "/logs?stdout=1&stderr=1&follow=1", true, false);
-    if (!(followed && followed->ok()) && !abort_) {
+    HttpResult followed = read("GET", "/logs?stdout=1&stderr=1&follow=1", true, false, true);
+    if (!(followed && followed->ok()) && !abort_ && !exited_a_while()) {
       append_run_note(log_file,
                       "the container's output stopped: " + engine_->describe_failure(followed));
     }
-    // A followed log may end before the engine wrote the last unterminated line: once the
-    // container has exited, read the log from the start and add what was missed.
-    wait_until([this] { return exit_.has_value(); }, std::chrono::seconds(5));
-    if (!abort_) {
-      skip[0] = written[0];
-      skip[1] = written[1];
-      (void)read("GET", "/logs?stdout=1&stderr=1", false, false);  // best effort: the rest
-    }
+  }
+  // Either stream may end before it carried the container's last output (the engine's log
+  // follower closes when the container stops, sometimes before the last line): once the
+  // container has exited, read its log from the start and add what was missed.
+  wait_until([this] { return exit_.has_value(); }, std::chrono::seconds(30));
+  bool started = false;
+  {
+    std::lock_guard lock(mutex_);
+    started = started_;
+  }
+  if (!abort_ && started) {
+    skip[0] = written[0];
+    skip[1] = written[1];
+    (void)read("GET", "/logs?stdout=1&stderr=1", false, false);  // best effort: the rest
   }
   if (fd >= 0) ::close(fd);
   std::lock_guard lock(mutex_);
@@ -398,6 +411,7 @@ void DockerBackend::wait_for_exit() {
   }
   std::lock_guard lock(mutex_);
   exit_ = result;
+  exited_at_ = std::chrono::steady_clock::now();
   changed_.notify_all();
 }
 
@@ -405,8 +419,9 @@ std::optional<JobExit> DockerBackend::poll(RunContext& /*context*/, int wait_ms)
   std::unique_lock lock(mutex_);
   changed_.wait_for(lock, std::chrono::milliseconds(wait_ms), [this] { return exit_.has_value(); });
   if (!exit_) return std::nullopt;
-  // The output ends with the container: let the log stream drain, within bounds.
-  changed_.wait_for(lock, std::chrono::seconds(5), [this] { return logs_done_; });
+  // The output ends with the container: let the log stream drain (a lingering stream gives
+  // way 2 s after the exit, then one read of the log), within bounds.
+  changed_.wait_for(lock, std::chrono::seconds(30), [this] { return logs_done_; });
   return exit_;
 }
 
@@ -435,7 +450,7 @@ void DockerBackend::collect(RunContext& context) {
   // outputs/ and logs/ were written straight into the run's folder (a bind mount).
   {
     std::unique_lock lock(mutex_);
-    changed_.wait_for(lock, std::chrono::seconds(5), [this] { return logs_done_; });
+    changed_.wait_for(lock, std::chrono::seconds(30), [this] { return logs_done_; });
   }
   finish_threads();
   remove_container();

@@ -68,6 +68,7 @@ class DockerBackend : public Backend {
   std::mutex mutex_;
   std::condition_variable changed_;
   std::optional<JobExit> exit_;
+  std::chrono::steady_clock::time_point exited_at_;
   std::optional<JobExit> orphan_exit_;
   bool logs_done_ = false;
   bool started_ = false;
