@@ -8,6 +8,7 @@
 #                  < front end and model (compiler/spec, compiler/diagnostics; the model's
 #                    types, compiler/model and include/jobc/model, which the front end builds
 #                    and every later stage reads)
+#                  < sweep (compiler/sweep: sampling and early termination, on the model)
 #                  < codegen < backends < runs < cli and server (compiler/<layer>).
 #                  A public header in include/jobc/ has the layer of what it declares (the
 #                  table below); a header missing from the table is itself a break.
@@ -52,7 +53,7 @@ files=$(find compiler include/jobc -type f \( -name '*.cc' -o -name '*.h' -o -na
 [ "$(cd "$root" && pwd)" = "$here" ] || ALLOWED=""
 printf '%s\n' "$ALLOWED" | awk -v allowed_file=/dev/stdin '
 BEGIN {
-  split("support front-end-and-model (unused) codegen backends runs cli", layer_name, " ")
+  split("support front-end-and-model sweep codegen backends runs cli", layer_name, " ")
   # include/jobc/: the layer of what each public header declares (1 support ... 7 cli).
   public["result.h"] = 1        # Result<T>/Status: below everything
   public["output_set.h"] = 1    # the files of a compilation: the one writer takes them
@@ -78,7 +79,7 @@ BEGIN {
   public["submit.h"] = 6
   folder["support"] = 1; folder["embedded"] = 1
   folder["spec"] = 2; folder["diagnostics"] = 2
-  folder["model"] = 2; folder["codegen"] = 4; folder["backends"] = 5
+  folder["model"] = 2; folder["sweep"] = 3; folder["codegen"] = 4; folder["backends"] = 5
   folder["runs"] = 6; folder["cli"] = 7; folder["server"] = 7; folder["relay"] = 7
   backend_names = "^(local|docker|slurm|amlcompute|azureml)$"
   while ((getline entry < allowed_file) > 0) {
