@@ -25,6 +25,7 @@ struct ListArgs {
   size_t limit = 0;
   std::string output = "table";
   std::string sort;  // "metrics.KEY [asc|desc]"
+  bool trials = false;
 };
 
 // --sort "metrics.KEY [asc|desc]": the metric and the direction; nullopt when malformed.
@@ -84,7 +85,10 @@ void print_table(const std::vector<RunRecord>& runs, const std::string& metric_k
 }
 
 int list_runs(const ListArgs& args) {
-  RunFilter filter{args.experiment, std::nullopt, 0, args.limit};
+  RunFilter filter;
+  filter.experiment = args.experiment;
+  filter.limit = args.limit;
+  filter.top_level = !args.trials;
   if (!args.status.empty()) {
     filter.status = parse_status(args.status);
     if (!filter.status) {
@@ -174,6 +178,8 @@ void add_runs_list_command(CLI::App& runs, const ChosenAction& chosen) {
                    "date or time (2026-11-30, 2026-11-30T12:00)");
   list->add_option("--limit", args->limit, "at most this many runs, the newest")
       ->check(CLI::PositiveNumber);
+  list->add_flag("--trials", args->trials,
+                 "list sweeps' trials too (jobc runs show SWEEP lists one sweep's)");
   list->add_option("--sort", args->sort,
                    "order by a metric's last value: 'metrics.KEY' (ascending), or "
                    "'metrics.KEY desc'; runs without it last");

@@ -131,7 +131,10 @@ int run_submit(const SubmitArgs& args) {
   }
   std::unique_ptr<RunStore> store = std::move(opened).value();
   std::ostream no_progress(nullptr);  // -q: writes to it go nowhere
-  SubmitOptions submit_options{args.compute, args.quiet ? &no_progress : &std::cerr, args.rebuild};
+  SubmitOptions submit_options;
+  submit_options.compute = args.compute;
+  submit_options.progress = args.quiet ? &no_progress : &std::cerr;
+  submit_options.rebuild = args.rebuild;
   DiagnosticSink submit_sink;
   auto submission = submit_job(*spec, result, submit_options, *store, sources, submit_sink);
   if (!submission) {

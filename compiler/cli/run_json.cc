@@ -33,21 +33,24 @@ std::string format_duration(int64_t ms) {
 
 nlohmann::json run_json(const RunRecord& run, const std::filesystem::path& folder) {
   auto duration = run_duration_ms(run, now_ms());
-  return {{"id", run.id},
-          {"name", run.name},
-          {"display_name", run.display_name},
-          {"experiment", run.experiment},
-          {"status", status_name(run.status)},
-          {"created", iso_time(run.created_ms)},
-          {"started", iso_time(run.started_ms)},
-          {"ended", iso_time(run.ended_ms)},
-          {"duration_s", duration ? nlohmann::json(*duration / 1000.0) : nlohmann::json(nullptr)},
-          {"exit_code", run.exit_code ? nlohmann::json(*run.exit_code) : nlohmann::json(nullptr)},
-          {"reason", run.reason},
-          {"backend", run.backend},
-          {"backend_job_id", run.backend_job_id},
-          {"spec_hash", run.spec_hash},
-          {"folder", folder.string()}};
+  return {
+      {"id", run.id},
+      {"name", run.name},
+      {"display_name", run.display_name},
+      {"experiment", run.experiment},
+      {"status", status_name(run.status)},
+      {"created", iso_time(run.created_ms)},
+      {"started", iso_time(run.started_ms)},
+      {"ended", iso_time(run.ended_ms)},
+      {"duration_s", duration ? nlohmann::json(*duration / 1000.0) : nlohmann::json(nullptr)},
+      {"exit_code", run.exit_code ? nlohmann::json(*run.exit_code) : nlohmann::json(nullptr)},
+      {"reason", run.reason},
+      {"backend", run.backend},
+      {"backend_job_id", run.backend_job_id},
+      {"spec_hash", run.spec_hash},
+      {"type", run.job_type.empty() ? "command" : run.job_type},
+      {"parent", run.parent_id.empty() ? nlohmann::json(nullptr) : nlohmann::json(run.parent_id)},
+      {"folder", folder.string()}};
 }
 
 }  // namespace jobc::cli

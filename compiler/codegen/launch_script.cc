@@ -45,6 +45,12 @@ std::string replacement(const CommandReference& reference, const model::JobCommo
     return input_replacement(*job.input(reference.name));
   }
   if (reference.scope == "outputs") return "\"$" + output_variable(reference.name) + "\"";
+  if (reference.scope == "search_space") {
+    // A trial's sampled value, written as Azure ML writes it (Python's str()), quoted.
+    if (const model::Value* value = job.trial_parameters.find(reference.name)) {
+      return shell_quote(value->python_str());
+    }
+  }
   return reference.text;
 }
 

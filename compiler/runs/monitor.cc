@@ -165,7 +165,8 @@ void run_to_completion(RunStore& store, RunContext& context, Backend& backend) {
   backend.collect(context);
   if (outcome == RunStatus::Completed && exit) outcome = outcome_of_exit(*exit, reason);
   // The job's output goes to the run's folder: a disk that filled up cut it short.
-  if (auto full = disk_full_reason(context.run_dir); full && outcome != RunStatus::Canceled) {
+  if (auto full = disk_full_reason(context.run_dir, store.home());
+      full && outcome != RunStatus::Canceled) {
     reason = reason.empty() || outcome == RunStatus::Completed ? *full : *full + "; " + reason;
     outcome = RunStatus::Failed;
   }

@@ -31,6 +31,8 @@ Status write_run_record_file(const fs::path& run_dir, const RunRecord& run) {
                  {"backend_job_id", run.backend_job_id},
                  {"monitor_pid", run.monitor_pid},
                  {"monitor_start", run.monitor_start}};
+  if (!run.job_type.empty()) record["job_type"] = run.job_type;
+  if (!run.parent_id.empty()) record["parent_id"] = run.parent_id;
   return write_private_file_atomically(run_record_file(run_dir), record.dump(2) + "\n");
 }
 
@@ -58,6 +60,8 @@ std::optional<RunRecord> read_run_record_file(const fs::path& run_dir) {
     run.backend = record.value("backend", "");
     run.backend_job_id = record.value("backend_job_id", "");
     run.monitor_pid = record.value("monitor_pid", int64_t{0});
+    run.job_type = record.value("job_type", "");
+    run.parent_id = record.value("parent_id", "");
     run.monitor_start = record.value("monitor_start", int64_t{0});
     return run;
   } catch (const json::exception&) {  // a field of the wrong type: not a record jobc wrote

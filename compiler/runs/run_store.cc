@@ -36,14 +36,22 @@ CREATE TABLE IF NOT EXISTS runs (
   backend_job_id TEXT NOT NULL DEFAULT '',
   monitor_pid INTEGER NOT NULL DEFAULT 0,
   monitor_start INTEGER NOT NULL DEFAULT 0,
-  display_name TEXT NOT NULL DEFAULT ''
+  display_name TEXT NOT NULL DEFAULT '',
+  job_type TEXT NOT NULL DEFAULT '',
+  parent_id TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS runs_by_created ON runs (created_ms);
 )";
 
+// Made after the columns they index exist (a store from before them gets them first).
+constexpr const char* kIndexes = R"(
+CREATE INDEX IF NOT EXISTS runs_by_parent ON runs (parent_id, created_ms);
+)";
+
 constexpr const char* kColumns =
     "id, name, experiment, status, created_ms, started_ms, ended_ms, exit_code, reason, "
-    "spec_hash, backend, backend_job_id, monitor_pid, monitor_start, display_name";
+    "spec_hash, backend, backend_job_id, monitor_pid, monitor_start, display_name, job_type, "
+    "parent_id";
 
 const char* text_column(sqlite3_stmt* statement, int column) {
   const unsigned char* text = sqlite3_column_text(statement, column);
@@ -69,6 +77,8 @@ RunRecord read_row(sqlite3_stmt* statement) {
   run.monitor_pid = sqlite3_column_int64(statement, 12);
   run.monitor_start = sqlite3_column_int64(statement, 13);
   run.display_name = text_column(statement, 14);
+  run.job_type = text_column(statement, 15);
+  run.parent_id = text_column(statement, 16);
   return run;
 }
 
@@ -205,6 +215,9 @@ struct RunStore::Db {
     sqlite3_bind_int64(s, 13, run.monitor_pid);
     sqlite3_bind_int64(s, 14, run.monitor_start);
     sqlite3_bind_text(s, 15, run.display_name.c_str(), -1, SQLITE_TRANSIENT);
+    // Set once, when the run is recorded (insert binds them; update's statement has no ?16).
+    sqlite3_bind_text(s, 16, run.job_type.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(s, 17, run.parent_id.c_str(), -1, SQLITE_TRANSIENT);
   }
 
   // Moves a run to a terminal status unless it is terminal already, and with `monitor_pid`
@@ -279,12 +292,12 @@ struct RunStore::Db {
     return {};
   }
 
-  // A store made before jobc recorded display names gets the column (its runs have none).
-  // Two processes may add it at once: the second one's "duplicate column" is no failure.
-  Status add_display_name_column() {
+  // A store made before jobc recorded a column gets it (its runs have the default). Two
+  // processes may add it at once: the second one's "duplicate column" is no failure.
+  Status add_column(const std::string& name, const std::string& declaration) {
     Statement probe;
-    if (prepare("SELECT display_name FROM runs LIMIT 0", probe)) return {};
-    Status added = exec("ALTER TABLE runs ADD COLUMN display_name TEXT NOT NULL DEFAULT ''");
+    if (prepare("SELECT " + name + " FROM runs LIMIT 0", probe)) return {};
+    Status added = exec(("ALTER TABLE runs ADD COLUMN " + name + " " + declaration).c_str());
     if (!added && added.error().message.find("duplicate column") != std::string::npos) return {};
     return added;
   }
@@ -416,9 +429,12 @@ Result<std::unique_ptr<RunStore>, RunStore::OpenError> RunStore::open_at(
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(10 + attempt % 40));
   }
-  if (Status added = database.add_display_name_column(); !added) {
-    return failure(added.error().message);
+  for (const char* column : {"display_name", "job_type", "parent_id"}) {
+    if (Status added = database.add_column(column, "TEXT NOT NULL DEFAULT ''"); !added) {
+      return failure(added.error().message);
+    }
   }
+  if (Status indexed = database.exec(kIndexes); !indexed) return failure(indexed.error().message);
   keep_space_reserve(home);
   return store;
 }
@@ -429,7 +445,7 @@ Status RunStore::insert(const RunRecord& run) {
   Db::Statement statement;
   std::string sql = fmt::format(
       "INSERT INTO runs ({}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
-      "?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+      "?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
       kColumns);
   if (Status prepared = db_->prepare(sql, statement); !prepared) return prepared;
   Db::bind_run(statement.raw, run);
@@ -510,7 +526,8 @@ Result<std::vector<RunRecord>> RunStore::list(const RunFilter& filter) {
   Db::Statement statement;
   std::string sql = fmt::format(
       "SELECT {} FROM runs WHERE (?1 = '' OR experiment = ?1) AND (?2 = '' OR status = ?2) "
-      "AND created_ms >= ?3 ORDER BY created_ms DESC, id DESC LIMIT ?4",
+      "AND created_ms >= ?3 AND (?5 = '' OR parent_id = ?5) AND (?6 = 0 OR parent_id = '') "
+      "ORDER BY created_ms DESC, id DESC LIMIT ?4",
       kColumns);
   if (Status prepared = db_->prepare(sql, statement); !prepared) return read_error(prepared);
   sqlite3_bind_text(statement.raw, 1, filter.experiment.c_str(), -1, SQLITE_TRANSIENT);
@@ -518,6 +535,8 @@ Result<std::vector<RunRecord>> RunStore::list(const RunFilter& filter) {
   sqlite3_bind_text(statement.raw, 2, status.c_str(), -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64(statement.raw, 3, filter.created_since_ms);
   sqlite3_bind_int64(statement.raw, 4, filter.limit ? static_cast<int64_t>(filter.limit) : -1);
+  sqlite3_bind_text(statement.raw, 5, filter.parent.c_str(), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int(statement.raw, 6, filter.top_level ? 1 : 0);
   if (Status read = db_->read_rows(statement.raw, runs); !read) return read_error(read);
   return runs;
 }

@@ -36,12 +36,15 @@ bool release_space_reserve(const fs::path& home) {
   return ::unlink(space_reserve_file(home).c_str()) == 0;
 }
 
-std::optional<std::string> disk_full_reason(const fs::path& folder) {
+std::optional<std::string> disk_full_reason(const fs::path& folder, const fs::path& home) {
   struct statvfs disk {};
   if (statvfs(folder.c_str(), &disk) != 0) return std::nullopt;
   unsigned long long free_bytes = static_cast<unsigned long long>(disk.f_bavail) *
                                   static_cast<unsigned long long>(disk.f_frsize);
-  if (free_bytes >= kFullBelowBytes) return std::nullopt;
+  unsigned long long full_below = kFullBelowBytes;
+  std::error_code ec;
+  if (!fs::exists(space_reserve_file(home), ec)) full_below += kReserveBytes;
+  if (free_bytes >= full_below) return std::nullopt;
   return "the disk holding the run's folder is full (ENOSPC): the job's output was cut short";
 }
 

@@ -19,8 +19,10 @@ void keep_space_reserve(const std::filesystem::path& home);
 // Removes the reserve; true when there was one to free.
 bool release_space_reserve(const std::filesystem::path& home);
 
-// Why a run whose output goes to `folder` failed, when the disk holding `folder` is full
-// (nothing left for its owner): its output was cut short. nullopt while there is room.
-std::optional<std::string> disk_full_reason(const std::filesystem::path& folder);
+// Why a run whose output goes to `folder` (under `home`) failed, when the disk holding it is
+// full (nothing left for its owner): its output was cut short. nullopt while there is room.
+// A reserve released meanwhile (to record the run) freed its size: that does not count.
+std::optional<std::string> disk_full_reason(const std::filesystem::path& folder,
+                                            const std::filesystem::path& home);
 
 }  // namespace jobc

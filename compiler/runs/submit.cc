@@ -23,16 +23,6 @@ namespace {
 namespace fs = std::filesystem;
 using json = nlohmann::json;
 
-// Who runs sweep jobs itself, for the message that refuses one.
-std::string sweep_runners() {
-  std::string names;
-  for (const BackendEntry& entry : backend_registry()) {
-    if (!entry.capabilities.native_sweeps) continue;
-    names += (names.empty() ? "" : ", ") + entry.title;
-  }
-  return names;
-}
-
 // Where the environment's image is used instead, for the note that a backend ignores it:
 // " (--compute docker runs inside it)".
 std::string image_runner_hint() {
@@ -110,13 +100,25 @@ bool start_from_submitter(Backend& backend, RunContext& context, RunStore& store
 
 }  // namespace
 
+Result<Snapshot> snapshot_job_code(const model::JobCommon& job, const model::CommandBody& body,
+                                   const fs::path& home) {
+  fs::path code =
+      body.code_folder.empty() ? job.source.dir / body.code.value_or(".") : body.code_folder;
+  return snapshot_code(code, home / "snapshots", home);
+}
+
 Result<Submission> submit_job(const LoadedSpec& spec, const CompileResult& compiled,
                               const SubmitOptions& options, RunStore& store, SourceManager& sources,
                               DiagnosticSink& sink) {
-  const model::CommandJob* job = spec.model ? spec.model->command_job() : nullptr;
-  if (!job) {
-    return fail("only command jobs can be submitted (sweep jobs run on " + sweep_runners() + ")");
-  }
+  (void)spec;  // compiled.model is what was compiled from it
+  return submit_job(compiled, options, store, sources, sink);
+}
+
+Result<Submission> submit_job(const CompileResult& compiled, const SubmitOptions& options,
+                              RunStore& store, SourceManager& sources, DiagnosticSink& sink) {
+  const model::Spec* spec = compiled.model.get();
+  const model::CommandJob* job = spec ? spec->command_job() : nullptr;
+  if (!job) return fail("only command jobs and sweeps can be submitted");
   const Error spec_errors = fail("the job cannot run as written");  // its diagnostics say why
   auto target = resolve_compute(*job, options.compute, sources, sink);
   if (!target || !check_job_for_backend(*target, job->body, sink)) return spec_errors;
@@ -130,7 +132,8 @@ Result<Submission> submit_job(const LoadedSpec& spec, const CompileResult& compi
   RunRecord& run = submission.run;
   run.experiment = job->experiment();
   run.id = new_run_id(run.experiment);
-  run.name = job->name.value_or(run.id);
+  run.name = !options.run_name.empty() ? options.run_name : job->name.value_or(run.id);
+  run.parent_id = options.parent_id;
   run.display_name = job->display_name.value_or("");
   run.created_ms = now_ms();
   run.backend = entry.name;
@@ -144,7 +147,7 @@ Result<Submission> submit_job(const LoadedSpec& spec, const CompileResult& compi
   context.log_file = submission.run_dir / "std_log.txt";
   context.timeout_seconds = job->timeout.value_or(0);
   context.compute = compute_json(target->compute.get());
-  RunCredentials credentials = run_credentials(*spec.model, entry, target->compute.get());
+  RunCredentials credentials = run_credentials(*spec, entry, target->compute.get());
   context.withheld_variables = credentials.all();
 
   UnrecordedRunFolder folder(submission.run_dir);
@@ -156,9 +159,11 @@ Result<Submission> submit_job(const LoadedSpec& spec, const CompileResult& compi
     return prepared.error();
   WriteReport written = write_artifacts(compiled.outputs, context.artifacts_dir, WriteMode::Write);
   if (!written.errors.empty()) return fail(written.errors.front());
-  if (const model::CommandBody& body = job->body; body.code) {
-    fs::path code = body.code_folder.empty() ? job->source.dir / *body.code : body.code_folder;
-    auto snapshot = snapshot_code(code, store.home() / "snapshots", store.home());
+  if (options.code_snapshot) {
+    if (Status made = materialize_snapshot(*options.code_snapshot, context.work_dir); !made)
+      return made.error();
+  } else if (const model::CommandBody& body = job->body; body.code) {
+    auto snapshot = snapshot_job_code(*job, body, store.home());
     if (!snapshot) return snapshot.error();
     for (const std::string& warning : snapshot->warnings) submission.warnings.push_back(warning);
     if (Status made = materialize_snapshot(*snapshot, context.work_dir); !made) return made.error();

@@ -30,6 +30,8 @@ struct RunRecord {
   std::string backend_job_id;  // the backend's own id (a process group, a container, a Slurm job)
   int64_t monitor_pid = 0;     // the jobc process that watches the run
   int64_t monitor_start = 0;   // its start time (from /proc), so a reused pid is not mistaken
+  std::string job_type;        // "sweep" for a sweep run; empty for a command job
+  std::string parent_id;       // a sweep's trial: the sweep run's id
 };
 
 }  // namespace jobc

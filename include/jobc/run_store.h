@@ -20,6 +20,8 @@ struct RunFilter {
   std::optional<RunStatus> status;
   int64_t created_since_ms = 0;  // only runs created at or after this time (0: any)
   size_t limit = 0;              // at most this many, the newest (0: all)
+  std::string parent{};          // only the trials of this sweep run
+  bool top_level = false;        // only runs that are no sweep's trial
 };
 
 // The folder jobc keeps runs in: $JOBC_HOME, else $XDG_DATA_HOME/jobc, else ~/.local/share/jobc.

@@ -9,6 +9,7 @@
 #include "jobc/compile.h"
 #include "jobc/result.h"
 #include "jobc/run_store.h"
+#include "jobc/snapshot.h"
 
 namespace jobc {
 
@@ -16,6 +17,11 @@ struct SubmitOptions {
   std::string compute;               // --compute; empty: the job's own `compute:` (default local)
   std::ostream* progress = nullptr;  // where a backend's preparation shows progress (stderr)
   bool rebuild = false;              // --rebuild: rebuild the environment's image anyway
+  // A sweep's trial: the sweep's code snapshot (taken once for every trial), the sweep run's
+  // id and the trial's name. Unset for a job of its own.
+  const Snapshot* code_snapshot = nullptr;
+  std::string parent_id{};
+  std::string run_name{};
 };
 
 struct Submission {
@@ -28,6 +34,10 @@ struct Submission {
   std::string start_error;
 };
 
+// The snapshot of the code `body` names (relative to `job`'s spec), in home/snapshots.
+Result<Snapshot> snapshot_job_code(const model::JobCommon& job, const model::CommandBody& body,
+                                   const std::filesystem::path& home);
+
 // Returns the started run, or an error: when the job cannot run as written, its located
 // diagnostics are in `sink` (a --compute file is loaded into `sources`, the command's one
 // SourceManager, which renders them); otherwise the error says what failed. A run that
@@ -37,5 +47,8 @@ struct Submission {
 Result<Submission> submit_job(const LoadedSpec& spec, const CompileResult& compiled,
                               const SubmitOptions& options, RunStore& store, SourceManager& sources,
                               DiagnosticSink& sink);
+// The same for the command job `compiled.model` holds (a sweep's trial, made by jobc).
+Result<Submission> submit_job(const CompileResult& compiled, const SubmitOptions& options,
+                              RunStore& store, SourceManager& sources, DiagnosticSink& sink);
 
 }  // namespace jobc

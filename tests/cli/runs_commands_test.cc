@@ -310,12 +310,12 @@ TEST_SUITE("local") {
     json shown = box.run(id);
     for (const char* field : {"id", "name", "display_name", "experiment", "status", "created",
                               "started", "ended", "duration_s", "exit_code", "reason", "backend",
-                              "backend_job_id", "spec_hash", "folder"}) {
+                              "backend_job_id", "spec_hash", "type", "parent", "folder"}) {
       CAPTURE(field);
       CHECK(shown.contains(field));
       CHECK(has(text.out, std::string(field) + ":"));
     }
-    CHECK(shown.size() == 15);
+    CHECK(shown.size() == 17);
     CHECK(shown["experiment"] == "fields");
     CHECK(shown["exit_code"] == 7);
     CHECK(shown["started"].get<std::string>().size() == 20);  // 2026-11-30T13:44:11Z

@@ -148,6 +148,9 @@ struct JobCommon {
   std::optional<Identity> identity;
   std::optional<QueueSettings> queue_settings;
   Value creation_context;  // a map, or null
+  // A sweep's trial, made by jobc from the sweep (never written in a spec): its sampled
+  // search_space values, a map; null for any other job.
+  Value trial_parameters;
 
   const Input* input(std::string_view name) const;
   const Output* output(std::string_view name) const;
