@@ -48,8 +48,8 @@ Result<std::unique_ptr<Sampler>> make_sampler(const model::SweepJob& sweep, Goal
   if (!space) return space.error();
 
   if (type == "grid") {
-    auto not_choice = [](DistributionKind kind) { return kind == DistributionKind::Choice; };
-    if (const SpaceParameter* p = space->find_refused(not_choice)) {
+    auto is_choice = [](DistributionKind kind) { return kind == DistributionKind::Choice; };
+    if (const SpaceParameter* p = space->find_refused(is_choice)) {
       return refused("grid", "choice", *p);
     }
     return make_grid_sampler(std::move(*space));
