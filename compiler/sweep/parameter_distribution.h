@@ -55,24 +55,19 @@ Result<Distribution> make_distribution(const WrittenExpression& written, double 
 // The type name Azure ML uses for the kind ("quniform").
 const char* kind_name(DistributionKind kind);
 
-// Whether values are drawn from a range rather than listed (anything but a choice).
-inline bool is_continuous(DistributionKind kind) {
-  return kind != DistributionKind::Choice && kind != DistributionKind::RandInt;
-}
-
 // The value at u in (0, 1) (not for a choice: see choice_index). randint gives an Int in
 // [0, upper). Everything else gives a Float, the q kinds included: round(x / q) * q is a
-// float in Azure ML and hyperopt alike (quniform(0, 10, 1) gives 3.0, not 3). Rounding is to
-// the nearest, ties to even, as numpy's round (which hyperopt uses).
+// float in hyperopt, whose expressions Azure ML's are (quniform(0, 10, 1) gives 3.0, not 3).
+// Rounding is to the nearest, ties to even, as numpy's round (which hyperopt uses).
 model::Value value_at(const Distribution& distribution, double u);
 
 // The item of a choice at u: u split into equal parts, one per item.
 std::size_t choice_index(const Distribution& distribution, double u);
 
-// The inverse of value_at and choice_index (a u that maps back to `value`, the middle of its
-// bucket for the discrete kinds), or nullopt when `value` cannot be one of the distribution's
-// (not a number). A choice's item is found by the caller, which passes its index.
+// The inverse of value_at: a u it maps back to `value` (randint: the middle of the value's
+// part), or nullopt when `value` is not a number (or the distribution is a choice).
 std::optional<double> unit_of(const Distribution& distribution, const model::Value& value);
+// The inverse of choice_index: the middle of the item's part.
 double unit_of_choice(const Distribution& distribution, std::size_t index);
 
 }  // namespace jobc::sweep

@@ -13,7 +13,8 @@ namespace jobc::sweep {
 
 // One trial's parameters: a map Value (sorted by name) of each sampled value. A choice gives
 // the item as written (its PyYAML type kept); randint an Int; the continuous kinds a Float.
-// A choice item that is a map (a nested search space) adds its own sampled parameters.
+// A choice item that is a map (a nested search space) adds its members instead of the
+// choice's own name: its plain values as written, its parameters sampled.
 using Parameters = model::Value;
 
 enum class Goal { Minimize, Maximize };
