@@ -15,6 +15,16 @@ CompileResult compile_spec(std::shared_ptr<const model::Spec> spec, const Compil
   return compile_with(std::move(spec), generators, options, sink);
 }
 
+CompileResult compile_for_backend(std::shared_ptr<const model::Spec> spec,
+                                  const BackendEntry& backend, const CompileOptions& options,
+                                  DiagnosticSink& sink) {
+  GeneratorList generators = core_generators();
+  if (backend.generators) {
+    for (auto& generator : backend.generators()) generators.push_back(std::move(generator));
+  }
+  return compile_with(std::move(spec), generators, options, sink);
+}
+
 CompileResult compile_spec(const LoadedSpec& spec, const CompileOptions& options,
                            DiagnosticSink& sink) {
   if (!spec.model) return {};

@@ -6,6 +6,7 @@
 
 #include "cli/cmd_runs.h"
 #include "cli/run_json.h"
+#include "cli/sweep_table.h"
 #include "runs/monitor_config.h"
 #include "runs/tracking/metrics_store.h"
 
@@ -44,12 +45,23 @@ int show_run(const ShowArgs& args) {
       info["metrics"] = last;
     }
   }
+  // A sweep: its trials, best first by the objective.
+  std::optional<SweepRecord> sweep = read_sweep_record(store->run_dir(run->id));
+  if (sweep) {
+    nlohmann::json record = sweep_record_json(*sweep);
+    record["trials"] = nlohmann::json::array();
+    for (const TrialRecord* trial : trials_best_first(*sweep)) {
+      record["trials"].push_back(trial_json(*trial));
+    }
+    info["sweep"] = record;
+  }
   if (args.output == "json") {
     std::cout << info.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     return kExitOk;
   }
   for (const auto& [key, value] : info.items()) {
-    if (value.is_object()) {  // params, tags, metrics: one line each
+    if (key == "sweep") continue;  // the table below
+    if (value.is_object()) {       // params, tags, metrics: one line each
       std::cout << key << ":\n";
       for (const auto& [name, entry] : value.items()) {
         std::cout << fmt::format("  {:<24} {}\n", name,
@@ -61,6 +73,12 @@ int show_run(const ShowArgs& args) {
                        : value.is_null() ? ""
                                          : value.dump();
     std::cout << fmt::format("{:<15} {}\n", key + ":", text);
+  }
+  if (sweep) {
+    std::cout << fmt::format("trials:        {} ({} {}, {} sampling, seed {})\n",
+                             sweep->trials.size(), sweep->goal, sweep->primary_metric,
+                             sweep->sampling, sweep->seed);
+    for (const std::string& row : sweep_table(*sweep)) std::cout << "  " << row << "\n";
   }
   return kExitOk;
 }

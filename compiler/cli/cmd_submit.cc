@@ -12,6 +12,7 @@
 #include "cli/run_json.h"
 #include "cli/run_status_exit.h"
 #include "cli/spec_options.h"
+#include "cli/submit_sweep.h"
 #include "cli/workspace_options.h"
 #include "jobc/backend_registry.h"
 #include "jobc/compile.h"
@@ -135,6 +136,12 @@ int run_submit(const SubmitArgs& args) {
   submit_options.compute = args.compute;
   submit_options.progress = args.quiet ? &no_progress : &std::cerr;
   submit_options.rebuild = args.rebuild;
+  if (spec->model && spec->model->sweep_job()) {
+    warm_up.reset();  // its thread must not be running when the sweep's controller forks
+    SweepSubmitArgs sweep_args{args.stream || (!args.detach && isatty(STDOUT_FILENO)),
+                               args.detach_on_interrupt, args.output == "json", args.quiet};
+    return submit_sweep(result, submit_options, store, sources, sweep_args);
+  }
   DiagnosticSink submit_sink;
   auto submission = submit_job(*spec, result, submit_options, *store, sources, submit_sink);
   if (!submission) {

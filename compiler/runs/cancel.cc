@@ -2,17 +2,46 @@
 
 #include <signal.h>
 
+#include <fstream>
+
 #include "runs/monitor.h"
 #include "runs/orphaned_job.h"
+#include "support/private_files.h"
 #include "support/process.h"
 
 namespace jobc {
 
+namespace {
+
+constexpr const char* kUserCancel = "canceled by the user";
+
+std::filesystem::path cancel_reason_file(const std::filesystem::path& run_dir) {
+  return run_dir / "cancel_reason";
+}
+
+}  // namespace
+
+std::string cancel_reason(const std::filesystem::path& run_dir) {
+  std::ifstream in(cancel_reason_file(run_dir));
+  std::string reason;
+  if (!in || !std::getline(in, reason) || reason.empty()) return kUserCancel;
+  return reason;
+}
+
 Status cancel_run(RunStore& store, const std::string& id, const BackendFactory& make) {
+  return cancel_run(store, id, kUserCancel, make);
+}
+
+Status cancel_run(RunStore& store, const std::string& id, const std::string& why,
+                  const BackendFactory& make) {
   Result<std::optional<RunRecord>> found = store.find(id);
   if (!found) return found.error();
   std::optional<RunRecord> run = *found;
   if (!run) return fail("no run '" + id + "'");
+  if (why != kUserCancel && !is_terminal(run->status)) {
+    // Best effort: without it the run says it was canceled by the user.
+    (void)write_private_file_atomically(cancel_reason_file(store.run_dir(run->id)), why + "\n");
+  }
   // A monitor may take the run over between our read and our write (it records itself
   // before it starts the job): then the write does nothing, and the next round signals it.
   for (int round = 0; round < 5 && run && !is_terminal(run->status); ++round) {
@@ -21,7 +50,7 @@ Status cancel_run(RunStore& store, const std::string& id, const BackendFactory& 
       kill(monitor, SIGTERM);  // the monitor stops the job and records Canceled
       return {};
     }
-    std::string reason = "canceled by the user";
+    std::string reason = why;
     RunStatus status = RunStatus::Canceled;
     std::optional<int> code;
     std::optional<JobExit> ended;

@@ -17,4 +17,12 @@ namespace jobc {
 Status cancel_run(RunStore& store, const std::string& id,
                   const BackendFactory& make = registry_backend);
 
+// The same with the reason the run records instead of "canceled by the user" (a sweep's
+// policy stopping a trial). It goes to the run's monitor through RUN_DIR/cancel_reason.
+Status cancel_run(RunStore& store, const std::string& id, const std::string& reason,
+                  const BackendFactory& make = registry_backend);
+
+// Why the run in `run_dir` was canceled: what cancel_run was given, else "canceled by the user".
+std::string cancel_reason(const std::filesystem::path& run_dir);
+
 }  // namespace jobc

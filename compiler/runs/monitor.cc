@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "backends/run_log_note.h"
+#include "runs/cancel.h"
 #include "runs/monitor_config.h"
 #include "runs/orphaned_job.h"
 #include "runs/space_reserve.h"
@@ -109,7 +110,7 @@ void run_to_completion(RunStore& store, RunContext& context, Backend& backend) {
       const std::string& why = started.error().message;
       bool canceled = g_cancel_requested;
       end_unstarted_run(store, context, canceled ? RunStatus::Canceled : RunStatus::Failed,
-                        canceled ? "canceled by the user" : "could not start: " + why,
+                        canceled ? cancel_reason(context.run_dir) : "could not start: " + why,
                         "could not start the job: " + why);
       return;
     }
@@ -133,7 +134,7 @@ void run_to_completion(RunStore& store, RunContext& context, Backend& backend) {
       append_run_log(context, "canceled: stopping the job");
       exit = stop_job(backend, context);
       outcome = RunStatus::Canceled;
-      reason = "canceled by the user";
+      reason = cancel_reason(context.run_dir);
       break;
     }
     auto elapsed = std::chrono::steady_clock::now() - started;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "jobc/backend.h"
+#include "jobc/compile.h"
 #include "jobc/diagnostics.h"
 #include "jobc/generator.h"
 #include "jobc/model/spec.h"
@@ -67,6 +68,12 @@ const BackendEntry* find_backend(std::string_view name);
 const BackendEntry* backend_for_compute_type(std::string_view type);
 const BackendEntry* backend_for_builtin_name(std::string_view name);
 const BackendEntry* backend_for_reference(std::string_view written);  // "azureml:cpu" -> azureml
+
+// compile_with the core generators and `backend`'s own (a sweep's trial: only what its
+// backend uses, not every backend's requests).
+CompileResult compile_for_backend(std::shared_ptr<const model::Spec> spec,
+                                  const BackendEntry& backend, const CompileOptions& options,
+                                  DiagnosticSink& sink);
 
 // Gives the front end what it needs to know of the backends (jobc/compute_rules.h). Every
 // program that validates specs calls it first, once.
