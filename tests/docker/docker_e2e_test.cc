@@ -294,6 +294,55 @@ TEST_SUITE("docker") {
     CHECK(slurp(box.run_dir(id) / "work/outputs/model/w.txt") == "7");
   }
 
+  TEST_CASE("a sweep runs its trials in containers and ranks them by what they logged") {
+    REQUIRE_INFRA();
+    Sandbox box;
+    for (const char* file : {"__init__.py", "exceptions.py"}) {
+      box.file(
+          std::string("src/mlflow/") + file,
+          slurp(fs::path(JOBC_SOURCE_DIR) / "tests/runs/tracking/mlflow_standin/mlflow" / file));
+    }
+    box.file("src/train.py",
+             "import os, sys, mlflow\n"
+             "lr = float(sys.argv[1])\n"
+             "print('net', ' '.join(sorted(os.listdir('/sys/class/net'))), 'lr', lr)\n"
+             "with mlflow.start_run():\n"
+             "    for step in range(3):\n"
+             "        mlflow.log_metric('loss', abs(lr - 0.2) + 1.0 / (step + 1), step=step)\n");
+    auto spec = box.job(
+        "$schema: https://azuremlschemas.azureedge.net/latest/sweepJob.schema.json\n"
+        "type: sweep\n"
+        "trial:\n"
+        "  code: src\n"
+        "  command: python3 train.py ${{search_space.lr}}\n"
+        "  environment: {image: " +
+        infra["JOBC_TEST_PYTHON_IMAGE"] +
+        "}\n"
+        "search_space:\n"
+        "  lr: {type: choice, values: [0.5, 0.2, 0.9]}\n"
+        "sampling_algorithm: grid\n"
+        "objective: {goal: minimize, primary_metric: loss}\n"
+        "limits: {max_total_trials: 3, max_concurrent_trials: 2}\n");
+    auto result = box.submit(spec);
+    REQUIRE_MESSAGE(result.status == 0, std::string(result.out + result.err));
+    std::string id = box.only_run_id();
+    json shown = box.run(id);
+    CHECK(shown["status"] == "Completed");
+    CHECK(shown["backend"] == "docker");
+    json trials = shown["sweep"]["trials"];
+    REQUIRE(trials.size() == 3);
+    CHECK(trials[0]["parameters"]["lr"] == 0.2);  // best first
+    CHECK(trials[0]["metric"].get<double>() == doctest::Approx(1.0 / 3));
+    CHECK(shown["sweep"]["best_trial"] == trials[0]["run_id"]);
+    for (const json& trial : trials) {
+      CHECK(trial["status"] == "Completed");
+      std::string log = box.jobc("runs logs " + std::string(trial["run_id"])).out;
+      CHECK(log.find("net lo lr") != std::string::npos);  // each in a container, no network
+      CHECK(infra.containers_of(trial["run_id"]) == 0);
+    }
+    CHECK(result.out.find("best trial: ") != std::string::npos);
+  }
+
   TEST_CASE("(a) a job on a base image with user-managed dependencies") {
     REQUIRE_INFRA();
     Sandbox box;

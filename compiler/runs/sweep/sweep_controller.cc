@@ -105,7 +105,7 @@ class Controller {
       apply_policy();
       if (changed_) save();
       if (active_.empty() && stopped_starting_) break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(active_.empty() ? 5 : 20));
+      std::this_thread::sleep_for(std::chrono::milliseconds(active_.empty() ? 5 : 10));
     }
     finish(canceled, stop_reason);
   }
