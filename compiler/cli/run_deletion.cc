@@ -47,10 +47,30 @@ void forget_metrics(const RunStore& store, const std::string& id) {
   }
 }
 
+// The runs with each sweep's trials after it: a sweep goes with its trials.
+std::vector<RunRecord> with_trials(RunStore& store, const std::vector<RunRecord>& runs) {
+  std::vector<RunRecord> all;
+  for (const RunRecord& run : runs) {
+    all.push_back(run);
+    if (run.job_type.empty()) continue;
+    RunFilter trials;
+    trials.parent = run.id;
+    if (auto listed = store.list(trials)) {
+      for (RunRecord& trial : *listed) {
+        bool listed_already = false;
+        for (const RunRecord& other : runs) listed_already |= other.id == trial.id;
+        if (!listed_already) all.push_back(std::move(trial));
+      }
+    }
+  }
+  return all;
+}
+
 }  // namespace
 
-int delete_runs(RunStore& store, const std::vector<RunRecord>& runs, bool dry_run, bool quiet,
+int delete_runs(RunStore& store, const std::vector<RunRecord>& given, bool dry_run, bool quiet,
                 const std::string& command) {
+  std::vector<RunRecord> runs = with_trials(store, given);
   std::string prefix = "jobc runs " + command + ": ";
   bool refused = false;
   for (const RunRecord& run : runs) {

@@ -19,6 +19,10 @@ std::filesystem::path cancel_reason_file(const std::filesystem::path& run_dir) {
   return run_dir / "cancel_reason";
 }
 
+// A sweep whose controller is gone cannot cancel its trials: they are canceled here.
+void cancel_trials(RunStore& store, const std::string& sweep_id, const std::string& why,
+                   const BackendFactory& make);
+
 }  // namespace
 
 std::string cancel_reason(const std::filesystem::path& run_dir) {
@@ -68,9 +72,28 @@ Status cancel_run(RunStore& store, const std::string& id, const std::string& why
     if (Status finished = store.finish_unwatched(*run, status, code, reason); !finished) {
       return finished.error();
     }
+
     run = find_if_readable(store, run->id);
   }
+  // A sweep that ended without its controller (or whose controller is gone) leaves its
+  // trials to this cancel.
+  if (run && !run->job_type.empty()) cancel_trials(store, run->id, why, make);
   return {};
 }
+
+namespace {
+
+void cancel_trials(RunStore& store, const std::string& sweep_id, const std::string& why,
+                   const BackendFactory& make) {
+  RunFilter filter;
+  filter.parent = sweep_id;
+  auto trials = store.list(filter);
+  if (!trials) return;
+  for (const RunRecord& trial : *trials) {
+    if (!is_terminal(trial.status)) (void)cancel_run(store, trial.id, why, make);
+  }
+}
+
+}  // namespace
 
 }  // namespace jobc

@@ -433,6 +433,53 @@ TEST_SUITE("slurm") {
     CHECK(slurp(box.home() / "runs" / id / "work/outputs/w.txt") == "9");
   }
 
+  TEST_CASE("a sweep runs its trials as Slurm jobs and ranks them by what they logged") {
+    if (!cluster_up()) return;
+    Sandbox box;
+    fs::create_directories(box.dir.path / "src/mlflow");
+    for (const char* file : {"__init__.py", "exceptions.py"}) {
+      fs::copy_file(fs::path(JOBC_SOURCE_DIR) / "tests/runs/tracking/mlflow_standin/mlflow" / file,
+                    box.dir.path / "src/mlflow" / file);
+    }
+    std::ofstream(box.dir.path / "src/train.py")
+        << "import os, sys, mlflow\n"
+           "x = int(sys.argv[1])\n"
+           "print('slurm job', os.environ.get('SLURM_JOB_ID', '?'), 'x', x, flush=True)\n"
+           "with mlflow.start_run():\n"
+           "    for step in range(2):\n"
+           "        mlflow.log_metric('acc', x * 10 + step, step=step)\n";
+    std::ofstream(box.dir.path / "sweep.yml")
+        << "$schema: https://azuremlschemas.azureedge.net/latest/sweepJob.schema.json\n"
+           "type: sweep\n"
+           "compute: hpc.yml\n"
+           "trial:\n"
+           "  code: src\n"
+           "  command: python3 train.py ${{search_space.x}}\n"
+           "  environment: {image: python:3.11-slim}\n"
+           "search_space:\n"
+           "  x: {type: choice, values: [1, 3, 2]}\n"
+           "sampling_algorithm: grid\n"
+           "objective: {goal: maximize, primary_metric: acc}\n"
+           "limits: {max_total_trials: 3, max_concurrent_trials: 3}\n";
+    auto result = box.jobc("submit --stream " + shell_quote((box.dir.path / "sweep.yml").string()));
+    REQUIRE_MESSAGE(result.status == 0, std::string(result.out + result.err));
+    json sweep_run = box.only_run();
+    CHECK(sweep_run["type"] == "sweep");
+    CHECK(sweep_run["backend"] == "slurm");
+    json trials = sweep_run["sweep"]["trials"];
+    REQUIRE(trials.size() == 3);
+    CHECK(trials[0]["parameters"]["x"] == 3);  // maximize: best first
+    CHECK(trials[0]["metric"].get<double>() == doctest::Approx(31));
+    for (const json& trial : trials) {
+      json run = box.run(trial["run_id"]);
+      CHECK(run["status"] == "Completed");
+      CHECK(run["backend"] == "slurm");
+      CHECK_FALSE(run["backend_job_id"].get<std::string>().empty());
+      std::string log = box.jobc("runs logs " + std::string(trial["run_id"])).out;
+      CHECK(log.find("slurm job " + run["backend_job_id"].get<std::string>()) != std::string::npos);
+    }
+  }
+
   TEST_CASE("the token is in no file jobc writes and in no log") {
     if (!cluster_up()) return;
     std::string token = slurp(cluster_dir() / "token");

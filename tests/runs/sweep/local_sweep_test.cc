@@ -2,6 +2,8 @@
 // through the MLflow stand-in (tests/runs/tracking/mlflow_standin), the run store read back.
 #include <doctest/doctest.h>
 
+#include <signal.h>
+
 #include <algorithm>
 #include <fstream>
 #include <set>
@@ -138,6 +140,11 @@ TEST_SUITE("local") {
     }
     // Trials are not listed among the runs unless asked.
     CHECK(box.jobc("runs list").out.find(std::string(trials[0]["id"])) == std::string::npos);
+    // A sweep is deleted with its trials.
+    auto deleted = box.jobc("runs delete " + id);
+    CHECK_MESSAGE(deleted.status == 0, deleted.err);
+    CHECK(json::parse(box.jobc("runs list --trials --output json").out).empty());
+    CHECK(fs::is_empty(box.home() / "runs"));
   }
 
   TEST_CASE("a random sweep with a seed samples the same trials again") {
@@ -258,6 +265,31 @@ TEST_SUITE("local") {
     REQUIRE(trials.size() == 3);
     for (const json& trial : trials) CHECK(trial["status"] == "Canceled");
     CHECK_FALSE(process_running("zzsweepcancel"));
+  }
+
+  TEST_CASE("a sweep whose controller was killed still cancels its trials when canceled") {
+    SweepBox box;
+    std::string rest =
+        "search_space:\n"
+        "  x: {type: choice, values: [1, 2]}\n"
+        "  y: {type: choice, values: [zzsweeporphan]}\n"
+        "sampling_algorithm: grid\n"
+        "objective: {goal: minimize, primary_metric: loss}\n"
+        "limits: {max_total_trials: 2, max_concurrent_trials: 2}\n";
+    std::string id = box.start(box.sweep(rest, 600, 0.1));
+    for (int i = 0; i < 500 && box.trials_of(id).size() < 2; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    int controller = box.monitor_of(id);
+    REQUIRE(controller > 0);
+    kill(controller, SIGKILL);
+    auto canceled = box.jobc("runs cancel " + id);
+    CHECK_MESSAGE(canceled.status == 0, canceled.err);
+    CHECK(box.wait_for_end(id) != "Running");
+    json trials = box.trials_of(id);
+    REQUIRE(trials.size() == 2);
+    for (const json& trial : trials) CHECK(box.wait_for_end(trial["id"]) == "Canceled");
+    CHECK_FALSE(process_running("zzsweeporphan"));
   }
 
   TEST_CASE("a sweep whose search space cannot be sampled is refused and records nothing") {
