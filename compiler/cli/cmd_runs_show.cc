@@ -6,7 +6,7 @@
 
 #include "cli/cmd_runs.h"
 #include "cli/run_json.h"
-#include "cli/sweep_table.h"
+#include "runs/sweep/sweep_table.h"
 #include "runs/monitor_config.h"
 #include "runs/tracking/metrics_store.h"
 

@@ -9,7 +9,7 @@
 #include "cli/interrupts.h"
 #include "cli/run_json.h"
 #include "cli/run_status_exit.h"
-#include "cli/sweep_table.h"
+#include "runs/sweep/sweep_table.h"
 #include "jobc/diagnostic_render.h"
 #include "runs/run_end_watch.h"
 #include "runs/sweep/sweep_submit.h"

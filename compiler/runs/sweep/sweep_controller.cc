@@ -348,8 +348,9 @@ class Controller {
       return end(RunStatus::Failed, "trials could not start: " + start_failure_);
     }
     if (completed + terminated == 0) {
-      return end(RunStatus::Failed,
-                 record_.trials.empty() ? "no trial ran" : "no trial completed (" + summary + ")");
+      std::string why =
+          record_.trials.empty() ? "no trial ran" : "no trial completed (" + summary + ")";
+      return end(RunStatus::Failed, stop_reason.empty() ? why : stop_reason + "; " + why);
     }
     end(RunStatus::Completed, stop_reason.empty() ? "" : stop_reason + "; " + summary);
   }

@@ -292,6 +292,53 @@ TEST_SUITE("local") {
     CHECK_FALSE(process_running("zzsweeporphan"));
   }
 
+  TEST_CASE("limits.timeout ends the sweep and cancels the trials still running") {
+    SweepBox box;
+    std::string rest =
+        "search_space:\n"
+        "  x: {type: choice, values: [1, 2]}\n"
+        "  y: {type: choice, values: [zzsweeptimeout]}\n"
+        "sampling_algorithm: grid\n"
+        "objective: {goal: minimize, primary_metric: loss}\n"
+        "limits: {max_total_trials: 2, max_concurrent_trials: 2, timeout: 2}\n";
+    auto result = box.submit(box.sweep(rest, 600, 0.1));
+    CHECK(result.status == 1);
+    json sweep = box.run(box.only_sweep());
+    CHECK(sweep["status"] == "Failed");
+    CHECK_MESSAGE(
+        sweep["reason"].get<std::string>().find("limits.timeout (2 s)") != std::string::npos,
+        sweep["reason"]);
+    for (const json& trial : box.trials_of(box.only_sweep())) CHECK(trial["status"] == "Canceled");
+    CHECK_FALSE(process_running("zzsweeptimeout"));
+  }
+
+  TEST_CASE("limits.trial_timeout fails a trial that runs longer, and the others go on") {
+    SweepBox box;
+    std::string rest =
+        "search_space:\n"
+        "  x: {type: choice, values: [1, 2]}\n"
+        "  y: {type: choice, values: [a]}\n"
+        "sampling_algorithm: grid\n"
+        "objective: {goal: minimize, primary_metric: loss}\n"
+        "limits: {max_total_trials: 2, max_concurrent_trials: 1, trial_timeout: 1}\n";
+    // Trial x=1 pauses 0.1 s twice and ends in time; x=2 pauses 2.1 s twice and does not.
+    fs::path spec = box.sweep(rest, 2, 0.5);
+    std::string yaml = jobc::testing::slurp(spec);
+    std::string pause = " 2 " + std::to_string(0.5);
+    yaml.replace(yaml.find(pause), pause.size(),
+                 " 2 $(python3 -c 'print((${{search_space.x}}-1)*2+0.1)')");
+    std::ofstream(spec) << yaml;
+    auto result = box.submit(spec);
+    CHECK_MESSAGE(result.status == 0, result.err);
+    json sweep = box.sweep_of(box.only_sweep());
+    REQUIRE(sweep["trials"].size() == 2);
+    CHECK(sweep["trials"][0]["parameters"]["x"] == 1);
+    CHECK(sweep["trials"][0]["status"] == "Completed");
+    CHECK(sweep["trials"][1]["status"] == "Failed");
+    json slow = box.run(sweep["trials"][1]["run_id"]);
+    CHECK(slow["reason"].get<std::string>().find("timeout") != std::string::npos);
+  }
+
   TEST_CASE("a sweep whose search space cannot be sampled is refused and records nothing") {
     SweepBox box;
     std::string rest =

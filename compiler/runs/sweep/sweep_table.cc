@@ -1,4 +1,4 @@
-#include "cli/sweep_table.h"
+#include "runs/sweep/sweep_table.h"
 
 #include <fmt/format.h>
 
@@ -7,7 +7,7 @@
 #include <map>
 #include <thread>
 
-namespace jobc::cli {
+namespace jobc {
 namespace {
 
 bool maximizes(const SweepRecord& record) {
@@ -133,4 +133,4 @@ void follow_sweep(const std::filesystem::path& run_dir, std::ostream& out, bool 
   }
 }
 
-}  // namespace jobc::cli
+}  // namespace jobc

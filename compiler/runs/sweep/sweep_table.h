@@ -12,7 +12,7 @@
 #include "jobc/run_store.h"
 #include "runs/sweep/sweep_record.h"
 
-namespace jobc::cli {
+namespace jobc {
 
 // The trials' rows, best first by the objective (trials without a metric after, by index);
 // `limit` > 0 keeps the running ones and the best of the others up to that many rows.
@@ -33,4 +33,4 @@ void follow_sweep(const std::filesystem::path& run_dir, std::ostream& out, bool 
                   const std::function<bool()>& ended,
                   const volatile std::sig_atomic_t* interrupted);
 
-}  // namespace jobc::cli
+}  // namespace jobc
