@@ -17,8 +17,8 @@
 //
 // Reading: `jobc runs metrics RUN loss --output csv > /dev/null` (the real binary, a cold
 // process each time) beside `sqlite3 -csv runs.db "SELECT ..."` of the same rows (ordered the
-// same way) to /dev/null, best of --reads runs each, alternating. Splits: MetricsStore::history
-// in process with a callback that does nothing, and with the CSV formatting of each point.
+// same way) to /dev/null, best of --reads runs each, alternating. Split: MetricsStore::history
+// in process with a callback that does nothing (the rest of the process is start-up and output).
 #include <fcntl.h>
 #include <sqlite3.h>
 #include <sys/wait.h>
@@ -277,24 +277,16 @@ double api_in_process(const fs::path& home, const std::vector<std::string>& bodi
   return ms_since(t0);
 }
 
-// Split of the read: MetricsStore::history with a callback that does nothing, and with each
-// point formatted as `runs metrics --output csv` prints it (into a string).
-std::pair<double, double> history_in_process(const fs::path& home, int points) {
+// Split of the read: MetricsStore::history in process with a callback that does nothing.
+double history_in_process(const fs::path& home, int points) {
   auto store = jobc::MetricsStore::open(home);
   if (!store) die(store.error().message);
   long seen = 0;
   auto t0 = Clock::now();
   (void)(*store)->history(kRunId, "loss", [&](const jobc::MetricPoint&) { return ++seen, true; });
-  double bare = ms_since(t0);
+  double ms = ms_since(t0);
   if (seen != points) die("history read " + std::to_string(seen) + " points");
-  std::string out;
-  t0 = Clock::now();
-  (void)(*store)->history(kRunId, "loss", [&](const jobc::MetricPoint& p) {
-    out += p.key + ',' + std::to_string(p.step) + ',' + jobc::metric_value_json(p.value).dump() +
-           ',' + std::to_string(p.timestamp_ms) + '\n';
-    return true;
-  });
-  return {bare, ms_since(t0)};
+  return ms;
 }
 
 double points_per_second(int points, double ms) {
@@ -402,12 +394,8 @@ int main(int argc, char** argv) {
   }
   for (const Proc& p : jobc_runs)
     if (p.rc != 0) die("jobc runs metrics exited " + std::to_string(p.rc));
-  std::vector<double> history_bare, history_csv;
-  for (int r = 0; r < reads; ++r) {
-    auto [bare, csv] = history_in_process(read_home, points);
-    history_bare.push_back(bare);
-    history_csv.push_back(csv);
-  }
+  std::vector<double> history_bare;
+  for (int r = 0; r < reads; ++r) history_bare.push_back(history_in_process(read_home, points));
 
   // ---- summary --------------------------------------------------------------------------
   std::printf("\n%-64s %9s %9s %9s\n", "", "median", "best", "worst");
@@ -428,7 +416,6 @@ int main(int argc, char** argv) {
   row("  jobc runs metrics RUN loss --output csv > /dev/null", walls(jobc_runs));
   row("    its CPU (user+sys)", cpus(jobc_runs));
   row("  split: MetricsStore::history in process, no output", history_bare);
-  row("  split: MetricsStore::history in process, CSV into a string", history_csv);
   row("  alternative: sqlite3 -csv runs.db \"SELECT ...\" > /dev/null", walls(sqlite_runs));
 
   double rate = points_per_second(points, median(http));
