@@ -90,8 +90,11 @@ std::vector<std::string> batch_bodies(int points) {
   return bodies;
 }
 
+fs::path g_temporary;  // removed by die() too (std::exit runs no destructor of main's)
+
 void die(const std::string& message) {
   std::printf("FAIL: %s\n", message.c_str());
+  if (!g_temporary.empty()) TempDir::remove_tree(g_temporary);
   std::exit(1);
 }
 
@@ -333,6 +336,7 @@ int main(int argc, char** argv) {
       points, kBatch);
   print_machine("tracking_ingest_bench");
   TempDir tmp("tracking_ingest_bench", parent);
+  g_temporary = tmp.path;
   const std::vector<std::string> bodies = batch_bodies(points);
   size_t body_bytes = 0;
   for (const auto& b : bodies) body_bytes += b.size();
