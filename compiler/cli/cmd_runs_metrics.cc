@@ -1,6 +1,7 @@
 // `jobc runs metrics RUN [KEY...]`: the series a run logged with MLflow's API, every point by
 // step, as a table, CSV or JSON. Points stream from the store to stdout: a long series is never
 // held in memory.
+#include <fmt/compile.h>
 #include <fmt/format.h>
 
 #include <cmath>
@@ -33,6 +34,19 @@ std::string number_text(double value) {
   nlohmann::json json = metric_value_json(value);
   return json.is_string() ? json.get<std::string>() : fmt::format("{}", value);
 }
+
+// number_text() appended to `out` without a string of its own (one per point of a long series).
+void append_number(fmt::memory_buffer& out, double value) {
+  if (std::isfinite(value)) {
+    fmt::format_to(fmt::appender(out), FMT_COMPILE("{}"), value);
+  } else {
+    std::string text = number_text(value);
+    out.append(text.data(), text.data() + text.size());
+  }
+}
+
+// Output in blocks: a stream write per field cost more than reading the point from SQLite.
+constexpr size_t kOutputBlock = 64 << 10;
 
 int print_metrics(const MetricsArgs& args) {
   auto store = open_runs_store();
@@ -72,24 +86,34 @@ int print_metrics(const MetricsArgs& args) {
     }
     first_key = false;
     bool first_point = true;
+    const std::string csv_key = csv_field(key);
+    fmt::memory_buffer block;
+    auto write_block = [&] {
+      std::cout.write(block.data(), static_cast<std::streamsize>(block.size()));
+      block.clear();
+      return static_cast<bool>(std::cout);
+    };
     Status read = (*metrics)->history(run->id, key, [&](const MetricPoint& point) {
+      fmt::appender out(block);
       if (args.output == "csv") {
-        std::cout << csv_field(key) << ',' << point.step << ',' << number_text(point.value) << ','
-                  << point.timestamp_ms << '\n';
+        fmt::format_to(out, FMT_COMPILE("{},{},"), csv_key, point.step);
+        append_number(block, point.value);
+        fmt::format_to(out, FMT_COMPILE(",{}\n"), point.timestamp_ms);
       } else if (args.output == "json") {
         nlohmann::json entry = {{"step", point.step},
                                 {"value", metric_value_json(point.value)},
                                 {"timestamp_ms", point.timestamp_ms}};
-        std::cout << (first_point ? "\n    " : ",\n    ") << entry.dump();
+        fmt::format_to(out, "{}{}", first_point ? "\n    " : ",\n    ", entry.dump());
       } else {
         std::string shown = std::isfinite(point.value) ? fmt::format("{:.6g}", point.value)
                                                        : number_text(point.value);
-        std::cout << fmt::format("{:<24} {:>8} {:>14}  {}\n", key, point.step, shown,
-                                 iso_time(point.timestamp_ms));
+        fmt::format_to(out, "{:<24} {:>8} {:>14}  {}\n", key, point.step, shown,
+                       iso_time(point.timestamp_ms));
       }
       first_point = false;
-      return static_cast<bool>(std::cout);
+      return block.size() < kOutputBlock || write_block();  // false: stdout closed
     });
+    write_block();
     if (!read) {
       std::cerr << "jobc runs metrics: " << read.error().message << "\n";
       return kExitUsage;

@@ -55,6 +55,23 @@ TEST_SUITE("tracking") {
     CHECK(history(*store, "r2", "loss").empty());  // another run's series is its own
   }
 
+  TEST_CASE("of points at the same step and time, the one logged last is the latest") {
+    jobc::testing::TempDir dir;
+    auto store = open_store(dir);
+    jobc::TrackingBatch batch;
+    batch.metrics = {
+        {"loss", 0.3, 500, 4}, {"acc", 0.6, 500, 4}, {"loss", 0.2, 500, 4}, {"loss", 0.9, 400, 4}};
+    REQUIRE(store->record("r1", batch).ok());
+    auto latest = store->latest("r1");
+    REQUIRE(latest.ok());
+    REQUIRE(latest->size() == 2);
+    CHECK((*latest)[1] == jobc::MetricPoint{"loss", 0.2, 500, 4});
+    jobc::TrackingBatch again;
+    again.metrics = {{"loss", 0.1, 500, 4}};
+    REQUIRE(store->record("r1", again).ok());
+    CHECK(store->latest("r1")->at(1) == jobc::MetricPoint{"loss", 0.1, 500, 4});
+  }
+
   TEST_CASE("NaN and infinities are kept") {
     jobc::testing::TempDir dir;
     auto store = open_store(dir);
