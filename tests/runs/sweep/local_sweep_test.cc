@@ -9,6 +9,7 @@
 #include <set>
 #include <sstream>
 
+#include "common/child_process.h"
 #include "common/jobc_sandbox.h"
 
 namespace fs = std::filesystem;
@@ -265,6 +266,26 @@ TEST_SUITE("local") {
     REQUIRE(trials.size() == 3);
     for (const json& trial : trials) CHECK(trial["status"] == "Canceled");
     CHECK_FALSE(process_running("zzsweepcancel"));
+  }
+
+  TEST_CASE("Ctrl-C while a sweep streams cancels the sweep and every trial") {
+    SweepBox box;
+    std::string rest =
+        "search_space:\n"
+        "  x: {type: choice, values: [1, 2]}\n"
+        "  y: {type: choice, values: [zzsweepctrlc]}\n"
+        "sampling_algorithm: grid\n"
+        "objective: {goal: minimize, primary_metric: loss}\n"
+        "limits: {max_total_trials: 2, max_concurrent_trials: 2}\n";
+    jobc::testing::ChildProcess submit({"submit", "--stream", box.sweep(rest, 600, 0.1).string()},
+                                       box.home());
+    REQUIRE(submit.wait_for_output("Running", 30));
+    submit.signal(SIGINT);
+    CHECK(submit.wait(60) == 130);
+    CHECK(submit.output().find("canceling the sweep") != std::string::npos);
+    CHECK(box.run(box.only_sweep())["status"] == "Canceled");
+    for (const json& trial : box.trials_of(box.only_sweep())) CHECK(trial["status"] == "Canceled");
+    CHECK_FALSE(process_running("zzsweepctrlc"));
   }
 
   TEST_CASE("a sweep whose controller was killed still cancels its trials when canceled") {
