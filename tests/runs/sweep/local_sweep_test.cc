@@ -30,7 +30,8 @@ const char* kTrain =
     "for step in range(steps):\n"
     "    mlflow.log_metric('loss', x * (1 + 1.0 / (step + 1)) + len(y), step=step)\n"
     "    time.sleep(pause)\n"
-    "print('trial', x, y, flush=True)\n";
+    "print('trial', x, y, flush=True)\n"
+    "import os; print('AZUREML_SWEEP_y=' + os.environ.get('AZUREML_SWEEP_y', ''))\n";
 
 struct SweepBox : JobcSandbox {
   SweepBox() {
@@ -138,6 +139,7 @@ TEST_SUITE("local") {
       std::string log = box.jobc("runs logs " + std::string(trial["id"])).out;
       std::string x = run["params"]["x"], y = run["params"]["y"];
       CHECK_MESSAGE(log.find("trial " + x + ".0 " + y) != std::string::npos, log);
+      CHECK(log.find("AZUREML_SWEEP_y=" + y + "\n") != std::string::npos);
     }
     // Trials are not listed among the runs unless asked.
     CHECK(box.jobc("runs list").out.find(std::string(trials[0]["id"])) == std::string::npos);
