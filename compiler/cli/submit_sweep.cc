@@ -1,6 +1,7 @@
 #include "cli/submit_sweep.h"
 
 #include <fmt/format.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <iostream>
@@ -9,10 +10,10 @@
 #include "cli/interrupts.h"
 #include "cli/run_json.h"
 #include "cli/run_status_exit.h"
-#include "runs/sweep/sweep_table.h"
 #include "jobc/diagnostic_render.h"
 #include "runs/run_end_watch.h"
 #include "runs/sweep/sweep_submit.h"
+#include "runs/sweep/sweep_table.h"
 
 namespace jobc::cli {
 namespace {
@@ -31,9 +32,13 @@ int stream_sweep(RunStore& store, const Submission& submission, const SweepSubmi
   catch_interrupts();
   RunEndWatch watch(store, submission.run.id);
   std::ostream& out = args.json ? std::cerr : std::cout;
-  bool terminal = isatty(args.json ? STDERR_FILENO : STDOUT_FILENO);
+  int fd = args.json ? STDERR_FILENO : STDOUT_FILENO;
+  size_t columns = 0;  // not a terminal
+  if (struct winsize size{}; isatty(fd)) {
+    columns = ioctl(fd, TIOCGWINSZ, &size) == 0 && size.ws_col > 20 ? size.ws_col : 80;
+  }
   auto ended = [&] { return watch.ended(); };
-  follow_sweep(submission.run_dir, out, terminal, ended, interrupt_signal());
+  follow_sweep(submission.run_dir, out, columns, ended, interrupt_signal());
   if (*interrupt_signal()) {
     if (args.detach_on_interrupt) {
       std::cerr << fmt::format("\njobc: detached; the sweep goes on: jobc runs show {}\n",
@@ -44,7 +49,7 @@ int stream_sweep(RunStore& store, const Submission& submission, const SweepSubmi
     std::cerr << "\njobc: interrupted: canceling the sweep and its trials (Ctrl-C again to stop "
                  "waiting)\n";
     cancel_run(store, submission.run.id);
-    follow_sweep(submission.run_dir, out, terminal, ended, interrupt_signal());
+    follow_sweep(submission.run_dir, out, columns, ended, interrupt_signal());
     if (*interrupt_signal() && !watch.ended()) {
       std::cerr << fmt::format("\njobc: detached; the sweep is being canceled: jobc runs show {}\n",
                                submission.run.id);

@@ -95,16 +95,17 @@ std::string best_trial_line(const SweepRecord& record) {
   return "";
 }
 
-void follow_sweep(const std::filesystem::path& run_dir, std::ostream& out, bool terminal,
+void follow_sweep(const std::filesystem::path& run_dir, std::ostream& out, size_t columns,
                   const std::function<bool()>& ended,
                   const volatile std::sig_atomic_t* interrupted) {
   size_t drawn = 0;                 // lines of the table on the terminal now
   std::map<int, std::string> seen;  // each trial's status as last printed
+  bool terminal = columns > 0;
   auto show = [&](const SweepRecord& record) {
     if (terminal) {
       if (drawn > 0) out << fmt::format("\x1b[{}A\x1b[J", drawn);  // back over the last table
       std::vector<std::string> rows = sweep_table(record, 20);
-      for (const std::string& row : rows) out << row << "\n";
+      for (const std::string& row : rows) out << row.substr(0, columns - 1) << "\n";
       drawn = rows.size();
     } else {
       for (const TrialRecord& trial : record.trials) {

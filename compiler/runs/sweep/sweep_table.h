@@ -27,9 +27,10 @@ std::string trial_line(const SweepRecord& record, const TrialRecord& trial);
 // The best trial and its parameters, or "" when no trial has a metric.
 std::string best_trial_line(const SweepRecord& record);
 
-// Follows the sweep in `run_dir` until `ended()` says it is over (or `interrupted`): on a
-// terminal, the table redrawn in place; otherwise a line per trial that starts or ends.
-void follow_sweep(const std::filesystem::path& run_dir, std::ostream& out, bool terminal,
+// Follows the sweep in `run_dir` until `ended()` says it is over (or `interrupted`). On a
+// terminal (`columns` > 0: its width), the table redrawn in place, each row cut to the width
+// so that none wraps; otherwise (`columns` 0) a line per trial that starts or ends.
+void follow_sweep(const std::filesystem::path& run_dir, std::ostream& out, size_t columns,
                   const std::function<bool()>& ended,
                   const volatile std::sig_atomic_t* interrupted);
 

@@ -81,7 +81,7 @@ TEST_SUITE("sweep") {
     int calls = 0;
     volatile std::sig_atomic_t interrupted = 0;
     jobc::follow_sweep(
-        dir.path, out, true,
+        dir.path, out, 40,
         [&] {
           if (++calls == 2) {
             record.trials[1].status = "Completed";
@@ -95,6 +95,10 @@ TEST_SUITE("sweep") {
     std::string text = out.str();
     CHECK(text.find("\x1b[4A\x1b[J") != std::string::npos);  // back over the 4 lines drawn
     CHECK(text.rfind("run1") > text.find("\x1b[4A"));
+    // No row is wider than the terminal (a wrapped row would break the redraw).
+    std::istringstream lines(text);
+    for (std::string line; std::getline(lines, line);)
+      CHECK(line.size() <= 39 + 7);  // 7: the escape that moves back up
   }
 
   TEST_CASE("following a sweep elsewhere prints a line per trial that starts or ends") {
@@ -105,7 +109,7 @@ TEST_SUITE("sweep") {
     int calls = 0;
     volatile std::sig_atomic_t interrupted = 0;
     jobc::follow_sweep(
-        dir.path, out, false,
+        dir.path, out, 0,
         [&] {
           if (++calls == 2) {
             record.trials[1].status = "Completed";
