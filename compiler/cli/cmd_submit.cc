@@ -21,6 +21,7 @@
 #include "jobc/submit.h"
 #include "runs/log_follow.h"
 #include "runs/run_end_watch.h"
+#include "runs/sweep/sweep_submit.h"
 #include "support/http_client.h"
 
 namespace jobc::cli {
@@ -136,7 +137,8 @@ int run_submit(const SubmitArgs& args) {
   submit_options.compute = args.compute;
   submit_options.progress = args.quiet ? &no_progress : &std::cerr;
   submit_options.rebuild = args.rebuild;
-  if (spec->model && spec->model->sweep_job()) {
+  if (spec->model && spec->model->sweep_job() &&
+      !sweep_runs_natively(result, submit_options.compute)) {
     warm_up.reset();  // its thread must not be running when the sweep's controller forks
     SweepSubmitArgs sweep_args{args.stream || (!args.detach && isatty(STDOUT_FILENO)),
                                args.detach_on_interrupt, args.output == "json", args.quiet};

@@ -117,13 +117,21 @@ Result<Submission> submit_job(const LoadedSpec& spec, const CompileResult& compi
 Result<Submission> submit_job(const CompileResult& compiled, const SubmitOptions& options,
                               RunStore& store, SourceManager& sources, DiagnosticSink& sink) {
   const model::Spec* spec = compiled.model.get();
-  const model::CommandJob* job = spec ? spec->command_job() : nullptr;
-  if (!job) return fail("only command jobs and sweeps can be submitted");
+  // A command job, or a sweep handed whole to a backend that runs sweeps itself (Azure ML).
+  const model::JobCommon* job = spec ? spec->job() : nullptr;
+  const model::CommandBody* body = spec ? spec->command_body() : nullptr;
+  if (!job || !body) return fail("only command jobs and sweeps can be submitted");
+  const model::CommandJob* command_job = spec->command_job();
   const Error spec_errors = fail("the job cannot run as written");  // its diagnostics say why
   auto target = resolve_compute(*job, options.compute, sources, sink);
-  if (!target || !check_job_for_backend(*target, job->body, sink)) return spec_errors;
+  if (!target || !check_job_for_backend(*target, *body, sink)) return spec_errors;
   const BackendEntry& entry = *target->backend;
   if (!check_inputs_for_backend(*job, entry, sink)) return spec_errors;
+  if (!command_job && !entry.capabilities.native_sweeps) {
+    return fail("the " + entry.name +
+                " backend runs a sweep's trials one by one: submit it "
+                "with jobc submit, which runs the sweep's controller");
+  }
   std::unique_ptr<Backend> backend = entry.make ? entry.make() : nullptr;
   if (!backend)
     return fail("the " + entry.name + " backend is not available in this build of jobc");
@@ -145,7 +153,8 @@ Result<Submission> submit_job(const CompileResult& compiled, const SubmitOptions
   context.work_dir = submission.run_dir / "work";
   context.artifacts_dir = submission.run_dir / "artifacts";
   context.log_file = submission.run_dir / "std_log.txt";
-  context.timeout_seconds = job->timeout.value_or(0);
+  context.timeout_seconds = command_job ? command_job->timeout.value_or(0) : 0;
+  if (!command_job) run.job_type = "sweep";  // the backend's service keeps its limits
   context.compute = compute_json(target->compute.get());
   RunCredentials credentials = run_credentials(*spec, entry, target->compute.get());
   context.withheld_variables = credentials.all();
@@ -162,8 +171,8 @@ Result<Submission> submit_job(const CompileResult& compiled, const SubmitOptions
   if (options.code_snapshot) {
     if (Status made = materialize_snapshot(*options.code_snapshot, context.work_dir); !made)
       return made.error();
-  } else if (const model::CommandBody& body = job->body; body.code) {
-    auto snapshot = snapshot_job_code(*job, body, store.home());
+  } else if (body->code) {
+    auto snapshot = snapshot_job_code(*job, *body, store.home());
     if (!snapshot) return snapshot.error();
     for (const std::string& warning : snapshot->warnings) submission.warnings.push_back(warning);
     if (Status made = materialize_snapshot(*snapshot, context.work_dir); !made) return made.error();
@@ -185,7 +194,7 @@ Result<Submission> submit_job(const CompileResult& compiled, const SubmitOptions
                                  " backend builds no image; nothing to rebuild");
   }
   if (Status prepared = backend->prepare(prepare); !prepared) return prepared.error();
-  if (entry.capabilities.ignores_environment_image && job->body.environment) {
+  if (entry.capabilities.ignores_environment_image && body->environment) {
     submission.notices.push_back(fmt::format(
         "the {} backend runs the command with this machine's programs; the environment's "
         "image is not used{}",

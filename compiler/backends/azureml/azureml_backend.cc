@@ -119,7 +119,8 @@ void AzureMlBackend::note_retries_in_log(const RunContext& context) {
 
 JobAddress AzureMlBackend::address(const RunContext& context) const {
   return {context.backend_state.value("workspace_path", ""),
-          context.backend_state.value("job_name", context.run.backend_job_id)};
+          context.backend_state.value("job_name", context.run.backend_job_id),
+          context.backend_state.value("job_type", "command")};
 }
 
 Status AzureMlBackend::prepare(SubmitContext& submit) {
@@ -144,6 +145,7 @@ Status AzureMlBackend::prepare(SubmitContext& submit) {
   context.backend_state = {{"arm_endpoint", *endpoint},
                            {"workspace_path", *workspace},
                            {"job_name", job_name},
+                           {"job_type", compiled.model->sweep_job() ? "sweep" : "command"},
                            {"url", url}};
   auto client = arm(context);
   if (!client) return client.error();

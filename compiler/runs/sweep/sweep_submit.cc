@@ -80,6 +80,15 @@ std::uint64_t sweep_seed(const model::SweepJob& sweep) {
 
 }  // namespace
 
+bool sweep_runs_natively(const CompileResult& compiled, const std::string& compute) {
+  const model::SweepJob* sweep = compiled.model ? compiled.model->sweep_job() : nullptr;
+  if (!sweep) return false;
+  SourceManager sources;  // a look ahead: what it reports, prepare_sweep reports again
+  DiagnosticSink sink;
+  auto target = resolve_compute(*sweep, compute, sources, sink);
+  return target && target->backend && target->backend->capabilities.native_sweeps;
+}
+
 Result<SweepLaunch> prepare_sweep(const CompileResult& compiled, const SubmitOptions& options,
                                   RunStore& store, SourceManager& sources, DiagnosticSink& sink) {
   const model::SweepJob* sweep = compiled.model ? compiled.model->sweep_job() : nullptr;

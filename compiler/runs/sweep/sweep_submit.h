@@ -14,6 +14,11 @@
 
 namespace jobc {
 
+// Whether the sweep's compute is on a backend that runs sweeps itself (Azure ML): then the
+// sweep goes to it whole, through submit_job. False when the compute cannot be resolved
+// (prepare_sweep then says why).
+bool sweep_runs_natively(const CompileResult& compiled, const std::string& compute);
+
 struct SweepLaunch {
   Submission submission;  // the sweep run, recorded Queued
   std::shared_ptr<const SweepPlan> plan;

@@ -66,7 +66,12 @@ class Job:
         per_node = (props.get("distribution") or {}).get("processCountPerInstance") or 1
         return max(1, int(nodes) * int(per_node))
 
+    def is_sweep(self):
+        return (self.body.get("properties") or {}).get("jobType") == "Sweep"
+
     def log_names(self):
+        if self.is_sweep():  # the sweep's own log; its trials are child runs of their own
+            return ["azureml-logs/hyperdrive.txt"]
         ranks = self.ranks()
         if ranks == 1:
             return ["user_logs/std_log.txt"]
@@ -205,7 +210,8 @@ class Jobs:
             self._set(job, order[order.index(job.status) + 1])
         elif job.status == "Preparing":
             self._set(job, "Running")
-            command = job.body["properties"].get("command", "")
+            props = job.body["properties"]
+            command = props.get("command") or (props.get("trial") or {}).get("command", "")
             self._append_logs(job, f"fake Azure ML: job {job.name} would run: {command}\n")
             job.next_at = now + job.step / 2
         elif job.status == "Running":
@@ -216,8 +222,12 @@ class Jobs:
                 self._set(job, "Failed")
             elif job.lines_written < LOG_LINES:
                 job.lines_written += 1
-                self._append_logs(job, f"step {job.lines_written}/{LOG_LINES}: loss "
-                                       f"{1.0 / job.lines_written:.4f}\n")
+                if job.is_sweep():
+                    self._append_logs(job, f"[hyperdrive] trial {job.lines_written - 1} completed: "
+                                           f"loss {1.0 / job.lines_written:.4f}\n")
+                else:
+                    self._append_logs(job, f"step {job.lines_written}/{LOG_LINES}: loss "
+                                           f"{1.0 / job.lines_written:.4f}\n")
                 job.next_at = now + job.step / 2
             else:
                 self._write_outputs(job)

@@ -66,7 +66,7 @@ Result<JobDetails> JobWatch::look(std::ostream& log) {
   for (const auto& [name, url] : files->items()) {
     if (url.is_string()) names.push_back(name);
   }
-  for (const auto& name : select_logs(names)) {
+  for (const auto& name : select_logs(names, job_.job_type)) {
     const std::string url = (*files)[name].get<std::string>();
     uint64_t& offset = offsets_[name];
     // Only what the file gained since the last look (Range: bytes=offset-).

@@ -26,6 +26,7 @@ namespace jobc::azureml {
 struct JobAddress {
   std::string workspace_path;  // "/subscriptions/S/resourceGroups/G/providers/.../workspaces/W"
   std::string job_name;
+  std::string job_type = "command";  // which log streams when no rank's does ("sweep")
 };
 
 // One look at the job: its run-history status ("Running", "Completed"...), its error message
