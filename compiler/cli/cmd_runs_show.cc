@@ -6,8 +6,8 @@
 
 #include "cli/cmd_runs.h"
 #include "cli/run_json.h"
-#include "runs/sweep/sweep_table.h"
 #include "runs/monitor_config.h"
+#include "runs/sweep/sweep_table.h"
 #include "runs/tracking/metrics_store.h"
 
 namespace jobc::cli {
