@@ -30,18 +30,31 @@ struct ProcStat {
   int64_t start_time = 0;
 };
 
+// A /proc file, read with read(2); "" when it cannot be read whole. Not std::ifstream: a
+// process that exits while its file is read makes read() fail (ESRCH), which libstdc++'s
+// filebuf turns into an exception thrown out of the read, whatever the stream's mask.
+std::string read_proc_file(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return "";
+  std::string text;
+  char buffer[4096];
+  ssize_t got;
+  while ((got = ::read(fd, buffer, sizeof buffer)) > 0) text.append(buffer, size_t(got));
+  ::close(fd);
+  return got < 0 ? "" : text;
+}
+
 ProcStat read_stat(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string text((std::istreambuf_iterator<char>(in)), {});
+  std::string text = read_proc_file("/proc/" + std::to_string(pid) + "/stat");
   size_t close_paren = text.rfind(')');  // the command name may hold spaces and parens
   ProcStat stat;
-  if (close_paren == std::string::npos) return stat;
+  if (close_paren == std::string::npos || close_paren + 2 > text.size()) return stat;
   std::istringstream fields(text.substr(close_paren + 2));
   std::string field;
   for (int i = 3; i <= 22 && fields >> field; ++i) {
     if (i == 3) stat.state = field[0];
-    if (i == 4) stat.parent = static_cast<pid_t>(std::stol(field));
-    if (i == 22) stat.start_time = std::stoll(field);
+    if (i == 4) stat.parent = static_cast<pid_t>(std::strtol(field.c_str(), nullptr, 10));
+    if (i == 22) stat.start_time = std::strtoll(field.c_str(), nullptr, 10);
   }
   return stat;
 }
@@ -151,7 +164,7 @@ int64_t process_start_time(pid_t pid) {
 int64_t process_started_ms(pid_t pid) {
   int64_t ticks = process_start_time(pid);
   if (ticks == 0) return 0;
-  std::ifstream in("/proc/stat");
+  std::istringstream in(read_proc_file("/proc/stat"));
   std::string key;
   int64_t boot_seconds = 0;
   while (in >> key && key != "btime") in.ignore(std::numeric_limits<std::streamsize>::max(), '\n');
@@ -169,10 +182,13 @@ bool process_group_alive(pid_t pgid) {
 
 std::vector<pid_t> processes_with_environment(const std::string& entry) {
   return live_processes_where([&](pid_t pid, const ProcStat&) {
-    std::ifstream in("/proc/" + std::to_string(pid) + "/environ", std::ios::binary);
-    std::string item;
-    while (std::getline(in, item, '\0')) {
-      if (item == entry) return true;
+    std::string environ_text = read_proc_file("/proc/" + std::to_string(pid) + "/environ");
+    std::string_view rest = environ_text;
+    while (!rest.empty()) {
+      size_t end = rest.find('\0');
+      if (rest.substr(0, end) == entry) return true;
+      if (end == std::string_view::npos) break;
+      rest.remove_prefix(end + 1);
     }
     return false;
   });

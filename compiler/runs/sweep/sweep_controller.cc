@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -14,6 +15,7 @@
 #include "jobc/submit.h"
 #include "model/value_json.h"
 #include "runs/cancel.h"
+#include "runs/monitor.h"
 #include "runs/sweep/sweep_record.h"
 #include "runs/sweep/trial_spec.h"
 #include "runs/tracking/metrics_store.h"
@@ -248,8 +250,14 @@ class Controller {
   }
 
   void refresh() {
+    // The trials' monitors are this process's children: reap those that ended.
+    while (waitpid(-1, nullptr, WNOHANG) > 0) {
+    }
     bool read_metrics = Clock::now() - metrics_read_ >= std::chrono::milliseconds(250);
     if (read_metrics) metrics_read_ = Clock::now();
+    bool check_monitors = Clock::now() - monitors_checked_ >= std::chrono::seconds(1);
+    if (check_monitors) monitors_checked_ = Clock::now();
+    bool monitor_lost = false;
     for (size_t i = 0; i < active_.size();) {
       TrialRecord& trial = record_.trials[active_[i].slot];
       auto now = find_if_readable(store_, trial.run_id);
@@ -264,7 +272,18 @@ class Controller {
         continue;
       }
       if (read_metrics) update_metric(active_[i].slot, primary_series(trial.run_id));
+      // A trial whose monitor is gone would stay Running for good: reconciled below.
+      if (check_monitors && now && now->monitor_pid > 0 &&
+          !same_process_alive(static_cast<pid_t>(now->monitor_pid), now->monitor_start)) {
+        monitor_lost = true;
+      }
       ++i;
+    }
+    if (monitor_lost) {
+      log("a trial's monitor is gone: its run is ended from what its job left");
+      if (Status reconciled = reconcile_runs(store_); !reconciled) {
+        log("could not reconcile the trials: " + reconciled.error().message);
+      }
     }
   }
 
@@ -382,6 +401,7 @@ class Controller {
   int failed_starts_ = 0;
   std::string start_failure_;
   Clock::time_point metrics_read_{};
+  Clock::time_point monitors_checked_{};
   std::ostream progress_{nullptr};  // what trials' backends say while they prepare: not shown
   int log_fd_ = -1;
 };

@@ -362,6 +362,44 @@ TEST_SUITE("local") {
     CHECK(slow["reason"].get<std::string>().find("timeout") != std::string::npos);
   }
 
+  TEST_CASE("a trial whose monitor dies is ended from what its job left, and the sweep ends") {
+    SweepBox box;
+    std::string rest =
+        "search_space:\n"
+        "  x: {type: choice, values: [1, 2]}\n"
+        "  y: {type: choice, values: [a]}\n"
+        "sampling_algorithm: grid\n"
+        "objective: {goal: minimize, primary_metric: loss}\n"
+        "limits: {max_total_trials: 2, max_concurrent_trials: 2}\n";
+    std::string id = box.start(box.sweep(rest, 8, 0.25));
+    int monitor = 0;
+    std::string victim;
+    for (int i = 0; i < 500 && monitor == 0; ++i) {
+      for (const json& trial : box.trials_of(id)) {
+        if (trial["status"] != "Running") continue;
+        victim = trial["id"];
+        monitor = box.monitor_of(victim);
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    REQUIRE(monitor > 0);
+    kill(monitor, SIGKILL);
+    // Read the store directly: a jobc command would reconcile the trial itself.
+    std::string status;
+    for (int i = 0; i < 300; ++i) {
+      status = jobc::testing::run_sql((box.home() / "runs.db").string(),
+                                      "select status from runs where id = '" + id + "'")
+                   .out;
+      if (status != "Running\n" && status != "Queued\n") break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    CHECK(status == "Completed\n");
+    std::string ended = box.run(victim)["status"];
+    CHECK((ended == "Completed" || ended == "Failed"));
+    CHECK(box.jobc("runs logs " + id).out.find("monitor is gone") != std::string::npos);
+  }
+
   TEST_CASE("a sweep whose search space cannot be sampled is refused and records nothing") {
     SweepBox box;
     std::string rest =
