@@ -1,0 +1,53 @@
+// `jobc ui [--host H] [--port N] [--open]`: the web page of the run store. jobc links no HTTP
+// server: it becomes `jobc-server ui` (found beside it), which makes the access token itself
+// and prints it in the URL, so no secret passes through arguments.
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <iostream>
+
+#include "cli/commands.h"
+#include "runs/tracking/tracking_process.h"
+
+namespace jobc::cli {
+namespace {
+
+struct UiArgs {
+  std::string host = "127.0.0.1";
+  int port = 0;
+  bool open = false;
+};
+
+int serve(const UiArgs& args) {
+  std::string program = server_executable().string();
+  std::vector<std::string> words = {program,   "ui",     "--host",
+                                    args.host, "--port", std::to_string(args.port)};
+  if (args.open) words.push_back("--open");
+  std::vector<char*> argv;
+  for (std::string& word : words) argv.push_back(word.data());
+  argv.push_back(nullptr);
+  ::execv(program.c_str(), argv.data());
+  std::cerr << "jobc ui: cannot start " << program << ": " << std::strerror(errno)
+            << " (install jobc-server beside jobc)\n";
+  return kExitUsage;
+}
+
+}  // namespace
+
+Command add_ui_command(CLI::App& app) {
+  auto args = std::make_shared<UiArgs>();
+  CLI::App* command = app.add_subcommand(
+      "ui", "Serve a web page of the runs (logs, metrics, sweeps) on this machine");
+  command->add_option("--host", args->host,
+                      "address to listen on (default 127.0.0.1: this machine only)");
+  command->add_option("--port", args->port, "port to listen on (default: any free port)")
+      ->check(CLI::Range(0, 65535));
+  command->add_flag("--open", args->open, "open the page in a browser");
+  command->footer(
+      "Prints the page's URL, which carries an access token made at each start (as Jupyter "
+      "does); requests without it are refused. Ctrl-C stops the server.");
+  return {command, [args] { return serve(*args); }};
+}
+
+}  // namespace jobc::cli
