@@ -49,7 +49,7 @@
       else if (name === 'dataset') Object.assign(node.dataset, value);
       else node.setAttribute(name, String(value));
     }
-    for (const child of children.flat()) {
+    for (const child of children.flat(Infinity)) {
       if (child === null || child === undefined || child === false) continue;
       node.append(child instanceof Node ? child : document.createTextNode(String(child)));
     }
@@ -363,12 +363,16 @@
   function showArtifacts(run, holder) {
     if (!run.artifacts.length) { holder.append(el('p', { class: 'muted', text: 'none recorded' })); return; }
     const viewer = el('pre', { class: 'artifact', id: 'artifact-view' });
+    let shown = 0;  // the last file asked for wins, whichever answer comes first
     const list = el('ul', { class: 'artifact-list' }, run.artifacts.map((file) => el('li', {},
       el('a', { href: '#', text: file.path, dataset: { artifact: file.path }, onclick: async (e) => {
         e.preventDefault();
+        const asked = ++shown;
+        let content;
         try {
-          viewer.textContent = await apiText(runPath(run.id) + '/download?root=artifacts&path=' + enc(file.path));
-        } catch (error) { viewer.textContent = String(error.message); }
+          content = await apiText(runPath(run.id) + '/download?root=artifacts&path=' + enc(file.path));
+        } catch (error) { content = String(error.message); }
+        if (asked === shown) { viewer.textContent = content; viewer.dataset.path = file.path; }
       } }), el('span', { class: 'muted', text: ` ${file.size} bytes` }))));
     holder.append(list, viewer);
     const first = list.querySelector('a');
@@ -402,10 +406,11 @@
       section('Trials, best first', table(['trial', 'run', 'status', sweep.primary_metric || 'metric', 'early termination', ...names], rows, { id: 'trials-table' })),
       section('Parameters against ' + (sweep.primary_metric || 'the metric'), parallelCoordinates(trials, names, sweep)),
       el('section', { id: 'trial-curves' }, el('h2', { text: 'Every trial\'s ' + (sweep.primary_metric || 'metric') })));
+    const others = palette.filter((color) => color !== '#d62728');  // red is the best's
     const curves = trials.filter((t) => t.curve && t.curve.length).map((t, i) => ({
       label: `trial ${t.index}${t.early_terminated ? ' (early terminated)' : ''}${t.run_id === sweep.best_trial ? ' (best)' : ''}`,
       points: t.curve, dashed: !!t.early_terminated, bold: t.run_id === sweep.best_trial,
-      color: t.run_id === sweep.best_trial ? '#d62728' : t.early_terminated ? '#aaaaaa' : palette[i % palette.length],
+      color: t.run_id === sweep.best_trial ? '#d62728' : t.early_terminated ? '#aaaaaa' : others[i % others.length],
     }));
     const holder = el('div', { class: 'chart', id: 'curves-chart' });
     main.querySelector('#trial-curves').append(holder);

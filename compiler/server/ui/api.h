@@ -61,6 +61,8 @@ class UiApi {
   std::unique_ptr<MetricsStore> metrics_;
 };
 
+// "completed": the page's word for a status (and its CSS class).
+std::string status_word(RunStatus status);
 nlohmann::json record_json(const RunRecord& run, int64_t now);
 
 ApiAnswer not_found(const std::string& what);

@@ -1,4 +1,5 @@
 // What the API's answers share: a run record as JSON, errors, the browsable folders.
+#include <cctype>
 #include <cmath>
 
 #include "server/ui/api.h"
@@ -22,6 +23,12 @@ std::optional<fs::path> browsable_root(const fs::path& run_dir, const std::strin
   return std::nullopt;
 }
 
+std::string status_word(RunStatus status) {
+  std::string word(status_name(status));
+  for (char& c : word) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return word;
+}
+
 json record_json(const RunRecord& run, int64_t now) {
   int64_t duration = 0;
   if (run.started_ms > 0) duration = (run.ended_ms > 0 ? run.ended_ms : now) - run.started_ms;
@@ -29,7 +36,7 @@ json record_json(const RunRecord& run, int64_t now) {
            {"name", run.name},
            {"display_name", run.display_name},
            {"experiment", run.experiment},
-           {"status", std::string(status_name(run.status))},
+           {"status", status_word(run.status)},
            {"backend", run.backend},
            {"job_type", run.job_type},
            {"parent_id", run.parent_id},

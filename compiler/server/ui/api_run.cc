@@ -23,7 +23,7 @@ json timeline(const RunRecord& run) {
   steps.push_back({{"status", "queued"}, {"at_ms", run.created_ms}});
   if (run.started_ms > 0) steps.push_back({{"status", "running"}, {"at_ms", run.started_ms}});
   if (is_terminal(run.status)) {
-    steps.push_back({{"status", std::string(status_name(run.status))},
+    steps.push_back({{"status", status_word(run.status)},
                      {"at_ms", run.ended_ms > 0 ? run.ended_ms : run.started_ms}});
   }
   return steps;

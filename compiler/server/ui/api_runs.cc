@@ -47,7 +47,7 @@ void sort_runs(std::vector<RunRecord>& runs, const std::string& column, bool asc
   auto key = [&](const RunRecord& run) -> json {
     if (column == "name") return run.display_name.empty() ? run.name : run.display_name;
     if (column == "experiment") return run.experiment;
-    if (column == "status") return std::string(status_name(run.status));
+    if (column == "status") return status_word(run.status);
     if (column == "backend") return run.backend;
     if (column == "id") return run.id;
     if (column == "started") return run.started_ms;

@@ -157,6 +157,7 @@ void install_ui_routes(httplib::Server& server, UiApi& api, std::mutex& lock,
     response.set_content(std::string(*content), content_type(name).c_str());
   };
   server.Get("/", [asset](const Request&, Response& response) { asset("index.html", response); });
+  server.Get("/favicon.ico", [](const Request&, Response& response) { response.status = 204; });
   server.Get(R"(/assets/([A-Za-z0-9_.-]+))", [asset](const Request& request, Response& response) {
     asset(request.matches[1], response);
   });
