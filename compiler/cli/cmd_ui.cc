@@ -1,14 +1,11 @@
 // `jobc ui [--host H] [--port N] [--open]`: the web page of the run store. jobc links no HTTP
 // server: it becomes `jobc-server ui` (found beside it), which makes the access token itself
 // and prints it in the URL, so no secret passes through arguments.
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
-#include <iostream>
+#include <string>
+#include <vector>
 
 #include "cli/commands.h"
-#include "runs/tracking/tracking_process.h"
+#include "cli/server_exec.h"
 
 namespace jobc::cli {
 namespace {
@@ -20,17 +17,9 @@ struct UiArgs {
 };
 
 int serve(const UiArgs& args) {
-  std::string program = server_executable().string();
-  std::vector<std::string> words = {program,   "ui",     "--host",
-                                    args.host, "--port", std::to_string(args.port)};
+  std::vector<std::string> words = {"ui", "--host", args.host, "--port", std::to_string(args.port)};
   if (args.open) words.push_back("--open");
-  std::vector<char*> argv;
-  for (std::string& word : words) argv.push_back(word.data());
-  argv.push_back(nullptr);
-  ::execv(program.c_str(), argv.data());
-  std::cerr << "jobc ui: cannot start " << program << ": " << std::strerror(errno)
-            << " (install jobc-server beside jobc)\n";
-  return kExitUsage;
+  return exec_server(words, "jobc ui");
 }
 
 }  // namespace

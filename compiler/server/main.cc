@@ -6,13 +6,16 @@
 #include <string>
 
 #include "server/tracking_server.h"
+#include "server/ui/report.h"
 #include "server/ui/ui_main.h"
 
 int main(int argc, char** argv) {
   std::string command = argc > 1 ? argv[1] : "";
   if (command == "track") return jobc::tracking_server_main(std::cin, std::cout);
   if (command == "ui") return jobc::ui::ui_server_main(argc, argv);
+  if (command == "report") return jobc::ui::report_main(argc, argv);
   std::cerr << "usage: jobc-server track   (started by jobc's run monitor; configuration on "
-               "stdin)\n       jobc-server ui ...   (started by `jobc ui`)\n";
+               "stdin)\n       jobc-server ui ...   (started by `jobc ui`)\n"
+               "       jobc-server report -o FILE RUN_ID...   (started by `jobc runs report`)\n";
   return 2;
 }

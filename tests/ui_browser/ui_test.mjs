@@ -135,6 +135,13 @@ async function until(predicate, arg, timeout = 5000) {
   }
   throw new Error('timed out waiting for ' + predicate.toString());
 }
+// Whether a script added to the page as text runs (the CSP must stop it).
+const inlineScriptRuns = (target) => target.evaluate(() => {
+  const script = document.createElement('script');
+  script.textContent = 'window.__inline = 1';
+  document.body.append(script);
+  return window.__inline === 1;
+});
 const text = (selector) => page.locator(selector).first().textContent();
 
 async function timed(name, action, ready) {
@@ -257,13 +264,38 @@ try {
   await until(() => document.querySelector('#run-status').textContent === 'canceled', null, 30000);
   check(true, 'the run was canceled from its page (confirmed)');
 
+  // The report: the same pages in one file, opened with no network and no server.
+  const reportFile = path.join(out, 'report.html');
+  execFileSync(jobc, ['runs', 'report', first, second, sweepId, '-o', reportFile], { env, stdio: 'inherit' });
+  const offline = await browser.newContext({ viewport: { width: 1400, height: 1000 }, offline: true });
+  const reportPage = await offline.newPage();
+  const reportErrors = [];
+  reportPage.on('console', (message) => { if (message.type() === 'error') reportErrors.push(message.text()); });
+  reportPage.on('pageerror', (error) => reportErrors.push(String(error)));
+  reportPage.on('dialog', (dialog) => { alerts.push(dialog.message()); return dialog.dismiss(); });
+  await reportPage.goto('file://' + reportFile);
+  await reportPage.waitForSelector('#runs-table tbody tr');
+  check(await reportPage.locator('#runs-table tbody tr').count() === 3, 'the report lists its three runs');
+  await reportPage.screenshot({ path: path.join(out, 'report.png'), fullPage: true });
+  await reportPage.goto('file://' + reportFile + '#/run/' + first);
+  await reportPage.waitForSelector('[data-chart-key="loss"][data-rendered]');
+  check((await reportPage.locator('#run-title').textContent()) === xssName, 'the report shows the <script> name as text');
+  check(await reportPage.locator('[data-chart-key="q\\"uote\'s <key>"][data-rendered]').count() === 1, 'the report holds the quoted metric key\'s series');
+  check((await reportPage.locator('#log').textContent()).includes('<b>starting</b>'), 'the report holds the log');
+  await reportPage.waitForSelector('#artifact-view[data-path]');
+  await reportPage.goto('file://' + reportFile + '#/sweep/' + sweepId);
+  await reportPage.waitForSelector('#curves-chart canvas');
+  check(await reportPage.locator('#trials-table tr.best').count() === 1, 'the report holds the sweep page');
+  await reportPage.goto('file://' + reportFile + `#/compare/${first},${second},${sweepId}`);
+  await reportPage.waitForSelector('#compare-params');
+  check(true, 'the report holds the comparison');
+  check(reportErrors.length === 0, 'the report runs without errors (its CSP allows its own scripts): ' + reportErrors.join(' | '));
+  const reportInline = await inlineScriptRuns(reportPage);
+  check(!reportInline, "the report's CSP blocks any other inline script");
+  await offline.close();
+
   // Security in the browser.
-  const injected = await page.evaluate(() => {
-    const script = document.createElement('script');
-    script.textContent = 'window.__inline = 1';
-    document.body.append(script);
-    return window.__inline === 1;
-  });
+  const injected = await inlineScriptRuns(page);
   check(!injected, 'the CSP blocks an inline script');
   const stranger = await browser.newContext();
   const refused = await stranger.request.get(origin + '/api/runs');

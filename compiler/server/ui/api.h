@@ -32,6 +32,8 @@ std::optional<std::filesystem::path> browsable_root(const std::filesystem::path&
 
 class UiApi {
  public:
+  // The stores of `home` (runs.db), or why they cannot be opened.
+  static Result<std::unique_ptr<UiApi>> open(const std::filesystem::path& home);
   UiApi(std::unique_ptr<RunStore> runs, std::unique_ptr<MetricsStore> metrics)
       : runs_(std::move(runs)), metrics_(std::move(metrics)) {}
 

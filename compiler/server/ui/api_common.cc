@@ -49,6 +49,14 @@ json record_json(const RunRecord& run, int64_t now) {
   return out;
 }
 
+Result<std::unique_ptr<UiApi>> UiApi::open(const fs::path& home) {
+  auto runs = RunStore::open(home);
+  if (!runs) return runs.error();
+  auto metrics = MetricsStore::open(home);
+  if (!metrics) return metrics.error();
+  return std::make_unique<UiApi>(std::move(runs).value(), std::move(metrics).value());
+}
+
 std::optional<RunRecord> UiApi::find(const std::string& id) {
   auto found = runs_->find(id);
   if (!found || !*found || (*found)->id != id) return std::nullopt;

@@ -75,14 +75,9 @@ int ui_server_main(int argc, char** argv) {
     return 2;
   }
   std::filesystem::path home = jobc_home();
-  auto runs = RunStore::open(home);
-  if (!runs) {
-    std::cerr << "jobc ui: " << runs.error().message << "\n";
-    return 2;
-  }
-  auto metrics = MetricsStore::open(home);
-  if (!metrics) {
-    std::cerr << "jobc ui: " << metrics.error().message << "\n";
+  auto api = UiApi::open(home);
+  if (!api) {
+    std::cerr << "jobc ui: " << api.error().message << "\n";
     return 2;
   }
   auto token = new_access_token();
@@ -95,7 +90,6 @@ int ui_server_main(int argc, char** argv) {
               << ", not only this machine: anyone who can reach it and has the URL's token sees "
                  "every run (and the traffic is not encrypted)\n";
   }
-  UiApi api(std::move(runs).value(), std::move(metrics).value());
   std::mutex lock;
   httplib::Server server;
   int port = options.port;
@@ -109,7 +103,7 @@ int ui_server_main(int argc, char** argv) {
     return 2;
   }
   UiAccess access{*token, "jobc_ui_" + std::to_string(port), loopback_hosts(options.host, port)};
-  install_ui_routes(server, api, lock, access);
+  install_ui_routes(server, **api, lock, access);
   std::string shown_host =
       options.host.find(':') != std::string::npos ? "[" + options.host + "]" : options.host;
   std::string url = "http://" + shown_host + ":" + std::to_string(port) + "/?token=" + *token;

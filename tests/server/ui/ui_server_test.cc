@@ -5,10 +5,10 @@
 #include <fstream>
 #include <thread>
 
-#include "common/temp_dir.h"
 #include "server/ui/assets.h"
 #include "server/ui/log_stream.h"
 #include "server/ui/routes.h"
+#include "server/ui/ui_store.h"
 
 namespace jobc::ui {
 namespace {
@@ -17,35 +17,20 @@ namespace fs = std::filesystem;
 using json = nlohmann::json;
 
 // A UI server on a free loopback port over a fresh store holding one ended run.
-struct UiServer {
-  testing::TempDir home;
-  RunRecord run;
-  std::unique_ptr<UiApi> api;
+struct UiServer : testing::UiStore {
   std::mutex lock;
   httplib::Server server;
   UiAccess access;
   int port = 0;
   std::thread thread;
 
-  UiServer() {
-    auto runs = RunStore::open(home.path);
-    auto metrics = MetricsStore::open(home.path);
-    REQUIRE(runs);
-    REQUIRE(metrics);
-    run.id = new_run_id("exp");
-    run.name = "<script>alert(1)</script>";
-    run.experiment = "exp";
-    run.status = RunStatus::Completed;
-    run.created_ms = run.started_ms = 1000;
-    run.ended_ms = 2000;
-    REQUIRE((*runs)->insert(run));
-    fs::path dir = (*runs)->run_dir(run.id);
+  UiServer() : UiStore("<script>alert(1)</script>") {
+    fs::path dir = run_dir();
     fs::create_directories(dir / "work" / "outputs");
     std::ofstream(dir / "work" / "outputs" / "model.txt") << "weights";
     std::ofstream(dir / "std_log.txt") << "<b>bold</b>\nline 2\n";
     fs::create_symlink("/etc/passwd", dir / "work" / "outputs" / "passwd");
     fs::create_directory_symlink(dir, dir / "work" / "outputs" / "up");
-    api = std::make_unique<UiApi>(std::move(runs).value(), std::move(metrics).value());
     port = server.bind_to_any_port("127.0.0.1");
     REQUIRE(port > 0);
     access = {"t0ken", "jobc_ui_" + std::to_string(port), loopback_hosts("127.0.0.1", port)};
