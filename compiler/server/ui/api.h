@@ -16,6 +16,7 @@
 
 #include "jobc/run_store.h"
 #include "runs/tracking/metrics_store.h"
+#include "support/sqlite_database.h"
 
 namespace jobc::ui {
 
@@ -34,8 +35,10 @@ class UiApi {
  public:
   // The stores of `home` (runs.db), or why they cannot be opened.
   static Result<std::unique_ptr<UiApi>> open(const std::filesystem::path& home);
-  UiApi(std::unique_ptr<RunStore> runs, std::unique_ptr<MetricsStore> metrics)
-      : runs_(std::move(runs)), metrics_(std::move(metrics)) {}
+  // `listing`: a connection of its own to runs.db, for the runs page's paged queries.
+  UiApi(std::unique_ptr<RunStore> runs, std::unique_ptr<MetricsStore> metrics,
+        std::unique_ptr<SqliteDatabase> listing)
+      : runs_(std::move(runs)), metrics_(std::move(metrics)), listing_(std::move(listing)) {}
 
   // GET /api/runs: filter (experiment, status, q, trials=1 to include sweeps' trials), sort
   // (a column or metric:KEY, order asc|desc), page (offset, limit).
@@ -61,6 +64,7 @@ class UiApi {
  private:
   std::unique_ptr<RunStore> runs_;
   std::unique_ptr<MetricsStore> metrics_;
+  std::unique_ptr<SqliteDatabase> listing_;
 };
 
 // "completed": the page's word for a status (and its CSS class).

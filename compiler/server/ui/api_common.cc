@@ -54,7 +54,10 @@ Result<std::unique_ptr<UiApi>> UiApi::open(const fs::path& home) {
   if (!runs) return runs.error();
   auto metrics = MetricsStore::open(home);
   if (!metrics) return metrics.error();
-  return std::make_unique<UiApi>(std::move(runs).value(), std::move(metrics).value());
+  auto listing = SqliteDatabase::open(home / "runs.db");
+  if (!listing) return listing.error();
+  return std::make_unique<UiApi>(std::move(runs).value(), std::move(metrics).value(),
+                                 std::move(listing).value());
 }
 
 std::optional<RunRecord> UiApi::find(const std::string& id) {

@@ -15,6 +15,8 @@ extern char** environ;
 namespace jobc::ui {
 namespace {
 
+constexpr size_t kServerThreads = 32;
+
 struct Options {
   std::string host = "127.0.0.1";
   int port = 0;  // 0: the system picks one
@@ -92,6 +94,9 @@ int ui_server_main(int argc, char** argv) {
   }
   std::mutex lock;
   httplib::Server server;
+  // Each open page holds a connection for its log's live tail: more threads than httplib's
+  // default 8, so a few tabs do not starve the others.
+  server.new_task_queue = [] { return new httplib::ThreadPool(kServerThreads); };
   int port = options.port;
   if (port == 0) {
     port = server.bind_to_any_port(options.host);
