@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/cmd_runs.h"
 #include "cli/commands.h"
 #include "cli/server_exec.h"
 
@@ -17,6 +18,9 @@ struct UiArgs {
 };
 
 int serve(const UiArgs& args) {
+  // Runs whose monitor is gone are settled first, as `jobc runs list` does, so the page shows
+  // them as they are.
+  if (!open_runs_store()) return kExitUsage;
   std::vector<std::string> words = {"ui", "--host", args.host, "--port", std::to_string(args.port)};
   if (args.open) words.push_back("--open");
   return exec_server(words, "jobc ui");
