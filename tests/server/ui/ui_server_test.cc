@@ -117,11 +117,10 @@ TEST_SUITE("ui") {
     for (const char* path : {"../../run.json", "..%2f..%2frun.json", "%2e%2e%2f%2e%2e%2frun.json",
                              "%2e%2e/%2e%2e/std_log.txt", "%252e%252e%252frun.json", "passwd",
                              "up/run.json", "/etc/passwd", "%2fetc%2fpasswd"}) {
-      CAPTURE(path);
       auto reply = ui.client().Get(ui.download(path));
       REQUIRE(reply);
-      CHECK(reply->status == 404);
-      CHECK(reply->body.find("root:") == std::string::npos);
+      CHECK_MESSAGE(reply->status == 404, path);
+      CHECK_MESSAGE(reply->body.find("root:") == std::string::npos, path);
     }
     auto other_root =
         ui.client().Get("/api/runs/" + ui.run.id + "/download?root=..&path=run.json&token=t0ken");
