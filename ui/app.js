@@ -467,7 +467,7 @@
     let data;
     try { data = await api('/api/compare?ids=' + ids.map(enc).join(',')); } catch (error) { return fail(main, error); }
     document.body.dataset.page = 'compare';
-    const header = ['', ...data.runs.map((run) => runLink(run))];
+    const header = () => ['', ...data.runs.map((run) => runLink(run))];  // fresh nodes per table
     const paramRows = data.param_keys.map((key) => {
       const values = data.runs.map((run) => run.params[key]);
       const differs = new Set(values.map(String)).size > 1;
@@ -477,8 +477,8 @@
       data.runs.map((run) => el('td', { class: 'num', text: number(run.metrics[key]) }))));
     const charts = el('div', { class: 'chart-grid', id: 'compare-charts' });
     main.replaceChildren(el('h1', { text: `Comparing ${data.runs.length} runs` }),
-      section('Parameters', table(header, paramRows, { id: 'compare-params' })),
-      section('Latest metrics', table(header, metricRows, { id: 'compare-metrics' })),
+      section('Parameters', table(header(), paramRows, { id: 'compare-params' })),
+      section('Latest metrics', table(header(), metricRows, { id: 'compare-metrics' })),
       section('Metrics by step', charts));
     await Promise.all(data.metric_keys.map(async (key) => {
       const cell = el('div', { class: 'chart', dataset: { chartKey: key } });

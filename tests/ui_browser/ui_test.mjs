@@ -228,7 +228,8 @@ try {
   await page.goto(origin + `/#/compare/${first},${second}`);
   await page.waitForSelector('#compare-charts [data-chart-key="loss"][data-rendered]');
   check((await page.locator('#compare-params tr.differs').count()) >= 1, 'compare marks the parameters that differ');
-  check((await page.locator('#compare-params thead th').count()) === 3, 'compare shows both runs side by side');
+  check((await page.locator('#compare-params thead .run-link').count()) === 2 &&
+    (await page.locator('#compare-metrics thead .run-link').count()) === 2, 'compare names both runs above each table');
   await shot('compare.png');
 
   // Sweep.
