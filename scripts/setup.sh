@@ -10,9 +10,10 @@ packages=(
   build-essential cmake ninja-build pkg-config clang-format
   libyaml-cpp-dev nlohmann-json3-dev libfmt-dev doctest-dev libvalijson-dev
   libkainjow-mustache-dev libcli11-dev libcurl4-openssl-dev libarchive-dev libsqlite3-dev
-  libssl-dev libcpp-httplib-dev libdtl-dev libboost-dev openmpi-bin libopenmpi-dev python3 python3-yaml python3-jsonschema
+  libssl-dev libcpp-httplib-dev libjs-chart.js libdtl-dev libboost-dev openmpi-bin libopenmpi-dev python3 python3-yaml python3-jsonschema
   sqlite3 procps clang-14 libclang-rt-14-dev
   zsh fish groff-base  # the completion scripts and man page are checked in their own tools
+  chromium  # the browser test of `jobc ui` (tests/ui_browser/)
 )
 . scripts/lib/debian_packages.sh
 mapfile -t missing < <(missing_debian_packages "${packages[@]}")

@@ -91,6 +91,7 @@ Command add_runs_command(CLI::App& app) {
   add_runs_delete_command(*runs, chosen);
   add_runs_prune_command(*runs, chosen);
   add_runs_repair_command(*runs, chosen);
+  add_runs_report_command(*runs, chosen);
   runs->footer("Runs live in $JOBC_HOME (default ~/.local/share/jobc): runs.db and runs/<id>/.");
   return {runs, [chosen] { return (*chosen) ? (*chosen)() : kExitUsage; }};
 }

@@ -23,6 +23,7 @@ void add_runs_download_command(CLI::App& runs, const ChosenAction& chosen);
 void add_runs_delete_command(CLI::App& runs, const ChosenAction& chosen);
 void add_runs_prune_command(CLI::App& runs, const ChosenAction& chosen);
 void add_runs_repair_command(CLI::App& runs, const ChosenAction& chosen);
+void add_runs_report_command(CLI::App& runs, const ChosenAction& chosen);
 
 // The RUN argument (`repeats`: RUN...), and -q.
 void add_run_argument(CLI::App& command, std::string& run);

@@ -56,7 +56,7 @@ int run(int argc, char** argv) {
       add_validate_command(app), add_compile_command(app), add_submit_command(app),
       add_create_command(app),   add_runs_command(app),    add_monitor_command(app),
       add_schema_command(app),   add_explain_command(app), add_completion_command(app),
-      add_man_command(app),
+      add_man_command(app),      add_ui_command(app),
   };
   if (argc < 2) {  // a bare `jobc`: show what it can do
     std::cout << app.help();

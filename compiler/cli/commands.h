@@ -27,6 +27,7 @@ Command add_schema_command(CLI::App& app);
 Command add_explain_command(CLI::App& app);
 Command add_completion_command(CLI::App& app);
 Command add_man_command(CLI::App& app);
+Command add_ui_command(CLI::App& app);
 
 int run(int argc, char** argv);
 

@@ -128,7 +128,7 @@ TEST_SUITE("cli") {
     CHECK(bash_complete(script, {"jobc", "va"}) == Words{"validate"});
     CHECK(bash_complete(script, {"jobc", "runs", ""}) == Words{"list", "show", "logs", "metrics",
                                                                "cancel", "download", "delete",
-                                                               "prune", "repair"});
+                                                               "prune", "repair", "report"});
     CHECK(bash_complete(script, {"jobc", "validate", "--format", ""}) ==
           Words{"gcc", "json", "github"});
     // bash splits --format=j at '=' into three words.
@@ -186,7 +186,7 @@ TEST_SUITE("cli") {
     CHECK(fish_complete(script, "jobc va") == Words{"validate"});
     CHECK(fish_complete(script, "jobc runs ") == Words{"cancel", "delete", "download", "list",
                                                        "logs", "metrics", "prune", "repair",
-                                                       "show"});
+                                                       "report", "show"});
     CHECK(fish_complete(script, "jobc validate --format ") == Words{"gcc", "github", "json"});
   }
 
@@ -200,7 +200,8 @@ TEST_SUITE("cli") {
     CHECK(run_command("zsh -n " + shell_quote(script.string())).status == 0);
     CHECK(zsh_complete(script, "jobc va") == Words{"validate"});
     CHECK(zsh_complete(script, "jobc runs ") == Words{"list", "show", "logs", "metrics", "cancel",
-                                                      "download", "delete", "prune", "repair"});
+                                                      "download", "delete", "prune", "repair",
+                                                      "report"});
     CHECK(zsh_complete(script, "jobc validate --format ") == Words{"gcc", "json", "github"});
     fs::create_directories(dir.path / "home/runs/mnist_1700000000_0a1b2c3d");
     CHECK(zsh_complete(script, "jobc runs logs ", (dir.path / "home").string()) ==
