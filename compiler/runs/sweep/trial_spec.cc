@@ -8,7 +8,8 @@ std::shared_ptr<const model::Spec> trial_spec(const model::SweepJob& sweep,
                                               const sweep::Parameters& parameters) {
   model::CommandJob job;
   static_cast<model::JobCommon&>(job) = sweep;  // what every job has: inputs, outputs, tags...
-  job.name = {};
+  job.name = {};                                // the sweep names its trials' runs
+  job.display_name = {};
   job.body = sweep.trial;
   if (sweep.limits && sweep.limits->trial_timeout) {
     job.timeout = sweep.limits->trial_timeout;
