@@ -159,7 +159,7 @@ TEST_SUITE("local") {
 
   TEST_CASE("limits.timeout stops the job and fails the run") {
     Sandbox box;
-    auto spec = box.job("command: echo started; sleep 60\nlimits: {timeout: 1}\n");
+    auto spec = box.job("command: echo started; sleep 60.17\nlimits: {timeout: 1}\n");
     auto started = std::chrono::steady_clock::now();
     auto result = box.jobc("submit --stream " + shell_quote(spec.string()));
     CHECK(result.status == 1);
@@ -167,7 +167,7 @@ TEST_SUITE("local") {
     auto runs = box.runs();
     CHECK(runs[0]["status"] == "Failed");
     CHECK(runs[0]["reason"].get<std::string>().find("timeout") == 0);
-    CHECK(!process_running("sleep 60"));
+    CHECK(!process_running("sleep 60.17"));
   }
 
   TEST_CASE("Ctrl-C while streaming cancels the run") {
