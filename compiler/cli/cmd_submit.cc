@@ -216,6 +216,9 @@ Command add_submit_command(CLI::App& app) {
                     "without the engine's layer cache");
   command->footer(
       "Runs are kept under $JOBC_HOME (default ~/.local/share/jobc): see 'jobc runs'.\n"
+      "A sweep job (type: sweep) runs each trial as a run of its own, at most\n"
+      "limits.max_concurrent_trials at once, and --stream shows a table of the trials;\n"
+      "'jobc runs show SWEEP' lists them best first. On Azure ML the service runs them.\n"
       "Exit status: 0 the run Completed, 1 it Failed (or the spec is invalid), 130 it was\n"
       "Canceled, 2 usage or I/O error. With --detach: 0 once the run has started.\n"
       "--output json prints the object once the run has ended (or, with --detach, started);\n"
