@@ -1,7 +1,7 @@
 #include "runs/tracking/mlflow_api.h"
 
 #include <fmt/format.h>
-#include <openssl/crypto.h>
+#include "support/secret_token.h"
 
 #include <algorithm>
 #include <cctype>
@@ -173,9 +173,7 @@ MlflowApi::RunState* MlflowApi::find_run(const std::string& run_id) {
 }
 
 ApiReply MlflowApi::handle(const ApiRequest& request) {
-  const std::string expected = "Bearer " + token_;
-  if (request.authorization.size() != expected.size() ||
-      CRYPTO_memcmp(request.authorization.data(), expected.data(), expected.size()) != 0) {
+  if (!same_secret("Bearer " + token_, request.authorization)) {
     return error_reply({401, "UNAUTHENTICATED",
                         "this tracking endpoint takes only its run's MLFLOW_TRACKING_TOKEN"});
   }

@@ -1,12 +1,12 @@
 #include "runs/tracking/tracking_process.h"
 
 #include <fcntl.h>
-#include <openssl/rand.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "support/secret_token.h"
 
 #include <cerrno>
 #include <chrono>
@@ -18,18 +18,6 @@ namespace jobc {
 namespace {
 
 using json = nlohmann::json;
-
-Result<std::string> random_token() {
-  unsigned char bytes[32];
-  if (RAND_bytes(bytes, sizeof bytes) != 1) return fail("no random bytes for a tracking token");
-  static const char* digits = "0123456789abcdef";
-  std::string token;
-  for (unsigned char byte : bytes) {
-    token += digits[byte >> 4];
-    token += digits[byte & 15];
-  }
-  return token;
-}
 
 bool write_all(int fd, const std::string& text) {
   size_t done = 0;
@@ -78,7 +66,7 @@ Result<std::unique_ptr<TrackingProcess>> TrackingProcess::start(const std::files
   if (access(program.c_str(), X_OK) != 0) {
     return fail("no tracking server: " + program.string() + " is missing (install it beside jobc)");
   }
-  auto token = random_token();
+  auto token = new_secret_token("a tracking token");
   if (!token) return token.error();
   std::filesystem::path socket;
   if (unix_socket) {

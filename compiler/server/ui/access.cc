@@ -1,27 +1,17 @@
 #include "server/ui/access.h"
 
-#include <openssl/crypto.h>
-#include <openssl/rand.h>
+#include "support/secret_token.h"
 
 #include <algorithm>
 
 namespace jobc::ui {
 
 Result<std::string> new_access_token() {
-  unsigned char bytes[32];
-  if (RAND_bytes(bytes, sizeof bytes) != 1) return fail("no random bytes for an access token");
-  static const char* digits = "0123456789abcdef";
-  std::string token;
-  for (unsigned char byte : bytes) {
-    token += digits[byte >> 4];
-    token += digits[byte & 15];
-  }
-  return token;
+  return new_secret_token("an access token");
 }
 
 bool same_token(std::string_view expected, std::string_view given) {
-  if (expected.empty() || expected.size() != given.size()) return false;
-  return CRYPTO_memcmp(expected.data(), given.data(), expected.size()) == 0;
+  return same_secret(expected, given);
 }
 
 std::string cookie_value(std::string_view header, std::string_view name) {
