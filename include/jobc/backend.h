@@ -115,6 +115,19 @@ class Backend {
   // Whether start_from_submitter() may start the job (then the submitting jobc serves its
   // tracking endpoint first, and hands it to the monitor).
   virtual bool starts_from_submitter() const { return false; }
+  // Whether start_group() can hand several prepared runs to the scheduler as one job (a
+  // Slurm job array): a sweep's trials then go together instead of one by one.
+  virtual bool starts_groups() const { return false; }
+  // In the submitting process, instead of start_from_submitter() for each run: starts the
+  // prepared runs (each through prepare(), recorded, its tracking environment set) as one
+  // scheduler job that runs at most `max_running` of them at once (0: no limit). Each context
+  // then has its job's id in run.backend_job_id and what its monitor needs in backend_state,
+  // and the monitor adopts it. An error: none of them was started.
+  virtual Status start_group(const std::vector<RunContext*>& runs, long long max_running) {
+    (void)runs;
+    (void)max_running;
+    return fail("this backend cannot start several runs as one job");
+  }
   // In the monitor, instead of start(): takes over the job start_from_submitter() started,
   // from context.run.backend_job_id.
   virtual Status adopt(RunContext& /*context*/) {
