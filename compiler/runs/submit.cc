@@ -11,6 +11,7 @@
 #include "runs/compute_target.h"
 #include "runs/monitor.h"
 #include "runs/monitor_config.h"
+#include "runs/prepared_run.h"
 #include "runs/run_credentials.h"
 #include "runs/run_inputs.h"
 #include "runs/tracking/tracking_process.h"
@@ -60,6 +61,8 @@ class UnrecordedRunFolder {
   bool recorded_ = false;
 };
 
+bool record_started(Backend& backend, RunContext& context, RunStore& store, Submission& submission);
+
 // Backend::start_from_submitter, for a recorded run. False when there is nothing left for a
 // monitor to do: the job was refused (the run is recorded Failed and `submission` says why),
 // or its id could not be recorded (the run was canceled meanwhile; the job is stopped).
@@ -79,6 +82,13 @@ bool start_from_submitter(Backend& backend, RunContext& context, RunStore& store
     case Backend::QuickStart::Started:
       break;
   }
+  return record_started(backend, context, store, submission);
+}
+
+// Records the job's id a backend set on a run it started from this process. False when the
+// run was canceled meanwhile, or the store failed: the job is stopped.
+bool record_started(Backend& backend, RunContext& context, RunStore& store,
+                    Submission& submission) {
   apply_phase(context.run, backend.phase());
   submission.run = context.run;
   // What the backend learned starting the job (the service's page of it) is for the monitor
@@ -114,8 +124,8 @@ Result<Submission> submit_job(const LoadedSpec& spec, const CompileResult& compi
   return submit_job(compiled, options, store, sources, sink);
 }
 
-Result<Submission> submit_job(const CompileResult& compiled, const SubmitOptions& options,
-                              RunStore& store, SourceManager& sources, DiagnosticSink& sink) {
+Result<PreparedRun> prepare_run(const CompileResult& compiled, const SubmitOptions& options,
+                                RunStore& store, SourceManager& sources, DiagnosticSink& sink) {
   const model::Spec* spec = compiled.model.get();
   // A command job, or a sweep handed whole to a backend that runs sweeps itself (Azure ML).
   const model::JobCommon* job = spec ? spec->job() : nullptr;
@@ -132,11 +142,13 @@ Result<Submission> submit_job(const CompileResult& compiled, const SubmitOptions
                 " backend runs a sweep's trials one by one: submit it "
                 "with jobc submit, which runs the sweep's controller");
   }
-  std::unique_ptr<Backend> backend = entry.make ? entry.make() : nullptr;
-  if (!backend)
+  PreparedRun prepared;
+  prepared.backend = entry.make ? entry.make() : nullptr;
+  if (!prepared.backend)
     return fail("the " + entry.name + " backend is not available in this build of jobc");
-
-  Submission submission;
+  Backend* backend = prepared.backend.get();
+  Submission& submission = prepared.submission;
+  RunContext& context = prepared.context;
   RunRecord& run = submission.run;
   run.experiment = job->experiment();
   run.id = new_run_id(run.experiment);
@@ -148,7 +160,6 @@ Result<Submission> submit_job(const CompileResult& compiled, const SubmitOptions
   run.spec_hash = job->source.content_digest;
   submission.run_dir = store.run_dir(run.id);
 
-  RunContext context;
   context.run_dir = submission.run_dir;
   context.work_dir = submission.run_dir / "work";
   context.artifacts_dir = submission.run_dir / "artifacts";
@@ -158,6 +169,8 @@ Result<Submission> submit_job(const CompileResult& compiled, const SubmitOptions
   context.compute = compute_json(target->compute.get());
   RunCredentials credentials = run_credentials(*spec, entry, target->compute.get());
   context.withheld_variables = credentials.all();
+  // The monitor has no use for the registry's password (the image is ready by then).
+  prepared.monitor_withheld = credentials.submitter_only;
 
   UnrecordedRunFolder folder(submission.run_dir);
   if (Status claimed = folder.claim(); !claimed) return claimed.error();
@@ -207,24 +220,67 @@ Result<Submission> submit_job(const CompileResult& compiled, const SubmitOptions
   folder.recorded();
   // A job this process may start itself gets its tracking endpoint from here, and the monitor
   // keeps it running; otherwise the monitor serves it when it starts the job.
-  std::unique_ptr<TrackingProcess> tracking;
-  if (backend->starts_from_submitter() && backend->reaches_tracking()) {
+  if ((backend->starts_from_submitter() || backend->starts_groups()) &&
+      backend->reaches_tracking()) {
     if (auto served = serve_run_tracking(store.home(), context, *backend)) {
-      tracking = std::move(*served);
+      prepared.tracking = std::move(*served);
     } else {
       submission.notices.push_back("no MLflow tracking for this run: " + served.error().message);
     }
   }
-  if (!start_from_submitter(*backend, context, store, submission)) return submission;
-  int control = tracking && !context.run.backend_job_id.empty() ? tracking->release_control() : -1;
-  // The monitor has no use for the registry's password (the image is ready by now).
-  Result<pid_t> monitor = start_monitor(submission.run_dir, credentials.submitter_only, control);
+  return prepared;
+}
+
+Result<Submission> hand_to_monitor(PreparedRun& prepared, RunStore& store) {
+  Submission& submission = prepared.submission;
+  RunContext& context = prepared.context;
+  bool started = !context.run.backend_job_id.empty();
+  int control = prepared.tracking && started ? prepared.tracking->release_control() : -1;
+  Result<pid_t> monitor = start_monitor(submission.run_dir, prepared.monitor_withheld, control);
   if (control >= 0) close(control);
   if (!monitor) {
-    (void)store.finish(run.id, RunStatus::Failed, std::nullopt, monitor.error().message);
+    (void)store.finish(context.run.id, RunStatus::Failed, std::nullopt, monitor.error().message);
     return monitor.error();
   }
   return submission;
+}
+
+std::vector<Result<Submission>> start_run_group(std::vector<PreparedRun>& runs,
+                                                long long max_running, RunStore& store) {
+  std::vector<Result<Submission>> started;
+  if (runs.empty()) return started;
+  std::vector<RunContext*> contexts;
+  for (PreparedRun& run : runs) contexts.push_back(&run.context);
+  Backend& backend = *runs.front().backend;
+  Status group = backend.start_group(contexts, max_running);
+  for (PreparedRun& run : runs) {
+    Submission& submission = run.submission;
+    if (!group) {
+      const std::string& why = group.error().message;
+      end_unstarted_run(store, run.context, RunStatus::Failed, "could not start: " + why,
+                        "could not start the job: " + why);
+      submission.run = run.context.run;
+      submission.start_error = why;
+      started.emplace_back(submission);
+      continue;
+    }
+    if (!record_started(backend, run.context, store, submission)) {
+      started.emplace_back(submission);
+      continue;
+    }
+    started.push_back(hand_to_monitor(run, store));
+  }
+  return started;
+}
+
+Result<Submission> submit_job(const CompileResult& compiled, const SubmitOptions& options,
+                              RunStore& store, SourceManager& sources, DiagnosticSink& sink) {
+  Result<PreparedRun> prepared = prepare_run(compiled, options, store, sources, sink);
+  if (!prepared) return prepared.error();
+  if (!start_from_submitter(*prepared->backend, prepared->context, store, prepared->submission)) {
+    return prepared->submission;
+  }
+  return hand_to_monitor(*prepared, store);
 }
 
 }  // namespace jobc

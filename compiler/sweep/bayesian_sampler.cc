@@ -44,6 +44,7 @@ class BayesianSampler : public Sampler {
 
   // A result whose parameters are not this space's, or whose metric is not a number (a
   // diverged trial), teaches nothing and is left out.
+  bool learns_from_results() const override { return true; }
   void observe(const Parameters& parameters, double primary_metric) override {
     if (!std::isfinite(primary_metric)) return;
     std::optional<UnitPoint> point = space_.locate(parameters);

@@ -30,6 +30,9 @@ class Sampler {
     (void)parameters;
     (void)primary_metric;
   }
+  // Whether observe() changes what next() proposes: then only as many trials as can run at
+  // once are sampled ahead; the others may be sampled all at once (a Slurm job array).
+  virtual bool learns_from_results() const { return false; }
 };
 
 // The sampler the sweep asks for (random when it names none):

@@ -63,6 +63,18 @@ TEST_SUITE("sweep") {
     CHECK(bayesian_wins >= 7);
   }
 
+  TEST_CASE("only bayesian says it learns from results, so only it is sampled a batch at a time") {
+    for (const char* algorithm : {"grid", "random", "{type: random, rule: sobol}", "bayesian"}) {
+      CAPTURE(algorithm);
+      auto job = sweep_from_yaml(
+          "search_space:\n"
+          "  opt:\n    type: choice\n    values: [sgd, adam]\n",
+          std::string("sampling_algorithm: ") + algorithm + "\n");
+      auto sampler = sampler_for(job, Goal::Minimize, 3);
+      CHECK(sampler->learns_from_results() == (std::string(algorithm) == "bayesian"));
+    }
+  }
+
   TEST_CASE("bayesian learns which choice item is better") {
     auto job = sweep_from_yaml(
         "search_space:\n"

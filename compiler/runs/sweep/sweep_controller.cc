@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <list>
 #include <map>
 #include <ostream>
 #include <thread>
@@ -16,6 +17,7 @@
 #include "model/value_json.h"
 #include "runs/cancel.h"
 #include "runs/monitor.h"
+#include "runs/prepared_run.h"
 #include "runs/sweep/sweep_record.h"
 #include "runs/sweep/trial_spec.h"
 #include "runs/tracking/metrics_store.h"
@@ -36,6 +38,9 @@ struct ActiveTrial {
 
 // Trials whose submit fails this many times in a row stop the sweep: the backend is broken.
 constexpr int kMaxFailedStarts = 3;
+
+// The most trials one group (a Slurm job array) takes: Slurm's default MaxArraySize is 1001.
+constexpr long long kMaxGroupSize = 1000;
 
 std::string parameters_text(const sweep::Parameters& parameters) {
   std::string text;
@@ -82,6 +87,11 @@ class Controller {
     auto sampler = sweep::make_sampler(sweep_, plan_.goal, plan_.seed);
     if (!sampler) return end(RunStatus::Failed, sampler.error().message);
     sampler_ = std::move(*sampler);
+    // A backend that takes several runs as one job (Slurm: a job array) gets the trials in
+    // groups; the others one by one.
+    const BackendEntry* entry = find_backend(plan_.run.backend);
+    std::unique_ptr<Backend> backend = entry && entry->make ? entry->make() : nullptr;
+    in_groups_ = backend && backend->starts_groups();
     log(fmt::format("sweep: {} sampling, seed {}, at most {} trials, {} at once; objective: {} {}",
                     plan_.sampling, plan_.seed,
                     max_total_ > 0 ? std::to_string(max_total_) : "unlimited", max_concurrent_,
@@ -102,7 +112,7 @@ class Controller {
         stop_all("the sweep's limits.timeout was reached");
         break;
       }
-      if (!stopped_starting_) start_trials();
+      if (!stopped_starting_) in_groups_ ? start_group() : start_trials();
       refresh();
       apply_policy();
       if (changed_) save();
@@ -143,12 +153,83 @@ class Controller {
   }
 
   void start_trial(sweep::Parameters parameters) {
+    int index = static_cast<int>(record_.trials.size());
+    Result<RunRecord> started = submit_trial(parameters, index);
+    record_trial(std::move(parameters), index, started);
+  }
+
+  // The next trials, sampled together and started as one job (Backend::start_group). A
+  // sampler that learns from results samples only as many as can run now; the others sample
+  // every trial left (up to kMaxGroupSize), once the previous group has ended, and the
+  // backend keeps max_concurrent_trials of them running.
+  void start_group() {
+    long long free = max_concurrent_ - static_cast<long long>(active_.size());
+    bool learns = sampler_->learns_from_results();
+    if (free <= 0 || (!learns && !active_.empty())) return;
+    long long size = learns ? free : kMaxGroupSize;
+    if (max_total_ > 0) {
+      size = std::min(size, max_total_ - static_cast<long long>(record_.trials.size()));
+    }
+    std::vector<sweep::Parameters> group;
+    while (static_cast<long long>(group.size()) < size) {
+      std::optional<sweep::Parameters> next = sampler_->next();
+      if (!next) {
+        log("the search space has no more trials");
+        stopped_starting_ = true;
+        break;
+      }
+      group.push_back(std::move(*next));
+    }
+    if (max_total_ > 0 &&
+        static_cast<long long>(record_.trials.size() + group.size()) >= max_total_) {
+      stopped_starting_ = true;
+    }
+    if (group.empty()) return;
+    // The compiled trials outlive their preparation: a backend may refer to them until the
+    // group has started.
+    std::list<CompileResult> compiled;
+    std::vector<PreparedRun> prepared;
+    std::vector<size_t> members;  // each prepared run's place in `group`
+    std::vector<std::optional<Result<RunRecord>>> outcomes(group.size());
+    int first = static_cast<int>(record_.trials.size());
+    for (size_t i = 0; i < group.size(); ++i) {
+      Result<PreparedRun> run = prepare_trial(group[i], first + static_cast<int>(i), compiled);
+      if (!run) {
+        outcomes[i] = run.error();
+        continue;
+      }
+      prepared.push_back(std::move(*run));
+      members.push_back(i);
+    }
+    long long at_once =
+        static_cast<long long>(prepared.size()) > max_concurrent_ ? max_concurrent_ : 0;
+    std::vector<Result<Submission>> started = start_run_group(prepared, at_once, store_);
+    for (size_t k = 0; k < started.size(); ++k) {
+      Result<RunRecord> run = fail("");
+      if (started[k]) {
+        if (!started[k]->start_error.empty()) log("trial refused: " + started[k]->start_error);
+        run = started[k]->run;
+      } else {
+        run = started[k].error();
+      }
+      outcomes[members[k]] = std::move(run);
+    }
+    if (!prepared.empty()) {
+      log(fmt::format("trials {} to {} went to {} as one job, at most {} at once", first,
+                      first + static_cast<int>(group.size()) - 1, plan_.run.backend,
+                      at_once > 0 ? at_once : static_cast<long long>(prepared.size())));
+    }
+    for (size_t i = 0; i < group.size(); ++i) {
+      record_trial(std::move(group[i]), first + static_cast<int>(i), *outcomes[i]);
+    }
+  }
+
+  void record_trial(sweep::Parameters parameters, int index, const Result<RunRecord>& started) {
     TrialRecord trial;
-    trial.index = static_cast<int>(record_.trials.size());
+    trial.index = index;
     trial.parameters = model::to_json(parameters);
     trial.status = "Failed";
     changed_ = true;
-    Result<RunRecord> started = submit_trial(parameters, trial.index);
     if (!started) {
       log(fmt::format("trial {} could not start: {}", trial.index, started.error().message));
       record_.trials.push_back(std::move(trial));
@@ -185,24 +266,50 @@ class Controller {
     }
   }
 
-  Result<RunRecord> submit_trial(const sweep::Parameters& parameters, int index) {
+  // The trial's command job, compiled for the sweep's backend only.
+  Result<CompileResult> compile_trial(const sweep::Parameters& parameters) {
     const BackendEntry* backend = find_backend(plan_.run.backend);
     if (!backend) return fail("no backend " + plan_.run.backend);
     DiagnosticSink sink;
     CompileResult compiled =
         compile_for_backend(trial_spec(sweep_, parameters), *backend, CompileOptions{}, sink);
-    SourceManager sources;
     if (sink.has_errors()) return fail(first_error(sink));
+    return compiled;
+  }
+
+  SubmitOptions trial_options(int index) {
     SubmitOptions options;
     options.compute = plan_.compute;
     options.progress = &progress_;
     options.code_snapshot = plan_.code ? &*plan_.code : nullptr;
     options.parent_id = plan_.run.id;
     options.run_name = fmt::format("{}_{}", plan_.run.name, index);
-    Result<Submission> submitted = submit_job(compiled, options, store_, sources, sink);
+    return options;
+  }
+
+  Result<RunRecord> submit_trial(const sweep::Parameters& parameters, int index) {
+    Result<CompileResult> compiled = compile_trial(parameters);
+    if (!compiled) return compiled.error();
+    DiagnosticSink sink;
+    SourceManager sources;
+    Result<Submission> submitted =
+        submit_job(*compiled, trial_options(index), store_, sources, sink);
     if (!submitted) return fail(sink.has_errors() ? first_error(sink) : submitted.error().message);
     if (!submitted->start_error.empty()) log("trial refused: " + submitted->start_error);
     return submitted->run;
+  }
+
+  Result<PreparedRun> prepare_trial(const sweep::Parameters& parameters, int index,
+                                    std::list<CompileResult>& compiled) {
+    Result<CompileResult> trial = compile_trial(parameters);
+    if (!trial) return trial.error();
+    compiled.push_back(std::move(*trial));
+    DiagnosticSink sink;
+    SourceManager sources;
+    Result<PreparedRun> prepared =
+        prepare_run(compiled.back(), trial_options(index), store_, sources, sink);
+    if (!prepared) return fail(sink.has_errors() ? first_error(sink) : prepared.error().message);
+    return prepared;
   }
 
   static std::string first_error(const DiagnosticSink& sink) {
@@ -258,9 +365,18 @@ class Controller {
     bool check_monitors = Clock::now() - monitors_checked_ >= std::chrono::seconds(1);
     if (check_monitors) monitors_checked_ = Clock::now();
     bool monitor_lost = false;
+    // Every trial's record in one read: a group may hold hundreds of trials.
+    std::map<std::string, RunRecord> trials;
+    RunFilter children;
+    children.parent = plan_.run.id;
+    if (auto listed = store_.list(children)) {
+      for (RunRecord& run : *listed) trials.emplace(run.id, std::move(run));
+    }
     for (size_t i = 0; i < active_.size();) {
       TrialRecord& trial = record_.trials[active_[i].slot];
-      auto now = find_if_readable(store_, trial.run_id);
+      auto found = trials.find(trial.run_id);
+      std::optional<RunRecord> now;
+      if (found != trials.end()) now = found->second;
       if (now && std::string(status_name(now->status)) != trial.status) {
         trial.status = std::string(status_name(now->status));
         changed_ = true;
@@ -397,6 +513,7 @@ class Controller {
   long long max_concurrent_ = 1;
   long long timeout_s_ = 0;
   bool stopped_starting_ = false;
+  bool in_groups_ = false;  // the backend starts a group of trials as one job
   bool changed_ = false;
   int failed_starts_ = 0;
   std::string start_failure_;
