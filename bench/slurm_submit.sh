@@ -14,19 +14,11 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 jobc=${JOBC:-$repo/build/jobc}
 runs=${RUNS:-10}
 ticks=${TICKS:-20}
-cluster=${JOBC_SLURM_DIR:-/var/tmp/jobc-slurm}
 check=0
 [ "${1:-}" = "--check" ] && check=1
 
-if ! { exec 3<>/dev/tcp/127.0.0.1/6820; } 2>/dev/null || [ ! -s "$cluster/token" ]; then
-  echo "skipped: no Slurm cluster (start one with tests/infra/slurm_up.sh)"
-  exit 0
-fi
-exec 3>&-
-command -v sbatch >/dev/null || {
-  echo "skipped: no sbatch"
-  exit 0
-}
+. "$repo/bench/slurm_bench_common.sh"
+require_cluster
 
 work=$(mktemp -d /var/tmp/jobc-slurm-bench.XXXXXX)
 stage=""
@@ -39,15 +31,7 @@ trap cleanup EXIT
 export JOBC_HOME="$work/home"
 mkdir -p "$work/src" "$work/sbatch"
 echo "code" >"$work/src/README"
-cat >"$work/hpc.yml" <<EOF
-name: hpc
-type: slurm
-endpoint: http://127.0.0.1:6820
-partition: debug
-user: root
-staging_dir: $cluster/staging
-token_file: $cluster/token
-EOF
+write_compute "$work/hpc.yml"
 cat >"$work/job.yml" <<'EOF'
 name: jobc-bench
 command: "true"
@@ -56,7 +40,6 @@ compute: hpc.yml
 environment: {image: python:3.11-slim}
 EOF
 
-now_us() { echo "${EPOCHREALTIME/./}"; }
 stats() { # name, then values in ms: min/median/max
   python3 - "$@" <<'PY'
 import statistics, sys
@@ -65,7 +48,6 @@ print(f"{name:<34} n={len(values):<3} min {min(values):8.1f}  median {statistics
       f"  max {max(values):8.1f} ms")
 PY
 }
-median() { python3 -c 'import statistics,sys; print(statistics.median(float(v) for v in sys.argv[1:]))' "$@"; }
 
 # A staged copy of the job for sbatch: the first run, kept.
 id=$(JOBC_KEEP_STAGING=1 "$jobc" submit --detach "$work/job.yml" 2>/dev/null)
