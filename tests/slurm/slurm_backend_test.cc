@@ -878,6 +878,24 @@ TEST_SUITE("slurm_backend") {
     CHECK(log.find("Slurm job 500_1 is RUNNING on n1") != std::string::npos);
   }
 
+  TEST_CASE("a pending array task asks Slurm less often than a running job (backoff past 2 s)") {
+    Group group(2);
+    group.contexts[1].run.backend_job_id = "500_1";
+    auto fake = std::make_shared<FakeSlurm>();
+    int array_gets = 0;
+    fake->answer = [&](const HttpRequest& request) {
+      if (request.url.ends_with("/job/500_1")) return task_not_split_out("500_1");
+      ++array_gets;
+      return records({array_meta(500, "1")});
+    };
+    jobc::SlurmBackend monitor(fake);
+    REQUIRE(monitor.adopt(group.contexts[1]).ok());
+    // Queries at 0, 0.2, 0.6, 1.4 and 3.0 s, then 6.2 s; capped at 2 s, a sixth at 5.0 s.
+    CHECK_FALSE(monitor.poll(group.contexts[1], 6000));
+    CHECK(array_gets >= 4);
+    CHECK(array_gets <= 5);
+  }
+
   TEST_CASE("an array task canceled while pending vanishes from Slurm: the run is Canceled") {
     Group group(3);
     group.contexts[2].run.backend_job_id = "500_2";

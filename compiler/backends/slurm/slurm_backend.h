@@ -12,6 +12,11 @@
 //    The run is Queued (with Slurm's reason) until the job is RUNNING.
 //    slurmrestd or slurmctld unreachable: retried with backoff (up to 10 s apart) for up to
 //    5 minutes, then the run fails saying so.
+//  * start_group (the submitting jobc, a sweep's trials): one POST of a job array
+//    (slurm_array.h); run i is task i, "A_i". Its monitor adopts it: GET job/A_i once the task
+//    is split out of the array, else GET job/A, whose meta record says it is pending (queries
+//    then back off to 5 s: every pending task asks for the whole array). A pending task
+//    canceled leaves no record: the run ends Canceled.
 //  * stop: DELETE job/<id> (force: with signal KILL). collect: outputs/ and logs/ copied
 //    back into the run's folder, then the staging folder removed (JOBC_KEEP_STAGING=1 keeps
 //    it).
