@@ -80,6 +80,16 @@ std::string header(const HttpRequest& request, const std::string& name) {
 
 const char* kToken = "eyJhbGciOiJIUzI1NiJ9.secret-test-token.sig";
 
+// monitor.json's compute: the fake slurmrestd, the test's token, stages under `staging_dir`.
+json test_compute(const fs::path& staging_dir) {
+  return {{"type", "slurm"},
+          {"endpoint", "http://127.0.0.1:6820/"},
+          {"user", "alice"},
+          {"token_env", "JOBC_TEST_SLURM_JWT"},
+          {"staging_dir", staging_dir.string()},
+          {"api_version", "v0.0.38"}};
+}
+
 // A run context as prepare() leaves it: the payload in artifacts, a staging folder.
 struct Run {
   jobc::testing::TempDir dir;
@@ -97,12 +107,7 @@ struct Run {
     std::ofstream(context.artifacts_dir / "slurm/job.json") << json{
         {"job", {{"name", "x"}, {"current_working_directory", "/s/@JOBC_RUN_ID@/work"}}},
         {"script", "#!/bin/bash\ntrue\n"}}.dump();
-    context.compute = {{"type", "slurm"},
-                       {"endpoint", "http://127.0.0.1:6820/"},
-                       {"user", "alice"},
-                       {"token_env", "JOBC_TEST_SLURM_JWT"},
-                       {"staging_dir", (dir.path / "stage").string()},
-                       {"api_version", "v0.0.38"}};
+    context.compute = test_compute(dir.path / "stage");
     context.backend_state = {{"stage", (dir.path / "stage/exp_1_abcd").string()},
                              {"timeout_seconds", 30}};
   }
@@ -116,6 +121,97 @@ std::optional<jobc::JobExit> wait_exit(jobc::Backend& backend, jobc::RunContext&
     if (auto exit = backend.poll(context, 100)) return exit;
   }
   return std::nullopt;
+}
+
+// Runs prepared for one job array, as a sweep's trials: each its own folder, payload and
+// tracking token, the same compute.
+struct Group {
+  jobc::testing::TempDir dir;
+  std::vector<jobc::RunContext> contexts;
+  explicit Group(size_t count) {
+    setenv("JOBC_TEST_SLURM_JWT", kToken, 1);
+    contexts.resize(count);
+    for (size_t i = 0; i < count; ++i) {
+      jobc::RunContext& context = contexts[i];
+      std::string id = "trial_" + std::to_string(i);
+      context.run.id = id;
+      context.run.parent_id = "sweep_1";
+      context.run_dir = dir.path / "runs" / id;
+      context.work_dir = context.run_dir / "work";
+      context.artifacts_dir = context.run_dir / "artifacts";
+      context.log_file = context.run_dir / "std_log.txt";
+      fs::create_directories(context.work_dir);
+      fs::create_directories(context.artifacts_dir / "slurm");
+      fs::create_directories(stage(i) / "work/outputs");
+      std::string staged = (dir.path / "stage/@JOBC_RUN_ID@").string();
+      std::ofstream(context.artifacts_dir / "slurm/job.json") << json{
+          {"job",
+           {{"name", "train"},
+            {"partition", "debug"},
+            {"current_working_directory", staged + "/work"},
+            {"standard_output", staged + "/std_log.txt"},
+            {"environment",
+             {{"PATH", "/usr/bin:/bin"},
+              {"JOBC_RUN_ID", "@JOBC_RUN_ID@"},
+              {"JOBC_STAGE_DIR", staged}}}}},
+          {"script", "#!/bin/bash\ntrue\n"}}.dump();
+      context.tracking_environment = {
+          {"MLFLOW_TRACKING_URI", "http://10.0.0.1:400" + std::to_string(i)},
+          {"MLFLOW_TRACKING_TOKEN", tracking_token(i)}};
+      context.compute = test_compute(dir.path / "stage");
+      context.backend_state = {{"stage", stage(i).string()}, {"timeout_seconds", 0}};
+    }
+  }
+  static std::string tracking_token(size_t i) {
+    return "mlflow-secret-" + std::to_string(i) + "-x";
+  }
+  fs::path stage(size_t i) const { return dir.path / "stage" / ("trial_" + std::to_string(i)); }
+  std::vector<jobc::RunContext*> pointers() {
+    std::vector<jobc::RunContext*> out;
+    for (auto& context : contexts) out.push_back(&context);
+    return out;
+  }
+  // Whether any file under the runs' folders and stages holds `text`.
+  bool any_file_holds(const std::string& text) const {
+    for (const auto& entry : fs::recursive_directory_iterator(dir.path)) {
+      if (entry.is_regular_file() &&
+          jobc::testing::slurp(entry.path()).find(text) != std::string::npos) {
+        return true;
+      }
+    }
+    return false;
+  }
+};
+
+HttpResult submitted_as(long long id) {
+  return json_answer(200, {{"job_id", id}, {"errors", json::array()}});
+}
+
+// slurmrestd's answer to GET job/A_T while task T is still pending inside its array.
+HttpResult task_not_split_out(const std::string& task) {
+  return json_answer(400, {{"errors",
+                            {{{"description", "Unable to find JobId=" + task},
+                              {"error_number", 9002},
+                              {"error",
+                               "Jobs description entry not found, empty or not "
+                               "dictionary or list"}}}}});
+}
+
+json array_meta(long long array, const std::string& pending) {
+  return {{"job_id", array},          {"array_job_id", array},
+          {"array_task_id", nullptr}, {"array_task_string", pending},
+          {"job_state", "PENDING"},   {"state_reason", "JobArrayTaskLimit"}};
+}
+
+json array_task(long long id, long long array, long long task, const std::string& state) {
+  return {{"job_id", id},           {"array_job_id", array},
+          {"array_task_id", task},  {"array_task_string", ""},
+          {"job_state", state},     {"exit_code", 0},
+          {"state_reason", "None"}, {"nodes", "n1"}};
+}
+
+HttpResult records(std::vector<json> jobs) {
+  return json_answer(200, {{"jobs", jobs}, {"errors", json::array()}});
 }
 
 }  // namespace
@@ -226,7 +322,7 @@ TEST_SUITE("slurm_backend") {
                                   {"description", "Unable to find JobId=9"},
                                   {"error_number", 2017}}}}});
     };
-    error = failure_of(client.job(9));
+    error = failure_of(client.job({9, std::nullopt}));
     CHECK(error.job_gone);
 
     fake->answer = [](const HttpRequest&) {
@@ -641,5 +737,239 @@ TEST_SUITE("slurm_backend") {
     compute.settings.members.push_back({"token_file", text("/t")});
     CHECK(slurm->credential_variables(compute).empty());
     CHECK(jobc::slurm::SlurmCompute::from(compute).to_json()["token_file"] == "/t");
+  }
+}
+
+TEST_SUITE("slurm_backend") {
+  TEST_CASE("a run's Slurm job is a job id, or Slurm's A_T for a task of a job array") {
+    using jobc::slurm::JobRef;
+    auto plain = JobRef::parse("471");
+    REQUIRE(plain);
+    CHECK(plain->job == 471);
+    CHECK_FALSE(plain->task);
+    CHECK(plain->text() == "471");
+    auto task = JobRef::parse("471_3");
+    REQUIRE(task);
+    CHECK(task->job == 471);
+    CHECK(task->task == 3);
+    CHECK(task->text() == "471_3");
+    for (const char* bad : {"", "x", "0", "-4", "471_", "_3", "471_x", "471_3_1", "471 "}) {
+      CHECK_MESSAGE(!JobRef::parse(bad), bad);
+    }
+  }
+
+  TEST_CASE("a group of runs goes to Slurm as one job array: one POST, run i is task A_i") {
+    Group group(3);
+    auto fake = std::make_shared<FakeSlurm>();
+    fake->answer = [&](const HttpRequest& request) {
+      if (request.method == "POST") return submitted_as(500);
+      return records({array_task(501, 500, 1, "COMPLETED")});
+    };
+    jobc::SlurmBackend submitter(fake);
+    CHECK(submitter.starts_groups());
+    {
+      jobc::Status status = submitter.start_group(group.pointers(), 2);
+      REQUIRE_MESSAGE(status.ok(), status.error().message);
+    }
+    REQUIRE(fake->requests.size() == 1);
+    CHECK(fake->requests[0].url == "http://127.0.0.1:6820/slurm/v0.0.38/job/submit");
+    json body = json::parse(fake->requests[0].body);
+    CHECK(body["job"]["array"] == "0-2%2");
+    CHECK(body["job"]["name"] == "sweep_1");
+    CHECK(body["job"]["current_working_directory"] == (group.dir.path / "stage").string());
+    json environment = body["job"]["environment"];
+    CHECK(environment["JOBC_TASK2_JOBC_RUN_ID"] == "trial_2");
+    CHECK(environment["JOBC_TASK0_MLFLOW_TRACKING_TOKEN"] == Group::tracking_token(0));
+    CHECK(environment["JOBC_TASK1_MLFLOW_TRACKING_URI"] == "http://10.0.0.1:4001");
+    for (size_t i = 0; i < 3; ++i) {
+      const jobc::RunContext& context = group.contexts[i];
+      CHECK(context.run.backend_job_id == "500_" + std::to_string(i));
+      CHECK(context.backend_state["array_job"] == 500);
+      CHECK(context.backend_state["array_task"] == i);
+      CHECK(context.backend_state["stage"] == group.stage(i).string());
+      CHECK(jobc::testing::slurp(context.log_file) ==
+            "[jobc] Slurm job 500_" + std::to_string(i) + " submitted to partition debug (task " +
+                std::to_string(i) +
+                " of job array 500, at most 2 at once) through slurmrestd v0.0.38 "
+                "(http://127.0.0.1:6820/)\n");
+    }
+    for (size_t i = 0; i < 3; ++i) CHECK_FALSE(group.any_file_holds(Group::tracking_token(i)));
+    CHECK_FALSE(group.any_file_holds(kToken));
+
+    // Each run's monitor adopts its task and follows it alone.
+    jobc::SlurmBackend monitor(fake);
+    {
+      jobc::Status status = monitor.adopt(group.contexts[1]);
+      REQUIRE_MESSAGE(status.ok(), status.error().message);
+    }
+    CHECK(monitor.phase() ==
+          jobc::JobPhase{jobc::RunStatus::Queued, "Slurm job 500_1 is submitted"});
+    auto exit = wait_exit(monitor, group.contexts[1], 5);
+    REQUIRE(exit);
+    CHECK(exit->code == 0);
+    CHECK(fake->requests.size() == 2);
+    CHECK(fake->requests[1].url == "http://127.0.0.1:6820/slurm/v0.0.38/job/500_1");
+  }
+
+  TEST_CASE(
+      "a job array Slurm refuses, or runs that cannot share one, start none and leave no stage") {
+    Group group(2);
+    auto fake = std::make_shared<FakeSlurm>();
+    fake->answer = [&](const HttpRequest&) {
+      return json_answer(
+          500,
+          {{"errors", {{{"error", "Invalid partition name specified"}, {"error_number", 2000}}}}});
+    };
+    std::string error;
+    SUBCASE("refused") {
+      jobc::Status status = jobc::SlurmBackend(fake).start_group(group.pointers(), 0);
+      REQUIRE_FALSE(status.ok());
+      error = status.error().message;
+      CHECK(error.find("Invalid partition name specified") != std::string::npos);
+      CHECK(fake->requests.size() == 1);  // a definite refusal is not retried
+    }
+    SUBCASE("on two computes") {
+      group.contexts[1].compute["user"] = "bob";
+      jobc::Status status = jobc::SlurmBackend(fake).start_group(group.pointers(), 0);
+      REQUIRE_FALSE(status.ok());
+      CHECK(status.error().message ==
+            "the runs are on different Slurm computes (their user differ): they cannot go as "
+            "one job array");
+      CHECK(fake->requests.empty());
+    }
+    for (size_t i = 0; i < 2; ++i) {
+      CHECK_FALSE(fs::exists(group.stage(i)));
+      CHECK(group.contexts[i].run.backend_job_id.empty());
+    }
+  }
+
+  TEST_CASE(
+      "an array task pending in its array is Queued with Slurm's reason, then runs and ends") {
+    Group group(3);
+    group.contexts[1].run.backend_job_id = "500_1";
+    auto fake = std::make_shared<FakeSlurm>();
+    int polls = 0;
+    fake->answer = [&](const HttpRequest& request) {
+      bool own = request.url.ends_with("/job/500_1");
+      ++polls;
+      if (polls <= 4) {  // pending: the task's own GET fails, the array's names it
+        return own ? task_not_split_out("500_1") : records({array_meta(500, "1-2%1")});
+      }
+      if (polls <= 6) return records({array_task(502, 500, 1, "RUNNING")});
+      return records({array_task(502, 500, 1, "COMPLETED")});
+    };
+    jobc::SlurmBackend monitor(fake);
+    REQUIRE(monitor.adopt(group.contexts[1]).ok());
+    std::vector<jobc::JobPhase> phases = {monitor.phase()};
+    std::optional<jobc::JobExit> exit;
+    for (int i = 0; i < 200 && !exit; ++i) {
+      exit = monitor.poll(group.contexts[1], 100);
+      if (!exit && monitor.phase() != phases.back()) phases.push_back(monitor.phase());
+    }
+    REQUIRE(exit);
+    CHECK(exit->code == 0);
+    CHECK_FALSE(exit->canceled);
+    REQUIRE(phases.size() == 3);
+    CHECK(phases[1] == jobc::JobPhase{jobc::RunStatus::Queued,
+                                      "Slurm job 500_1 is PENDING (JobArrayTaskLimit)"});
+    CHECK(phases[2].status == jobc::RunStatus::Running);
+    std::string log = jobc::testing::slurp(group.contexts[1].log_file);
+    CHECK(log.find("Slurm job 500_1 is PENDING (JobArrayTaskLimit)") != std::string::npos);
+    CHECK(log.find("Slurm job 500_1 is RUNNING on n1") != std::string::npos);
+  }
+
+  TEST_CASE("a pending array task asks Slurm less often than a running job (backoff past 2 s)") {
+    Group group(2);
+    group.contexts[1].run.backend_job_id = "500_1";
+    auto fake = std::make_shared<FakeSlurm>();
+    int array_gets = 0;
+    fake->answer = [&](const HttpRequest& request) {
+      if (request.url.ends_with("/job/500_1")) return task_not_split_out("500_1");
+      ++array_gets;
+      return records({array_meta(500, "1")});
+    };
+    jobc::SlurmBackend monitor(fake);
+    REQUIRE(monitor.adopt(group.contexts[1]).ok());
+    // Queries at 0, 0.2, 0.6, 1.4 and 3.0 s, then 6.2 s; capped at 2 s, a sixth at 5.0 s.
+    CHECK_FALSE(monitor.poll(group.contexts[1], 6000));
+    CHECK(array_gets >= 4);
+    CHECK(array_gets <= 5);
+  }
+
+  TEST_CASE("an array task canceled while pending vanishes from Slurm: the run is Canceled") {
+    Group group(3);
+    group.contexts[2].run.backend_job_id = "500_2";
+    auto fake = std::make_shared<FakeSlurm>();
+    int gets = 0;
+    fake->answer = [&](const HttpRequest& request) {
+      if (request.url.ends_with("/job/500_2")) return task_not_split_out("500_2");
+      ++gets;  // the array's records: task 2 pending, then gone (scancel 500_2)
+      return records(
+          {array_meta(500, gets <= 1 ? "1-2%1" : "1"), array_task(501, 500, 0, "RUNNING")});
+    };
+    jobc::SlurmBackend monitor(fake);
+    REQUIRE(monitor.adopt(group.contexts[2]).ok());
+    auto exit = wait_exit(monitor, group.contexts[2], 10);
+    REQUIRE(exit);
+    CHECK(exit->canceled);
+    CHECK(exit->reason == "Slurm array task 500_2 was canceled before it started");
+  }
+
+  TEST_CASE("an array task Slurm no longer knows, never seen pending, ends as unknown") {
+    Group group(3);
+    group.contexts[0].run.backend_job_id = "500_0";
+    auto fake = std::make_shared<FakeSlurm>();
+    fake->answer = [&](const HttpRequest& request) {
+      if (request.url.ends_with("/job/500_0")) return task_not_split_out("500_0");
+      return json_answer(500, {{"errors",
+                                {{{"error", "Invalid job id specified"},
+                                  {"description", "Unable to find JobId=500"},
+                                  {"error_number", 2017}}}}});
+    };
+    jobc::SlurmBackend monitor(fake);
+    REQUIRE(monitor.adopt(group.contexts[0]).ok());
+    auto exit = wait_exit(monitor, group.contexts[0], 20);
+    REQUIRE(exit);
+    CHECK_FALSE(exit->canceled);
+    CHECK(exit->reason.find("Slurm no longer knows job 500_0") == 0);
+    CHECK(fake->requests.size() == 6);  // three times asked, each the task then the array
+  }
+
+  TEST_CASE("stopping an array task cancels A_T alone; a stopped pending task ends Canceled") {
+    Group group(2);
+    group.contexts[1].run.backend_job_id = "500_1";
+    auto fake = std::make_shared<FakeSlurm>();
+    bool canceled = false;
+    fake->answer = [&](const HttpRequest& request) {
+      if (request.method == "DELETE") {
+        canceled = true;
+        return json_answer(200, {{"errors", json::array()}});
+      }
+      if (request.url.ends_with("/job/500_1")) return task_not_split_out("500_1");
+      return records({array_task(501, 500, 0, "RUNNING")});  // task 1 gone once canceled
+    };
+    jobc::SlurmBackend monitor(fake);
+    REQUIRE(monitor.adopt(group.contexts[1]).ok());
+    monitor.stop(group.contexts[1], false);
+    monitor.stop(group.contexts[1], true);
+    REQUIRE(fake->requests.size() == 2);
+    CHECK(fake->requests[0].method == "DELETE");
+    CHECK(fake->requests[0].url == "http://127.0.0.1:6820/slurm/v0.0.38/job/500_1");
+    CHECK(fake->requests[1].url == "http://127.0.0.1:6820/slurm/v0.0.38/job/500_1?signal=KILL");
+    auto exit = wait_exit(monitor, group.contexts[1], 5);
+    REQUIRE(exit);
+    CHECK(exit->canceled);
+    CHECK(exit->reason == "Slurm array task 500_1 was canceled before it started");
+
+    // From another process, its monitor gone: asked about (pending: no record), canceled.
+    fake->requests.clear();
+    {
+      jobc::Status status = jobc::SlurmBackend(fake).stop_orphaned(group.contexts[1]);
+      CHECK_MESSAGE(status.ok(), status.error().message);
+    }
+    REQUIRE(fake->requests.size() == 2);
+    CHECK(fake->requests[0].url == "http://127.0.0.1:6820/slurm/v0.0.38/job/500_1");
+    CHECK(fake->requests[1].method == "DELETE");
+    CHECK(fake->requests[1].url == "http://127.0.0.1:6820/slurm/v0.0.38/job/500_1");
   }
 }

@@ -28,17 +28,9 @@ void append_log(const RunContext& context, const std::string& line) {
   append_run_note(context.log_file, line);
 }
 
-// The Slurm job id the run records (backend_job_id), if it holds one.
-std::optional<long long> recorded_job_id(const RunContext& context) {
-  const std::string& job = context.run.backend_job_id;
-  char* end = nullptr;
-  long long id = std::strtoll(job.c_str(), &end, 10);
-  if (job.empty() || *end != '\0' || id <= 0) return std::nullopt;
-  return id;
-}
-
-fs::path stage_of(const RunContext& context) {
-  return context.backend_state.value("stage", std::string());
+// The Slurm job the run records (backend_job_id: "471", or an array task "471_3"), if any.
+std::optional<slurm::JobRef> recorded_job(const RunContext& context) {
+  return slurm::JobRef::parse(context.run.backend_job_id);
 }
 
 // The compiled slurm/job.json with the run's id in place of the placeholder. Fails when the
@@ -114,31 +106,55 @@ Status SlurmBackend::prepare(SubmitContext& submit) {
   return {};
 }
 
-slurm::SlurmResult<long long> SlurmBackend::submit_once(RunContext& context) {
+fs::path SlurmBackend::stage_of(const RunContext& context) {
+  return context.backend_state.value("stage", std::string());
+}
+
+Result<json> SlurmBackend::submit_payload(const RunContext& context) {
   fs::path file = context.artifacts_dir / "slurm" / "job.json";
   std::ifstream in(file);
   json payload = json::parse(in, nullptr, false);
-  if (!payload.is_object()) {
-    slurm::SlurmError failure;
-    failure.message = "cannot read the job-submit payload " + file.string();
-    return failure;
-  }
+  if (!payload.is_object()) return fail("cannot read the job-submit payload " + file.string());
   payload = slurm_payload_for_run(std::move(payload), context.run.id);
+  // Only in the request: MLflow's token is a secret, never written to a file.
   for (const auto& [name, value] : context.tracking_environment) {
     payload["job"]["environment"][name] = value;
   }
+  return payload;
+}
+
+slurm::SlurmResult<long long> SlurmBackend::submit_once(RunContext& context) {
+  auto payload = submit_payload(context);
+  if (!payload) {
+    slurm::SlurmError failure;
+    failure.message = payload.error().message;
+    return failure;
+  }
   slurm::SlurmClient& api = client(context);
-  slurm::SlurmResult<long long> id = api.submit(payload);
+  slurm::SlurmResult<long long> id = api.submit(*payload);
   if (!id) return id;
-  job_id_ = *id;
-  context.run.backend_job_id = std::to_string(job_id_);
-  phase_.reason = fmt::format("Slurm job {} is submitted", job_id_);
-  std::string partition = payload["job"].value("partition", "");
-  append_log(context, fmt::format("Slurm job {} submitted{} through slurmrestd {} ({})", job_id_,
+  job_ = {*id, std::nullopt};
+  context.run.backend_job_id = job_.text();
+  phase_.reason = fmt::format("Slurm job {} is submitted", job_.text());
+  std::string partition = (*payload)["job"].value("partition", "");
+  append_log(context, fmt::format("Slurm job {} submitted{} through slurmrestd {} ({})", *id,
                                   partition.empty() ? "" : " to partition " + partition,
                                   api.version(), context.compute.value("endpoint", "")));
   next_query_ = Clock::now() + interval_;
   return id;
+}
+
+slurm::SlurmResult<long long> SlurmBackend::submit_while_unreachable(
+    const std::function<slurm::SlurmResult<long long>()>& submit) {
+  // slurmrestd or slurmctld restarting: try again for a minute (nothing was submitted).
+  auto deadline = Clock::now() + std::chrono::minutes(1);
+  milliseconds pause(250);
+  for (;;) {
+    auto submitted = submit();
+    if (submitted || !submitted.error().unreachable || Clock::now() >= deadline) return submitted;
+    std::this_thread::sleep_for(pause);
+    pause = std::min(pause * 2, milliseconds(5000));
+  }
 }
 
 std::string SlurmBackend::tracking_listen_host(const RunContext& context) const {
@@ -157,20 +173,11 @@ std::string SlurmBackend::artifact_uri(const RunContext& context) const {
 }
 
 Status SlurmBackend::start(RunContext& context) {
-  // slurmrestd or slurmctld restarting: try again for a minute (nothing was submitted).
-  auto deadline = Clock::now() + std::chrono::minutes(1);
-  milliseconds pause(250);
-  for (;;) {
-    auto submitted = submit_once(context);
-    if (submitted) break;
-    const slurm::SlurmError& failure = submitted.error();
-    if (!failure.unreachable || Clock::now() >= deadline) {
-      std::error_code ec;
-      fs::remove_all(stage_of(context), ec);
-      return fail(failure.message);
-    }
-    std::this_thread::sleep_for(pause);
-    pause = std::min(pause * 2, milliseconds(5000));
+  auto submitted = submit_while_unreachable([&] { return submit_once(context); });
+  if (!submitted) {
+    std::error_code ec;
+    fs::remove_all(stage_of(context), ec);
+    return fail(submitted.error().message);
   }
   return {};
 }
@@ -186,10 +193,10 @@ Backend::QuickStartResult SlurmBackend::start_from_submitter(RunContext& context
 }
 
 Status SlurmBackend::adopt(RunContext& context) {
-  auto id = recorded_job_id(context);
-  if (!id) return fail("no Slurm job id recorded for the run");
-  job_id_ = *id;
-  phase_.reason = fmt::format("Slurm job {} is submitted", job_id_);
+  auto job = recorded_job(context);
+  if (!job) return fail("no Slurm job id recorded for the run");
+  job_ = *job;
+  phase_.reason = fmt::format("Slurm job {} is submitted", job_.text());
   next_query_ = Clock::now();
   return {};
 }
@@ -201,8 +208,14 @@ void SlurmBackend::copy_output(RunContext& context) {
 }
 
 std::optional<JobExit> SlurmBackend::query(RunContext& context) {
-  auto job = client(context).job(job_id_);
+  auto job = job_.task ? task_record(context) : client(context).job(job_);
   auto now = Clock::now();
+  if (!job && job.error().job_gone && job_.task && (seen_pending_ || stop_asked_)) {
+    // A task canceled while pending leaves no record at all, not even a CANCELLED one.
+    ended_ = true;
+    return JobExit{
+        0, 0, fmt::format("Slurm array task {} was canceled before it started", job_.text()), true};
+  }
   if (job) {
     if (failing_since_) append_log(context, "Slurm answers again");
     failing_since_.reset();
@@ -216,12 +229,14 @@ std::optional<JobExit> SlurmBackend::query(RunContext& context) {
       if (!view.exit) {
         std::string where = view.running ? job->value("nodes", "") : "";
         std::string why = job->value("state_reason", "None");
-        append_log(context, fmt::format("Slurm job {} is {}{}{}", job_id_, view.state,
+        append_log(context, fmt::format("Slurm job {} is {}{}{}", job_.text(), view.state,
                                         where.empty() ? "" : " on " + where,
                                         why == "None" || view.running ? "" : " (" + why + ")"));
       }
     } else {
-      interval_ = std::min(interval_ * 2, milliseconds(2000));
+      // A pending array task asks about the whole array: less often, not to load slurmrestd.
+      bool pending_task = job_.task && view.phase.status == RunStatus::Queued;
+      interval_ = std::min(interval_ * 2, milliseconds(pending_task ? 5000 : 2000));
     }
     phase_ = view.phase;
     if (view.exit) {
@@ -237,7 +252,7 @@ std::optional<JobExit> SlurmBackend::query(RunContext& context) {
     return JobExit{255, 0,
                    fmt::format("Slurm no longer knows job {} (its record was purged after it "
                                "ended); its exit is unknown",
-                               job_id_)};
+                               job_.text())};
   }
   if (!failing_since_) {
     failing_since_ = now;
@@ -248,7 +263,7 @@ std::optional<JobExit> SlurmBackend::query(RunContext& context) {
         fmt::format("lost contact with Slurm for {} s ({}); Slurm job {} may still be running "
                     "(scancel {})",
                     std::chrono::duration_cast<std::chrono::seconds>(outage_limit_).count(),
-                    error.message, job_id_, job_id_)};
+                    error.message, job_.text(), job_.text())};
   }
   next_query_ = now + retry_interval_;
   retry_interval_ = std::min(retry_interval_ * 2, milliseconds(10000));
@@ -276,19 +291,20 @@ std::optional<JobExit> SlurmBackend::poll(RunContext& context, int wait_ms) {
 }
 
 void SlurmBackend::stop(RunContext& context, bool force) {
-  if (job_id_ == 0) return;
+  if (job_.job == 0) return;
+  stop_asked_ = true;
   slurm::SlurmClient& api = client(context);
   auto deadline = Clock::now() + std::chrono::seconds(20);
   milliseconds pause(250);
   for (;;) {
-    auto canceled = api.cancel(job_id_, force ? "KILL" : "");
+    auto canceled = api.cancel(job_, force ? "KILL" : "");
     if (canceled) break;
     const slurm::SlurmError& error = canceled.error();
     bool retry = error.unreachable || error.status == 0 || error.status >= 500;
     if (error.job_gone || !retry || Clock::now() >= deadline) {
       append_log(context,
                  fmt::format("could not cancel Slurm job {}: {}; cancel it with scancel {}",
-                             job_id_, error.message, job_id_));
+                             job_.text(), error.message, job_.text()));
       return;
     }
     std::this_thread::sleep_for(pause);
@@ -315,7 +331,7 @@ void SlurmBackend::collect(RunContext& context) {
 
 Status SlurmBackend::stop_orphaned(RunContext& context) {
   if (context.run.backend_job_id.empty()) return {};  // never submitted
-  auto id = recorded_job_id(context);
+  auto id = recorded_job(context);
   if (!id || !context.compute.contains("endpoint")) {
     return fail("no Slurm job recorded for the run in " + context.run_dir.string());
   }
@@ -334,8 +350,8 @@ Status SlurmBackend::stop_orphaned(RunContext& context) {
   }
   auto canceled = api.cancel(*id, "");
   if (canceled || canceled.error().job_gone) return {};  // canceled, or ended already
-  return fail(fmt::format("could not cancel Slurm job {}: {}; cancel it with scancel {}", *id,
-                          canceled.error().message, *id));
+  return fail(fmt::format("could not cancel Slurm job {}: {}; cancel it with scancel {}",
+                          id->text(), canceled.error().message, id->text()));
 }
 
 std::optional<JobExit> SlurmBackend::orphaned_exit(RunContext& /*context*/) {

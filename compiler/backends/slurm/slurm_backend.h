@@ -12,6 +12,11 @@
 //    The run is Queued (with Slurm's reason) until the job is RUNNING.
 //    slurmrestd or slurmctld unreachable: retried with backoff (up to 10 s apart) for up to
 //    5 minutes, then the run fails saying so.
+//  * start_group (the submitting jobc, a sweep's trials): one POST of a job array
+//    (slurm_array.h); run i is task i, "A_i". Its monitor adopts it: GET job/A_i once the task
+//    is split out of the array, else GET job/A, whose meta record says it is pending (queries
+//    then back off to 5 s: every pending task asks for the whole array). A pending task
+//    canceled leaves no record: the run ends Canceled.
 //  * stop: DELETE job/<id> (force: with signal KILL). collect: outputs/ and logs/ copied
 //    back into the run's folder, then the staging folder removed (JOBC_KEEP_STAGING=1 keeps
 //    it).
@@ -20,6 +25,8 @@
 #pragma once
 
 #include <chrono>
+#include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -39,6 +46,13 @@ class SlurmBackend : public Backend {
   // One POST to slurmrestd; Deferred when it cannot be reached (the monitor retries).
   QuickStartResult start_from_submitter(RunContext& context) override;
   bool starts_from_submitter() const override { return true; }
+  // A sweep's trials as one job array (slurm_array.h): one POST; run i becomes task i, its
+  // backend_job_id "A_i" (Slurm's notation: scancel A_i) and backend_state array_job and
+  // array_task. All runs must be on the same compute and differ only in their paths and
+  // environment. An error (a refusal, runs that cannot share an array, slurmrestd unreachable
+  // for a minute) removes every run's stage: none was started.
+  bool starts_groups() const override { return true; }
+  Status start_group(const std::vector<RunContext*>& runs, long long max_running) override;
   // MLflow tracking: the nodes reach the endpoint on this machine's address toward the
   // cluster (its route to slurmrestd), and see the run's outputs/ in the stage.
   bool reaches_tracking() const override { return true; }
@@ -64,12 +78,21 @@ class SlurmBackend : public Backend {
   slurm::SlurmClient& client(const RunContext& context);
   std::optional<JobExit> query(RunContext& context);
   void copy_output(RunContext& context);
+  static std::filesystem::path stage_of(const RunContext& context);
+  // The run's job-submit payload: its slurm/job.json for the run, with its tracking variables.
+  static Result<nlohmann::json> submit_payload(const RunContext& context);
   // One submit attempt; on success records the job's id, phase and log line.
   slurm::SlurmResult<long long> submit_once(RunContext& context);
+  // `submit` again while slurmrestd is unreachable, for up to a minute.
+  slurm::SlurmResult<long long> submit_while_unreachable(
+      const std::function<slurm::SlurmResult<long long>()>& submit);
+  // An array task's record: its own once split out of the array, else what the array's meta
+  // record says of it (pending); job_gone when Slurm has neither.
+  slurm::SlurmResult<nlohmann::json> task_record(const RunContext& context);
 
   std::shared_ptr<HttpTransport> transport_;
   std::unique_ptr<slurm::SlurmClient> client_;
-  long long job_id_ = 0;
+  slurm::JobRef job_;  // job 0: none yet
   uint64_t log_offset_ = 0;
   std::string last_state_;
   Clock::time_point next_query_{};
@@ -78,7 +101,9 @@ class SlurmBackend : public Backend {
   std::chrono::milliseconds outage_limit_{std::chrono::minutes(5)};
   std::optional<Clock::time_point> failing_since_;
   int gone_answers_ = 0;
-  bool ended_ = false;  // Slurm reported the job ended
+  bool ended_ = false;         // Slurm reported the job ended
+  bool seen_pending_ = false;  // an array task last seen pending in its array's meta record
+  bool stop_asked_ = false;
   std::optional<JobExit> orphan_exit_;
   JobPhase phase_{RunStatus::Queued, "submitting the job to Slurm"};
 };

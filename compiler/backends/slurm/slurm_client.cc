@@ -8,6 +8,7 @@
 #include <set>
 #include <sstream>
 
+#include "backends/slurm/slurm_array.h"
 #include "backends/slurm/slurm_job.h"
 #include "support/text.h"
 
@@ -205,22 +206,47 @@ SlurmResult<long long> SlurmClient::submit(const json& payload) {
   return (*answer)["job_id"].get<long long>();
 }
 
-SlurmResult<json> SlurmClient::job(long long id) {
-  auto answer = call("GET", fmt::format("/slurm/{}/job/{}", version_, id), "");
+std::string JobRef::text() const {
+  return task ? fmt::format("{}_{}", job, *task) : std::to_string(job);
+}
+
+std::optional<JobRef> JobRef::parse(const std::string& text) {
+  static const std::regex form(R"(^([1-9][0-9]{0,17})(?:_([0-9]{1,9}))?$)");
+  std::smatch match;
+  if (!std::regex_match(text, match, form)) return std::nullopt;
+  JobRef ref;
+  ref.job = std::stoll(match[1].str());
+  if (match[2].matched) ref.task = std::stoll(match[2].str());
+  return ref;
+}
+
+SlurmResult<json> SlurmClient::job(const JobRef& ref) {
+  auto answer = call("GET", fmt::format("/slurm/{}/job/{}", version_, ref.text()), "");
   if (!answer) return answer.error();
-  if (answer->contains("jobs") && (*answer)["jobs"].is_array()) {
-    for (const json& job : (*answer)["jobs"]) {
-      if (job.is_object() && job.value("job_id", -1LL) == id) return job;
+  json records = answer->contains("jobs") ? (*answer)["jobs"] : json::array();
+  if (ref.task) {
+    ArrayTaskLookup task = find_array_task(records, ref.job, *ref.task);
+    if (task.found == ArrayTaskLookup::Found::Record) return task.record;
+  } else if (records.is_array()) {
+    for (const json& job : records) {
+      if (job.is_object() && job.value("job_id", -1LL) == ref.job) return job;
     }
   }
   SlurmError error;
-  error.message = fmt::format("slurmrestd has no record of job {}", id);
+  error.message = fmt::format("slurmrestd has no record of job {}", ref.text());
   error.job_gone = true;
   return error;
 }
 
-SlurmResult<void> SlurmClient::cancel(long long id, const std::string& signal) {
-  std::string path = fmt::format("/slurm/{}/job/{}", version_, id);
+SlurmResult<json> SlurmClient::job_records(long long id) {
+  auto answer = call("GET", fmt::format("/slurm/{}/job/{}", version_, id), "");
+  if (!answer) return answer.error();
+  if (answer->contains("jobs") && (*answer)["jobs"].is_array()) return (*answer)["jobs"];
+  return json::array();
+}
+
+SlurmResult<void> SlurmClient::cancel(const JobRef& ref, const std::string& signal) {
+  std::string path = fmt::format("/slurm/{}/job/{}", version_, ref.text());
   if (!signal.empty()) path += "?signal=" + url_encode(signal);
   auto answer = call("DELETE", path, "");
   if (answer) return {};

@@ -40,6 +40,16 @@ std::string token_variable(const nlohmann::json& compute);
 // jobc's payload is written for when offered; an error naming the versions offered otherwise.
 Result<std::string> choose_api_version(const nlohmann::json& openapi);
 
+// What jobc asks Slurm about: a job ("471"), or one task of a job array ("471_3", Slurm's own
+// notation, which scancel takes too).
+struct JobRef {
+  long long job = 0;
+  std::optional<long long> task;  // set: task `task` of job array `job`
+  std::string text() const;
+  // From a run's backend_job_id; nullopt when it is neither form.
+  static std::optional<JobRef> parse(const std::string& text);
+};
+
 class SlurmClient {
  public:
   // `endpoint`: the base URL (http://127.0.0.1:6820); `version`: the compute's api_version,
@@ -54,11 +64,16 @@ class SlurmClient {
   SlurmResult<void> ping();
   // POST job/submit; the new job's id.
   SlurmResult<long long> submit(const nlohmann::json& payload);
-  // GET job/<id>; the job's record (job_state, exit_code, state_reason, ...).
-  SlurmResult<nlohmann::json> job(long long id);
-  // DELETE job/<id>, with a signal (KILL) or without (Slurm's cancel: TERM, then KILL). A job
+  // GET job/<ref>; the job's record (job_state, exit_code, state_reason, ...), or the array
+  // task's own (array_job_id and array_task_id). slurmrestd finds a task only once it is split
+  // out of its array's meta record (running or ended): a pending one is an error.
+  SlurmResult<nlohmann::json> job(const JobRef& ref);
+  // GET job/<id>: every record the answer holds (for a job array: the meta record of its
+  // pending tasks and the record of each task split out of it).
+  SlurmResult<nlohmann::json> job_records(long long id);
+  // DELETE job/<ref>, with a signal (KILL) or without (Slurm's cancel: TERM, then KILL). A job
   // that has already ended counts as canceled.
-  SlurmResult<void> cancel(long long id, const std::string& signal);
+  SlurmResult<void> cancel(const JobRef& ref, const std::string& signal);
 
  private:
   SlurmResult<nlohmann::json> call(const std::string& method, const std::string& path,

@@ -34,6 +34,18 @@ std::string with_detail(std::string reason, const json& job) {
   return reason;
 }
 
+// How Slurm names the job: its id, or "A_T" for task T of job array A (the task's own job_id
+// is a number users do not see in squeue).
+std::string job_name_of(const json& job) {
+  const char* array = "array_job_id";
+  const char* task = "array_task_id";
+  if (job.contains(array) && job[array].is_number_integer() && job[array].get<long long>() > 0 &&
+      job.contains(task) && job[task].is_number_integer()) {
+    return fmt::format("{}_{}", job[array].get<long long>(), job[task].get<long long>());
+  }
+  return std::to_string(job.value("job_id", 0LL));
+}
+
 }  // namespace
 
 JobExit exit_from_wait_status(long long status) {
@@ -49,7 +61,7 @@ JobView view_job(const json& job, long long timeout_seconds) {
   static const std::set<std::string> ended = {
       "COMPLETED", "FAILED",   "CANCELLED",     "TIMEOUT",      "NODE_FAIL", "PREEMPTED",
       "BOOT_FAIL", "DEADLINE", "OUT_OF_MEMORY", "SPECIAL_EXIT", "REVOKED"};
-  long long id = job.value("job_id", 0LL);
+  std::string id = job_name_of(job);
   // Running, or ended: when it started (a pending job's start_time is only an estimate).
   view.phase.started_ms = time_ms(job, "start_time");
   if (!ended.count(view.state)) {
