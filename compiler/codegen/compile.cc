@@ -78,6 +78,7 @@ CompileResult compile_with(std::shared_ptr<const model::Spec> spec, const Genera
                            const CompileOptions& options, DiagnosticSink& sink) {
   CompileResult result;
   result.model = std::move(spec);
+  result.scope = options.scope;
   const model::Spec& model = *result.model;
   if (!spec_path_is_text(model, sink)) return result;
   const std::string& display_path = model.source().display_path;

@@ -202,4 +202,22 @@ json compute_json(const model::Compute* compute) {
   return out;
 }
 
+std::shared_ptr<const model::Spec> spec_on_compute(const model::Spec& spec,
+                                                   const ComputeTarget& target) {
+  if (!target.compute) return nullptr;
+  auto retargeted = std::make_shared<model::Spec>(spec);
+  model::JobCommon* job = nullptr;
+  if (auto* command = std::get_if<model::CommandJob>(&retargeted->body)) job = command;
+  if (auto* sweep = std::get_if<model::SweepJob>(&retargeted->body)) job = sweep;
+  if (!job) return nullptr;
+  model::ComputeRef compute;
+  compute.form = model::ComputeRef::Form::File;
+  compute.written = job->compute.written;
+  compute.written.value = target.shown;
+  compute.name = target.compute->name.value_or(target.shown);
+  compute.spec = target.compute;
+  job->compute = std::move(compute);
+  return retargeted;
+}
+
 }  // namespace jobc

@@ -31,6 +31,11 @@ std::optional<ComputeTarget> resolve_compute(const model::JobCommon& job,
 bool check_job_for_backend(const ComputeTarget& target, const model::CommandBody& body,
                            DiagnosticSink& sink);
 
+// `spec` (a job) with `target`'s compute spec as its `compute:`, for a --compute that names
+// another compute spec than the job's own. Null when `target` has no compute spec.
+std::shared_ptr<const model::Spec> spec_on_compute(const model::Spec& spec,
+                                                   const ComputeTarget& target);
+
 // The compute spec as monitor.json keeps it (RunContext::compute); {} for none.
 nlohmann::json compute_json(const model::Compute* compute);
 

@@ -124,9 +124,9 @@ Result<Submission> submit_job(const LoadedSpec& spec, const CompileResult& compi
   return submit_job(compiled, options, store, sources, sink);
 }
 
-Result<PreparedRun> prepare_run(const CompileResult& compiled, const SubmitOptions& options,
+Result<PreparedRun> prepare_run(const CompileResult& as_compiled, const SubmitOptions& options,
                                 RunStore& store, SourceManager& sources, DiagnosticSink& sink) {
-  const model::Spec* spec = compiled.model.get();
+  const model::Spec* spec = as_compiled.model.get();
   // A command job, or a sweep handed whole to a backend that runs sweeps itself (Azure ML).
   const model::JobCommon* job = spec ? spec->job() : nullptr;
   const model::CommandBody* body = spec ? spec->command_body() : nullptr;
@@ -142,6 +142,19 @@ Result<PreparedRun> prepare_run(const CompileResult& compiled, const SubmitOptio
                 " backend runs a sweep's trials one by one: submit it "
                 "with jobc submit, which runs the sweep's controller");
   }
+  // --compute naming another compute spec than the job's own: what its backend uses (a Slurm
+  // payload) is made for that compute, as `jobc compile` makes it for a job that names it.
+  CompileResult retargeted;
+  const CompileResult* compiled_for = &as_compiled;
+  if (target->compute && job->compute.spec != target->compute) {
+    CompileOptions again;
+    again.scope = as_compiled.scope;
+    again.job_name = as_compiled.job_name;
+    retargeted = compile_for_backend(spec_on_compute(*spec, *target), entry, again, sink);
+    if (sink.has_errors()) return spec_errors;
+    compiled_for = &retargeted;
+  }
+  const CompileResult& compiled = *compiled_for;
   PreparedRun prepared;
   prepared.backend = entry.make ? entry.make() : nullptr;
   if (!prepared.backend)

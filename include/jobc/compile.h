@@ -57,6 +57,7 @@ struct CompileResult {
   // the spec has no environment.
   std::shared_ptr<const EnvironmentRecipe> environment;
   std::string job_name;  // jobs: given (the spec, --job-name) or derived from the content
+  WorkspaceScope scope;  // the Azure ML workspace it was compiled for
   OutputSet outputs;
   InputRecord inputs;
   std::string environment_hash;  // empty when the spec has no environment to build

@@ -5,11 +5,11 @@
 #include <fstream>
 #include <sstream>
 
-#include "runs/store_calls.h"
 #include "common/temp_dir.h"
 #include "jobc/run_store.h"
 #include "runs/monitor_config.h"
 #include "runs/prepared_run.h"
+#include "runs/store_calls.h"
 
 namespace fs = std::filesystem;
 

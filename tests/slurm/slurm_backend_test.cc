@@ -896,6 +896,30 @@ TEST_SUITE("slurm_backend") {
     CHECK(array_gets <= 5);
   }
 
+  TEST_CASE("output from an array task last seen pending makes its monitor ask Slurm at once") {
+    Group group(2);
+    group.contexts[1].run.backend_job_id = "500_1";
+    auto fake = std::make_shared<FakeSlurm>();
+    int queries = 0;
+    fake->answer = [&](const HttpRequest& request) {
+      if (request.url.ends_with("/job/500_1")) {
+        ++queries;
+        return task_not_split_out("500_1");
+      }
+      return records({array_meta(500, "1")});
+    };
+    jobc::SlurmBackend monitor(fake);
+    REQUIRE(monitor.adopt(group.contexts[1]).ok());
+    // Queries at 0, 0.2, 0.6 and 1.4 s; backing off, the next would be at 3.0 s.
+    CHECK_FALSE(monitor.poll(group.contexts[1], 1700));
+    int before = queries;
+    std::ofstream(group.stage(1) / "std_log.txt", std::ios::app) << "the task started\n";
+    CHECK_FALSE(monitor.poll(group.contexts[1], 300));
+    CHECK(queries == before + 1);
+    CHECK(jobc::testing::slurp(group.contexts[1].log_file).find("the task started") !=
+          std::string::npos);
+  }
+
   TEST_CASE("an array task canceled while pending vanishes from Slurm: the run is Canceled") {
     Group group(3);
     group.contexts[2].run.backend_job_id = "500_2";

@@ -99,6 +99,29 @@ struct Sandbox {
   json run(const std::string& id) const {
     return json::parse(jobc("runs show --output json " + id).out);
   }
+  // A sweep on the cluster whose trials run `command` in src/ (which has MLflow's stand-in
+  // and `script` as train.py); `rest` is the spec after the trial.
+  fs::path sweep(const std::string& script, const std::string& command,
+                 const std::string& rest) const {
+    fs::create_directories(dir.path / "src/mlflow");
+    for (const char* file : {"__init__.py", "exceptions.py"}) {
+      fs::copy_file(fs::path(JOBC_SOURCE_DIR) / "tests/runs/tracking/mlflow_standin/mlflow" / file,
+                    dir.path / "src/mlflow" / file, fs::copy_options::overwrite_existing);
+    }
+    std::ofstream(dir.path / "src/train.py") << script;
+    std::ofstream(dir.path / "sweep.yml")
+        << "$schema: https://azuremlschemas.azureedge.net/latest/sweepJob.schema.json\n"
+           "type: sweep\n"
+           "compute: hpc.yml\n"
+           "trial:\n"
+           "  code: src\n"
+           "  command: "
+        << command
+        << "\n"
+           "  environment: {image: python:3.11-slim}\n"
+        << rest;
+    return dir.path / "sweep.yml";
+  }
   // Runs the job `yaml` describes on two nodes, streaming; the test fails unless it completes.
   jobc::testing::CommandResult run_on_two_nodes(const std::string& yaml) const {
     auto spec = job(yaml + "resources: {instance_count: 2}\n");
@@ -433,35 +456,25 @@ TEST_SUITE("slurm") {
     CHECK(slurp(box.home() / "runs" / id / "work/outputs/w.txt") == "9");
   }
 
-  TEST_CASE("a sweep runs its trials as Slurm jobs and ranks them by what they logged") {
+  TEST_CASE("a sweep runs its trials as one Slurm job array and ranks them by what they logged") {
     if (!cluster_up()) return;
     Sandbox box;
-    fs::create_directories(box.dir.path / "src/mlflow");
-    for (const char* file : {"__init__.py", "exceptions.py"}) {
-      fs::copy_file(fs::path(JOBC_SOURCE_DIR) / "tests/runs/tracking/mlflow_standin/mlflow" / file,
-                    box.dir.path / "src/mlflow" / file);
-    }
-    std::ofstream(box.dir.path / "src/train.py")
-        << "import os, sys, mlflow\n"
-           "x = int(sys.argv[1])\n"
-           "print('slurm job', os.environ.get('SLURM_JOB_ID', '?'), 'x', x, flush=True)\n"
-           "with mlflow.start_run():\n"
-           "    for step in range(2):\n"
-           "        mlflow.log_metric('acc', x * 10 + step, step=step)\n";
-    std::ofstream(box.dir.path / "sweep.yml")
-        << "$schema: https://azuremlschemas.azureedge.net/latest/sweepJob.schema.json\n"
-           "type: sweep\n"
-           "compute: hpc.yml\n"
-           "trial:\n"
-           "  code: src\n"
-           "  command: python3 train.py ${{search_space.x}}\n"
-           "  environment: {image: python:3.11-slim}\n"
-           "search_space:\n"
-           "  x: {type: choice, values: [1, 3, 2]}\n"
-           "sampling_algorithm: grid\n"
-           "objective: {goal: maximize, primary_metric: acc}\n"
-           "limits: {max_total_trials: 3, max_concurrent_trials: 3}\n";
-    auto result = box.jobc("submit --stream " + shell_quote((box.dir.path / "sweep.yml").string()));
+    fs::path spec = box.sweep(
+        "import os, sys, mlflow\n"
+        "x = int(sys.argv[1])\n"
+        "task = os.environ.get('SLURM_ARRAY_JOB_ID', '?') + '_' + "
+        "os.environ.get('SLURM_ARRAY_TASK_ID', '?')\n"
+        "print('slurm job', task, 'x', x, flush=True)\n"
+        "with mlflow.start_run():\n"
+        "    for step in range(2):\n"
+        "        mlflow.log_metric('acc', x * 10 + step, step=step)\n",
+        "python3 train.py ${{search_space.x}}",
+        "search_space:\n"
+        "  x: {type: choice, values: [1, 3, 2]}\n"
+        "sampling_algorithm: grid\n"
+        "objective: {goal: maximize, primary_metric: acc}\n"
+        "limits: {max_total_trials: 3, max_concurrent_trials: 3}\n");
+    auto result = box.jobc("submit --stream " + shell_quote(spec.string()));
     REQUIRE_MESSAGE(result.status == 0, std::string(result.out + result.err));
     json sweep_run = box.only_run();
     CHECK(sweep_run["type"] == "sweep");
@@ -470,14 +483,130 @@ TEST_SUITE("slurm") {
     REQUIRE(trials.size() == 3);
     CHECK(trials[0]["parameters"]["x"] == 3);  // maximize: best first
     CHECK(trials[0]["metric"].get<double>() == doctest::Approx(31));
+    std::set<std::string> arrays, tasks;
     for (const json& trial : trials) {
       json run = box.run(trial["run_id"]);
       CHECK(run["status"] == "Completed");
       CHECK(run["backend"] == "slurm");
-      CHECK_FALSE(run["backend_job_id"].get<std::string>().empty());
+      std::string job_id = run["backend_job_id"];
+      REQUIRE(job_id.find('_') != std::string::npos);  // ARRAY_TASK, as Slurm writes it
+      arrays.insert(job_id.substr(0, job_id.find('_')));
+      tasks.insert(job_id.substr(job_id.find('_') + 1));
       std::string log = box.jobc("runs logs " + std::string(trial["run_id"])).out;
-      CHECK(log.find("slurm job " + run["backend_job_id"].get<std::string>()) != std::string::npos);
+      CHECK(log.find("slurm job " + job_id) != std::string::npos);
     }
+    CHECK(arrays.size() == 1);
+    CHECK(tasks == std::set<std::string>{"0", "1", "2"});
+  }
+
+  TEST_CASE(
+      "a job array runs max_concurrent_trials at once, and early termination cancels the task "
+      "of the trial that falls behind") {
+    if (!cluster_up()) return;
+    Sandbox box;
+    fs::path spec = box.sweep(
+        "import sys, time, mlflow\n"
+        "x = int(sys.argv[1])\n"
+        "with mlflow.start_run():\n"
+        "    for step in range(30):\n"
+        "        mlflow.log_metric('loss', x, step=step)\n"
+        "        time.sleep(0.3)\n",
+        "python3 train.py ${{search_space.x}}",
+        "search_space:\n"
+        "  x: {type: choice, values: [1, 2, 3, 50]}\n"
+        "sampling_algorithm: grid\n"
+        "objective: {goal: minimize, primary_metric: loss}\n"
+        "limits: {max_total_trials: 4, max_concurrent_trials: 2}\n"
+        "early_termination: {type: bandit, slack_amount: 10, evaluation_interval: 1, "
+        "delay_evaluation: 3}\n");
+    auto result = box.jobc("submit --stream " + shell_quote(spec.string()));
+    REQUIRE_MESSAGE(result.status == 0, std::string(result.out + result.err));
+    json sweep_run = box.only_run();
+    json trials = sweep_run["sweep"]["trials"];
+    REQUIRE(trials.size() == 4);
+    std::string array;
+    for (const json& trial : trials) {
+      CAPTURE(trial.dump());
+      json run = box.run(trial["run_id"]);
+      std::string job_id = run["backend_job_id"];
+      REQUIRE(job_id.find('_') != std::string::npos);
+      if (array.empty()) array = job_id.substr(0, job_id.find('_'));
+      CHECK(job_id.substr(0, job_id.find('_')) == array);
+      // Each trial's metric reached its own run: the tasks' tracking variables were apart.
+      CHECK(trial["metric"].get<double>() == doctest::Approx(trial["parameters"]["x"].get<int>()));
+      auto state = jobc::testing::run_command("scontrol -o show job " + shell_quote(job_id));
+      if (trial["parameters"]["x"] == 50) {
+        CHECK(run["status"] == "Canceled");
+        CHECK(run["reason"].get<std::string>().find("bandit") != std::string::npos);
+        CHECK(state.out.find("JobState=CANCELLED") != std::string::npos);
+      } else {
+        CHECK(run["status"] == "Completed");
+        CHECK(state.out.find("JobState=COMPLETED") != std::string::npos);
+      }
+      // Slurm kept the array's `%`: max_concurrent_trials.
+      CHECK(state.out.find("ArrayTaskThrottle=2") != std::string::npos);
+    }
+  }
+
+  TEST_CASE("canceling a sweep cancels its job array's running and waiting tasks") {
+    if (!cluster_up()) return;
+    Sandbox box;
+    fs::path spec = box.sweep("", "echo trial ${{search_space.x}}; sleep 300",
+                              "search_space:\n"
+                              "  x: {type: choice, values: [1, 2, 3]}\n"
+                              "sampling_algorithm: grid\n"
+                              "objective: {goal: minimize, primary_metric: loss}\n"
+                              "limits: {max_total_trials: 3, max_concurrent_trials: 1}\n");
+    auto submit = box.jobc("submit --detach " + shell_quote(spec.string()));
+    REQUIRE_MESSAGE(submit.status == 0, submit.err);
+    std::string sweep_id = run_id_from(submit.out);
+    // The first trial runs; the two others wait in the array.
+    json trials;
+    for (int i = 0; i < 120 && trials.size() < 3; ++i) {
+      trials = box.run(sweep_id)["sweep"]["trials"];
+      std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    }
+    REQUIRE(trials.size() == 3);
+    std::string first = trials[0]["run_id"];
+    REQUIRE(box.wait_for_log(first, "trial 1", 60));
+    std::string job_id = box.run(first)["backend_job_id"];
+    std::string array = job_id.substr(0, job_id.find('_'));
+    CHECK(box.run(trials[2]["run_id"])["status"] == "Queued");
+    auto cancel = box.jobc("runs cancel " + sweep_id);
+    CHECK_MESSAGE(cancel.status == 0, cancel.err);
+    CHECK(box.wait_for_end(sweep_id, 90)["status"] == "Canceled");
+    for (const json& trial : trials) {
+      CHECK(box.wait_for_end(trial["run_id"], 60)["status"] == "Canceled");
+    }
+    CHECK(gone_from_squeue(array, 60));
+  }
+
+  TEST_CASE(
+      "--compute with a Slurm compute spec runs a job and a sweep that name another compute") {
+    if (!cluster_up()) return;
+    Sandbox box;
+    fs::create_directories(box.dir.path / "src");
+    std::ofstream(box.dir.path / "src/README") << "code folder\n";
+    std::ofstream(box.dir.path / "job.yml")
+        << "command: echo on slurm $SLURM_JOB_ID\ncode: src\ncompute: azureml:cpu-cluster\n"
+           "environment: {image: python:3.11-slim}\n";
+    std::string compute = " --compute " + shell_quote((box.dir.path / "hpc.yml").string());
+    auto job =
+        box.jobc("submit --stream " + shell_quote((box.dir.path / "job.yml").string()) + compute);
+    CHECK_MESSAGE(job.status == 0, job.err);
+    CHECK(job.out.find("on slurm ") != std::string::npos);
+    fs::path sweep = box.sweep("", "echo trial ${{search_space.x}}",
+                               "search_space:\n"
+                               "  x: {type: choice, values: [1, 2]}\n"
+                               "sampling_algorithm: grid\n"
+                               "objective: {goal: minimize, primary_metric: loss}\n"
+                               "limits: {max_total_trials: 2, max_concurrent_trials: 2}\n");
+    std::string text = slurp(sweep);
+    std::ofstream(sweep) << std::string(text).replace(text.find("compute: hpc.yml"), 16,
+                                                      "compute: azureml:cpu-cluster");
+    auto swept = box.jobc("submit --stream " + shell_quote(sweep.string()) + compute);
+    CHECK_MESSAGE(swept.status == 0, std::string(swept.out + swept.err));
+    CHECK((swept.out + swept.err).find("started on slurm") != std::string::npos);
   }
 
   TEST_CASE("the token is in no file jobc writes and in no log") {

@@ -204,7 +204,13 @@ Status SlurmBackend::adopt(RunContext& context) {
 void SlurmBackend::copy_output(RunContext& context) {
   fs::path stage = stage_of(context);
   if (stage.empty()) return;
+  uint64_t before = log_offset_;
   log_offset_ = slurm::append_new_bytes(stage / "std_log.txt", context.log_file, log_offset_);
+  // Output from a job last seen waiting means it has started: ask Slurm now, not after the
+  // back-off (up to 5 s for an array task), so the run is shown Running when it is.
+  if (log_offset_ != before && phase_.status == RunStatus::Queued) {
+    next_query_ = std::min(next_query_, Clock::now());
+  }
 }
 
 std::optional<JobExit> SlurmBackend::query(RunContext& context) {
