@@ -39,6 +39,10 @@ struct ActiveTrial {
 // Trials whose submit fails this many times in a row stop the sweep: the backend is broken.
 constexpr int kMaxFailedStarts = 3;
 
+// Up to this many active trials the controller reads their records one by one; above, all
+// of the sweep's trials in one query.
+constexpr size_t kReadEachUpTo = 16;
+
 // The most trials one group (a Slurm job array) takes: Slurm's default MaxArraySize is 1001.
 constexpr long long kMaxGroupSize = 1000;
 
@@ -356,6 +360,25 @@ class Controller {
     }
   }
 
+  // The records of the active trials: one read each while they are few, else the sweep's
+  // trials in one read (a group may hold hundreds, most of them waiting).
+  std::map<std::string, RunRecord> active_records() {
+    std::map<std::string, RunRecord> records;
+    if (active_.size() <= kReadEachUpTo) {
+      for (const ActiveTrial& active : active_) {
+        const std::string& id = record_.trials[active.slot].run_id;
+        if (auto now = find_if_readable(store_, id)) records.emplace(id, std::move(*now));
+      }
+      return records;
+    }
+    RunFilter children;
+    children.parent = plan_.run.id;
+    if (auto listed = store_.list(children)) {
+      for (RunRecord& run : *listed) records.emplace(run.id, std::move(run));
+    }
+    return records;
+  }
+
   void refresh() {
     // The trials' monitors are this process's children: reap those that ended.
     while (waitpid(-1, nullptr, WNOHANG) > 0) {
@@ -365,13 +388,7 @@ class Controller {
     bool check_monitors = Clock::now() - monitors_checked_ >= std::chrono::seconds(1);
     if (check_monitors) monitors_checked_ = Clock::now();
     bool monitor_lost = false;
-    // Every trial's record in one read: a group may hold hundreds of trials.
-    std::map<std::string, RunRecord> trials;
-    RunFilter children;
-    children.parent = plan_.run.id;
-    if (auto listed = store_.list(children)) {
-      for (RunRecord& run : *listed) trials.emplace(run.id, std::move(run));
-    }
+    std::map<std::string, RunRecord> trials = active_records();
     for (size_t i = 0; i < active_.size();) {
       TrialRecord& trial = record_.trials[active_[i].slot];
       auto found = trials.find(trial.run_id);
