@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <thread>
@@ -546,6 +547,37 @@ TEST_SUITE("slurm") {
       // Slurm kept the array's `%`: max_concurrent_trials.
       CHECK(state.out.find("ArrayTaskThrottle=2") != std::string::npos);
     }
+  }
+
+  TEST_CASE("a bayesian sweep sends a new array each time trials end, as many as can start") {
+    if (!cluster_up()) return;
+    Sandbox box;
+    fs::path spec = box.sweep(
+        "import sys, mlflow\n"
+        "x = float(sys.argv[1])\n"
+        "with mlflow.start_run():\n"
+        "    mlflow.log_metric('loss', (x - 0.3) ** 2)\n",
+        "python3 train.py ${{search_space.x}}",
+        "search_space:\n"
+        "  x: {type: uniform, min_value: 0, max_value: 1}\n"
+        "sampling_algorithm: bayesian\n"
+        "objective: {goal: minimize, primary_metric: loss}\n"
+        "limits: {max_total_trials: 5, max_concurrent_trials: 2}\n");
+    auto result = box.jobc("submit --stream " + shell_quote(spec.string()));
+    REQUIRE_MESSAGE(result.status == 0, std::string(result.out + result.err));
+    json trials = box.only_run()["sweep"]["trials"];
+    REQUIRE(trials.size() == 5);
+    std::map<std::string, int> tasks_per_array;
+    for (const json& trial : trials) {
+      json run = box.run(trial["run_id"]);
+      CHECK(run["status"] == "Completed");
+      std::string job_id = run["backend_job_id"];
+      REQUIRE(job_id.find('_') != std::string::npos);
+      ++tasks_per_array[job_id.substr(0, job_id.find('_'))];
+    }
+    // The first array holds 2 trials; each later one as many as had ended: never more than 2.
+    CHECK(tasks_per_array.size() >= 3);
+    for (const auto& [array, tasks] : tasks_per_array) CHECK(tasks <= 2);
   }
 
   TEST_CASE("canceling a sweep cancels its job array's running and waiting tasks") {
