@@ -155,6 +155,15 @@ struct Sandbox {
   }
 };
 
+// A trial's Slurm job "A_T" (as Slurm writes an array task): its array and task; the test
+// stops when the run's job is not an array task.
+std::pair<std::string, std::string> array_task_of(const json& run) {
+  std::string job_id = run["backend_job_id"];
+  size_t bar = job_id.find('_');
+  REQUIRE_MESSAGE(bar != std::string::npos, job_id);
+  return {job_id.substr(0, bar), job_id.substr(bar + 1)};
+}
+
 // `jobc submit --detach` prints the run id.
 std::string run_id_from(const std::string& output) {
   std::string id = output.substr(0, output.find('\n'));
@@ -489,10 +498,10 @@ TEST_SUITE("slurm") {
       json run = box.run(trial["run_id"]);
       CHECK(run["status"] == "Completed");
       CHECK(run["backend"] == "slurm");
+      auto [array, task] = array_task_of(run);
+      arrays.insert(array);
+      tasks.insert(task);
       std::string job_id = run["backend_job_id"];
-      REQUIRE(job_id.find('_') != std::string::npos);  // ARRAY_TASK, as Slurm writes it
-      arrays.insert(job_id.substr(0, job_id.find('_')));
-      tasks.insert(job_id.substr(job_id.find('_') + 1));
       std::string log = box.jobc("runs logs " + std::string(trial["run_id"])).out;
       CHECK(log.find("slurm job " + job_id) != std::string::npos);
     }
@@ -530,9 +539,9 @@ TEST_SUITE("slurm") {
       CAPTURE(trial.dump());
       json run = box.run(trial["run_id"]);
       std::string job_id = run["backend_job_id"];
-      REQUIRE(job_id.find('_') != std::string::npos);
-      if (array.empty()) array = job_id.substr(0, job_id.find('_'));
-      CHECK(job_id.substr(0, job_id.find('_')) == array);
+      std::string its_array = array_task_of(run).first;
+      if (array.empty()) array = its_array;
+      CHECK(its_array == array);
       // Each trial's metric reached its own run: the tasks' tracking variables were apart.
       CHECK(trial["metric"].get<double>() == doctest::Approx(trial["parameters"]["x"].get<int>()));
       auto state = jobc::testing::run_command("scontrol -o show job " + shell_quote(job_id));
@@ -571,9 +580,7 @@ TEST_SUITE("slurm") {
     for (const json& trial : trials) {
       json run = box.run(trial["run_id"]);
       CHECK(run["status"] == "Completed");
-      std::string job_id = run["backend_job_id"];
-      REQUIRE(job_id.find('_') != std::string::npos);
-      ++tasks_per_array[job_id.substr(0, job_id.find('_'))];
+      ++tasks_per_array[array_task_of(run).first];
     }
     // The first array holds 2 trials; each later one as many as had ended: never more than 2.
     CHECK(tasks_per_array.size() >= 3);
@@ -601,8 +608,7 @@ TEST_SUITE("slurm") {
     REQUIRE(trials.size() == 3);
     std::string first = trials[0]["run_id"];
     REQUIRE(box.wait_for_log(first, "trial 1", 60));
-    std::string job_id = box.run(first)["backend_job_id"];
-    std::string array = job_id.substr(0, job_id.find('_'));
+    std::string array = array_task_of(box.run(first)).first;
     CHECK(box.run(trials[2]["run_id"])["status"] == "Queued");
     auto cancel = box.jobc("runs cancel " + sweep_id);
     CHECK_MESSAGE(cancel.status == 0, cancel.err);
