@@ -878,13 +878,18 @@ TEST_SUITE("slurm_backend") {
     CHECK(log.find("Slurm job 500_1 is RUNNING on n1") != std::string::npos);
   }
 
-  TEST_CASE("a pending array task asks Slurm less often than a running job (backoff past 2 s)") {
+  TEST_CASE(
+      "a pending array task asks Slurm less often than a running job (backoff past 2 s), and "
+      "reads its whole array once per recheck, not at every query") {
     Group group(2);
     group.contexts[1].run.backend_job_id = "500_1";
     auto fake = std::make_shared<FakeSlurm>();
-    int array_gets = 0;
+    int own_gets = 0, array_gets = 0;
     fake->answer = [&](const HttpRequest& request) {
-      if (request.url.ends_with("/job/500_1")) return task_not_split_out("500_1");
+      if (request.url.ends_with("/job/500_1")) {
+        ++own_gets;
+        return task_not_split_out("500_1");
+      }
       ++array_gets;
       return records({array_meta(500, "1")});
     };
@@ -892,8 +897,11 @@ TEST_SUITE("slurm_backend") {
     REQUIRE(monitor.adopt(group.contexts[1]).ok());
     // Queries at 0, 0.2, 0.6, 1.4 and 3.0 s, then 6.2 s; capped at 2 s, a sixth at 5.0 s.
     CHECK_FALSE(monitor.poll(group.contexts[1], 6000));
-    CHECK(array_gets >= 4);
-    CHECK(array_gets <= 5);
+    CHECK(own_gets >= 4);
+    CHECK(own_gets <= 5);
+    CHECK(array_gets == 1);
+    CHECK(monitor.phase() == jobc::JobPhase{jobc::RunStatus::Queued,
+                                            "Slurm job 500_1 is PENDING (JobArrayTaskLimit)"});
   }
 
   TEST_CASE("output from an array task last seen pending makes its monitor ask Slurm at once") {
@@ -932,6 +940,7 @@ TEST_SUITE("slurm_backend") {
           {array_meta(500, gets <= 1 ? "1-2%1" : "1"), array_task(501, 500, 0, "RUNNING")});
     };
     jobc::SlurmBackend monitor(fake);
+    monitor.set_array_recheck(std::chrono::milliseconds(0));  // reads the array at each query
     REQUIRE(monitor.adopt(group.contexts[2]).ok());
     auto exit = wait_exit(monitor, group.contexts[2], 10);
     REQUIRE(exit);

@@ -14,9 +14,10 @@
 //    5 minutes, then the run fails saying so.
 //  * start_group (the submitting jobc, a sweep's trials): one POST of a job array
 //    (slurm_array.h); run i is task i, "A_i". Its monitor adopts it: GET job/A_i once the task
-//    is split out of the array, else GET job/A, whose meta record says it is pending (queries
-//    then back off to 5 s: every pending task asks for the whole array). A pending task
-//    canceled leaves no record: the run ends Canceled.
+//    is split out of the array, else GET job/A, whose meta record says it is pending. While
+//    it waits, GET job/A_i backs off to 5 s and the whole array is read again only every
+//    30 s, or at once after a stop (every waiting task asking for it would load slurmrestd).
+//    A pending task canceled leaves no record: the run ends Canceled.
 //  * stop: DELETE job/<id> (force: with signal KILL). collect: outputs/ and logs/ copied
 //    back into the run's folder, then the staging folder removed (JOBC_KEEP_STAGING=1 keeps
 //    it).
@@ -70,6 +71,9 @@ class SlurmBackend : public Backend {
   // How the job exited, when stop_orphaned() found it had ended on its own.
   std::optional<JobExit> orphaned_exit(RunContext& context) override;
 
+  // How often a pending array task reads its whole array's records again (a task canceled
+  // from outside while it waits is seen that late); its own record is asked for as usual.
+  void set_array_recheck(std::chrono::milliseconds every) { array_recheck_ = every; }
   // How long slurmrestd may stay unreachable during the wait before the run fails.
   void set_outage_limit(std::chrono::milliseconds limit) { outage_limit_ = limit; }
 
@@ -104,6 +108,11 @@ class SlurmBackend : public Backend {
   bool ended_ = false;         // Slurm reported the job ended
   bool seen_pending_ = false;  // an array task last seen pending in its array's meta record
   bool stop_asked_ = false;
+  // What the array's records last said of a pending task, and when: read again only every
+  // array_recheck_ (they are the whole array's), or at once after a stop.
+  std::optional<nlohmann::json> pending_record_;
+  Clock::time_point pending_read_{};
+  std::chrono::milliseconds array_recheck_{std::chrono::seconds(30)};
   std::optional<JobExit> orphan_exit_;
   JobPhase phase_{RunStatus::Queued, "submitting the job to Slurm"};
 };

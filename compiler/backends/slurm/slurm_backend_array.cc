@@ -71,14 +71,24 @@ slurm::SlurmResult<json> SlurmBackend::task_record(const RunContext& context) {
   // Its own record, once the task is split out of the array (running or ended)...
   auto own = api.job(job_);
   if (own || own.error().unreachable) {
-    if (own) seen_pending_ = own->value("job_state", "") == "PENDING";
+    if (own) {
+      seen_pending_ = own->value("job_state", "") == "PENDING";
+      pending_record_.reset();
+    }
     return own;
+  }
+  // ...else, while it waits, what the array's records said of it, read again every
+  // array_recheck_ only: every waiting task of a large array asking for all of them at each
+  // query would load slurmrestd. After a stop, at once (a canceled waiting task disappears).
+  if (pending_record_ && !stop_asked_ && Clock::now() - pending_read_ < array_recheck_) {
+    return *pending_record_;
   }
   // ...else the array's records: the meta record names it while it is pending, and becomes
   // its record when it is the last task left.
   auto records = api.job_records(job_.job);
   if (!records) return records.error();
   slurm::ArrayTaskLookup task = slurm::find_array_task(*records, job_.job, *job_.task);
+  pending_record_.reset();
   if (task.found == slurm::ArrayTaskLookup::Found::Record) {
     seen_pending_ = task.record.value("job_state", "") == "PENDING";
     return task.record;
@@ -87,6 +97,8 @@ slurm::SlurmResult<json> SlurmBackend::task_record(const RunContext& context) {
     seen_pending_ = true;
     json pending = task.record;  // the meta record's state and reason, as this task's
     pending["array_task_id"] = *job_.task;
+    pending_record_ = pending;
+    pending_read_ = Clock::now();
     return pending;
   }
   slurm::SlurmError error;
