@@ -376,6 +376,19 @@ void DockerBackend::stream_output(fs::path log_file) {
     skip[0] = written[0];
     skip[1] = written[1];
     (void)read("GET", "/logs?stdout=1&stderr=1", false, false);  // best effort: the rest
+    // The engine may report the exit before its log has the last lines (a loaded machine):
+    // read once more, half a second after the exit, for any it had not yet written.
+    std::chrono::steady_clock::time_point again;
+    {
+      std::lock_guard lock(mutex_);
+      again = exited_at_ + std::chrono::milliseconds(500);
+    }
+    std::this_thread::sleep_until(again);
+    if (!abort_) {
+      skip[0] = written[0];
+      skip[1] = written[1];
+      (void)read("GET", "/logs?stdout=1&stderr=1", false, false);
+    }
   }
   if (fd >= 0) ::close(fd);
   std::lock_guard lock(mutex_);
