@@ -371,7 +371,7 @@ TEST_SUITE("docker") {
     CHECK(result.out.find("greeting hello") != std::string::npos);
     CHECK(result.out.find("rows a,b") != std::string::npos);
     CHECK(result.out.find("net lo\n") != std::string::npos);  // network none
-    CHECK(result.out.find("shm 256 MiB") != std::string::npos);
+    CHECK_MESSAGE(result.out.find("shm 256 MiB") != std::string::npos, result.out);
     CHECK(result.out.find("to stderr") != std::string::npos);
     std::string id = box.only_run_id();
     auto run = box.run(id);
