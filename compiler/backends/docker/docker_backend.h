@@ -50,7 +50,9 @@ class DockerBackend : public Backend {
   std::string tracking_uri(const RunContext& context, int port) const override;
   std::string artifact_uri(const RunContext& context) const override;
   // How long start() waits for the engine to answer the attach before it starts the container
-  // anyway (and reads the engine's log instead). Tests shorten it.
+  // anyway (and reads the engine's log instead). Long, because only the attach is sure to
+  // carry the last lines: a loaded engine can stop and close a container's log without them.
+  // Tests shorten it.
   void set_attach_wait(std::chrono::milliseconds wait) { attach_wait_ = wait; }
 
  private:
@@ -75,7 +77,7 @@ class DockerBackend : public Backend {
   // Late: the container started before the attach was answered, so the attach may have missed
   // the first output and is dropped for the engine's log, which has everything.
   enum class Attach { Pending, Open, Failed, Late } attach_ = Attach::Pending;
-  std::chrono::milliseconds attach_wait_{5000};
+  std::chrono::milliseconds attach_wait_{20000};
   std::atomic<bool> abort_{false};
   std::thread logs_thread_;
   std::thread wait_thread_;
