@@ -208,17 +208,12 @@ class Controller {
     long long at_once =
         static_cast<long long>(prepared.size()) > max_concurrent_ ? max_concurrent_ : 0;
     std::vector<Result<Submission>> started = start_run_group(prepared, at_once, store_);
+    bool refused = false;
     for (size_t k = 0; k < started.size(); ++k) {
-      Result<RunRecord> run = fail("");
-      if (started[k]) {
-        if (!started[k]->start_error.empty()) log("trial refused: " + started[k]->start_error);
-        run = started[k]->run;
-      } else {
-        run = started[k].error();
-      }
-      outcomes[members[k]] = std::move(run);
+      refused |= started[k] && !started[k]->start_error.empty();
+      outcomes[members[k]] = started_run(started[k]);
     }
-    if (!prepared.empty()) {
+    if (!prepared.empty() && !refused) {
       log(fmt::format("trials {} to {} went to {} as one job, at most {} at once", first,
                       first + static_cast<int>(group.size()) - 1, plan_.run.backend,
                       at_once > 0 ? at_once : static_cast<long long>(prepared.size())));
@@ -299,6 +294,12 @@ class Controller {
     Result<Submission> submitted =
         submit_job(*compiled, trial_options(index), store_, sources, sink);
     if (!submitted) return fail(sink.has_errors() ? first_error(sink) : submitted.error().message);
+    return started_run(submitted);
+  }
+
+  // A submitted trial's run (recorded Failed when its backend refused it, which is logged).
+  Result<RunRecord> started_run(const Result<Submission>& submitted) {
+    if (!submitted) return submitted.error();
     if (!submitted->start_error.empty()) log("trial refused: " + submitted->start_error);
     return submitted->run;
   }
