@@ -112,16 +112,17 @@ int run_submit(const SubmitArgs& args) {
     compile_options.scope = std::move(*scope);
   }
   int status = kExitOk;
-  auto compiled =
-      load_and_compile("submit", args.spec, args.spec_options, compile_options, sources, status);
+  // The job's own compute: libcurl loads while the job is checked and compiled.
+  auto on_loaded = [&](const SpecPreview& preview) {
+    if (!warm_up && args.compute.empty() && talks_http(preview.compute)) {
+      warm_up = std::make_unique<HttpWarmUp>();
+    }
+  };
+  auto compiled = load_and_compile("submit", args.spec, args.spec_options, compile_options, sources,
+                                   status, on_loaded);
   if (!compiled) return status;
   const LoadedSpec* spec = &compiled->spec;
   const CompileResult& result = compiled->result;
-  // The job's own compute: libcurl loads while the job is staged.
-  if (const model::JobCommon* job = spec->model ? spec->model->job() : nullptr;
-      args.compute.empty() && job && talks_http(job->compute.written.value_or(""))) {
-    warm_up = std::make_unique<HttpWarmUp>();
-  }
   std::string error;
   if (std::string warning = home_privacy_warning(jobc_home()); !warning.empty()) {
     std::cerr << "warning: " << warning << "\n";
@@ -139,10 +140,9 @@ int run_submit(const SubmitArgs& args) {
   submit_options.rebuild = args.rebuild;
   if (spec->model && spec->model->sweep_job() &&
       !sweep_runs_natively(result, submit_options.compute)) {
-    warm_up.reset();  // its thread must not be running when the sweep's controller forks
     SweepSubmitArgs sweep_args{args.stream || (!args.detach && isatty(STDOUT_FILENO)),
                                args.detach_on_interrupt, args.output == "json", args.quiet};
-    return submit_sweep(result, submit_options, store, sources, sweep_args);
+    return submit_sweep(result, submit_options, store, sources, sweep_args, std::move(warm_up));
   }
   DiagnosticSink submit_sink;
   auto submission = submit_job(*spec, result, submit_options, *store, sources, submit_sink);

@@ -67,7 +67,7 @@ int stream_sweep(RunStore& store, const Submission& submission, const SweepSubmi
 
 int submit_sweep(const CompileResult& compiled, const SubmitOptions& options,
                  std::unique_ptr<RunStore>& store, SourceManager& sources,
-                 const SweepSubmitArgs& args) {
+                 const SweepSubmitArgs& args, std::unique_ptr<HttpWarmUp> loading) {
   DiagnosticSink sink;
   auto launch = prepare_sweep(compiled, options, *store, sources, sink);
   if (!launch) {
@@ -79,28 +79,40 @@ int submit_sweep(const CompileResult& compiled, const SubmitOptions& options,
   }
   for (const std::string& warning : launch->submission.warnings)
     std::cerr << "warning: " << warning << "\n";
+  // On a backend that queues groups (Slurm), the first trials go from here: jobc submit
+  // returns once the scheduler has them, or says why it refused them.
+  Result<std::optional<FirstTrials>> first = queue_first_trials(*launch->plan, *store);
+  if (!first) {
+    const std::string why = "could not start the trials: " + first.error().message;
+    (void)store->finish(launch->submission.run.id, RunStatus::Failed, std::nullopt, why);
+    std::cerr << "jobc submit: " << why << "\n";
+    return kExitInvalid;
+  }
+  FirstTrials* queued = *first ? &**first : nullptr;
+  loading.reset();  // no other thread runs when the controller forks
   std::filesystem::path home = store->home();
   store.reset();  // no SQLite connection crosses fork()
-  Result<pid_t> controller = start_sweep_controller(home, launch->plan);
+  Result<pid_t> controller = start_sweep_controller(home, launch->plan, queued);
+  const Submission& submission = launch->submission;
+  if (controller && !args.stream && !args.json) {  // the run's id is all there is to say
+    std::cout << submission.run.id << "\n";
+    return kExitOk;
+  }
   auto reopened = RunStore::open(home);
   if (!reopened) {
     std::cerr << "jobc submit: " << reopened.error().message << "\n";
     return kExitUsage;
   }
   store = std::move(*reopened);
-  const Submission& submission = launch->submission;
   if (!controller) {
+    if (queued) stop_queued_group(queued->group.queued);  // no controller will prepare them
     (void)store->finish(submission.run.id, RunStatus::Failed, std::nullopt,
                         controller.error().message);
     std::cerr << "jobc submit: " << controller.error().message << "\n";
     return kExitUsage;
   }
   if (!args.stream) {
-    if (args.json) {
-      print_sweep_json(*store, submission.run);
-    } else {
-      std::cout << submission.run.id << "\n";
-    }
+    print_sweep_json(*store, submission.run);
     return kExitOk;
   }
   if (!args.quiet) {

@@ -7,6 +7,7 @@
 #include "jobc/compile.h"
 #include "jobc/run_store.h"
 #include "jobc/submit.h"
+#include "support/http_client.h"
 
 namespace jobc::cli {
 
@@ -18,9 +19,10 @@ struct SweepSubmitArgs {
 };
 
 // `store` is closed while the controller forks (no SQLite connection may cross fork()) and
-// opened again. Returns the exit status.
+// opened again. `loading` (libcurl loading, for the backend's first trials) is waited for
+// before the fork too: no other thread may run then. Returns the exit status.
 int submit_sweep(const CompileResult& compiled, const SubmitOptions& options,
                  std::unique_ptr<RunStore>& store, SourceManager& sources,
-                 const SweepSubmitArgs& args);
+                 const SweepSubmitArgs& args, std::unique_ptr<HttpWarmUp> loading);
 
 }  // namespace jobc::cli

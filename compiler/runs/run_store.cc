@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <sqlite3.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -347,11 +348,14 @@ int64_t now_ms() {
 }
 
 std::string new_run_id(const std::string& experiment) {
-  std::random_device random;
   std::string prefix;
   for (char c : experiment) prefix += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
   if (prefix.empty()) prefix = "run";
-  return fmt::format("{}_{}_{:08x}", prefix, now_ms() / 1000, random());
+  // getrandom(2), not std::random_device: that asks the CPU what it offers first, which a
+  // virtual machine makes slow, and a sweep takes hundreds of ids at once.
+  uint32_t suffix = 0;
+  if (getrandom(&suffix, sizeof suffix, 0) != sizeof suffix) suffix = std::random_device{}();
+  return fmt::format("{}_{}_{:08x}", prefix, now_ms() / 1000, suffix);
 }
 
 std::string home_privacy_warning(const std::filesystem::path& home) {

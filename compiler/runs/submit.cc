@@ -61,8 +61,6 @@ class UnrecordedRunFolder {
   bool recorded_ = false;
 };
 
-bool record_started(Backend& backend, RunContext& context, RunStore& store, Submission& submission);
-
 // Backend::start_from_submitter, for a recorded run. False when there is nothing left for a
 // monitor to do: the job was refused (the run is recorded Failed and `submission` says why),
 // or its id could not be recorded (the run was canceled meanwhile; the job is stopped).
@@ -85,8 +83,8 @@ bool start_from_submitter(Backend& backend, RunContext& context, RunStore& store
   return record_started(backend, context, store, submission);
 }
 
-// Records the job's id a backend set on a run it started from this process. False when the
-// run was canceled meanwhile, or the store failed: the job is stopped.
+}  // namespace
+
 bool record_started(Backend& backend, RunContext& context, RunStore& store,
                     Submission& submission) {
   apply_phase(context.run, backend.phase());
@@ -108,13 +106,26 @@ bool record_started(Backend& backend, RunContext& context, RunStore& store,
   return false;
 }
 
-}  // namespace
-
 Result<Snapshot> snapshot_job_code(const model::JobCommon& job, const model::CommandBody& body,
                                    const fs::path& home) {
   fs::path code =
       body.code_folder.empty() ? job.source.dir / body.code.value_or(".") : body.code_folder;
   return snapshot_code(code, home / "snapshots", home);
+}
+
+const CompileResult* compiled_for_target(const CompileResult& as_compiled,
+                                         const ComputeTarget& target, CompileResult& again,
+                                         DiagnosticSink& sink) {
+  const model::Spec* spec = as_compiled.model.get();
+  const model::JobCommon* job = spec ? spec->job() : nullptr;
+  // --compute naming another compute spec than the job's own: what its backend uses (a Slurm
+  // payload) is made for that compute, as `jobc compile` makes it for a job that names it.
+  if (!job || !target.compute || job->compute.spec == target.compute) return &as_compiled;
+  CompileOptions options;
+  options.scope = as_compiled.scope;
+  options.job_name = as_compiled.job_name;
+  again = compile_for_backend(spec_on_compute(*spec, target), *target.backend, options, sink);
+  return sink.has_errors() ? nullptr : &again;
 }
 
 Result<Submission> submit_job(const LoadedSpec& spec, const CompileResult& compiled,
@@ -142,18 +153,9 @@ Result<PreparedRun> prepare_run(const CompileResult& as_compiled, const SubmitOp
                 " backend runs a sweep's trials one by one: submit it "
                 "with jobc submit, which runs the sweep's controller");
   }
-  // --compute naming another compute spec than the job's own: what its backend uses (a Slurm
-  // payload) is made for that compute, as `jobc compile` makes it for a job that names it.
   CompileResult retargeted;
-  const CompileResult* compiled_for = &as_compiled;
-  if (target->compute && job->compute.spec != target->compute) {
-    CompileOptions again;
-    again.scope = as_compiled.scope;
-    again.job_name = as_compiled.job_name;
-    retargeted = compile_for_backend(spec_on_compute(*spec, *target), entry, again, sink);
-    if (sink.has_errors()) return spec_errors;
-    compiled_for = &retargeted;
-  }
+  const CompileResult* compiled_for = compiled_for_target(as_compiled, *target, retargeted, sink);
+  if (!compiled_for) return spec_errors;
   const CompileResult& compiled = *compiled_for;
   PreparedRun prepared;
   prepared.backend = entry.make ? entry.make() : nullptr;
@@ -164,7 +166,8 @@ Result<PreparedRun> prepare_run(const CompileResult& as_compiled, const SubmitOp
   RunContext& context = prepared.context;
   RunRecord& run = submission.run;
   run.experiment = job->experiment();
-  run.id = new_run_id(run.experiment);
+  const RunContext* queued = options.queued;
+  run.id = queued ? queued->run.id : new_run_id(run.experiment);
   run.name = !options.run_name.empty() ? options.run_name : job->name.value_or(run.id);
   run.parent_id = options.parent_id;
   run.display_name = job->display_name.value_or("");
@@ -220,6 +223,13 @@ Result<PreparedRun> prepare_run(const CompileResult& as_compiled, const SubmitOp
                                  " backend builds no image; nothing to rebuild");
   }
   if (Status prepared = backend->prepare(prepare); !prepared) return prepared.error();
+  if (queued) {  // what the backend queued the run as, and the token its job was given
+    run.backend_job_id = queued->run.backend_job_id;
+    for (const auto& [key, value] : queued->backend_state.items()) {
+      context.backend_state[key] = value;
+    }
+    context.tracking_environment = queued->tracking_environment;
+  }
   if (entry.capabilities.ignores_environment_image && body->environment) {
     submission.notices.push_back(fmt::format(
         "the {} backend runs the command with this machine's programs; the environment's "
@@ -233,8 +243,7 @@ Result<PreparedRun> prepare_run(const CompileResult& as_compiled, const SubmitOp
   folder.recorded();
   // A job this process may start itself gets its tracking endpoint from here, and the monitor
   // keeps it running; otherwise the monitor serves it when it starts the job.
-  if ((backend->starts_from_submitter() || backend->starts_groups()) &&
-      backend->reaches_tracking()) {
+  if ((backend->starts_from_submitter() || queued) && backend->reaches_tracking()) {
     if (auto served = serve_run_tracking(store.home(), context, *backend)) {
       prepared.tracking = std::move(*served);
     } else {
@@ -256,34 +265,6 @@ Result<Submission> hand_to_monitor(PreparedRun& prepared, RunStore& store) {
     return monitor.error();
   }
   return submission;
-}
-
-std::vector<Result<Submission>> start_run_group(std::vector<PreparedRun>& runs,
-                                                long long max_running, RunStore& store) {
-  std::vector<Result<Submission>> started;
-  if (runs.empty()) return started;
-  std::vector<RunContext*> contexts;
-  for (PreparedRun& run : runs) contexts.push_back(&run.context);
-  Backend& backend = *runs.front().backend;
-  Status group = backend.start_group(contexts, max_running);
-  for (PreparedRun& run : runs) {
-    Submission& submission = run.submission;
-    if (!group) {
-      const std::string& why = group.error().message;
-      end_unstarted_run(store, run.context, RunStatus::Failed, "could not start: " + why,
-                        "could not start the job: " + why);
-      submission.run = run.context.run;
-      submission.start_error = why;
-      started.emplace_back(submission);
-      continue;
-    }
-    if (!record_started(backend, run.context, store, submission)) {
-      started.emplace_back(submission);
-      continue;
-    }
-    started.push_back(hand_to_monitor(run, store));
-  }
-  return started;
 }
 
 Result<Submission> submit_job(const CompileResult& compiled, const SubmitOptions& options,

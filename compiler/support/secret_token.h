@@ -9,7 +9,8 @@
 
 namespace jobc {
 
-// 32 random bytes from OpenSSL as 64 lower-case hex digits; `what` names the token in the error.
+// 32 random bytes from the kernel (getrandom) as 64 lower-case hex digits; `what` names the
+// token in the error.
 Result<std::string> new_secret_token(std::string_view what);
 
 // Whether `given` is `expected` (never for an empty `expected`), in constant time.

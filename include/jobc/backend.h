@@ -115,18 +115,33 @@ class Backend {
   // Whether start_from_submitter() may start the job (then the submitting jobc serves its
   // tracking endpoint first, and hands it to the monitor).
   virtual bool starts_from_submitter() const { return false; }
-  // Whether start_group() can hand several prepared runs to the scheduler as one job (a
-  // Slurm job array): a sweep's trials then go together instead of one by one.
-  virtual bool starts_groups() const { return false; }
-  // In the submitting process, instead of start_from_submitter() for each run: starts the
-  // prepared runs (each through prepare(), recorded, its tracking environment set) as one
-  // scheduler job that runs at most `max_running` of them at once (0: no limit). Each context
-  // then has its job's id in run.backend_job_id and what its monitor needs in backend_state,
-  // and the monitor adopts it. An error: none of them was started.
-  virtual Status start_group(const std::vector<RunContext*>& runs, long long max_running) {
-    (void)runs;
-    (void)max_running;
-    return fail("this backend cannot start several runs as one job");
+  // Whether queue_group() can queue several runs as one scheduler job (a Slurm job array)
+  // before they are prepared: a sweep's trials then go together, and at once.
+  virtual bool queues_groups() const { return false; }
+  // What queue_group() gets. Every run of a group has the same job but for what its own
+  // prepared files hold (a trial's parameters are in its launch script), so `compiled` is the
+  // first run's job, compiled for `compute`. Each context holds only its run's id, folder and
+  // MLflow variables, all but MLFLOW_TRACKING_URI (no endpoint serves it yet).
+  struct GroupQueue {
+    const CompileResult& compiled;
+    const model::Compute* compute;  // the compute spec the runs go to; null for a built-in
+    std::vector<RunContext*> runs;
+    long long max_running = 0;  // at most this many running at once; 0: no limit
+  };
+  // In the submitting process, before any run of the group is prepared: queues them as one
+  // scheduler job whose part for each run waits until release_queued() says it is prepared.
+  // Sets each context's run.backend_job_id and backend_state (what its monitor needs), and
+  // compute. An error: nothing was queued.
+  virtual Status queue_group(const GroupQueue& group) {
+    (void)group;
+    return fail("this backend cannot queue several runs as one job");
+  }
+  // After prepare() of a run that queue_group() queued, its tracking variables complete:
+  // lets the run's part of the job begin. An error: it must not begin (the caller stops it
+  // with stop_orphaned() and fails the run).
+  virtual Status release_queued(RunContext& context) {
+    (void)context;
+    return fail("this backend queues no runs");
   }
   // In the monitor, instead of start(): takes over the job start_from_submitter() started,
   // from context.run.backend_job_id.

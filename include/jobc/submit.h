@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "jobc/backend.h"
 #include "jobc/compile.h"
 #include "jobc/result.h"
 #include "jobc/run_store.h"
@@ -22,6 +23,9 @@ struct SubmitOptions {
   const Snapshot* code_snapshot = nullptr;
   std::string parent_id{};
   std::string run_name{};
+  // A run of a group queued before it was prepared (runs/prepared_run.h): its id, tracking
+  // token and job, as the backend queued them. Null for a run started on its own.
+  const RunContext* queued = nullptr;
 };
 
 struct Submission {

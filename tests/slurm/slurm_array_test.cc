@@ -81,15 +81,19 @@ TEST_SUITE("slurm_array") {
     CHECK(array_of(task_payloads(4), shape(0))["job"]["array"] == "0-3");
   }
 
-  TEST_CASE("shared variables stay as they are; each run's own go under its task's prefix") {
+  TEST_CASE(
+      "shared variables stay as they are; each run's own go under its task's prefix, once when "
+      "they differ only by the run id") {
     json environment = array_of(task_payloads(3))["job"]["environment"];
     CHECK(environment["PATH"] == "/usr/bin:/bin");
     CHECK(environment["LANG"] == "C.UTF-8");
     CHECK_FALSE(environment.contains("JOBC_RUN_ID"));
     CHECK_FALSE(environment.contains("MLFLOW_TRACKING_TOKEN"));
     CHECK(environment["JOBC_TASK0_JOBC_RUN_ID"] == "trial_0");
-    CHECK(environment["JOBC_TASK2_JOBC_STAGE_DIR"] == "/shared/stage/trial_2");
-    CHECK(environment["JOBC_TASK1_JOBC_CODE_DIR"] == "/shared/stage/trial_1/work");
+    // The stage differs only by the run id: once, with the placeholder in its place.
+    CHECK(environment["JOBC_STAGE_DIR"] == "/shared/stage/@JOBC_RUN_ID@");
+    CHECK(environment["JOBC_CODE_DIR"] == "/shared/stage/@JOBC_RUN_ID@/work");
+    CHECK_FALSE(environment.contains("JOBC_TASK2_JOBC_STAGE_DIR"));
     // Each token once, under its own task's prefix only.
     for (size_t i = 0; i < 3; ++i) {
       std::string token = "tok-" + std::to_string(i) + "-end";
@@ -101,7 +105,7 @@ TEST_SUITE("slurm_array") {
       }
       CHECK(seen == 1);
     }
-    CHECK(environment.size() == 2 + 3 * 4);
+    CHECK(environment.size() == 4 + 3 * 2);
 
     // A variable only some runs have goes to those runs only.
     std::vector<json> tasks = task_payloads(3);
@@ -167,6 +171,7 @@ TEST_SUITE("slurm_array") {
           std::string::npos);
     CHECK(dispatcher.find("^JOBC_TASK[0-9]+_") != std::string::npos);
     CHECK(dispatcher.find("jobc: no run for task") != std::string::npos);
+    CHECK(dispatcher.find("until [[ -e $JOBC_STAGE_DIR/.jobc-ready ]]") != std::string::npos);
     CHECK(dispatcher.ends_with("exec >>\"$JOBC_STAGE_DIR/std_log.txt\" 2>&1\n"));
   }
 
@@ -179,6 +184,9 @@ TEST_SUITE("slurm_array") {
       tasks.push_back(task_payload(i, root));
       tasks[i]["script"] = "#!/bin/bash\necho \"run $JOBC_RUN_ID\"\necho oops >&2\nenv\n";
       fs::create_directories(root + "/trial_" + std::to_string(i));
+      // Prepared: the ready file, with the run's MLflow endpoint (task 3's has none).
+      std::ofstream(root + "/trial_" + std::to_string(i) + "/.jobc-ready")
+          << (i == 3 ? "\n" : "http://10.0.0.1:" + std::to_string(5000 + i) + "\n");
     }
     json array = array_of(tasks);
     std::ofstream(dir.path / "script.sh") << array["script"].get<std::string>();
@@ -199,6 +207,9 @@ TEST_SUITE("slurm_array") {
     CHECK(log.find("oops\n") != std::string::npos);
     CHECK(log.find("\nMLFLOW_TRACKING_TOKEN=tok-1-end\n") != std::string::npos);
     CHECK(log.find("\nJOBC_STAGE_DIR=" + root + "/trial_1\n") != std::string::npos);
+    CHECK(log.find("\nJOBC_CODE_DIR=" + root + "/trial_1/work\n") != std::string::npos);
+    CHECK(log.find("\nMLFLOW_TRACKING_URI=http://10.0.0.1:5001\n") != std::string::npos);
+    CHECK(log.find("@JOBC_RUN_ID@") == std::string::npos);
     CHECK(log.find("\nPATH=/usr/bin:/bin\n") != std::string::npos);
     CHECK(log.find("JOBC_TASK") == std::string::npos);
     CHECK(log.find("tok-10-end") == std::string::npos);  // task 10's, under JOBC_TASK10_
@@ -210,9 +221,46 @@ TEST_SUITE("slurm_array") {
     CHECK(jobc::testing::slurp(root + "/trial_10/std_log.txt").find("tok-10-end") !=
           std::string::npos);
 
+    // A run without an MLflow endpoint: none of MLflow's variables.
+    CHECK(run_task("3").status == 0);
+    std::string no_endpoint = jobc::testing::slurp(root + "/trial_3/std_log.txt");
+    CHECK(no_endpoint.find("run trial_3\n") == 0);
+    CHECK(no_endpoint.find("MLFLOW_") == std::string::npos);
+
     result = run_task("12");  // no run for this task
     CHECK(result.status == 1);
     CHECK(result.err == "jobc: no run for task 12 of Slurm job array 90\n");
+  }
+
+  TEST_CASE("run by bash, a task waits until its run is ready, and not forever") {
+    jobc::testing::TempDir dir;
+    std::string root = (dir.path / "stage").string();
+    std::vector<json> tasks = {task_payload(0, root), task_payload(1, root)};
+    for (json& task : tasks) task["script"] = "#!/bin/bash\necho \"uri $MLFLOW_TRACKING_URI\"\n";
+    json array = array_of(tasks);
+    std::ofstream(dir.path / "script.sh") << array["script"].get<std::string>();
+    auto task_command = [&](const std::string& task, const std::string& extra) {
+      std::string command = "env -i";
+      for (const auto& [name, value] : array["job"]["environment"].items()) {
+        command += " " + jobc::testing::shell_quote(name + "=" + value.get<std::string>());
+      }
+      return command + extra + " SLURM_ARRAY_JOB_ID=90 SLURM_ARRAY_TASK_ID=" + task +
+             " /bin/bash " + jobc::testing::shell_quote((dir.path / "script.sh").string());
+    };
+    // Its stage appears (jobc prepares the run) half a second after the task began.
+    std::string stage = root + "/trial_0";
+    std::string prepare = "(sleep 0.5; mkdir -p " + jobc::testing::shell_quote(stage) +
+                          " && echo http://10.0.0.1:5000 >" +
+                          jobc::testing::shell_quote(stage + "/.jobc-ready") + ") & ";
+    jobc::testing::CommandResult result =
+        jobc::testing::run_command(prepare + task_command("0", "") + "; wait");
+    CHECK(result.status == 0);
+    CHECK(jobc::testing::slurp(stage + "/std_log.txt") == "uri http://10.0.0.1:5000\n");
+
+    // A run that is never prepared (jobc died before): the task gives up, saying why.
+    result = jobc::testing::run_command(task_command("1", " JOBC_READY_WAIT_TENTHS=3"));
+    CHECK(result.status == 1);
+    CHECK(result.err == "jobc: run trial_1 (task 1 of Slurm job array 90) was never prepared\n");
   }
 
   TEST_CASE("array_task_string names the pending tasks: ranges, steps, lists and the limit") {

@@ -18,6 +18,7 @@
 #include "common/run_command.h"
 #include "common/temp_dir.h"
 #include "jobc/backend_registry.h"
+#include "jobc/compile.h"
 
 namespace fs = std::filesystem;
 using json = nlohmann::json;
@@ -88,6 +89,21 @@ json test_compute(const fs::path& staging_dir) {
           {"token_env", "JOBC_TEST_SLURM_JWT"},
           {"staging_dir", staging_dir.string()},
           {"api_version", "v0.0.38"}};
+}
+
+// The compute spec `compute` (test_compute's) says, as the model holds it.
+jobc::model::Compute model_compute(const json& compute) {
+  jobc::model::Compute model;
+  model.type.value = "slurm";
+  model.settings.kind = jobc::model::Value::Kind::Map;
+  for (const auto& [key, value] : compute.items()) {
+    if (key == "type") continue;
+    jobc::model::Value text;
+    text.kind = jobc::model::Value::Kind::String;
+    text.text = value.get<std::string>();
+    model.settings.members.emplace_back(key, text);
+  }
+  return model;
 }
 
 // A run context as prepare() leaves it: the payload in artifacts, a staging folder.
@@ -161,6 +177,13 @@ struct Group {
       context.compute = test_compute(dir.path / "stage");
       context.backend_state = {{"stage", stage(i).string()}, {"timeout_seconds", 0}};
     }
+  }
+  // What compiling the runs' job made: their payload, the run id a placeholder.
+  jobc::CompileResult compiled() const {
+    jobc::CompileResult result;
+    result.outputs.add("slurm/job.json",
+                       jobc::testing::slurp(contexts.front().artifacts_dir / "slurm/job.json"));
+    return result;
   }
   static std::string tracking_token(size_t i) {
     return "mlflow-secret-" + std::to_string(i) + "-x";
@@ -758,17 +781,26 @@ TEST_SUITE("slurm_backend") {
     }
   }
 
-  TEST_CASE("a group of runs goes to Slurm as one job array: one POST, run i is task A_i") {
+  TEST_CASE(
+      "a group of runs is queued in Slurm as one job array before they are prepared: one POST, "
+      "run i is task A_i, which begins once its run is released") {
     Group group(3);
+    jobc::CompileResult compiled = group.compiled();
+    jobc::model::Compute compute = model_compute(group.contexts[0].compute);
+    for (jobc::RunContext& context : group.contexts) {  // as queue_run_group leaves them
+      context.compute = json::object();
+      context.backend_state = json::object();
+      context.tracking_environment.erase("MLFLOW_TRACKING_URI");  // no endpoint yet
+    }
     auto fake = std::make_shared<FakeSlurm>();
     fake->answer = [&](const HttpRequest& request) {
       if (request.method == "POST") return submitted_as(500);
       return records({array_task(501, 500, 1, "COMPLETED")});
     };
     jobc::SlurmBackend submitter(fake);
-    CHECK(submitter.starts_groups());
+    CHECK(submitter.queues_groups());
     {
-      jobc::Status status = submitter.start_group(group.pointers(), 2);
+      jobc::Status status = submitter.queue_group({compiled, &compute, group.pointers(), 2});
       REQUIRE_MESSAGE(status.ok(), status.error().message);
     }
     REQUIRE(fake->requests.size() == 1);
@@ -780,13 +812,29 @@ TEST_SUITE("slurm_backend") {
     json environment = body["job"]["environment"];
     CHECK(environment["JOBC_TASK2_JOBC_RUN_ID"] == "trial_2");
     CHECK(environment["JOBC_TASK0_MLFLOW_TRACKING_TOKEN"] == Group::tracking_token(0));
-    CHECK(environment["JOBC_TASK1_MLFLOW_TRACKING_URI"] == "http://10.0.0.1:4001");
+    CHECK(environment["JOBC_STAGE_DIR"] == (group.dir.path / "stage/@JOBC_RUN_ID@").string());
+    CHECK_FALSE(environment.dump().find("MLFLOW_TRACKING_URI") != std::string::npos);
     for (size_t i = 0; i < 3; ++i) {
       const jobc::RunContext& context = group.contexts[i];
       CHECK(context.run.backend_job_id == "500_" + std::to_string(i));
       CHECK(context.backend_state["array_job"] == 500);
       CHECK(context.backend_state["array_task"] == i);
-      CHECK(context.backend_state["stage"] == group.stage(i).string());
+      CHECK(context.compute["staging_dir"] == (group.dir.path / "stage").string());
+      CHECK_FALSE(fs::exists(group.stage(i) / ".jobc-ready"));  // no task may begin yet
+      CHECK_FALSE(fs::exists(context.log_file));
+    }
+
+    // Prepared (prepare() records the digest of the payload it staged), then released.
+    for (size_t i = 0; i < 3; ++i) {
+      jobc::RunContext& context = group.contexts[i];
+      context.backend_state["stage"] = group.stage(i).string();
+      context.backend_state["prepared_payload"] = context.backend_state["queued_payload"];
+      context.tracking_environment["MLFLOW_TRACKING_URI"] =
+          "http://10.0.0.1:400" + std::to_string(i);
+      jobc::Status released = jobc::SlurmBackend(fake).release_queued(context);
+      REQUIRE_MESSAGE(released.ok(), released.error().message);
+      CHECK(jobc::testing::slurp(group.stage(i) / ".jobc-ready") ==
+            "http://10.0.0.1:400" + std::to_string(i) + "\n");
       CHECK(jobc::testing::slurp(context.log_file) ==
             "[jobc] Slurm job 500_" + std::to_string(i) + " submitted to partition debug (task " +
                 std::to_string(i) +
@@ -795,6 +843,7 @@ TEST_SUITE("slurm_backend") {
     }
     for (size_t i = 0; i < 3; ++i) CHECK_FALSE(group.any_file_holds(Group::tracking_token(i)));
     CHECK_FALSE(group.any_file_holds(kToken));
+    CHECK(fake->requests.size() == 1);  // releasing asks Slurm nothing
 
     // Each run's monitor adopts its task and follows it alone.
     jobc::SlurmBackend monitor(fake);
@@ -811,36 +860,52 @@ TEST_SUITE("slurm_backend") {
     CHECK(fake->requests[1].url == "http://127.0.0.1:6820/slurm/v0.0.38/job/500_1");
   }
 
-  TEST_CASE(
-      "a job array Slurm refuses, or runs that cannot share one, start none and leave no stage") {
+  TEST_CASE("a queued run prepared with another Slurm job than its task's is not released") {
+    Group group(1);
+    jobc::RunContext& context = group.contexts[0];
+    context.run.backend_job_id = "500_0";
+    context.backend_state["queued_payload"] = "digest-a";
+    context.backend_state["prepared_payload"] = "digest-b";
+    jobc::Status released =
+        jobc::SlurmBackend(std::make_shared<FakeSlurm>()).release_queued(context);
+    REQUIRE_FALSE(released.ok());
+    CHECK(released.error().message ==
+          "the run's Slurm job (its artifacts/slurm/job.json) is not the one task 500_0 of its "
+          "job array was queued with");
+    CHECK_FALSE(fs::exists(group.stage(0) / ".jobc-ready"));
+  }
+
+  TEST_CASE("a job array Slurm refuses, or a job compiled for another compute, queues nothing") {
     Group group(2);
+    jobc::CompileResult compiled = group.compiled();
+    jobc::model::Compute compute = model_compute(group.contexts[0].compute);
     auto fake = std::make_shared<FakeSlurm>();
     fake->answer = [&](const HttpRequest&) {
       return json_answer(
           500,
           {{"errors", {{{"error", "Invalid partition name specified"}, {"error_number", 2000}}}}});
     };
-    std::string error;
+    for (jobc::RunContext& context : group.contexts) context.run.backend_job_id.clear();
     SUBCASE("refused") {
-      jobc::Status status = jobc::SlurmBackend(fake).start_group(group.pointers(), 0);
+      jobc::Status status =
+          jobc::SlurmBackend(fake).queue_group({compiled, &compute, group.pointers(), 0});
       REQUIRE_FALSE(status.ok());
-      error = status.error().message;
-      CHECK(error.find("Invalid partition name specified") != std::string::npos);
+      CHECK(status.error().message.find("Invalid partition name specified") != std::string::npos);
       CHECK(fake->requests.size() == 1);  // a definite refusal is not retried
     }
-    SUBCASE("on two computes") {
-      group.contexts[1].compute["user"] = "bob";
-      jobc::Status status = jobc::SlurmBackend(fake).start_group(group.pointers(), 0);
+    SUBCASE("compiled for another compute") {
+      jobc::model::Compute elsewhere = compute;
+      for (auto& [key, value] : elsewhere.settings.members) {
+        if (key == "staging_dir") value.text = "/elsewhere";
+      }
+      jobc::Status status =
+          jobc::SlurmBackend(fake).queue_group({compiled, &elsewhere, group.pointers(), 0});
       REQUIRE_FALSE(status.ok());
-      CHECK(status.error().message ==
-            "the runs are on different Slurm computes (their user differ): they cannot go as "
-            "one job array");
+      CHECK(status.error().message.find("it was compiled for another compute") !=
+            std::string::npos);
       CHECK(fake->requests.empty());
     }
-    for (size_t i = 0; i < 2; ++i) {
-      CHECK_FALSE(fs::exists(group.stage(i)));
-      CHECK(group.contexts[i].run.backend_job_id.empty());
-    }
+    for (size_t i = 0; i < 2; ++i) CHECK(group.contexts[i].run.backend_job_id.empty());
   }
 
   TEST_CASE(

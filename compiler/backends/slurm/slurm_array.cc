@@ -6,6 +6,8 @@
 #include <charconv>
 #include <set>
 
+#include "backends/slurm/slurm_job.h"
+
 namespace jobc::slurm {
 namespace {
 
@@ -31,15 +33,46 @@ std::string first_difference(const json& a, const json& b, const std::set<std::s
   return "";
 }
 
+const json& environment_of(const json& task) {
+  static const json none = json::object();
+  const json& job = task["job"];
+  return job.contains("environment") && job["environment"].is_object() ? job["environment"] : none;
+}
+
+// Variable `name`'s value in every task, with the task's run id (its JOBC_RUN_ID) in place
+// of kSlurmRunIdPlaceholder, when that is the same in all; nullopt otherwise. A run id is
+// never the placeholder, nor holds it.
+std::optional<std::string> same_but_run_id(const std::vector<json>& tasks,
+                                           const std::string& name) {
+  std::optional<std::string> common;
+  for (const json& task : tasks) {
+    const json& own = environment_of(task);
+    if (!own.contains(name) || !own[name].is_string() || !own.contains("JOBC_RUN_ID") ||
+        !own["JOBC_RUN_ID"].is_string()) {
+      return std::nullopt;
+    }
+    const std::string run_id = own["JOBC_RUN_ID"].get<std::string>();
+    std::string value = own[name].get<std::string>();
+    if (run_id.empty() || run_id.find(kSlurmRunIdPlaceholder) != std::string::npos) {
+      return std::nullopt;
+    }
+    for (size_t at = value.find(run_id); at != std::string::npos;
+         at = value.find(run_id, at + kSlurmRunIdPlaceholder.size())) {
+      value.replace(at, run_id.size(), kSlurmRunIdPlaceholder);
+    }
+    if (common && *common != value) return std::nullopt;
+    common = std::move(value);
+  }
+  if (!common || name == "JOBC_RUN_ID" ||
+      common->find(kSlurmRunIdPlaceholder) == std::string::npos) {
+    return std::nullopt;
+  }
+  return common;
+}
+
 // Slurm's environment for the array: shared variables as they are, the others under their
 // task's prefix.
 json array_environment(const std::vector<json>& tasks) {
-  auto environment_of = [](const json& task) -> const json& {
-    static const json none = json::object();
-    const json& job = task["job"];
-    return job.contains("environment") && job["environment"].is_object() ? job["environment"]
-                                                                         : none;
-  };
   std::set<std::string> names;
   for (const json& task : tasks) {
     for (const auto& [name, value] : environment_of(task).items()) names.insert(name);
@@ -54,6 +87,12 @@ json array_environment(const std::vector<json>& tasks) {
     }
     if (shared) {
       environment[name] = first[name];
+      continue;
+    }
+    // The same but for each task's run id (its stage, its MLflow run): once, with the
+    // placeholder the dispatcher replaces; the request stays small.
+    if (std::optional<std::string> common = same_but_run_id(tasks, name)) {
+      environment[name] = *common;
       continue;
     }
     for (size_t i = 0; i < tasks.size(); ++i) {
@@ -113,10 +152,37 @@ done
 for jobc_name in $(compgen -e); do
   if [[ $jobc_name =~ ^JOBC_TASK[0-9]+_ ]]; then unset "$jobc_name"; fi
 done
+# What is the same in every task but the run id comes once, with @JOBC_RUN_ID@ in its place.
+for jobc_name in $(compgen -e); do
+  if [[ ${!jobc_name} == *"@JOBC_RUN_ID@"* ]]; then
+    export "$jobc_name=${!jobc_name//"@JOBC_RUN_ID@"/${JOBC_RUN_ID:-}}"
+  fi
+done
 unset jobc_name jobc_prefix
-if [[ -z ${JOBC_STAGE_DIR:-} ]]; then
+if [[ -z ${JOBC_RUN_ID:-} || -z ${JOBC_STAGE_DIR:-} ]]; then
   echo "jobc: no run for task ${SLURM_ARRAY_TASK_ID:-(none)} of Slurm job array ${SLURM_ARRAY_JOB_ID:-(none)}" >&2
   exit 1
+fi
+# jobc queues the array before it prepares the runs: wait until this one's stage is ready
+# (at most 10 minutes; jobc prepares a run in milliseconds). The ready file holds the URI of
+# the run's MLflow endpoint, empty when it has none.
+jobc_waited=0
+until [[ -e $JOBC_STAGE_DIR/.jobc-ready ]]; do
+  if ((jobc_waited >= ${JOBC_READY_WAIT_TENTHS:-6000})); then
+    echo "jobc: run ${JOBC_RUN_ID:-} (task ${SLURM_ARRAY_TASK_ID:-} of Slurm job array ${SLURM_ARRAY_JOB_ID:-}) was never prepared" >&2
+    exit 1
+  fi
+  sleep 0.1
+  jobc_waited=$((jobc_waited + 1))
+done
+unset jobc_waited JOBC_READY_WAIT_TENTHS
+MLFLOW_TRACKING_URI=
+read -r MLFLOW_TRACKING_URI <"$JOBC_STAGE_DIR/.jobc-ready" || true
+if [[ -n $MLFLOW_TRACKING_URI ]]; then
+  export MLFLOW_TRACKING_URI
+else
+  unset MLFLOW_TRACKING_URI MLFLOW_TRACKING_TOKEN MLFLOW_RUN_ID MLFLOW_EXPERIMENT_NAME \
+    MLFLOW_EXPERIMENT_ID
 fi
 # Slurm's output file patterns know the array (%A) and the task (%a), not run ids: each task
 # sends its output to its own run's log itself.

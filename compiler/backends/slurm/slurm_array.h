@@ -3,9 +3,13 @@
 //
 // Slurm gives every task of an array the same job: the same script, environment and paths.
 // So the payload keeps what the runs share, and passes each run's own variables under a
-// prefix, JOBC_TASK<i>_<NAME>; a dispatcher at the top of the script exports task i's under
-// their names and removes every task's (no task sees another's tracking token), then sends
-// the task's output to its run's STAGE/std_log.txt.
+// prefix, JOBC_TASK<i>_<NAME>, except a variable that differs only by each task's run id
+// (its stage), which goes once with kSlurmRunIdPlaceholder in it: the request stays small.
+// A dispatcher at the top of the script exports task i's variables under their names, puts
+// its run id in place of the placeholder, and removes every task's (no task sees another's
+// tracking token), then sends
+// the task's output to its run's STAGE/std_log.txt. The array is queued before jobc prepares
+// the runs, so a task first waits for its run's stage to be ready.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -40,7 +44,9 @@ Result<nlohmann::json> job_array_payload(const std::vector<nlohmann::json>& task
                                          const JobArrayShape& shape);
 
 // The bash preamble of the array's script (shebang included): task SLURM_ARRAY_TASK_ID's
-// variables under their names, no task's prefixed ones, output to STAGE/std_log.txt.
+// variables under their names, no task's prefixed ones; then it waits for STAGE/.jobc-ready
+// (the run is prepared; it holds MLFLOW_TRACKING_URI), and sends the output to
+// STAGE/std_log.txt.
 std::string job_array_dispatcher();
 
 // The task ids a meta record's array_task_string names, the ones still pending in it:

@@ -15,6 +15,7 @@
 #include "jobc/compile.h"
 #include "jobc/model/spec.h"
 
+#include "support/hash.h"
 #include "support/local_address.h"
 
 namespace jobc {
@@ -33,10 +34,10 @@ std::optional<slurm::JobRef> recorded_job(const RunContext& context) {
   return slurm::JobRef::parse(context.run.backend_job_id);
 }
 
-// The compiled slurm/job.json with the run's id in place of the placeholder. Fails when the
-// compilation has none, or made it for another compute (its stage is elsewhere).
-Result<json> payload_for_run(const CompileResult& compiled, const slurm::SlurmCompute& compute,
-                             const std::string& run_id) {
+}  // namespace
+
+Result<json> SlurmBackend::compiled_payload(const CompileResult& compiled,
+                                            const slurm::SlurmCompute& compute) {
   const OutputSet::File* file = compiled.outputs.find("slurm/job.json");
   if (!file) {
     return fail("the compiled job has no slurm/job.json: it was compiled for another compute");
@@ -52,10 +53,21 @@ Result<json> payload_for_run(const CompileResult& compiled, const slurm::SlurmCo
                     "compute's staging_dir): it was compiled for another compute",
                     compute.staging_dir));
   }
-  return slurm_payload_for_run(std::move(payload), run_id);
+  return payload;
 }
 
-}  // namespace
+json SlurmBackend::payload_for_run(json compiled, const CompileResult& from,
+                                   const std::string& run_id) {
+  json payload = slurm_payload_for_run(std::move(compiled), run_id);
+  const model::JobCommon* job = from.model ? from.model->job() : nullptr;
+  if (!job || !job->name) payload["job"]["name"] = run_id;  // a job without a name: the run's
+  return payload;
+}
+
+std::string SlurmBackend::payload_digest(json compiled) {
+  compiled["job"].erase("name");  // a job array has a name of its own
+  return sha256_hex(compiled.dump());
+}
 
 SlurmBackend::SlurmBackend(std::shared_ptr<HttpTransport> transport)
     : transport_(std::move(transport)) {}
@@ -83,13 +95,14 @@ Status SlurmBackend::prepare(SubmitContext& submit) {
   // The run's id: its folder's name (the record is filled in after prepare).
   std::string run_id =
       context.run.id.empty() ? context.run_dir.filename().string() : context.run.id;
-  auto payload = payload_for_run(submit.compiled, compute, run_id);
-  if (!payload) return payload.error();
-  if (!job->name) (*payload)["job"]["name"] = run_id;  // a job without a name: the run's
+  auto compiled = compiled_payload(submit.compiled, compute);
+  if (!compiled) return compiled.error();
+  std::string digest = payload_digest(*compiled);
+  auto payload = payload_for_run(std::move(*compiled), submit.compiled, run_id);
   // The compiled artifacts, with the payload made for this run, in the run's folder and in
   // the stage: written by the one writer.
   OutputSet artifacts = submit.compiled.outputs;
-  artifacts.add("slurm/job.json", payload->dump(2) + "\n");
+  artifacts.add("slurm/job.json", payload.dump(2) + "\n");
   WriteReport written = write_artifacts(artifacts, context.artifacts_dir, WriteMode::Write);
   if (!written.errors.empty()) return fail(written.errors.front());
   fs::path stage = slurm_stage_dir(compute, run_id);
@@ -100,7 +113,9 @@ Status SlurmBackend::prepare(SubmitContext& submit) {
     if (!existed) fs::remove_all(stage, ec);
     return staged;
   }
-  context.backend_state = {{"stage", stage.string()}, {"timeout_seconds", context.timeout_seconds}};
+  context.backend_state = {{"stage", stage.string()},
+                           {"timeout_seconds", context.timeout_seconds},
+                           {"prepared_payload", digest}};
   context.timeout_seconds = 0;  // Slurm enforces it (time_limit), from the job's start
   submit.progress << fmt::format("jobc: staged the run in {}\n", stage.string());
   return {};
@@ -198,6 +213,10 @@ Status SlurmBackend::adopt(RunContext& context) {
   job_ = *job;
   phase_.reason = fmt::format("Slurm job {} is submitted", job_.text());
   next_query_ = Clock::now();
+  // The monitors of an array's tasks start together, just after the array was queued: their
+  // first questions are spread over two seconds instead of all reaching slurmctld at once.
+  // A task that starts writing output is asked about at once (copy_output).
+  if (job_.task) next_query_ += milliseconds(400 + (*job_.task % 64) * 25);
   return {};
 }
 

@@ -12,12 +12,15 @@
 //    The run is Queued (with Slurm's reason) until the job is RUNNING.
 //    slurmrestd or slurmctld unreachable: retried with backoff (up to 10 s apart) for up to
 //    5 minutes, then the run fails saying so.
-//  * start_group (the submitting jobc, a sweep's trials): one POST of a job array
-//    (slurm_array.h); run i is task i, "A_i". Its monitor adopts it: GET job/A_i once the task
-//    is split out of the array, else GET job/A, whose meta record says it is pending. While
-//    it waits, GET job/A_i backs off to 5 s and the whole array is read again only every
-//    30 s, or at once after a stop (every waiting task asking for it would load slurmrestd).
-//    A pending task canceled leaves no record: the run ends Canceled.
+//  * queue_group (the submitting jobc, a sweep's trials, before they are prepared): one POST
+//    of a job array (slurm_array.h); run i is task i, "A_i". Each task waits until its stage
+//    holds the ready file that release_queued writes once the run is prepared (staged, its
+//    tracking endpoint serving), which also tells it the endpoint's URI. Its monitor adopts
+//    it: GET job/A_i once the task is split out of the array, else GET job/A, whose meta
+//    record says it is pending. While it waits, GET job/A_i backs off to 5 s and the whole
+//    array is read again only every 30 s, or at once after a stop (every waiting task asking
+//    for it would load slurmrestd). A pending task canceled leaves no record: the run ends
+//    Canceled.
 //  * stop: DELETE job/<id> (force: with signal KILL). collect: outputs/ and logs/ copied
 //    back into the run's folder, then the staging folder removed (JOBC_KEEP_STAGING=1 keeps
 //    it).
@@ -32,6 +35,7 @@
 #include <optional>
 
 #include "backends/slurm/slurm_client.h"
+#include "backends/slurm/slurm_compute.h"
 #include "jobc/backend.h"
 
 namespace jobc {
@@ -47,13 +51,16 @@ class SlurmBackend : public Backend {
   // One POST to slurmrestd; Deferred when it cannot be reached (the monitor retries).
   QuickStartResult start_from_submitter(RunContext& context) override;
   bool starts_from_submitter() const override { return true; }
-  // A sweep's trials as one job array (slurm_array.h): one POST; run i becomes task i, its
-  // backend_job_id "A_i" (Slurm's notation: scancel A_i) and backend_state array_job and
-  // array_task. All runs must be on the same compute and differ only in their paths and
-  // environment. An error (a refusal, runs that cannot share an array, slurmrestd unreachable
-  // for a minute) removes every run's stage: none was started.
-  bool starts_groups() const override { return true; }
-  Status start_group(const std::vector<RunContext*>& runs, long long max_running) override;
+  // A sweep's trials as one job array (slurm_array.h), queued before they are prepared: one
+  // POST; run i becomes task i, its backend_job_id "A_i" (Slurm's notation: scancel A_i) and
+  // backend_state array_job, array_task and the digest of the payload it was queued with.
+  // The runs' payloads must differ only in their paths and environment. An error (a refusal,
+  // payloads that cannot share an array, slurmrestd unreachable for a minute): nothing queued.
+  bool queues_groups() const override { return true; }
+  Status queue_group(const GroupQueue& group) override;
+  // Checks that the run was prepared with the payload its task was queued with (their
+  // digests), then writes STAGE/.jobc-ready (the tracking URI): the task begins.
+  Status release_queued(RunContext& context) override;
   // MLflow tracking: the nodes reach the endpoint on this machine's address toward the
   // cluster (its route to slurmrestd), and see the run's outputs/ in the stage.
   bool reaches_tracking() const override { return true; }
@@ -83,6 +90,17 @@ class SlurmBackend : public Backend {
   std::optional<JobExit> query(RunContext& context);
   void copy_output(RunContext& context);
   static std::filesystem::path stage_of(const RunContext& context);
+  // The compiled slurm/job.json, its run id a placeholder. Fails when the compilation has
+  // none, or made it for another compute (its stage is elsewhere).
+  static Result<nlohmann::json> compiled_payload(const CompileResult& compiled,
+                                                 const slurm::SlurmCompute& compute);
+  // `compiled` (compiled_payload's) for run `run_id`: the id in place of the placeholder, and
+  // as the job's name when the job (`from`) has none.
+  static nlohmann::json payload_for_run(nlohmann::json compiled, const CompileResult& from,
+                                        const std::string& run_id);
+  // What tells two runs' compiled payloads apart but their job name (prepare() records it
+  // as prepared_payload, queue_group as queued_payload).
+  static std::string payload_digest(nlohmann::json compiled);
   // The run's job-submit payload: its slurm/job.json for the run, with its tracking variables.
   static Result<nlohmann::json> submit_payload(const RunContext& context);
   // One submit attempt; on success records the job's id, phase and log line.

@@ -1,6 +1,12 @@
-// SlurmBackend's job arrays: a group of prepared runs submitted as one array (start_group),
-// and what Slurm says of one of its tasks (task_record), for the run's monitor.
+// SlurmBackend's job arrays: a group of runs queued as one array before they are prepared
+// (queue_group), each task let begin once its run is (release_queued), and what Slurm says
+// of one of its tasks (task_record), for the run's monitor.
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include "backends/run_log_note.h"
 #include "backends/slurm/slurm_array.h"
@@ -11,58 +17,103 @@ namespace jobc {
 namespace fs = std::filesystem;
 using json = nlohmann::json;
 
-Status SlurmBackend::start_group(const std::vector<RunContext*>& runs, long long max_running) {
-  // Nothing of the group is started: the caller records every run failed, so no stage stays.
-  auto abandon = [&](const std::string& message) -> Status {
-    std::error_code ec;
-    for (RunContext* run : runs) fs::remove_all(stage_of(*run), ec);
-    return fail(message);
-  };
-  if (runs.empty()) return fail("no runs to start as a Slurm job array");
-  const json& compute = runs.front()->compute;
-  for (const RunContext* run : runs) {
-    for (const char* key : {"endpoint", "user", "staging_dir"}) {
-      if (run->compute.value(key, "") != compute.value(key, "")) {
-        return abandon(fmt::format(
-            "the runs are on different Slurm computes (their {} differ): they cannot go as one "
-            "job array",
-            key));
-      }
-    }
-  }
-  std::vector<json> tasks;
-  for (const RunContext* run : runs) {
-    auto payload = submit_payload(*run);
-    if (!payload) return abandon(payload.error().message);
-    tasks.push_back(std::move(*payload));
-  }
-  slurm::JobArrayShape shape{max_running, runs.front()->run.parent_id,
-                             compute.value("staging_dir", "")};
-  auto array = slurm::job_array_payload(tasks, shape);
-  if (!array) return abandon(array.error().message);
+namespace {
 
-  slurm::SlurmClient& api = client(*runs.front());
+// Writes `content` to `file` whole or not at all (a task polls for it from another node).
+Status write_ready_file(const fs::path& file, const std::string& content) {
+  fs::path partial = file;
+  partial += ".partial";
+  int fd = ::open(partial.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return fail(fmt::format("cannot write {}: {}", partial.string(), strerror(errno)));
+  bool written = ::write(fd, content.data(), content.size()) == ssize_t(content.size());
+  bool closed = ::close(fd) == 0;
+  if (!written || !closed || ::rename(partial.c_str(), file.c_str()) != 0) {
+    std::string why = strerror(errno);
+    ::unlink(partial.c_str());
+    return fail(fmt::format("cannot write {}: {}", file.string(), why));
+  }
+  return {};
+}
+
+}  // namespace
+
+Status SlurmBackend::queue_group(const GroupQueue& group) {
+  if (group.runs.empty()) return fail("no runs to queue as a Slurm job array");
+  if (!group.compute) return fail("a Slurm job array needs a compute spec of type slurm");
+  slurm::SlurmCompute compute = slurm::SlurmCompute::from(*group.compute);
+  json compute_state = compute.to_json();  // never a token
+  if (auto token = slurm::token_source(compute_state)(); !token) return token.error();
+  auto compiled = compiled_payload(group.compiled, compute);
+  if (!compiled) return compiled.error();
+  std::string digest = payload_digest(*compiled);
+  std::vector<json> tasks;
+  for (RunContext* run : group.runs) {
+    run->compute = compute_state;
+    json payload = payload_for_run(*compiled, group.compiled, run->run.id);
+    // Only in the request: MLflow's token is a secret, never written to a file.
+    for (const auto& [name, value] : run->tracking_environment) {
+      payload["job"]["environment"][name] = value;
+    }
+    tasks.push_back(std::move(payload));
+  }
+  slurm::JobArrayShape shape{group.max_running, group.runs.front()->run.parent_id,
+                             compute.staging_dir};
+  auto array = slurm::job_array_payload(tasks, shape);
+  if (!array) return array.error();
+
+  slurm::SlurmClient& api = client(*group.runs.front());
   auto submitted = submit_while_unreachable([&] { return api.submit(*array); });
-  if (!submitted) return abandon(submitted.error().message);
+  if (!submitted) return fail(submitted.error().message);
   long long array_job = *submitted;
-  std::string partition = (*array)["job"].value("partition", "");
-  std::string limit = max_running > 0 && static_cast<size_t>(max_running) < runs.size()
-                          ? fmt::format(", at most {} at once", max_running)
-                          : "";
-  for (size_t i = 0; i < runs.size(); ++i) {
-    RunContext& run = *runs[i];
-    slurm::JobRef task{array_job, static_cast<long long>(i)};
-    run.run.backend_job_id = task.text();
-    run.backend_state["array_job"] = array_job;
-    run.backend_state["array_task"] = i;
-    append_run_note(
-        run.log_file,
-        fmt::format("Slurm job {} submitted{} (task {} of job array {}{}) through "
-                    "slurmrestd {} ({})",
-                    task.text(), partition.empty() ? "" : " to partition " + partition, i,
-                    array_job, limit, api.version(), run.compute.value("endpoint", "")));
+  long long limit = group.max_running > 0 && size_t(group.max_running) < group.runs.size()
+                        ? group.max_running
+                        : 0;
+  for (size_t i = 0; i < group.runs.size(); ++i) {
+    RunContext& run = *group.runs[i];
+    run.run.backend_job_id = slurm::JobRef{array_job, static_cast<long long>(i)}.text();
+    run.backend_state = {
+        {"array_job", array_job},       {"array_task", i},
+        {"array_limit", limit},         {"queued_payload", digest},
+        {"api_version", api.version()}, {"partition", (*array)["job"].value("partition", "")}};
   }
   phase_.reason = fmt::format("Slurm job array {} is submitted", array_job);
+  return {};
+}
+
+Status SlurmBackend::release_queued(RunContext& context) {
+  auto task = slurm::JobRef::parse(context.run.backend_job_id);
+  const json& state = context.backend_state;
+  if (!task || !task->task || !state.contains("queued_payload")) {
+    return fail("no Slurm array task was queued for run " + context.run.id);
+  }
+  // The array carries the first run's job for every task: a run prepared with another one
+  // (which no trial of a sweep is: they differ only in their launch scripts) would run the
+  // wrong job.
+  if (state.value("prepared_payload", "") != state.value("queued_payload", "")) {
+    return fail(fmt::format(
+        "the run's Slurm job (its artifacts/slurm/job.json) is not the one task {} of its job "
+        "array was queued with",
+        task->text()));
+  }
+  std::string uri;
+  if (auto found = context.tracking_environment.find("MLFLOW_TRACKING_URI");
+      found != context.tracking_environment.end()) {
+    uri = found->second;
+  }
+  if (Status ready = write_ready_file(stage_of(context) / ".jobc-ready", uri + "\n"); !ready) {
+    return ready;
+  }
+  job_ = *task;
+  phase_.reason = fmt::format("Slurm job array {} is submitted", task->job);
+  std::string partition = state.value("partition", "");
+  long long limit = state.value("array_limit", 0LL);
+  append_run_note(
+      context.log_file,
+      fmt::format("Slurm job {} submitted{} (task {} of job array {}{}) through "
+                  "slurmrestd {} ({})",
+                  task->text(), partition.empty() ? "" : " to partition " + partition, *task->task,
+                  task->job, limit > 0 ? fmt::format(", at most {} at once", limit) : "",
+                  state.value("api_version", ""), context.compute.value("endpoint", "")));
   return {};
 }
 

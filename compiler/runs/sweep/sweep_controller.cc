@@ -7,7 +7,6 @@
 
 #include <chrono>
 #include <cmath>
-#include <list>
 #include <map>
 #include <ostream>
 #include <thread>
@@ -19,7 +18,7 @@
 #include "runs/monitor.h"
 #include "runs/prepared_run.h"
 #include "runs/sweep/sweep_record.h"
-#include "runs/sweep/trial_spec.h"
+#include "runs/sweep/trial_group.h"
 #include "runs/tracking/metrics_store.h"
 #include "support/process.h"
 #include "sweep/early_termination.h"
@@ -43,9 +42,6 @@ constexpr int kMaxFailedStarts = 3;
 // of the sweep's trials in one query.
 constexpr size_t kReadEachUpTo = 16;
 
-// The most trials one group (a Slurm job array) takes: Slurm's default MaxArraySize is 1001.
-constexpr long long kMaxGroupSize = 1000;
-
 std::string parameters_text(const sweep::Parameters& parameters) {
   std::string text;
   for (const model::ValueMember& member : parameters.members) {
@@ -57,15 +53,19 @@ std::string parameters_text(const sweep::Parameters& parameters) {
 class Controller {
  public:
   Controller(const SweepPlan& plan, RunStore& store, MetricsStore& metrics,
-             const std::atomic<bool>& cancel)
-      : plan_(plan), sweep_(plan.sweep()), store_(store), metrics_(metrics), cancel_(cancel) {
+             const std::atomic<bool>& cancel, FirstTrials* first)
+      : plan_(plan),
+        sweep_(plan.sweep()),
+        store_(store),
+        metrics_(metrics),
+        cancel_(cancel),
+        first_(first),
+        limits_(trial_limits(plan.sweep())) {
     log_fd_ = ::open((plan.run_dir / "std_log.txt").c_str(),
                      O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-    const model::SweepLimits* limits = sweep_.limits ? &*sweep_.limits : nullptr;
-    max_total_ = limits ? limits->max_total_trials.value_or(0) : 0;
-    max_concurrent_ = limits ? limits->max_concurrent_trials.value_or(0) : 0;
-    if (max_concurrent_ <= 0) max_concurrent_ = max_total_ > 0 ? max_total_ : 1;
-    timeout_s_ = limits ? limits->timeout.value_or(0) : 0;
+    max_total_ = limits_.max_total;
+    max_concurrent_ = limits_.max_concurrent;
+    timeout_s_ = limits_.timeout_s;
     record_.primary_metric = sweep_.objective ? sweep_.objective->primary_metric.value_or("") : "";
     record_.goal = plan.goal == sweep::Goal::Maximize ? "maximize" : "minimize";
     record_.sampling = plan.sampling;
@@ -88,14 +88,18 @@ class Controller {
       return;  // ended meanwhile (canceled before it began)
     }
     run_ = run;
-    auto sampler = sweep::make_sampler(sweep_, plan_.goal, plan_.seed);
-    if (!sampler) return end(RunStatus::Failed, sampler.error().message);
-    sampler_ = std::move(*sampler);
-    // A backend that takes several runs as one job (Slurm: a job array) gets the trials in
+    // A backend that queues several runs as one job (Slurm: a job array) gets the trials in
     // groups; the others one by one.
     const BackendEntry* entry = find_backend(plan_.run.backend);
     std::unique_ptr<Backend> backend = entry && entry->make ? entry->make() : nullptr;
-    in_groups_ = backend && backend->starts_groups();
+    in_groups_ = backend && backend->queues_groups();
+    if (first_) {
+      sampler_ = std::move(first_->sampler);
+    } else {
+      auto sampler = sweep::make_sampler(sweep_, plan_.goal, plan_.seed);
+      if (!sampler) return end(RunStatus::Failed, sampler.error().message);
+      sampler_ = std::move(*sampler);
+    }
     log(fmt::format("sweep: {} sampling, seed {}, at most {} trials, {} at once; objective: {} {}",
                     plan_.sampling, plan_.seed,
                     max_total_ > 0 ? std::to_string(max_total_) : "unlimited", max_concurrent_,
@@ -103,6 +107,7 @@ class Controller {
     record_.state = "running";
     save();
     auto began = Clock::now();
+    if (first_) start_queued(first_->group);  // queued by jobc submit
     std::string stop_reason;
     bool canceled = false;
     while (true) {
@@ -162,65 +167,58 @@ class Controller {
     record_trial(std::move(parameters), index, started);
   }
 
-  // The next trials, sampled together and started as one job (Backend::start_group). A
-  // sampler that learns from results samples only as many as can run now; the others sample
-  // every trial left (up to kMaxGroupSize), once the previous group has ended, and the
-  // backend keeps max_concurrent_trials of them running.
+  // The next trials, sampled together and queued as one job before each is prepared
+  // (trial_group.h): the scheduler has them all after one request.
   void start_group() {
-    long long free = max_concurrent_ - static_cast<long long>(active_.size());
-    bool learns = sampler_->learns_from_results();
-    if (free <= 0 || (!learns && !active_.empty())) return;
-    long long size = learns ? free : kMaxGroupSize;
-    if (max_total_ > 0) {
-      size = std::min(size, max_total_ - static_cast<long long>(record_.trials.size()));
+    TrialGroup group =
+        sample_trial_group(limits_, *sampler_, record_.trials.size(), active_.size());
+    if (group.parameters.empty()) {
+      if (group.exhausted) log("the search space has no more trials");
+      stopped_starting_ |= group.last;
+      return;
     }
-    std::vector<sweep::Parameters> group;
-    while (static_cast<long long>(group.size()) < size) {
-      std::optional<sweep::Parameters> next = sampler_->next();
-      if (!next) {
-        log("the search space has no more trials");
-        stopped_starting_ = true;
-        break;
+    if (Status queued = queue_trial_group(plan_, group, store_); !queued) {
+      stopped_starting_ |= group.last;
+      if (group.exhausted) log("the search space has no more trials");
+      for (size_t i = 0; i < group.parameters.size(); ++i) {
+        record_trial(std::move(group.parameters[i]), group.first + static_cast<int>(i),
+                     queued.error());
       }
-      group.push_back(std::move(*next));
+      return;
     }
-    if (max_total_ > 0 &&
-        static_cast<long long>(record_.trials.size() + group.size()) >= max_total_) {
-      stopped_starting_ = true;
+    start_queued(group);
+  }
+
+  // Prepares each trial of a queued group and lets its part of the job begin.
+  void start_queued(TrialGroup& group) {
+    if (group.exhausted) log("the search space has no more trials");
+    stopped_starting_ |= group.last;
+    size_t count = group.parameters.size();
+    log(fmt::format("trials {} to {} went to {} as one job, at most {} at once", group.first,
+                    group.first + static_cast<int>(count) - 1, plan_.run.backend,
+                    group.at_once > 0 ? group.at_once : static_cast<long long>(count)));
+    for (size_t i = 0; i < count; ++i) {
+      int index = group.first + static_cast<int>(i);
+      Result<CompileResult> compiled = i == 0 && group.first_compiled
+                                           ? Result<CompileResult>(std::move(*group.first_compiled))
+                                           : compile_trial(plan_, group.parameters[i]);
+      Result<RunRecord> started = start_queued_trial(std::move(compiled), group.queued, i, index);
+      record_trial(std::move(group.parameters[i]), index, started);
     }
-    if (group.empty()) return;
-    // The compiled trials outlive their preparation: a backend may refer to them until the
-    // group has started.
-    std::list<CompileResult> compiled;
-    std::vector<PreparedRun> prepared;
-    std::vector<size_t> members;  // each prepared run's place in `group`
-    std::vector<std::optional<Result<RunRecord>>> outcomes(group.size());
-    int first = static_cast<int>(record_.trials.size());
-    for (size_t i = 0; i < group.size(); ++i) {
-      Result<PreparedRun> run = prepare_trial(group[i], first + static_cast<int>(i), compiled);
-      if (!run) {
-        outcomes[i] = run.error();
-        continue;
-      }
-      prepared.push_back(std::move(*run));
-      members.push_back(i);
+  }
+
+  Result<RunRecord> start_queued_trial(Result<CompileResult> compiled, QueuedGroup& group,
+                                       size_t member, int index) {
+    if (!compiled) {
+      (void)group.backend->stop_orphaned(group.runs[member]);
+      return compiled.error();
     }
-    long long at_once =
-        static_cast<long long>(prepared.size()) > max_concurrent_ ? max_concurrent_ : 0;
-    std::vector<Result<Submission>> started = start_run_group(prepared, at_once, store_);
-    bool refused = false;
-    for (size_t k = 0; k < started.size(); ++k) {
-      refused |= started[k] && !started[k]->start_error.empty();
-      outcomes[members[k]] = started_run(started[k]);
-    }
-    if (!prepared.empty() && !refused) {
-      log(fmt::format("trials {} to {} went to {} as one job, at most {} at once", first,
-                      first + static_cast<int>(group.size()) - 1, plan_.run.backend,
-                      at_once > 0 ? at_once : static_cast<long long>(prepared.size())));
-    }
-    for (size_t i = 0; i < group.size(); ++i) {
-      record_trial(std::move(group[i]), first + static_cast<int>(i), *outcomes[i]);
-    }
+    DiagnosticSink sink;
+    SourceManager sources;
+    Result<Submission> started = start_queued_run(
+        *compiled, trial_options(plan_, index, &progress_), group, member, store_, sources, sink);
+    if (!started) return fail(sink.has_errors() ? first_error(sink) : started.error().message);
+    return started_run(started);
   }
 
   void record_trial(sweep::Parameters parameters, int index, const Result<RunRecord>& started) {
@@ -265,34 +263,13 @@ class Controller {
     }
   }
 
-  // The trial's command job, compiled for the sweep's backend only.
-  Result<CompileResult> compile_trial(const sweep::Parameters& parameters) {
-    const BackendEntry* backend = find_backend(plan_.run.backend);
-    if (!backend) return fail("no backend " + plan_.run.backend);
-    DiagnosticSink sink;
-    CompileResult compiled =
-        compile_for_backend(trial_spec(sweep_, parameters), *backend, CompileOptions{}, sink);
-    if (sink.has_errors()) return fail(first_error(sink));
-    return compiled;
-  }
-
-  SubmitOptions trial_options(int index) {
-    SubmitOptions options;
-    options.compute = plan_.compute;
-    options.progress = &progress_;
-    options.code_snapshot = plan_.code ? &*plan_.code : nullptr;
-    options.parent_id = plan_.run.id;
-    options.run_name = fmt::format("{}_{}", plan_.run.name, index);
-    return options;
-  }
-
   Result<RunRecord> submit_trial(const sweep::Parameters& parameters, int index) {
-    Result<CompileResult> compiled = compile_trial(parameters);
+    Result<CompileResult> compiled = compile_trial(plan_, parameters);
     if (!compiled) return compiled.error();
     DiagnosticSink sink;
     SourceManager sources;
     Result<Submission> submitted =
-        submit_job(*compiled, trial_options(index), store_, sources, sink);
+        submit_job(*compiled, trial_options(plan_, index, &progress_), store_, sources, sink);
     if (!submitted) return fail(sink.has_errors() ? first_error(sink) : submitted.error().message);
     return started_run(submitted);
   }
@@ -302,19 +279,6 @@ class Controller {
     if (!submitted) return submitted.error();
     if (!submitted->start_error.empty()) log("trial refused: " + submitted->start_error);
     return submitted->run;
-  }
-
-  Result<PreparedRun> prepare_trial(const sweep::Parameters& parameters, int index,
-                                    std::list<CompileResult>& compiled) {
-    Result<CompileResult> trial = compile_trial(parameters);
-    if (!trial) return trial.error();
-    compiled.push_back(std::move(*trial));
-    DiagnosticSink sink;
-    SourceManager sources;
-    Result<PreparedRun> prepared =
-        prepare_run(compiled.back(), trial_options(index), store_, sources, sink);
-    if (!prepared) return fail(sink.has_errors() ? first_error(sink) : prepared.error().message);
-    return prepared;
   }
 
   static std::string first_error(const DiagnosticSink& sink) {
@@ -522,6 +486,8 @@ class Controller {
   RunStore& store_;
   MetricsStore& metrics_;
   const std::atomic<bool>& cancel_;
+  FirstTrials* first_;  // queued by jobc submit; null when the controller starts every trial
+  TrialLimits limits_;
   RunRecord run_;
   std::unique_ptr<sweep::Sampler> sampler_;
   SweepRecord record_;
@@ -531,7 +497,7 @@ class Controller {
   long long max_concurrent_ = 1;
   long long timeout_s_ = 0;
   bool stopped_starting_ = false;
-  bool in_groups_ = false;  // the backend starts a group of trials as one job
+  bool in_groups_ = false;  // the backend queues a group of trials as one job
   bool changed_ = false;
   int failed_starts_ = 0;
   std::string start_failure_;
@@ -544,8 +510,8 @@ class Controller {
 }  // namespace
 
 void run_sweep(const SweepPlan& plan, RunStore& store, MetricsStore& metrics,
-               const std::atomic<bool>& cancel) {
-  Controller(plan, store, metrics, cancel).run();
+               const std::atomic<bool>& cancel, FirstTrials* first) {
+  Controller(plan, store, metrics, cancel, first).run();
 }
 
 }  // namespace jobc

@@ -9,6 +9,7 @@
 
 #include "jobc/run_store.h"
 #include "runs/sweep/sweep_plan.h"
+#include "runs/sweep/trial_group.h"
 
 namespace jobc {
 
@@ -16,7 +17,9 @@ class MetricsStore;
 
 // Runs the sweep to its end and records it. `cancel` set (SIGTERM): every trial is canceled
 // and the sweep ends Canceled.
+// With `first`, the first trials were queued already (queue_first_trials): it prepares them
+// first, and samples on with their sampler.
 void run_sweep(const SweepPlan& plan, RunStore& store, MetricsStore& metrics,
-               const std::atomic<bool>& cancel);
+               const std::atomic<bool>& cancel, FirstTrials* first = nullptr);
 
 }  // namespace jobc

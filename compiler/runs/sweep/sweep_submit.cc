@@ -47,7 +47,7 @@ std::uint64_t sweep_seed(const model::SweepJob& sweep) {
 
 // The controller's process: a session of its own, its output into the sweep's log, no
 // descriptor of the submitting jobc's but those.
-[[noreturn]] void controller_main(const fs::path& home, const SweepPlan& plan) {
+[[noreturn]] void controller_main(const fs::path& home, const SweepPlan& plan, FirstTrials* first) {
   setsid();
   struct sigaction action {};
   action.sa_handler = on_sweep_cancel;
@@ -72,7 +72,7 @@ std::uint64_t sweep_seed(const model::SweepJob& sweep) {
     if (store) (void)(*store)->finish(plan.run.id, RunStatus::Failed, std::nullopt, why);
     _exit(1);
   }
-  run_sweep(plan, **store, **metrics, g_sweep_canceled);
+  run_sweep(plan, **store, **metrics, g_sweep_canceled, first);
   store->reset();
   metrics->reset();
   _exit(0);
@@ -159,10 +159,11 @@ Result<SweepLaunch> prepare_sweep(const CompileResult& compiled, const SubmitOpt
   return launch;
 }
 
-Result<pid_t> start_sweep_controller(const fs::path& home, std::shared_ptr<const SweepPlan> plan) {
+Result<pid_t> start_sweep_controller(const fs::path& home, std::shared_ptr<const SweepPlan> plan,
+                                     FirstTrials* first) {
   pid_t pid = fork();
   if (pid < 0) return fail(std::string("cannot start the sweep's controller: ") + strerror(errno));
-  if (pid == 0) controller_main(home, *plan);
+  if (pid == 0) controller_main(home, *plan, first);
   return pid;
 }
 

@@ -11,6 +11,7 @@
 
 #include "jobc/submit.h"
 #include "runs/sweep/sweep_plan.h"
+#include "runs/sweep/trial_group.h"
 
 namespace jobc {
 
@@ -33,8 +34,10 @@ Result<SweepLaunch> prepare_sweep(const CompileResult& compiled, const SubmitOpt
 // Forks the controller (runs/sweep/sweep_controller.h) into a session of its own, detached
 // from the terminal, and returns its pid. Call it with no RunStore or MetricsStore open in
 // this process and no other thread running: the child opens its own. The controller ends the
-// sweep as Failed itself if it cannot open the store.
+// sweep as Failed itself if it cannot open the store. `first`: the trials queued already
+// (queue_first_trials), which the controller prepares first.
 Result<pid_t> start_sweep_controller(const std::filesystem::path& home,
-                                     std::shared_ptr<const SweepPlan> plan);
+                                     std::shared_ptr<const SweepPlan> plan,
+                                     FirstTrials* first = nullptr);
 
 }  // namespace jobc

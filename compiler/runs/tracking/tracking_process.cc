@@ -61,12 +61,14 @@ Result<std::unique_ptr<TrackingProcess>> TrackingProcess::start(const std::files
                                                                 const std::vector<TrackedRun>& runs,
                                                                 const std::filesystem::path& log,
                                                                 bool unix_socket,
-                                                                const std::string& host) {
+                                                                const std::string& host,
+                                                                const std::string& given_token) {
   std::filesystem::path program = server_executable();
   if (access(program.c_str(), X_OK) != 0) {
     return fail("no tracking server: " + program.string() + " is missing (install it beside jobc)");
   }
-  auto token = new_secret_token("a tracking token");
+  auto token =
+      given_token.empty() ? new_secret_token("a tracking token") : Result<std::string>(given_token);
   if (!token) return token.error();
   std::filesystem::path socket;
   if (unix_socket) {
@@ -151,9 +153,11 @@ Result<std::unique_ptr<TrackingProcess>> serve_run_tracking(const std::filesyste
   const RunRecord& run = context.run;
   TrackedRun tracked{run.id, run.display_name.empty() ? run.name : run.display_name, run.experiment,
                      backend.artifact_uri(context), run.created_ms};
-  auto started = TrackingProcess::start(home, {tracked}, context.run_dir / "tracking.log",
-                                        backend.tracking_over_socket(context),
-                                        backend.tracking_listen_host(context));
+  auto queued_token = context.tracking_environment.find("MLFLOW_TRACKING_TOKEN");
+  auto started = TrackingProcess::start(
+      home, {tracked}, context.run_dir / "tracking.log", backend.tracking_over_socket(context),
+      backend.tracking_listen_host(context),
+      queued_token == context.tracking_environment.end() ? "" : queued_token->second);
   if (!started) return started.error();
   context.tracking_socket = (*started)->socket();
   std::string uri = backend.tracking_uri(context, (*started)->port());
@@ -169,11 +173,20 @@ TrackingProcess::~TrackingProcess() {
 
 std::map<std::string, std::string> TrackingProcess::variables(
     const TrackedRun& run, const std::string& tracking_uri) const {
-  return {{"MLFLOW_TRACKING_URI", tracking_uri},
-          {"MLFLOW_TRACKING_TOKEN", token_},
-          {"MLFLOW_RUN_ID", run.run_id},
-          {"MLFLOW_EXPERIMENT_NAME", run.experiment_name},
-          {"MLFLOW_EXPERIMENT_ID", MlflowApi::experiment_id(run.experiment_name)}};
+  return tracking_variables(run.run_id, run.experiment_name, token_, tracking_uri);
+}
+
+std::map<std::string, std::string> tracking_variables(const std::string& run_id,
+                                                      const std::string& experiment,
+                                                      const std::string& token,
+                                                      const std::string& tracking_uri) {
+  std::map<std::string, std::string> variables = {
+      {"MLFLOW_TRACKING_TOKEN", token},
+      {"MLFLOW_RUN_ID", run_id},
+      {"MLFLOW_EXPERIMENT_NAME", experiment},
+      {"MLFLOW_EXPERIMENT_ID", MlflowApi::experiment_id(experiment)}};
+  if (!tracking_uri.empty()) variables["MLFLOW_TRACKING_URI"] = tracking_uri;
+  return variables;
 }
 
 }  // namespace jobc

@@ -18,14 +18,16 @@ namespace jobc {
 
 class TrackingProcess {
  public:
-  // Starts the server for `runs` with a fresh random token; its own messages go to `log`.
+  // Starts the server for `runs`, taking `token` (empty: a fresh random one); its own
+  // messages go to `log`.
   // With `unix_socket`, it also listens on a socket in a fresh folder of its own under /tmp
   // (a socket's path must be short), which it removes when it stops.
   static Result<std::unique_ptr<TrackingProcess>> start(const std::filesystem::path& home,
                                                         const std::vector<TrackedRun>& runs,
                                                         const std::filesystem::path& log,
                                                         bool unix_socket = false,
-                                                        const std::string& host = "127.0.0.1");
+                                                        const std::string& host = "127.0.0.1",
+                                                        const std::string& token = "");
   ~TrackingProcess();  // stops the server
 
   int port() const { return port_; }
@@ -47,9 +49,18 @@ class TrackingProcess {
   std::filesystem::path socket_;
 };
 
+// MLflow's variables for a job recording into run `run_id` of `experiment` with `token`, at
+// `tracking_uri` (empty: all but MLFLOW_TRACKING_URI, for a job queued before its endpoint
+// serves).
+std::map<std::string, std::string> tracking_variables(const std::string& run_id,
+                                                      const std::string& experiment,
+                                                      const std::string& token,
+                                                      const std::string& tracking_uri);
+
 // Serves run `context`'s endpoint the way `backend` says its jobs reach it, and gives the job
 // MLflow's variables (context.tracking_environment; context.tracking_socket when over a
-// socket).
+// socket). A token already in context.tracking_environment (given to a job queued before
+// it was prepared) is the one the endpoint takes.
 Result<std::unique_ptr<TrackingProcess>> serve_run_tracking(const std::filesystem::path& home,
                                                             RunContext& context,
                                                             const Backend& backend);
