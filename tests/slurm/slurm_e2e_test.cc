@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -617,6 +618,44 @@ TEST_SUITE("slurm") {
       CHECK(box.wait_for_end(trial["run_id"], 60)["status"] == "Canceled");
     }
     CHECK(gone_from_squeue(array, 60));
+  }
+
+  TEST_CASE(
+      "submit --detach of a sweep returns once Slurm has every trial; a refused array fails the "
+      "sweep at once, with no trial run") {
+    if (!cluster_up()) return;
+    Sandbox box;
+    std::string rest =
+        "search_space:\n"
+        "  x: {type: choice, values: [1, 2, 3, 4, 5, 6]}\n"
+        "sampling_algorithm: grid\n"
+        "objective: {goal: minimize, primary_metric: loss}\n"
+        "limits: {max_total_trials: 6, max_concurrent_trials: 2}\n";
+    fs::path spec = box.sweep("", "echo trial ${{search_space.x}}; sleep 300", rest);
+    auto submit = box.jobc("submit --detach " + shell_quote(spec.string()));
+    REQUIRE_MESSAGE(submit.status == 0, submit.err);
+    std::string sweep_id = run_id_from(submit.out);
+    // No waiting: Slurm lists all six tasks (the array is named after the sweep) at once.
+    auto listed = jobc::testing::run_command("squeue -h -r -t all -o %i -n " + sweep_id);
+    CHECK(std::count(listed.out.begin(), listed.out.end(), '\n') == 6);
+    CHECK(box.jobc("runs cancel " + sweep_id).status == 0);
+    CHECK(box.wait_for_end(sweep_id, 90)["status"] == "Canceled");
+
+    std::string compute = slurp(box.dir.path / "hpc.yml");
+    compute.replace(compute.find("partition: debug"), 16, "partition: nosuch");
+    std::ofstream(box.dir.path / "hpc.yml") << compute;
+    auto refused = box.jobc("submit --detach " + shell_quote(spec.string()));
+    CHECK(refused.status == 1);
+    CHECK_MESSAGE(refused.err.find("could not start the trials") != std::string::npos, refused.err);
+    CHECK_MESSAGE(refused.err.find("Invalid partition name") != std::string::npos, refused.err);
+    json runs = json::parse(box.jobc("runs list --output json").out);
+    REQUIRE(runs.size() == 2);  // the two sweeps (runs list shows no trials)
+    json failed = box.run(runs[0]["id"] == sweep_id ? runs[1]["id"] : runs[0]["id"]);
+    CHECK(failed["status"] == "Failed");
+    CHECK(failed["reason"].get<std::string>().find("Invalid partition name") != std::string::npos);
+    CHECK(failed["sweep"]["trials"].empty());
+    auto all = json::parse(box.jobc("runs list --trials --output json").out);
+    CHECK(all.size() == 2 + 6);  // the first sweep's trials only
   }
 
   TEST_CASE(
