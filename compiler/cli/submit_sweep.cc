@@ -91,7 +91,8 @@ int submit_sweep(const CompileResult& compiled, const SubmitOptions& options,
   FirstTrials* queued = *first ? &**first : nullptr;
   loading.reset();  // no other thread runs when the controller forks
   std::filesystem::path home = store->home();
-  store.reset();  // no SQLite connection crosses fork()
+  store->leave_log_on_close();  // the controller opens the store at once
+  store.reset();                // no SQLite connection crosses fork()
   Result<pid_t> controller = start_sweep_controller(home, launch->plan, queued);
   const Submission& submission = launch->submission;
   if (controller && !args.stream && !args.json) {  // the run's id is all there is to say

@@ -347,6 +347,10 @@ int64_t now_ms() {
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
+void RunStore::leave_log_on_close() {
+  sqlite3_db_config(db_->handle, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
+}
+
 std::string new_run_id(const std::string& experiment) {
   std::string prefix;
   for (char c : experiment) prefix += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';

@@ -53,6 +53,10 @@ class RunStore {
   ~RunStore();
 
   const std::filesystem::path& home() const { return home_; }
+  // Closing leaves the write-ahead log to the next connection (SQLite otherwise folds it
+  // into the database, syncing twice, when its last connection closes): for a process that
+  // hands the store to one that opens it at once (jobc submit to a sweep's controller).
+  void leave_log_on_close();
   std::filesystem::path run_dir(const std::string& id) const { return home_ / "runs" / id; }
 
   Status insert(const RunRecord& run);

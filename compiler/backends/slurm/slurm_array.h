@@ -45,8 +45,8 @@ Result<nlohmann::json> job_array_payload(const std::vector<nlohmann::json>& task
 
 // The bash preamble of the array's script (shebang included): task SLURM_ARRAY_TASK_ID's
 // variables under their names, no task's prefixed ones; then it waits for STAGE/.jobc-ready
-// (the run is prepared; it holds MLFLOW_TRACKING_URI), and sends the output to
-// STAGE/std_log.txt.
+// (the run is prepared; it holds MLFLOW_TRACKING_URI) for at most 10 minutes (tests shorten
+// that with JOBC_READY_WAIT_TENTHS), and sends the output to STAGE/std_log.txt.
 std::string job_array_dispatcher();
 
 // The task ids a meta record's array_task_string names, the ones still pending in it:
