@@ -5,6 +5,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <filesystem>
+
 #include "common/temp_dir.h"
 #include "runs/store_calls.h"
 
@@ -41,6 +43,30 @@ TEST_SUITE("runs") {
     CHECK(store->list({"exp-a", std::nullopt})->size() == 1);
     CHECK(store->list({"", jobc::RunStatus::Queued})->size() == 2);
     CHECK(store->list({"", jobc::RunStatus::Completed})->empty());
+  }
+
+  TEST_CASE(
+      "a store closed leaving its log keeps runs.db-wal for the next opener, which reads every "
+      "run") {
+    jobc::testing::TempDir home;
+    auto run = make_run("exp", 1000);
+    auto other = make_run("exp", 2000);
+    {
+      auto store = jobc::testing::open_store(home.path);
+      REQUIRE(store->insert(run));
+      store->leave_log_on_close();
+    }
+    std::error_code ec;
+    CHECK(std::filesystem::file_size(home.path / "runs.db-wal", ec) > 0);
+    {
+      auto store = jobc::testing::open_store(home.path);
+      CHECK(jobc::find_if_readable(*store, run.id));
+      REQUIRE(store->insert(other));
+    }
+    // Closed as usual, the last connection folds the log into the database and removes it.
+    CHECK_FALSE(std::filesystem::exists(home.path / "runs.db-wal"));
+    auto store = jobc::testing::open_store(home.path);
+    CHECK(store->list({})->size() == 2);
   }
 
   TEST_CASE("the first terminal status wins") {
