@@ -3,8 +3,9 @@
 # until every trial of a 100-trial sweep is queued in Slurm (`jobc submit --detach SWEEP`
 # until `squeue -r` lists all 100 tasks of its job array), beside one `sbatch --array` of the
 # same 100 tasks (until `squeue -r` lists them). Median over RUNS of each; goal: <= 2x.
-# jobc prepares each trial before the array goes (its run, record, code in the stage, MLflow
-# endpoint); sbatch gets a script that exists already.
+# jobc queues the array before it prepares the trials (each task waits until its trial is
+# ready), so `jobc submit --detach` returns once Slurm has all 100; sbatch gets a script that
+# exists already, and jobc also validates and compiles the spec and records the sweep.
 # Usage: bench/slurm_sweep.sh   (JOBC=path/to/jobc, RUNS=3, TRIALS=100; --check: exit 1 when
 # the goal is missed). Without a cluster it prints "skipped: ..." and exits 0.
 set -euo pipefail

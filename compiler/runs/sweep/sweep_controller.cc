@@ -85,6 +85,7 @@ class Controller {
     run.monitor_start = process_start_time(getpid());
     if (Status updated = store_.update(run); !updated) {
       log("could not record the sweep's controller: " + updated.error().message);
+      if (first_) stop_queued_group(first_->group.queued);  // no trial of it will be prepared
       return;  // ended meanwhile (canceled before it began)
     }
     run_ = run;
@@ -172,14 +173,9 @@ class Controller {
   void start_group() {
     TrialGroup group =
         sample_trial_group(limits_, *sampler_, record_.trials.size(), active_.size());
-    if (group.parameters.empty()) {
-      if (group.exhausted) log("the search space has no more trials");
-      stopped_starting_ |= group.last;
-      return;
-    }
+    if (group.parameters.empty()) return note_sampled(group);
     if (Status queued = queue_trial_group(plan_, group, store_); !queued) {
-      stopped_starting_ |= group.last;
-      if (group.exhausted) log("the search space has no more trials");
+      note_sampled(group);
       for (size_t i = 0; i < group.parameters.size(); ++i) {
         record_trial(std::move(group.parameters[i]), group.first + static_cast<int>(i),
                      queued.error());
@@ -189,10 +185,14 @@ class Controller {
     start_queued(group);
   }
 
-  // Prepares each trial of a queued group and lets its part of the job begin.
-  void start_queued(TrialGroup& group) {
+  void note_sampled(const TrialGroup& group) {
     if (group.exhausted) log("the search space has no more trials");
     stopped_starting_ |= group.last;
+  }
+
+  // Prepares each trial of a queued group and lets its part of the job begin.
+  void start_queued(TrialGroup& group) {
+    note_sampled(group);
     size_t count = group.parameters.size();
     log(fmt::format("trials {} to {} went to {} as one job, at most {} at once", group.first,
                     group.first + static_cast<int>(count) - 1, plan_.run.backend,
