@@ -25,9 +25,13 @@ Status create_private_folder(const fs::path& folder) {
 }
 
 Status write_private_file_atomically(const fs::path& file, const std::string& content) {
+  return write_file_atomically(file, content, 0600);
+}
+
+Status write_file_atomically(const fs::path& file, const std::string& content, mode_t mode) {
   fs::path temporary = file;
   temporary += fmt::format(".{}.tmp", ::getpid());
-  int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
   bool written = fd >= 0;
   for (size_t done = 0; written && done < content.size();) {
     ssize_t n = ::write(fd, content.data() + done, content.size() - done);

@@ -2,6 +2,8 @@
 // folders hold other people's code, output and history.
 #pragma once
 
+#include <sys/types.h>
+
 #include <filesystem>
 #include <string>
 
@@ -17,5 +19,10 @@ Status create_private_folder(const std::filesystem::path& folder);
 // process, so concurrent writers never share one) and a rename: a reader sees the old
 // content or the new, never half of it.
 Status write_private_file_atomically(const std::filesystem::path& file, const std::string& content);
+
+// The same with `mode` (less the umask), for a file others must read too (a Slurm job's
+// marker in its stage, read on the cluster's nodes as the compute's user).
+Status write_file_atomically(const std::filesystem::path& file, const std::string& content,
+                             mode_t mode);
 
 }  // namespace jobc

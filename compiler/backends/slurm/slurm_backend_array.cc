@@ -1,41 +1,17 @@
 // SlurmBackend's job arrays: a group of runs queued as one array before they are prepared
 // (queue_group), each task let begin once its run is (release_queued), and what Slurm says
 // of one of its tasks (task_record), for the run's monitor.
-#include <fcntl.h>
 #include <fmt/format.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
 
 #include "backends/run_log_note.h"
 #include "backends/slurm/slurm_array.h"
 #include "backends/slurm/slurm_backend.h"
+#include "support/private_files.h"
 
 namespace jobc {
 
 namespace fs = std::filesystem;
 using json = nlohmann::json;
-
-namespace {
-
-// Writes `content` to `file` whole or not at all (a task polls for it from another node).
-Status write_ready_file(const fs::path& file, const std::string& content) {
-  fs::path partial = file;
-  partial += ".partial";
-  int fd = ::open(partial.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return fail(fmt::format("cannot write {}: {}", partial.string(), strerror(errno)));
-  bool written = ::write(fd, content.data(), content.size()) == ssize_t(content.size());
-  bool closed = ::close(fd) == 0;
-  if (!written || !closed || ::rename(partial.c_str(), file.c_str()) != 0) {
-    std::string why = strerror(errno);
-    ::unlink(partial.c_str());
-    return fail(fmt::format("cannot write {}: {}", file.string(), why));
-  }
-  return {};
-}
-
-}  // namespace
 
 Status SlurmBackend::queue_group(const GroupQueue& group) {
   if (group.runs.empty()) return fail("no runs to queue as a Slurm job array");
@@ -100,7 +76,9 @@ Status SlurmBackend::release_queued(RunContext& context) {
       found != context.tracking_environment.end()) {
     uri = found->second;
   }
-  if (Status ready = write_ready_file(stage_of(context) / ".jobc-ready", uri + "\n"); !ready) {
+  // Whole or not at all: the task polls for it from its node. Readable by the compute's user.
+  if (Status ready = write_file_atomically(stage_of(context) / ".jobc-ready", uri + "\n", 0644);
+      !ready) {
     return ready;
   }
   job_ = *task;

@@ -217,7 +217,7 @@ class Controller {
     SourceManager sources;
     Result<Submission> started = start_queued_run(
         *compiled, trial_options(plan_, index, &progress_), group, member, store_, sources, sink);
-    if (!started) return fail(sink.has_errors() ? first_error(sink) : started.error().message);
+    if (!started) return trial_error(sink, started.error());
     return started_run(started);
   }
 
@@ -270,7 +270,7 @@ class Controller {
     SourceManager sources;
     Result<Submission> submitted =
         submit_job(*compiled, trial_options(plan_, index, &progress_), store_, sources, sink);
-    if (!submitted) return fail(sink.has_errors() ? first_error(sink) : submitted.error().message);
+    if (!submitted) return trial_error(sink, submitted.error());
     return started_run(submitted);
   }
 
@@ -279,13 +279,6 @@ class Controller {
     if (!submitted) return submitted.error();
     if (!submitted->start_error.empty()) log("trial refused: " + submitted->start_error);
     return submitted->run;
-  }
-
-  static std::string first_error(const DiagnosticSink& sink) {
-    for (const Diagnostic& diagnostic : sink.diagnostics()) {
-      if (diagnostic.severity == Severity::Error) return diagnostic.message;
-    }
-    return "the trial cannot run as written";
   }
 
   // Reads the primary metric of `slot`'s trial, in the order it was logged.

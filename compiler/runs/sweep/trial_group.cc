@@ -8,16 +8,12 @@
 #include "runs/sweep/trial_spec.h"
 
 namespace jobc {
-namespace {
-
-std::string first_error(const DiagnosticSink& sink, const std::string& otherwise) {
+Error trial_error(const DiagnosticSink& sink, const Error& otherwise) {
   for (const Diagnostic& diagnostic : sink.diagnostics()) {
-    if (diagnostic.severity == Severity::Error) return diagnostic.message;
+    if (diagnostic.severity == Severity::Error) return fail(diagnostic.message);
   }
   return otherwise;
 }
-
-}  // namespace
 
 TrialLimits trial_limits(const model::SweepJob& sweep) {
   TrialLimits limits;
@@ -36,7 +32,7 @@ Result<CompileResult> compile_trial(const SweepPlan& plan, const sweep::Paramete
   DiagnosticSink sink;
   CompileResult compiled =
       compile_for_backend(trial_spec(plan.sweep(), parameters), *backend, CompileOptions{}, sink);
-  if (sink.has_errors()) return fail(first_error(sink, "the trial cannot run as written"));
+  if (sink.has_errors()) return trial_error(sink, fail("the trial cannot run as written"));
   return compiled;
 }
 
@@ -88,7 +84,7 @@ Status queue_trial_group(const SweepPlan& plan, TrialGroup& group, RunStore& sto
   Result<QueuedGroup> queued =
       queue_run_group(*group.first_compiled, trial_options(plan, group.first, nullptr),
                       group.parameters.size(), group.at_once, store, sources, sink);
-  if (!queued) return fail(first_error(sink, queued.error().message));
+  if (!queued) return trial_error(sink, queued.error());
   group.queued = std::move(*queued);
   return {};
 }

@@ -27,6 +27,10 @@ struct TrialLimits {
 };
 TrialLimits trial_limits(const model::SweepJob& sweep);
 
+// Why a trial could not start: the first error its diagnostics report (what the user wrote
+// wrong), else `otherwise`.
+Error trial_error(const DiagnosticSink& sink, const Error& otherwise);
+
 // The trial's command job, compiled for the sweep's backend only.
 Result<CompileResult> compile_trial(const SweepPlan& plan, const sweep::Parameters& parameters);
 
